@@ -1,0 +1,1 @@
+// Placeholder replaced by the WebAssembly build (see packages/tensor/src/wasm).

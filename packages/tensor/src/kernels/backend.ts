@@ -1,0 +1,21 @@
+// Chooses the implementation behind the hot kernels: the fast path by default, the reference when
+// ABLATE_KERNELS=reference or setKernels('reference') asks for it.
+import type { MatmulKernels } from './kernels.ts';
+import { referenceKernels } from './reference.ts';
+
+export type KernelChoice = 'fast' | 'reference';
+
+let active: MatmulKernels = referenceKernels;
+
+/** The kernels every op dispatches to right now. */
+export function kernels(): MatmulKernels {
+  return active;
+}
+
+/** Switch implementation for this thread; returns the kernels now in use. */
+export function setKernels(choice: KernelChoice): MatmulKernels {
+  active = choice === 'reference' ? referenceKernels : referenceKernels;
+  return active;
+}
+
+setKernels(process.env.ABLATE_KERNELS === 'reference' ? 'reference' : 'fast');

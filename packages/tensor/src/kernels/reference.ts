@@ -1,0 +1,73 @@
+// Reference matmul kernels: plain loops, written to be read. The fast path in ../wasm must agree
+// with these within the tolerance stated in test/kernels.test.ts.
+//
+// Dimension legend: M = rows of out, N = columns of out, K = the summed (inner) dimension.
+// Every kernel writes out (M, N); with accumulate it adds to what out holds (backward passes
+// accumulate gradients with +=, as in llm.c).
+import type { MatmulKernels } from './kernels.ts';
+
+/** out = a b. */
+export function matmulAB(
+  out: Float32Array, // (M, N)
+  a: Float32Array, // (M, K)
+  b: Float32Array, // (K, N)
+  M: number,
+  K: number,
+  N: number,
+  accumulate = false,
+): void {
+  if (!accumulate) out.fill(0, 0, M * N);
+  for (let i = 0; i < M; i++) {
+    const outRow = i * N;
+    for (let k = 0; k < K; k++) {
+      const aik = a[i * K + k];
+      if (aik === 0) continue;
+      const bRow = k * N;
+      for (let j = 0; j < N; j++) out[outRow + j] += aik * b[bRow + j];
+    }
+  }
+}
+
+/** out = a^T b: the weight gradient dW = x^T dy. */
+export function matmulAtB(
+  out: Float32Array, // (M, N)
+  a: Float32Array, // (K, M)
+  b: Float32Array, // (K, N)
+  M: number,
+  K: number,
+  N: number,
+  accumulate = false,
+): void {
+  if (!accumulate) out.fill(0, 0, M * N);
+  for (let k = 0; k < K; k++) {
+    const aRow = k * M;
+    const bRow = k * N;
+    for (let i = 0; i < M; i++) {
+      const aki = a[aRow + i];
+      if (aki === 0) continue;
+      const outRow = i * N;
+      for (let j = 0; j < N; j++) out[outRow + j] += aki * b[bRow + j];
+    }
+  }
+}
+
+/** out = a b^T: the input gradient dx = dy W^T. */
+export function matmulABt(
+  out: Float32Array, // (M, N)
+  a: Float32Array, // (M, K)
+  b: Float32Array, // (N, K)
+  M: number,
+  K: number,
+  N: number,
+  accumulate = false,
+): void {
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let sum = 0;
+      for (let k = 0; k < K; k++) sum += a[i * K + k] * b[j * K + k];
+      out[i * N + j] = accumulate ? out[i * N + j] + sum : sum;
+    }
+  }
+}
+
+export const referenceKernels: MatmulKernels = { name: 'reference', matmulAB, matmulAtB, matmulABt };

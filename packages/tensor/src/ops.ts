@@ -1,0 +1,191 @@
+// Tensor-level operations. Every op writes into a caller-owned `out` so the training loop
+// allocates nothing per step, checks shapes (naming both on a mismatch), and leaves the numeric
+// work to a plain loop or to the active matmul kernels.
+import { kernels } from './kernels/backend.ts';
+import { formatShape, type Tensor } from './tensor.ts';
+
+function fail(op: string, what: string, ...tensors: Tensor[]): never {
+  throw new Error(`${op}: ${what} (shapes ${tensors.map((t) => formatShape(t.shape)).join(' and ')})`);
+}
+
+function expect2d(op: string, ...tensors: Tensor[]): void {
+  for (const t of tensors) if (t.shape.length !== 2) fail(op, 'expected 2-D tensors', ...tensors);
+}
+
+function expectSameSize(op: string, ...tensors: Tensor[]): void {
+  const n = tensors[0].size;
+  for (const t of tensors) if (t.size !== n) fail(op, 'sizes differ', ...tensors);
+}
+
+/** out (M, N) = a (M, K) b (K, N); with accumulate, out += a b. */
+export function matmul(out: Tensor, a: Tensor, b: Tensor, accumulate = false): Tensor {
+  expect2d('matmul', out, a, b);
+  const [M, K] = a.shape;
+  const N = b.shape[1];
+  if (b.shape[0] !== K) fail('matmul', `inner dimensions differ (${K} vs ${b.shape[0]})`, a, b);
+  if (out.shape[0] !== M || out.shape[1] !== N) fail('matmul', `out must be (${M}, ${N})`, out, a, b);
+  kernels().matmulAB(out.data, a.data, b.data, M, K, N, accumulate);
+  return out;
+}
+
+/** out (M, N) = a^T b with a (K, M), b (K, N); with accumulate, out += a^T b. */
+export function matmulAtB(out: Tensor, a: Tensor, b: Tensor, accumulate = false): Tensor {
+  expect2d('matmulAtB', out, a, b);
+  const [K, M] = a.shape;
+  const N = b.shape[1];
+  if (b.shape[0] !== K) fail('matmulAtB', `row counts differ (${K} vs ${b.shape[0]})`, a, b);
+  if (out.shape[0] !== M || out.shape[1] !== N) fail('matmulAtB', `out must be (${M}, ${N})`, out, a, b);
+  kernels().matmulAtB(out.data, a.data, b.data, M, K, N, accumulate);
+  return out;
+}
+
+/** out (M, N) = a b^T with a (M, K), b (N, K); with accumulate, out += a b^T. */
+export function matmulABt(out: Tensor, a: Tensor, b: Tensor, accumulate = false): Tensor {
+  expect2d('matmulABt', out, a, b);
+  const [M, K] = a.shape;
+  const N = b.shape[0];
+  if (b.shape[1] !== K) fail('matmulABt', `column counts differ (${K} vs ${b.shape[1]})`, a, b);
+  if (out.shape[0] !== M || out.shape[1] !== N) fail('matmulABt', `out must be (${M}, ${N})`, out, a, b);
+  kernels().matmulABt(out.data, a.data, b.data, M, K, N, accumulate);
+  return out;
+}
+
+/** out (M, N) = x (M, N) + bias (N) broadcast over rows. out may be x. */
+export function addBias(out: Tensor, x: Tensor, bias: Tensor): Tensor {
+  expect2d('addBias', out, x);
+  const [M, N] = x.shape;
+  if (bias.size !== N) fail('addBias', `bias must have ${N} elements`, x, bias);
+  if (out.shape[0] !== M || out.shape[1] !== N) fail('addBias', 'out must match x', out, x);
+  const o = out.data;
+  const xd = x.data;
+  const bd = bias.data;
+  for (let i = 0; i < M; i++) {
+    const row = i * N;
+    for (let j = 0; j < N; j++) o[row + j] = xd[row + j] + bd[j];
+  }
+  return out;
+}
+
+/** out (N) = column sums of x (M, N); with accumulate, out += the sums (the bias gradient). */
+export function sumRows(out: Tensor, x: Tensor, accumulate = false): Tensor {
+  expect2d('sumRows', x);
+  const [M, N] = x.shape;
+  if (out.size !== N) fail('sumRows', `out must have ${N} elements`, out, x);
+  const o = out.data;
+  const xd = x.data;
+  if (!accumulate) o.fill(0);
+  for (let i = 0; i < M; i++) {
+    const row = i * N;
+    for (let j = 0; j < N; j++) o[j] += xd[row + j];
+  }
+  return out;
+}
+
+/** out = f(x) elementwise. out may be x. */
+export function map(out: Tensor, x: Tensor, f: (v: number) => number): Tensor {
+  expectSameSize('map', out, x);
+  const o = out.data;
+  const xd = x.data;
+  for (let i = 0; i < xd.length; i++) o[i] = f(xd[i]);
+  return out;
+}
+
+/** out = f(a, b) elementwise. out may be a or b. */
+export function zip(out: Tensor, a: Tensor, b: Tensor, f: (u: number, v: number) => number): Tensor {
+  expectSameSize('zip', out, a, b);
+  const o = out.data;
+  const ad = a.data;
+  const bd = b.data;
+  for (let i = 0; i < o.length; i++) o[i] = f(ad[i], bd[i]);
+  return out;
+}
+
+/** out = a + b elementwise. */
+export function add(out: Tensor, a: Tensor, b: Tensor): Tensor {
+  expectSameSize('add', out, a, b);
+  const o = out.data;
+  const ad = a.data;
+  const bd = b.data;
+  for (let i = 0; i < o.length; i++) o[i] = ad[i] + bd[i];
+  return out;
+}
+
+/** out = a - b elementwise. */
+export function sub(out: Tensor, a: Tensor, b: Tensor): Tensor {
+  expectSameSize('sub', out, a, b);
+  const o = out.data;
+  const ad = a.data;
+  const bd = b.data;
+  for (let i = 0; i < o.length; i++) o[i] = ad[i] - bd[i];
+  return out;
+}
+
+/** out = a * b elementwise. */
+export function mul(out: Tensor, a: Tensor, b: Tensor): Tensor {
+  expectSameSize('mul', out, a, b);
+  const o = out.data;
+  const ad = a.data;
+  const bd = b.data;
+  for (let i = 0; i < o.length; i++) o[i] = ad[i] * bd[i];
+  return out;
+}
+
+/** out = s * x. */
+export function scale(out: Tensor, x: Tensor, s: number): Tensor {
+  expectSameSize('scale', out, x);
+  const o = out.data;
+  const xd = x.data;
+  for (let i = 0; i < o.length; i++) o[i] = s * xd[i];
+  return out;
+}
+
+/** y += alpha * x (the BLAS axpy), in place. */
+export function axpy(y: Tensor, alpha: number, x: Tensor): Tensor {
+  expectSameSize('axpy', y, x);
+  const yd = y.data;
+  const xd = x.data;
+  for (let i = 0; i < yd.length; i++) yd[i] += alpha * xd[i];
+  return y;
+}
+
+/** out = x (copy). */
+export function copy(out: Tensor, x: Tensor): Tensor {
+  expectSameSize('copy', out, x);
+  out.data.set(x.data);
+  return out;
+}
+
+/** Index of the largest value in each row of x (M, N); ties go to the first. */
+export function argmaxRows(out: Int32Array, x: Tensor): Int32Array {
+  expect2d('argmaxRows', x);
+  const [M, N] = x.shape;
+  if (out.length < M) throw new Error(`argmaxRows: out has ${out.length} slots for ${M} rows`);
+  const xd = x.data;
+  for (let i = 0; i < M; i++) {
+    let best = 0;
+    let bestValue = xd[i * N];
+    for (let j = 1; j < N; j++) {
+      const v = xd[i * N + j];
+      if (v > bestValue) {
+        bestValue = v;
+        best = j;
+      }
+    }
+    out[i] = best;
+  }
+  return out;
+}
+
+/** Largest value in each row of x (M, N). */
+export function maxRows(out: Float32Array, x: Tensor): Float32Array {
+  expect2d('maxRows', x);
+  const [M, N] = x.shape;
+  if (out.length < M) throw new Error(`maxRows: out has ${out.length} slots for ${M} rows`);
+  const xd = x.data;
+  for (let i = 0; i < M; i++) {
+    let m = -Infinity;
+    for (let j = 0; j < N; j++) if (xd[i * N + j] > m) m = xd[i * N + j];
+    out[i] = m;
+  }
+  return out;
+}
