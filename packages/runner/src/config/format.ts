@@ -1,0 +1,57 @@
+// The --dry-run output: what a sweep will run and roughly how long it will take.
+import { estimateRunSeconds } from './estimate.ts';
+import { formatValue, shortNames } from './label.ts';
+import type { SweepPlan } from './plan.ts';
+
+const WORKER_COUNTS = [1, 2, 4];
+
+export function formatPlan(
+  plan: SweepPlan,
+  secondsPerRun: number[] = plan.runs.map(estimateRunSeconds),
+): string {
+  const seeds = plan.config.sweep.seeds.length;
+  const grid = plan.runs.length / seeds;
+  const header = ['#', ...shortNames(plan.varying), 'est.'];
+  const rows = plan.runs.map((run, i) => [
+    String(run.position),
+    ...plan.varying.map((p) => formatValue(run.params[p])),
+    formatDuration(secondsPerRun[i]),
+  ]);
+  const widths = header.map((_, c) => Math.max(...[header, ...rows].map((row) => row[c].length)));
+  const line = (row: string[]) =>
+    row
+      .map((cell, c) => cell.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd();
+  const total = secondsPerRun.reduce((sum, s) => sum + s, 0);
+  const perWorkers = WORKER_COUNTS.map(
+    (n) => `${n} worker${n > 1 ? 's' : ''} ~${formatDuration(makespan(secondsPerRun, n))}`,
+  );
+  return [
+    `${plan.name}: ${plan.runs.length} runs (${grid} grid points x ${seeds} seed${seeds > 1 ? 's' : ''}) from ${plan.path}`,
+    '',
+    line(header),
+    ...rows.map(line),
+    '',
+    `Estimated training time ${formatDuration(total)} in total: ${perWorkers.join(', ')}.`,
+    "(A rough estimate: each run's arithmetic at this machine's matmul speed, plus a fixed start-up cost.)",
+  ].join('\n');
+}
+
+// Workers take runs in plan order, each the next run as soon as it is free.
+function makespan(seconds: readonly number[], workers: number): number {
+  const free = new Array<number>(workers).fill(0);
+  for (const s of seconds) {
+    const next = free.indexOf(Math.min(...free));
+    free[next] += s;
+  }
+  return Math.max(...free);
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 10) return `${seconds.toFixed(1)}s`;
+  const whole = Math.round(seconds);
+  if (whole < 60) return `${whole}s`;
+  if (whole < 3600) return `${Math.floor(whole / 60)}m ${String(whole % 60).padStart(2, '0')}s`;
+  return `${Math.floor(whole / 3600)}h ${String(Math.floor(whole / 60) % 60).padStart(2, '0')}m`;
+}

@@ -1,0 +1,94 @@
+// The sweep's axes (grid keys and link groups) and the points of their cartesian product.
+import { canonicalJson } from './hash.ts';
+import { didYouMean } from './suggest.ts';
+import type { SweepSpec } from './types.ts';
+
+type YamlPath = (string | number)[];
+
+/** Reports a problem at a YAML path (the key itself, or its value) and never returns. */
+export type Fail = (path: YamlPath, at: 'key' | 'value', message: string) => never;
+
+/** One dimension of the grid: a single grid key, or a link group whose paths move together. */
+export interface Axis {
+  /** The dotted run-config paths this axis sets. */
+  paths: string[];
+  /** values[i][j] is the i-th value of paths[j]. */
+  values: unknown[][];
+  /** Where the axis is written: ["sweep", "grid"] or ["sweep", "link", k]; a value is at [...origin, path, i]. */
+  origin: YamlPath;
+}
+
+/** Checks grid and link keys against the run config's paths (`runPaths`) and builds the axes. */
+export function buildAxes(sweep: SweepSpec, runPaths: readonly string[], fail: Fail): Axis[] {
+  const axes: Axis[] = [];
+  const seen = new Map<string, YamlPath>();
+  const claim = (path: string, origin: YamlPath) => {
+    const where = [...origin, path];
+    if (path === 'seed') fail(where, 'key', 'seeds are set by sweep.seeds, not by the grid');
+    checkRunPath(path, runPaths, where, fail);
+    for (const [other, otherWhere] of seen) {
+      if (other === path || other.startsWith(`${path}.`) || path.startsWith(`${other}.`)) {
+        fail(where, 'key', `overlaps ${otherWhere.join('.')}; a path may vary in one place only`);
+      }
+    }
+    seen.set(path, where);
+  };
+  for (const [path, values] of Object.entries(sweep.grid)) {
+    claim(path, ['sweep', 'grid']);
+    axes.push({ paths: [path], values: values.map((value) => [value]), origin: ['sweep', 'grid'] });
+  }
+  sweep.link.forEach((group, k) => {
+    const origin = ['sweep', 'link', k];
+    const entries = Object.entries(group);
+    if (entries.length === 0)
+      fail(origin, 'value', 'expected a map of paths to equal-length lists, found {}');
+    const [firstPath, firstValues] = entries[0];
+    for (const [path, values] of entries) {
+      claim(path, origin);
+      if (values.length !== firstValues.length) {
+        fail(
+          [...origin, path],
+          'key',
+          `has ${values.length} values but ${firstPath} has ${firstValues.length}; linked lists are zipped and need equal lengths`,
+        );
+      }
+    }
+    axes.push({
+      paths: entries.map(([path]) => path),
+      values: firstValues.map((_, i) => entries.map(([, values]) => values[i])),
+      origin,
+    });
+  });
+  for (const axis of axes) checkDistinct(axis, fail);
+  return axes;
+}
+
+export function checkRunPath(path: string, runPaths: readonly string[], where: YamlPath, fail: Fail): void {
+  if (!runPaths.includes(path))
+    fail(where, 'key', `not a path into the run config${didYouMean(path, runPaths)}`);
+}
+
+// A repeated value would plan the same run twice.
+function checkDistinct(axis: Axis, fail: Fail): void {
+  const first = new Map<string, number>();
+  axis.values.forEach((value, i) => {
+    const key = canonicalJson(value);
+    const earlier = first.get(key);
+    if (earlier !== undefined)
+      fail([...axis.origin, axis.paths[0], i], 'value', `repeats value ${earlier} (${key})`);
+    first.set(key, i);
+  });
+}
+
+/** Every combination of one value index per axis, first axis outermost (as nested loops read). */
+export function gridPoints(axes: readonly Axis[]): number[][] {
+  return axes.reduce<number[][]>(
+    (points, axis) => points.flatMap((point) => axis.values.map((_, i) => [...point, i])),
+    [[]],
+  );
+}
+
+/** How many points the grid has, without listing them. */
+export function gridSize(axes: readonly Axis[]): number {
+  return axes.reduce((size, axis) => size * axis.values.length, 1);
+}

@@ -1,0 +1,7 @@
+// The config half of the runner: sweep files in, planned runs out.
+export { ConfigError } from './errors.ts';
+export { loadSweep, parseSweep, type PlannedRun, type PlanOptions, type SweepPlan } from './plan.ts';
+export { formatPlan, formatDuration } from './format.ts';
+export { estimateRunSeconds } from './estimate.ts';
+export { hashConfig, canonicalJson } from './hash.ts';
+export type { RunConfig, ModelConfig, TrainConfig, SweepConfig, SweepSpec } from './types.ts';

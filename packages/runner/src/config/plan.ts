@@ -1,0 +1,267 @@
+// From a sweep file to its planned runs: validate the file, expand the grid, resolve and check every
+// run, and give each its content-hash id. Nothing here writes anything.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import type { DataSpec } from '@ablate/data';
+import { ConfigError, formatKeyPath, RunIssue, show } from './errors.ts';
+import { buildAxes, checkRunPath, gridPoints, gridSize, type Axis, type Fail } from './grid.ts';
+import { canonicalJson, hashConfig } from './hash.ts';
+import { formatLabel } from './label.ts';
+import { describeIssue, valueAt } from './issues.ts';
+import { keyPaths, runSchema, sweepSchema } from './schema.ts';
+import type { RunConfig, SweepConfig } from './types.ts';
+import { checkRun } from './validate-run.ts';
+import { readYaml } from './yaml-location.ts';
+
+export interface PlannedRun {
+  /** Hash of the fully resolved RunConfig, seed included (see hash.ts). */
+  id: string;
+  /** The same hash without the seed: runs that differ only by seed share it. */
+  groupId: string;
+  seed: number;
+  /** The varying values for people: "lr=0.1 init=he_normal seed=1". */
+  label: string;
+  /** This run's values of the varying paths: {"train.lr": 0.1, "seed": 1}. */
+  params: Record<string, unknown>;
+  /** Order in the expanded grid, from 0. */
+  position: number;
+  config: RunConfig;
+}
+
+export interface SweepPlan {
+  name: string;
+  /** The sweep file, absolute. */
+  path: string;
+  /** The file's text. */
+  yaml: string;
+  /** The validated sweep config, defaults filled, JSON-safe. */
+  config: SweepConfig;
+  /** Hash of `config`. */
+  configHash: string;
+  /** The dotted paths that vary across runs, "seed" last (always present). */
+  varying: string[];
+  runs: PlannedRun[];
+}
+
+export interface PlanOptions {
+  /** Overrides sweep.maxRuns (e.g. from the command line). */
+  maxRuns?: number;
+}
+
+/** Without an explicit sweep.maxRuns, a sweep larger than this is refused as probably a mistake. */
+const DEFAULT_MAX_RUNS = 200;
+
+// Grid keys may name any run-config path but the seed, which sweep.seeds sets.
+const RUN_PATHS = keyPaths(runSchema).filter((p) => p !== 'seed');
+const SWEEP_PATHS = keyPaths(sweepSchema);
+
+export function loadSweep(file: string, options: PlanOptions = {}): SweepPlan {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `${file}: cannot read the sweep file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
+  return parseSweep(text, file, options);
+}
+
+export function parseSweep(text: string, file: string, options: PlanOptions = {}): SweepPlan {
+  const source = readYaml(text, file);
+  const fail: Fail = (at, side, message) => {
+    const key = at.length > 0 ? `${formatKeyPath(at)}: ` : '';
+    throw new ConfigError(`${source.locate(at, side)}: ${key}${message}`);
+  };
+  const baseDir = path.dirname(path.resolve(file));
+  const parsed = validate(sweepSchema, source.value, SWEEP_PATHS, fail);
+  const config: SweepConfig = { ...parsed, data: resolveDataPaths(parsed.data, baseDir) };
+  const axes = buildAxes(config.sweep, RUN_PATHS, fail);
+  const seeds = config.sweep.seeds;
+
+  const cap = options.maxRuns ?? config.sweep.maxRuns;
+  const limit = (count: number) => {
+    if (count <= (cap ?? DEFAULT_MAX_RUNS)) return;
+    if (cap !== undefined)
+      fail(['sweep', 'maxRuns'], 'value', `the sweep expands to ${count} runs, more than maxRuns ${cap}`);
+    fail(
+      ['sweep'],
+      'key',
+      `the sweep expands to ${count} runs, more than ${DEFAULT_MAX_RUNS}; set sweep.maxRuns: ${count} if you mean it`,
+    );
+  };
+  // Exclusions only shrink the grid, but listing millions of points to find out how far is pointless.
+  if (gridSize(axes) > 1e6) limit(gridSize(axes) * seeds.length);
+
+  const base = { data: config.data, model: config.model, train: config.train };
+  const points = applyExclusions(gridPoints(axes), axes, base, config.sweep.exclude, fail);
+  limit(points.length * seeds.length);
+
+  const varyingPaths = new Set(axes.flatMap((axis) => axis.paths));
+  const configs = points.map((point) => resolveRun(point, axes, base, baseDir, varyingPaths, fail));
+  const differs = (p: string) =>
+    new Set(configs.map((run) => canonicalJson(valueAt(run, p.split('.'))))).size > 1;
+  const varying = [...varyingPaths].filter(differs).concat('seed');
+  // Seed outermost: a sweep stopped halfway has still covered every grid point once.
+  const runs = seeds.flatMap((seed) => configs.map((run) => ({ ...run, seed })));
+  const plan = runs.map((run, position) => plannedRun(run, varying, position));
+  checkUnique(plan, fail);
+  return {
+    name: config.name,
+    path: path.resolve(file),
+    yaml: text,
+    config,
+    configHash: hashConfig(config),
+    varying,
+    runs: plan,
+  };
+}
+
+/** Parses `value`, turning the first issue into a located ConfigError. */
+function validate<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  paths: readonly string[],
+  fail: Fail,
+): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const keysAt = (at: (string | number)[]) => {
+    const prefix = at.filter((key) => typeof key === 'string').join('.');
+    const depth = prefix === '' ? 0 : prefix.split('.').length;
+    return paths
+      .filter((p) => (depth === 0 || p.startsWith(`${prefix}.`)) && p.split('.').length === depth + 1)
+      .map((p) => p.split('.')[depth]);
+  };
+  const issue = describeIssue(result.error.issues[0], value, keysAt);
+  return fail(issue.path, issue.at, issue.message);
+}
+
+// File paths in the data spec are relative to the sweep file, so a sweep runs the same from any directory.
+function resolveDataPaths<T extends DataSpec>(data: T, baseDir: string): T {
+  const source = { ...data.source };
+  if (source.kind === 'mnist' && source.dir) source.dir = path.resolve(baseDir, source.dir);
+  if (source.kind === 'csv') {
+    source.train = path.resolve(baseDir, source.train);
+    if (source.test) source.test = path.resolve(baseDir, source.test);
+  }
+  return { ...data, source };
+}
+
+/** The base config with one grid point's values written over it (a fresh copy). */
+function assign(base: object, point: readonly number[], axes: readonly Axis[]): Record<string, unknown> {
+  const config = structuredClone(base) as Record<string, unknown>;
+  axes.forEach((axis, a) =>
+    axis.paths.forEach((p, j) => {
+      const keys = p.split('.');
+      const parent = keys.slice(0, -1).reduce<Record<string, unknown>>((node, key) => {
+        if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+        return node[key] as Record<string, unknown>;
+      }, config);
+      parent[keys[keys.length - 1]] = structuredClone(axis.values[point[a]][j]);
+    }),
+  );
+  return config;
+}
+
+function applyExclusions(
+  points: number[][],
+  axes: readonly Axis[],
+  base: object,
+  exclude: readonly Record<string, unknown>[],
+  fail: Fail,
+): number[][] {
+  exclude.forEach((entry, k) =>
+    Object.keys(entry).forEach((p) => checkRunPath(p, RUN_PATHS, ['sweep', 'exclude', k, p], fail)),
+  );
+  const used = new Set<number>();
+  const kept = points.filter((point) => {
+    const config = assign(base, point, axes);
+    const k = exclude.findIndex((entry) =>
+      Object.entries(entry).every(
+        ([p, value]) => canonicalJson(valueAt(config, p.split('.'))) === canonicalJson(value),
+      ),
+    );
+    if (k >= 0) used.add(k);
+    return k < 0;
+  });
+  // An exclusion that drops nothing is almost always a misspelt value.
+  exclude.forEach((entry, k) => {
+    if (!used.has(k)) fail(['sweep', 'exclude', k], 'value', `matches no grid point: ${show(entry)}`);
+  });
+  return kept;
+}
+
+/**
+ * Validates one grid point as a full run (seed aside); a problem is reported at the grid value that
+ * caused it when the faulty path varies, else at the base config's key.
+ */
+function resolveRun(
+  point: readonly number[],
+  axes: readonly Axis[],
+  base: object,
+  baseDir: string,
+  varyingPaths: ReadonlySet<string>,
+  fail: Fail,
+): Omit<RunConfig, 'seed'> {
+  const where = (at: (string | number)[]) => {
+    for (const [a, axis] of axes.entries()) {
+      for (const p of axis.paths) {
+        const keys = p.split('.');
+        const covers = keys.every((key, i) => i >= at.length || at[i] === key);
+        if (covers) return [...axis.origin, p, point[a], ...at.slice(keys.length)];
+      }
+    }
+    return at;
+  };
+  const runFail: Fail = (at, side, message) => {
+    const values = axes.flatMap((axis, a) =>
+      axis.paths.map((p, j) => `${p}=${show(axis.values[point[a]][j])}`),
+    );
+    return fail(
+      where(at),
+      side,
+      values.length > 0 ? `${message} (in the run with ${values.join(' ')})` : message,
+    );
+  };
+  const { seed: _seed, ...run } = validate(
+    runSchema,
+    { ...assign(base, point, axes), seed: 0 },
+    RUN_PATHS,
+    runFail,
+  );
+  run.data = resolveDataPaths(run.data, baseDir);
+  try {
+    checkRun({ ...run, seed: 0 }, varyingPaths);
+  } catch (error) {
+    if (error instanceof RunIssue) runFail(error.path.split('.'), 'value', error.message);
+    throw error;
+  }
+  return run;
+}
+
+function plannedRun(config: RunConfig, varying: readonly string[], position: number): PlannedRun {
+  const { seed, ...withoutSeed } = config;
+  const params = Object.fromEntries(varying.map((p) => [p, valueAt(config, p.split('.'))]));
+  return {
+    id: hashConfig(config),
+    groupId: hashConfig(withoutSeed),
+    seed,
+    label: formatLabel(params),
+    params,
+    position,
+    config,
+  };
+}
+
+// Duplicate seeds, or grid values that validate to the same thing, would plan one run twice.
+function checkUnique(runs: readonly PlannedRun[], fail: Fail): void {
+  const seen = new Map<string, PlannedRun>();
+  for (const run of runs) {
+    const earlier = seen.get(run.id);
+    if (earlier)
+      fail(['sweep'], 'key', `runs ${earlier.position} and ${run.position} are the same run (${run.label})`);
+    seen.set(run.id, run);
+  }
+}

@@ -1,0 +1,27 @@
+// "Did you mean" hints for misspelt keys and values, by edit distance.
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** "; did you mean lr?" for the closest candidate within a few edits, else "". */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const lower = word.toLowerCase();
+  // Two edits (a swapped pair: "trian" -> "train"), more for long words, never the whole word.
+  let best: string | null = null;
+  let bestDistance = Math.min(Math.max(2, Math.floor(word.length / 3)), word.length - 1) + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best === null ? '' : `; did you mean ${best}?`;
+}
