@@ -1,0 +1,97 @@
+// The optimizer base: owns the parameter list, adds L2 weight decay to the gradients, counts
+// steps and keeps per-parameter state buffers ("slots": velocity, squared-gradient averages),
+// created lazily at the first step and exposed for checkpoints. Subclasses only say how many
+// slots they need and how one parameter is updated.
+import type { Param } from '../layers/dense.ts';
+
+export interface OptimizerSpec {
+  /** Update rule; in order of increasing complexity: sgd, momentum, nesterov, adagrad, rmsprop, adam. */
+  name: 'sgd' | 'momentum' | 'nesterov' | 'adam' | 'rmsprop' | 'adagrad';
+  /** Learning rate (the runner may change optimizer.lr between epochs). */
+  lr: number;
+  /** Momentum / Nesterov coefficient mu (default 0.9). */
+  momentum?: number;
+  /** heavy_ball: v = mu v + g.  ema (lesson 001): v = mu v + (1 - mu) g, a running average. */
+  momentumForm?: 'heavy_ball' | 'ema';
+  /** Adam first-moment decay (default 0.9). */
+  beta1?: number;
+  /** Adam second-moment decay (default 0.999). */
+  beta2?: number;
+  /** Added to the root in adagrad / rmsprop / adam denominators (default 1e-8). */
+  eps?: number;
+  /** RMSProp decay of the squared-gradient average (default 0.9). */
+  rho?: number;
+  /** L2 coefficient: g += weightDecay w on weights, not biases (default 0). */
+  weightDecay?: number;
+}
+
+/** A checkpoint of the optimizer: step count and the slot buffers of every parameter, by name. */
+export interface OptimizerState {
+  name: OptimizerSpec['name'];
+  t: number;
+  slots: Record<string, Float32Array[]>;
+}
+
+export abstract class Optimizer {
+  lr: number;
+  /** Steps taken so far (Adam's bias correction needs it). */
+  protected t = 0;
+  private slots: Float32Array[][] | null = null;
+  private readonly weightDecay: number;
+
+  constructor(
+    readonly params: readonly Param[],
+    readonly spec: OptimizerSpec,
+  ) {
+    this.lr = spec.lr;
+    this.weightDecay = spec.weightDecay ?? 0;
+  }
+
+  /** How many state buffers, each the size of the parameter, the rule keeps per parameter. */
+  protected abstract readonly slotCount: number;
+
+  /** Updates one parameter in place from its gradient g (weight decay already added). */
+  protected abstract update(w: Float32Array, g: Float32Array, slots: Float32Array[]): void;
+
+  step(): void {
+    this.slots ??= this.params.map((p) =>
+      Array.from({ length: this.slotCount }, () => new Float32Array(p.value.size)),
+    );
+    this.t++;
+    for (let i = 0; i < this.params.length; i++) {
+      const p = this.params[i];
+      const w = p.value.data;
+      const g = p.grad.data;
+      if (this.weightDecay !== 0 && p.decay)
+        for (let j = 0; j < g.length; j++) g[j] += this.weightDecay * w[j];
+      this.update(w, g, this.slots[i]);
+    }
+  }
+
+  zeroGrad(): void {
+    for (const p of this.params) p.grad.data.fill(0);
+  }
+
+  /** A copy of the state (typed arrays; structured-clone safe). */
+  getState(): OptimizerState {
+    const slots: Record<string, Float32Array[]> = {};
+    this.params.forEach((p, i) => (slots[p.name] = this.slots ? this.slots[i].map((s) => s.slice()) : []));
+    return { name: this.spec.name, t: this.t, slots };
+  }
+
+  setState(state: unknown): void {
+    const s = state as OptimizerState;
+    if (s?.name !== this.spec.name)
+      throw new Error(`optimizer state is for '${s?.name}', this optimizer is '${this.spec.name}'`);
+    const restored = this.params.map((p) => {
+      const slots = s.slots[p.name];
+      if (!slots) throw new Error(`optimizer state has no entry for parameter ${p.name}`);
+      if (slots.some((b) => b.length !== p.value.size))
+        throw new Error(`optimizer state for ${p.name} does not match its size ${p.value.size}`);
+      return slots.map((b) => Float32Array.from(b));
+    });
+    // A state saved before the first step has empty slot lists: stay lazy.
+    this.slots = restored.every((sl) => sl.length === this.slotCount) ? restored : null;
+    this.t = s.t;
+  }
+}

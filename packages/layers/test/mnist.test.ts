@@ -1,0 +1,32 @@
+// A real task in seconds: a 784-64-10 ReLU net on the first 20,000 MNIST training images, three
+// epochs of momentum SGD in mini-batches, scored on 2,000 test images it never saw.
+import { Rng } from '@ablate/tensor';
+import { expect, it } from 'vitest';
+import { Sequential } from '../src/index.ts';
+import { batches, oneHot, readMnist } from './data.ts';
+
+it('learns MNIST digits to >= 93% test accuracy', () => {
+  const train = readMnist('train', 20_000);
+  const test = readMnist('t10k', 2_000);
+  const y = oneHot(train.labels, 10);
+  const model = new Sequential(
+    {
+      input: 784,
+      hidden: [64],
+      activation: 'relu',
+      output: 10,
+      outputActivation: 'softmax',
+      loss: 'cross_entropy',
+      init: 'he_normal',
+    },
+    { rng: new Rng(1), optimizer: { name: 'momentum', lr: 0.05, momentum: 0.9 } },
+  );
+  const shuffle = new Rng(2);
+  for (let epoch = 0; epoch < 3; epoch++) {
+    for (const [xb, yb] of batches(train.x, y, 64, shuffle)) model.trainStep(xb, yb);
+  }
+  const result = model.evaluate(test.x, oneHot(test.labels, 10));
+  expect(result.accuracy).toBeGreaterThanOrEqual(0.93);
+  expect(result.perClass.reduce((s, c) => s + c.support, 0)).toBe(2_000);
+  expect(Math.min(...result.perClass.map((c) => c.f1))).toBeGreaterThan(0.8);
+});

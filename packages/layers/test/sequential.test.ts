@@ -1,0 +1,239 @@
+// Sequential end to end: the lessons' tiny examples, metrics, checkpoints, determinism, and the
+// per-layer diagnostics.
+import { Rng, Tensor } from '@ablate/tensor';
+import { describe, expect, it } from 'vitest';
+import { Sequential, type ModelSpec, type OptimizerSpec } from '../src/index.ts';
+import { LESSON_MLP, oneHot } from './data.ts';
+
+/** Lesson 001: weight - 135 lb, height - 66 in; female = 1. */
+const people = Tensor.from([
+  [-2, -1], // Alice
+  [25, 6], // Bob
+  [17, 4], // Charlie
+  [-15, -6], // Diana
+]);
+const female = Tensor.from([[1], [0], [0], [1]]);
+
+const lessonNet: ModelSpec = {
+  input: 2,
+  hidden: [2],
+  activation: 'sigmoid',
+  output: 1,
+  outputActivation: 'sigmoid',
+  loss: 'mse',
+  init: { name: 'normal', std: 1 },
+  biasInit: { name: 'normal', std: 1 },
+};
+
+describe('the lessons’ examples', () => {
+  it('2-2-1 sigmoid net with MSE separates the four people (Emily > 0.9, Frank < 0.1)', () => {
+    // As in the lesson: one sample at a time, lr 0.1, 1000 epochs, every parameter drawn from N(0, 1).
+    for (const seed of [1, 2, 3]) {
+      const model = new Sequential(lessonNet, { rng: new Rng(seed), optimizer: { name: 'sgd', lr: 0.1 } });
+      const before = model.evaluate(people, female).loss;
+      for (let epoch = 0; epoch < 1000; epoch++) {
+        for (let i = 0; i < 4; i++) model.trainStep(people.rowView(i, i + 1), female.rowView(i, i + 1));
+      }
+      const [emily, frank] = model.predict(
+        Tensor.from([
+          [-7, -3],
+          [20, 2],
+        ]),
+      ).data;
+      expect(emily, `seed ${seed}`).toBeGreaterThan(0.9);
+      expect(frank, `seed ${seed}`).toBeLessThan(0.1);
+      expect(model.evaluate(people, female).loss).toBeLessThan(Math.min(before, 0.01));
+    }
+  });
+
+  it('a 2-4-1 tanh net learns XOR', () => {
+    const x = Tensor.from([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
+    const y = Tensor.from([[0], [1], [1], [0]]);
+    const spec: ModelSpec = {
+      input: 2,
+      hidden: [4],
+      activation: 'tanh',
+      output: 1,
+      outputActivation: 'sigmoid',
+      loss: 'bce',
+      init: 'glorot_uniform',
+    };
+    const model = new Sequential(spec, { rng: new Rng(7), optimizer: { name: 'adam', lr: 0.05 } });
+    for (let step = 0; step < 500; step++) model.trainStep(x, y);
+    const result = model.evaluate(x, y);
+    expect(result.accuracy).toBe(1);
+    expect(result.confusion).toEqual([
+      [2, 0],
+      [0, 2],
+    ]);
+    expect(result.loss).toBeLessThan(0.1);
+  });
+});
+
+describe('evaluate', () => {
+  it('counts the confusion matrix [true][predicted] and per-class precision/recall/F1', () => {
+    // A linear 2-in 3-out model with identity weights predicts argmax of the first two features;
+    // the third class gets logit 0.
+    const spec: ModelSpec = {
+      input: 3,
+      hidden: [],
+      activation: 'relu',
+      output: 3,
+      outputActivation: 'softmax',
+      loss: 'cross_entropy',
+      init: 'zeros',
+    };
+    const model = new Sequential(spec, { rng: new Rng(1), optimizer: { name: 'sgd', lr: 0 } });
+    model.importWeights({
+      ...model.exportWeights(),
+      data: Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]),
+    });
+    const x = Tensor.from([
+      [5, 0, 0],
+      [5, 0, 0],
+      [0, 5, 0],
+      [5, 0, 0],
+      [0, 0, 5],
+    ]);
+    const labels = [0, 0, 1, 1, 1];
+    const y = oneHot(labels, 3); // the 4th is class 1 predicted 0, the 5th class 1 predicted 2
+    const r = model.evaluate(x, y, 2); // batches of 2, 2 and 1
+    expect(r.confusion).toEqual([
+      [2, 0, 0],
+      [1, 1, 1],
+      [0, 0, 0],
+    ]);
+    expect(r.accuracy).toBeCloseTo(3 / 5, 12);
+    expect(r.perClass[0]).toEqual({ precision: 2 / 3, recall: 1, f1: 0.8, support: 2 });
+    expect(r.perClass[1]).toEqual({ precision: 1, recall: 1 / 3, f1: 0.5, support: 3 });
+    expect(r.perClass[2]).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
+    const p = model.predict(x);
+    const lossByHand = -labels.reduce((s, k, i) => s + Math.log(p.get(i, k)), 0) / 5;
+    expect(r.loss).toBeCloseTo(lossByHand, 5);
+  });
+
+  it('binary (1 output): threshold 0.5, a 2x2 matrix', () => {
+    const spec: ModelSpec = {
+      input: 1,
+      hidden: [],
+      activation: 'relu',
+      output: 1,
+      outputActivation: 'sigmoid',
+      loss: 'bce',
+      init: 'zeros',
+    };
+    const model = new Sequential(spec, { rng: new Rng(1), optimizer: { name: 'sgd', lr: 0 } });
+    model.importWeights({ ...model.exportWeights(), data: Float32Array.from([1, 0]) });
+    const r = model.evaluate(Tensor.from([[2], [-2], [3], [0.1]]), Tensor.from([[1], [1], [0], [0]]));
+    expect(r.confusion).toEqual([
+      [0, 2],
+      [1, 1],
+    ]);
+    expect(r.accuracy).toBe(0.25);
+  });
+});
+
+describe('training mechanics', () => {
+  const spec: ModelSpec = { ...LESSON_MLP, input: 6, hidden: [8, 5], output: 3 };
+  const optimizer: OptimizerSpec = { name: 'adam', lr: 0.01 };
+  const data = (seed: number, n: number) => {
+    const rng = new Rng(seed);
+    const x = Tensor.normal([n, 6], rng);
+    return {
+      x,
+      y: oneHot(
+        Array.from({ length: n }, (_, i) => (x.get(i, 0) > 0 ? 0 : x.get(i, 1) > 0 ? 1 : 2)),
+        3,
+      ),
+    };
+  };
+  const train = (model: Sequential, x: Tensor, y: Tensor, batch: number) => {
+    for (let s = 0; s < x.rows; s += batch)
+      model.trainStep(x.rowView(s, Math.min(x.rows, s + batch)), y.rowView(s, Math.min(x.rows, s + batch)));
+  };
+
+  it('same seed and config: bit-identical weights after N steps (with partial batches)', () => {
+    const { x, y } = data(1, 70);
+    const a = new Sequential(spec, { rng: new Rng(9), optimizer });
+    const b = new Sequential(spec, { rng: new Rng(9), optimizer });
+    const c = new Sequential(spec, { rng: new Rng(10), optimizer });
+    for (let epoch = 0; epoch < 3; epoch++) [a, b, c].forEach((m) => train(m, x, y, 16));
+    expect(a.exportWeights().data).toEqual(b.exportWeights().data);
+    expect(a.exportWeights().data).not.toEqual(c.exportWeights().data);
+  });
+
+  it('a partial batch after a full one computes the same step as a fresh model', () => {
+    const { x, y } = data(2, 20);
+    const warm = new Sequential(spec, { rng: new Rng(3), optimizer: { name: 'sgd', lr: 0.1 } });
+    const fresh = new Sequential(spec, { rng: new Rng(3), optimizer: { name: 'sgd', lr: 0.1 } });
+    warm.evaluate(x, y); // grows the buffers to 20 rows
+    expect(warm.trainStep(x.rowView(0, 7), y.rowView(0, 7))).toBe(
+      fresh.trainStep(x.rowView(0, 7), y.rowView(0, 7)),
+    );
+    expect(warm.exportWeights().data).toEqual(fresh.exportWeights().data);
+  });
+
+  it('exportWeights / importWeights round-trip, and mismatched shapes are rejected', () => {
+    const { x } = data(3, 10);
+    const a = new Sequential(spec, { rng: new Rng(4), optimizer });
+    const b = new Sequential(spec, { rng: new Rng(5), optimizer });
+    const w = a.exportWeights();
+    expect(w.shapes.map((s) => `${s.name}:${s.shape}`)).toEqual([
+      'dense0.W:6,8',
+      'dense0.b:8',
+      'dense1.W:8,5',
+      'dense1.b:5',
+      'dense2.W:5,3',
+      'dense2.b:3',
+    ]);
+    b.importWeights(w);
+    expect(b.predict(x).data).toEqual(a.predict(x).data);
+    const other = new Sequential({ ...spec, hidden: [8, 4] }, { rng: new Rng(4), optimizer });
+    expect(() => other.importWeights(w)).toThrow(/importWeights: expected parameters .*dense1\.W\(8, 4\)/);
+  });
+
+  it('rejects batches of the wrong shape', () => {
+    const model = new Sequential(spec, { rng: new Rng(1), optimizer });
+    expect(() => model.trainStep(Tensor.zeros([4, 5]), Tensor.zeros([4, 3]))).toThrow(
+      /x must be \(batch, 6\)/,
+    );
+    expect(() => model.trainStep(Tensor.zeros([4, 6]), Tensor.zeros([3, 3]))).toThrow(/y must be \(4, 3\)/);
+  });
+
+  it('layerStats shows the signal dying with depth under a tiny init but not under He, without updating', () => {
+    const deep: ModelSpec = { ...spec, input: 50, hidden: [50, 50, 50, 50], activation: 'relu' };
+    const rng = new Rng(6);
+    const x = Tensor.normal([64, 50], rng);
+    const y = oneHot(
+      Array.from({ length: 64 }, () => rng.int(3)),
+      3,
+    );
+    const tiny = new Sequential(
+      { ...deep, init: { name: 'normal', std: 0.01 } },
+      { rng: new Rng(1), optimizer },
+    );
+    const he = new Sequential(deep, { rng: new Rng(1), optimizer });
+    const before = he.exportWeights().data;
+    const sTiny = tiny.layerStats(x, y);
+    const sHe = he.layerStats(x, y);
+    expect(he.exportWeights().data).toEqual(before);
+    expect(sHe.map((s) => s.name)).toEqual([
+      'dense0 (relu)',
+      'dense1 (relu)',
+      'dense2 (relu)',
+      'dense3 (relu)',
+      'dense4 (softmax)',
+    ]);
+    // He keeps the hidden activation scale within a factor 3 from first to last; N(0, 0.01) loses
+    // a factor of about 10 per layer.
+    expect(sHe[3].actStd / sHe[0].actStd).toBeGreaterThan(1 / 3);
+    expect(sHe[3].actStd / sHe[0].actStd).toBeLessThan(3);
+    expect(sTiny[3].actStd / sTiny[0].actStd).toBeLessThan(1e-2);
+    expect(sTiny[0].gradStd).toBeLessThan(sHe[0].gradStd);
+  });
+});
