@@ -26,13 +26,7 @@ export function prepareData(
   random: RandomSource,
   options: PrepareOptions = {},
 ): PreparedData {
-  const raw = loadSource(spec.source, random);
-  const pool = selectSubset(raw.train.labels, spec.subset, 'training pool');
-  const validationSize = holdOutSize(spec.validation ?? 0, pool.length, 'validation');
-  const { kept, held } =
-    validationSize > 0 ? carve(pool, validationSize, random) : { kept: pool, held: null };
-  const testRows = selectSubset(raw.test.labels, spec.testSubset, 'test set');
-
+  const { raw, kept, held, testRows } = selectRows(spec, random);
   const output = {
     scaling: fitScaling(spec.scale ?? 'none', raw.train, kept, raw.range),
     target: spec.target ?? { kind: 'one_hot' as const },
@@ -50,4 +44,40 @@ export function prepareData(
     inputSize: train.features,
     outputSize: train.targets,
   };
+}
+
+/** The sizes prepareData would produce, without scaling or copying a sample. */
+export interface DataShape {
+  inputSize: number;
+  outputSize: number;
+  train: number;
+  validation: number;
+  test: number;
+}
+
+/**
+ * What prepareData(spec, random) will produce, in sizes only, and the same errors it would throw:
+ * cheap enough to validate a sweep's every run before any of them starts (sources are cached per
+ * process, so the run that follows loads nothing twice).
+ */
+export function describeData(spec: DataSpec, random: RandomSource): DataShape {
+  const { raw, kept, held, testRows } = selectRows(spec, random);
+  return {
+    inputSize: raw.train.features,
+    outputSize: spec.target?.kind === 'one_vs_rest' ? 1 : raw.classes,
+    train: kept.length,
+    validation: held?.length ?? 0,
+    test: testRows.length,
+  };
+}
+
+/** Load the source, subset the training pool, carve validation, subset the test set. */
+function selectRows(spec: DataSpec, random: RandomSource) {
+  const raw = loadSource(spec.source, random);
+  const pool = selectSubset(raw.train.labels, spec.subset, 'training pool');
+  const validationSize = holdOutSize(spec.validation ?? 0, pool.length, 'validation');
+  const { kept, held } =
+    validationSize > 0 ? carve(pool, validationSize, random) : { kept: pool, held: null };
+  const testRows = selectSubset(raw.test.labels, spec.testSubset, 'test set');
+  return { raw, kept, held, testRows };
 }

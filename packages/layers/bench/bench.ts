@@ -5,9 +5,10 @@
 //   npx nx run layers:bench                 synthetic data (uniform pixels, random labels)
 //   npx nx run layers:bench -- --mnist      the real MNIST training set (prints test accuracy too)
 //   --epochs N (default 1)   --reference-steps N (default 40; 0 skips the reference run)
+import type { Dataset } from '@ablate/data';
 import { Rng, Tensor, kernels, setKernels } from '@ablate/tensor';
 import { PhaseTimer, Sequential } from '../src/index.ts';
-import { LESSON_MLP, batches, oneHot, readMnist } from '../test/data.ts';
+import { LESSON_MLP, batches, mnist, oneHot, tensors } from '../test/data.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -21,18 +22,18 @@ const N = 60_000;
 
 const spec = LESSON_MLP;
 
-function data(): { x: Tensor; y: Tensor } {
-  if (REAL) {
-    const { x, labels } = readMnist('train', N);
-    return { x, y: oneHot(labels, 10) };
-  }
+function data(): Dataset {
+  if (REAL) return mnist(N, 10_000).train;
   const rng = new Rng(1);
+  const labels = Int32Array.from({ length: N }, () => rng.int(10));
   return {
-    x: Tensor.uniform([N, 784], rng),
-    y: oneHot(
-      Array.from({ length: N }, () => rng.int(10)),
-      10,
-    ),
+    x: Tensor.uniform([N, 784], rng).data,
+    y: oneHot(labels, 10).data,
+    labels,
+    count: N,
+    features: 784,
+    targets: 10,
+    classes: 10,
   };
 }
 
@@ -54,7 +55,8 @@ function secondsPerSample(m: Sequential, x: Tensor, y: Tensor, B: number, steps:
   return (performance.now() - t0) / 1000 / (steps * B);
 }
 
-const { x, y } = data();
+const train = data();
+const { x, y } = tensors(train);
 const fast = kernels().name;
 console.log(
   `layers bench: ${spec.input}-${spec.hidden.join('-')}-${spec.output} relu, softmax+CE, momentum SGD`,
@@ -66,8 +68,7 @@ console.log(
 for (const B of [128, 16]) {
   const timer = new PhaseTimer();
   const m = model(timer);
-  for (const [xb, yb] of batches(x.rowView(0, 20 * B), y.rowView(0, 20 * B), B, new Rng(0)))
-    m.trainStep(xb, yb); // warm-up (JIT)
+  for (let i = 0; i < 20; i++) m.trainStep(x.rowView(i * B, (i + 1) * B), y.rowView(i * B, (i + 1) * B)); // warm-up (JIT)
   for (const k of Object.keys(timer.ms)) delete timer.ms[k];
   const shuffle = new Rng(3);
   let batching = 0;
@@ -75,7 +76,7 @@ for (const B of [128, 16]) {
   const t0 = performance.now();
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
     let tb = performance.now();
-    for (const [xb, yb] of batches(x, y, B, shuffle)) {
+    for (const [xb, yb] of batches(train, B, shuffle)) {
       batching += performance.now() - tb;
       lastLoss = m.trainStep(xb, yb);
       tb = performance.now();
@@ -93,9 +94,9 @@ for (const B of [128, 16]) {
     );
   }
   if (REAL) {
-    const test = readMnist('t10k', 10_000);
+    const test = tensors(mnist(N, 10_000).test);
     console.log(
-      `  test accuracy after ${EPOCHS} epoch(s): ${(100 * m.evaluate(test.x, oneHot(test.labels, 10)).accuracy).toFixed(2)}%`,
+      `  test accuracy after ${EPOCHS} epoch(s): ${(100 * m.evaluate(test.x, test.y).accuracy).toFixed(2)}%`,
     );
   }
   if (REFERENCE_STEPS > 0 && fast !== 'reference') {

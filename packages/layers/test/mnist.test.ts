@@ -3,12 +3,10 @@
 import { Rng } from '@ablate/tensor';
 import { expect, it } from 'vitest';
 import { Sequential } from '../src/index.ts';
-import { batches, oneHot, readMnist } from './data.ts';
+import { batches, mnist, tensors } from './data.ts';
 
 it('learns MNIST digits to >= 93% test accuracy', () => {
-  const train = readMnist('train', 20_000);
-  const test = readMnist('t10k', 2_000);
-  const y = oneHot(train.labels, 10);
+  const { train, test } = mnist(20_000, 2_000);
   const model = new Sequential(
     {
       input: 784,
@@ -23,9 +21,10 @@ it('learns MNIST digits to >= 93% test accuracy', () => {
   );
   const shuffle = new Rng(2);
   for (let epoch = 0; epoch < 3; epoch++) {
-    for (const [xb, yb] of batches(train.x, y, 64, shuffle)) model.trainStep(xb, yb);
+    for (const [xb, yb] of batches(train, 64, shuffle)) model.trainStep(xb, yb);
   }
-  const result = model.evaluate(test.x, oneHot(test.labels, 10));
+  const { x, y } = tensors(test);
+  const result = model.evaluate(x, y);
   expect(result.accuracy).toBeGreaterThanOrEqual(0.93);
   expect(result.perClass.reduce((s, c) => s + c.support, 0)).toBe(2_000);
   expect(Math.min(...result.perClass.map((c) => c.f1))).toBeGreaterThan(0.8);

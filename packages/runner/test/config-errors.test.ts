@@ -128,7 +128,7 @@ describe('sweep file errors', () => {
       /sweep\.grid\.train\.batchSize\[1\]: 128 is larger than the training set \(80 samples/,
     );
     expect(errorOf(replace('{ kind: xor }', '{ kind: mnist }\n  subset: { first: 70000 }'))).toMatch(
-      /^bad\.yaml:4:\d+: data\.subset\.first: 70000 is more than the 60000 samples available/,
+      /^bad\.yaml:4:\d+: data\.subset: training pool: subset first 70000, expected an integer from 1 to the pool size 60000/,
     );
   });
 
@@ -193,7 +193,7 @@ describe('sweep file errors', () => {
       /batchSize\[1\]: 5 is larger than the training set \(4 samples/,
     );
     expect(() => parseSweep(csv.replace('label }', 'labels }'), path.join(dir, 'bad.yaml'))).toThrow(
-      /data\.source\.labelColumn: no column "labels"/,
+      /data\.source: \S+train\.csv: no column named "labels", expected one of a, b, label/,
     );
   });
 });
