@@ -1,3 +1,4 @@
+import { mergeConfig } from 'vitest/config';
 import { projectConfig } from '../vitest.shared.ts';
 
-export default projectConfig('dashboard');
+export default mergeConfig(projectConfig('dashboard'), { test: { globalSetup: ['test/global-setup.ts'] } });

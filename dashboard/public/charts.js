@@ -1,0 +1,116 @@
+// Chart.js (loaded as the global Chart from /vendor/chart.umd.js) set up the one way the dashboard
+// draws curves: epoch on x, lines without animation, optional log y, optional +/- std bands.
+import { number as formatNumber } from './format.js';
+
+const { Chart } = window;
+
+// Tableau 10: distinct hues that stay readable on white.
+const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
+
+export const colorAt = (index) => PALETTE[index % PALETTE.length];
+
+/** Canvas inside a sized box (Chart.js fills its parent), with a caption for screen readers. */
+export function chartBox(title) {
+  const canvas = document.createElement('canvas');
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', title);
+  const box = document.createElement('div');
+  box.className = 'chart';
+  box.append(canvas);
+  return { box, canvas };
+}
+
+/** Keeps the charts of a page so they are destroyed when it re-renders or is left. */
+export class Charts {
+  #charts = new Map();
+
+  /** Draws (or redraws) the chart named key in canvas. */
+  line(key, canvas, { datasets, title, yTitle, logScale = false }) {
+    this.#charts.get(key)?.destroy();
+    const chart = new Chart(canvas, {
+      type: 'line',
+      data: { datasets },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        parsing: false,
+        normalized: true,
+        interaction: { mode: 'nearest', intersect: false },
+        elements: { point: { radius: 0, hitRadius: 6 }, line: { borderWidth: 2, tension: 0 } },
+        scales: {
+          x: { type: 'linear', title: { display: true, text: 'epoch' }, ticks: { precision: 0 } },
+          y: {
+            type: logScale ? 'logarithmic' : 'linear',
+            title: { display: Boolean(yTitle), text: yTitle },
+            // Log axes keep Chart.js's sparse labels; linear ones get short numbers, not 1.0000000E-6.
+            ticks: logScale ? {} : { callback: (value) => formatNumber(value, 3) },
+          },
+        },
+        plugins: {
+          title: { display: Boolean(title), text: title },
+          legend: {
+            labels: { boxWidth: 12, filter: (item, data) => !data.datasets[item.datasetIndex].hideInLegend },
+          },
+          tooltip: { filter: (item) => !item.dataset.band },
+        },
+      },
+    });
+    this.#charts.set(key, chart);
+    return chart;
+  }
+
+  destroyAll() {
+    for (const chart of this.#charts.values()) chart.destroy();
+    this.#charts.clear();
+  }
+}
+
+/** [[x, y]] -> Chart.js points; y values mapped (e.g. smoothed) first. */
+export function toPoints(pairs, mapY = (ys) => ys) {
+  const ys = mapY(pairs.map(([, y]) => y));
+  return pairs.map(([x], i) => ({ x, y: ys[i] }));
+}
+
+export function lineDataset(label, points, color, { dashed = false, hideInLegend = false } = {}) {
+  return {
+    label,
+    data: points,
+    borderColor: color,
+    backgroundColor: color,
+    borderDash: dashed ? [6, 4] : [],
+    hideInLegend,
+  };
+}
+
+/** A mean line and the +/- std band around it (two invisible edge datasets, the upper filled to the lower). */
+export function bandDatasets(label, epochs, means, stds, color) {
+  const edge = (sign) => epochs.map((x, i) => ({ x, y: means[i] + sign * stds[i] }));
+  const band = { borderWidth: 0, pointRadius: 0, band: true, hideInLegend: true, label: '' };
+  return [
+    lineDataset(
+      label,
+      epochs.map((x, i) => ({ x, y: means[i] })),
+      color,
+    ),
+    { ...band, data: edge(1), fill: '+1', backgroundColor: `${color}33`, borderColor: 'transparent' },
+    { ...band, data: edge(-1), fill: false, borderColor: 'transparent' },
+  ];
+}
+
+/** A color for t in [0, 1] on a light-to-dark blue ramp, and the text color readable on it. */
+export function heatColor(t) {
+  const clamped = Number.isFinite(t) ? Math.min(1, Math.max(0, t)) : 0;
+  const lightness = 96 - clamped * 62;
+  return { background: `hsl(212 70% ${lightness}%)`, color: lightness < 58 ? '#fff' : '#111' };
+}

@@ -1,0 +1,53 @@
+// What differs between runs: for legends (name a curve only by what sets it apart from the others
+// shown) and for the config diff of the compare page. Shared by the server tests and the browser.
+
+/** Flattens nested objects into dotted paths; arrays and scalars are leaves. */
+export function flatten(value, prefix = '', into = {}) {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, child] of Object.entries(value)) flatten(child, prefix ? `${prefix}.${key}` : key, into);
+  } else if (prefix) {
+    into[prefix] = value;
+  }
+  return into;
+}
+
+const sameValue = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The paths whose values differ between two configs, with both values (missing is undefined). */
+export function configDiff(a, b) {
+  const flatA = flatten(a);
+  const flatB = flatten(b);
+  const paths = [...new Set([...Object.keys(flatA), ...Object.keys(flatB)])].sort();
+  return paths
+    .filter((path) => !sameValue(flatA[path], flatB[path]))
+    .map((path) => ({ path, a: flatA[path], b: flatB[path] }));
+}
+
+/** The keys of params objects whose values are not the same in all of them, in first-seen order. */
+export function differingKeys(paramsList) {
+  const keys = [...new Set(paramsList.flatMap((params) => Object.keys(params)))];
+  return keys.filter((key) => paramsList.some((params) => !sameValue(params[key], paramsList[0][key])));
+}
+
+/** "train.momentum" -> "momentum": the last segment, unless two keys shown would then collide. */
+export function shortNames(keys) {
+  const last = (key) => key.split('.').pop();
+  return Object.fromEntries(
+    keys.map((key) => [key, keys.filter((other) => last(other) === last(key)).length > 1 ? key : last(key)]),
+  );
+}
+
+export function formatValue(value) {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * One legend label per params object, naming only what differs among them ("init=he momentum=0.9").
+ * When nothing differs, the fallback labels (e.g. run labels) are used.
+ */
+export function legendLabels(paramsList, fallbacks = []) {
+  const keys = differingKeys(paramsList);
+  if (!keys.length) return paramsList.map((_, i) => fallbacks[i] ?? `run ${i + 1}`);
+  const names = shortNames(keys);
+  return paramsList.map((params) => keys.map((key) => `${names[key]}=${formatValue(params[key])}`).join(' '));
+}

@@ -1,0 +1,1 @@
+export function lttb(points: Array<[number, number]>, threshold: number): Array<[number, number]>;

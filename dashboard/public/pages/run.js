@@ -1,0 +1,183 @@
+// #/run/:id : one run's config, curves, test confusion matrix and per-class scores, and per-layer
+// activation and gradient statistics over epochs.
+import { api, subscribe } from '../api.js';
+import { Charts, chartBox, colorAt, heatColor, lineDataset } from '../charts.js';
+import { h, notice, replaceChildren, section } from '../dom.js';
+import * as format from '../format.js';
+import { setCrumbs, setLive } from '../layout.js';
+import { flatten } from '../lib/differences.js';
+import { runCurves } from '../sections/curves.js';
+
+function configTable(config) {
+  return h(
+    'table',
+    { className: 'config' },
+    h(
+      'tbody',
+      {},
+      Object.entries(flatten(config)).map(([path, value]) =>
+        h('tr', {}, h('th', { scope: 'row' }, path), h('td', {}, format.param(value))),
+      ),
+    ),
+  );
+}
+
+function confusionMatrix(confusion) {
+  const largest = Math.max(...confusion.flat());
+  return h(
+    'table',
+    { className: 'confusion' },
+    h('caption', {}, 'Test confusion matrix: rows are true classes, columns predicted'),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'true \\ pred'),
+        confusion.map((_, c) => h('th', { scope: 'col' }, c)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      confusion.map((row, t) =>
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, t),
+          row.map((count) => h('td', { style: heatColor(Math.sqrt(count / largest)) }, count)),
+        ),
+      ),
+    ),
+  );
+}
+
+function perClassTable(perClass) {
+  return h(
+    'table',
+    { className: 'per-class' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['class', 'precision', 'recall', 'F1', 'support'].map((title) => h('th', { scope: 'col' }, title)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      perClass.map((scores, c) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, c),
+          [scores.precision, scores.recall, scores.f1].map((v) =>
+            h('td', { className: 'num' }, format.percent(v)),
+          ),
+          h('td', { className: 'num' }, scores.support),
+        ),
+      ),
+    ),
+  );
+}
+
+function layerCharts(charts, { statistics, layers }) {
+  if (!layers.length)
+    return notice('empty', 'No layer statistics.', 'They are written once per epoch for each Dense layer.');
+  const boxes = statistics.map((statistic) => {
+    const { box, canvas } = chartBox(`${statistic} by epoch, one line per layer`);
+    const datasets = layers.map((layer, i) =>
+      lineDataset(
+        layer.name,
+        layer.epochs.map((x, j) => ({ x, y: layer[statistic][j] })),
+        colorAt(i),
+      ),
+    );
+    // Drawn after the box is in the page, so Chart.js can measure it.
+    queueMicrotask(() =>
+      charts.line(`layer-${statistic}`, canvas, { datasets, title: statistic.replace('_', ' ') }),
+    );
+    return box;
+  });
+  return h('div', { className: 'chart-grid' }, boxes);
+}
+
+export async function renderRun(main, runId) {
+  const charts = new Charts();
+  const curves = runCurves(charts, 'run');
+
+  async function render() {
+    const [{ run, summary, test, sweeps }, layers] = await Promise.all([api.run(runId), api.layers(runId)]);
+    const sweep = sweeps[0];
+    setCrumbs(...(sweep ? [[`#/sweep/${sweep.id}`, sweep.name]] : []), [null, run.label]);
+    charts.destroyAll();
+    replaceChildren(
+      main,
+      h(
+        'div',
+        { className: 'page-head' },
+        h('h1', {}, run.label),
+        h(
+          'p',
+          { className: 'hint' },
+          `run ${run.id} · ${run.status}${run.error ? ` (${run.error})` : ''} · ${run.epochs_done}/${run.epochs_planned} epochs · ${format.seconds(run.wall_seconds)}`,
+        ),
+      ),
+      h(
+        'div',
+        { className: 'two-col' },
+        section('Curves', curves.element),
+        section(
+          'Summary',
+          h(
+            'dl',
+            { className: 'summary' },
+            summary
+              ? Object.entries(summary)
+                  .filter(([key]) => key !== 'run_id')
+                  .map(([key, value]) => [
+                    h('dt', {}, format.metricName(key)),
+                    h('dd', {}, format.number(value)),
+                  ])
+              : 'no epochs yet',
+          ),
+        ),
+      ),
+      h(
+        'div',
+        { className: 'two-col' },
+        section(
+          'Test set',
+          test
+            ? [
+                h('p', {}, `accuracy ${format.percent(test.accuracy)} · loss ${format.number(test.loss)}`),
+                confusionMatrix(test.confusion),
+              ]
+            : notice('empty', 'No test results yet.', 'The test set is evaluated when the run finishes.'),
+        ),
+        section(
+          'Per class',
+          test
+            ? perClassTable(test.perClass)
+            : notice('empty', 'No per-class scores yet.', 'They come with the test results.'),
+        ),
+      ),
+      section('Layer statistics', layerCharts(charts, layers)),
+      section('Config', configTable(run.config)),
+    );
+    await curves.show([{ id: run.id, label: run.label, params: {} }]);
+  }
+
+  await render();
+  setLive('live');
+  const unsubscribe = subscribe(null, () =>
+    render().then(() => setLive(`live · updated ${new Date().toLocaleTimeString()}`)),
+  );
+  return () => {
+    unsubscribe();
+    charts.destroyAll();
+  };
+}

@@ -1,0 +1,75 @@
+// #/ : every sweep in the database, newest first.
+import { api, subscribe } from '../api.js';
+import { h, notice, replaceChildren, section } from '../dom.js';
+import * as format from '../format.js';
+import { setLive } from '../layout.js';
+
+export async function renderSweeps(main) {
+  const load = async () => {
+    const { sweeps, hint } = await api.sweeps();
+    if (!sweeps.length) {
+      replaceChildren(
+        main,
+        notice(
+          'empty',
+          'No sweeps yet.',
+          'Run a sweep and it appears here as it trains: ',
+          h('code', {}, hint.replace(/^no sweeps yet: run /, '')),
+        ),
+      );
+      return;
+    }
+    replaceChildren(
+      main,
+      section(
+        'Sweeps',
+        h(
+          'table',
+          { className: 'sweeps' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Sweep', 'Created', 'Runs', 'Status', 'Varying', 'Best val acc'].map((title) =>
+                h('th', { scope: 'col' }, title),
+              ),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            sweeps.map((sweep) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, h('a', { href: `#/sweep/${sweep.id}` }, sweep.name)),
+                h('td', {}, format.date(sweep.createdAt)),
+                h('td', { className: 'num' }, sweep.runCount),
+                h('td', {}, format.statusCounts(sweep.statusCounts)),
+                h('td', {}, sweep.varying.join(', ')),
+                h(
+                  'td',
+                  {},
+                  sweep.best
+                    ? [
+                        format.percent(sweep.best.bestValAcc),
+                        ' ',
+                        h('a', { href: `#/run/${sweep.best.runId}` }, sweep.best.label),
+                      ]
+                    : '–',
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  };
+  await load();
+  setLive('live');
+  return subscribe(null, () =>
+    load().then(() => setLive(`live · updated ${new Date().toLocaleTimeString()}`)),
+  );
+}

@@ -1,0 +1,125 @@
+// Train/val loss and accuracy by epoch for a set of runs, overlaid: one color per run, train
+// dashed, val solid. Legends name only what differs between the runs shown. Log-scale (loss) and
+// EMA smoothing controls redraw without re-fetching.
+import { api } from '../api.js';
+import { chartBox, colorAt, lineDataset, toPoints } from '../charts.js';
+import { h, notice, replaceChildren } from '../dom.js';
+import { legendLabels } from '../lib/differences.js';
+import { smoothEma } from '../lib/stats.js';
+
+const PANELS = [
+  { key: 'loss', title: 'Loss', train: 'train_loss', val: 'val_loss', logScalable: true },
+  { key: 'acc', title: 'Accuracy', train: 'train_acc', val: 'val_acc', logScalable: false },
+];
+
+/** Smoothing and log-scale controls; onChange() after either moves. */
+function curveControls(state, onChange) {
+  const smoothingOutput = h('output', {}, state.smoothing.toFixed(2));
+  return h(
+    'div',
+    { className: 'controls' },
+    h(
+      'label',
+      { className: 'control inline' },
+      h('input', {
+        type: 'checkbox',
+        checked: state.logScale,
+        onchange: (event) => ((state.logScale = event.target.checked), onChange()),
+      }),
+      h('span', {}, 'log-scale loss'),
+    ),
+    h(
+      'label',
+      { className: 'control inline' },
+      h('span', {}, 'smoothing (EMA)'),
+      h('input', {
+        type: 'range',
+        min: 0,
+        max: 0.95,
+        step: 0.05,
+        value: state.smoothing,
+        oninput: (event) => {
+          state.smoothing = Number(event.target.value);
+          smoothingOutput.textContent = state.smoothing.toFixed(2);
+          onChange();
+        },
+      }),
+      smoothingOutput,
+    ),
+  );
+}
+
+/**
+ * runs: [{ id, label, params }]. Returns { element, show(runs) } where show fetches and draws.
+ * charts is the page's Charts; key keeps this widget's charts apart from the page's others.
+ */
+export function runCurves(charts, key) {
+  const state = { smoothing: 0, logScale: false, runs: [], series: {} };
+  const boxes = PANELS.map((panel) => ({ panel, ...chartBox(`${panel.title} by epoch`) }));
+  const body = h(
+    'div',
+    { className: 'chart-row' },
+    boxes.map((b) => b.box),
+  );
+  const element = h(
+    'div',
+    { className: 'curves' },
+    curveControls(state, draw),
+    h('p', { className: 'hint' }, 'solid: validation · dashed: training'),
+    body,
+  );
+
+  function draw() {
+    if (!state.runs.length) {
+      replaceChildren(
+        body,
+        notice(
+          'empty',
+          'No runs selected.',
+          'Select runs in the table (click, or Enter/Space on a focused row) to draw their curves.',
+        ),
+      );
+      return;
+    }
+    if (!body.contains(boxes[0].box))
+      replaceChildren(
+        body,
+        boxes.map((b) => b.box),
+      );
+    const names = legendLabels(
+      state.runs.map((run) => run.params ?? {}),
+      state.runs.map((run) => run.label),
+    );
+    const smooth = (ys) => smoothEma(ys, state.smoothing);
+    for (const { panel, canvas } of boxes) {
+      const datasets = state.runs.flatMap((run, i) => {
+        const metrics = state.series[run.id]?.metrics ?? {};
+        // Several runs: one legend entry per run (its val line); a lone run: "train" and "val".
+        const single = state.runs.length === 1;
+        return [
+          lineDataset(
+            single ? 'train' : `${names[i]} train`,
+            toPoints(metrics[panel.train] ?? [], smooth),
+            colorAt(i),
+            { dashed: true, hideInLegend: !single },
+          ),
+          lineDataset(single ? 'val' : names[i], toPoints(metrics[panel.val] ?? [], smooth), colorAt(i)),
+        ];
+      });
+      charts.line(`${key}-${panel.key}`, canvas, {
+        datasets,
+        title: panel.title,
+        logScale: panel.logScalable && state.logScale,
+      });
+    }
+  }
+
+  return {
+    element,
+    async show(runs) {
+      state.runs = runs;
+      state.series = (await api.series(runs.map((run) => run.id))).series;
+      draw();
+    },
+  };
+}

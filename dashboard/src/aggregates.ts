@@ -1,0 +1,132 @@
+// Seeds pooled: curves grouped by one or two varying params (mean and std per epoch), and the
+// ablation grid of a final metric over two params (mean, std, n, diverged per cell).
+import type { EpochRow } from '@ablate/runner/schema';
+import { lttb } from '../public/lib/lttb.js';
+import { mean, std } from '../public/lib/stats.js';
+import type { EpochMetric, FinalMetric } from './metrics.ts';
+import { sameParam, type ApiRun, type ParamValue, type Params, type SweepWithRuns } from './sweep-data.ts';
+
+export interface GroupCurve {
+  params: Params;
+  runIds: string[];
+  diverged: number;
+  epochs: number[];
+  mean: number[];
+  std: number[];
+  /** How many runs had a value at each epoch (runs that diverged early drop out). */
+  n: number[];
+}
+
+/** Runs partitioned by their values of `by`, in grid order. */
+function partition(runs: ApiRun[], by: string[]): Array<{ params: Params; runs: ApiRun[] }> {
+  const groups: Array<{ params: Params; runs: ApiRun[] }> = [];
+  for (const run of runs) {
+    const params = Object.fromEntries(by.map((path) => [path, run.params[path] ?? null]));
+    const group = groups.find((g) => by.every((path) => sameParam(g.params[path], params[path])));
+    if (group) group.runs.push(run);
+    else groups.push({ params, runs: [run] });
+  }
+  return groups;
+}
+
+/** Appends value to the list under key, creating the list on first use. */
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export function groupByRun<T extends { run_id: string }>(rows: T[]): Map<string, T[]> {
+  const byRun = new Map<string, T[]>();
+  for (const row of rows) pushTo(byRun, row.run_id, row);
+  return byRun;
+}
+
+const isNumber = (value: number | null | undefined): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
+
+export function groupCurves(
+  sweep: SweepWithRuns,
+  epochs: EpochRow[],
+  by: string[],
+  metric: EpochMetric,
+  points: number,
+): GroupCurve[] {
+  const epochsByRun = groupByRun(epochs);
+  return partition(sweep.runs, by).map(({ params, runs }) => {
+    const valuesByEpoch = new Map<number, number[]>();
+    for (const run of runs) {
+      for (const row of epochsByRun.get(run.id) ?? []) {
+        const value = row[metric];
+        if (isNumber(value)) pushTo(valuesByEpoch, row.epoch, value);
+      }
+    }
+    const allEpochs = [...valuesByEpoch.keys()].sort((a, b) => a - b);
+    // Downsample on the mean curve, then keep the std and n of the epochs it chose.
+    const kept = lttb(
+      allEpochs.map((epoch): [number, number] => [epoch, mean(valuesByEpoch.get(epoch)!)]),
+      points,
+    ).map(([epoch]) => epoch);
+    return {
+      params,
+      runIds: runs.map((run) => run.id),
+      diverged: runs.filter((run) => run.status === 'diverged').length,
+      epochs: kept,
+      mean: kept.map((epoch) => mean(valuesByEpoch.get(epoch)!)),
+      std: kept.map((epoch) => std(valuesByEpoch.get(epoch)!)),
+      n: kept.map((epoch) => valuesByEpoch.get(epoch)!.length),
+    };
+  });
+}
+
+export interface AblationCell {
+  row: ParamValue;
+  col: ParamValue;
+  runIds: string[];
+  /** The metric of each run that counts (not diverged or failed, value present), for tests between cells. */
+  values: number[];
+  n: number;
+  mean: number | null;
+  std: number | null;
+  diverged: number;
+}
+
+export interface Ablation {
+  metric: FinalMetric;
+  rows: { param: string; values: ParamValue[] };
+  cols: { param: string | null; values: ParamValue[] };
+  cells: AblationCell[];
+}
+
+/**
+ * The ablation grid. Diverged and failed runs are counted per cell but left out of the mean: a
+ * diverged run's "final" numbers describe an aborted run, not the setting.
+ */
+export function ablation(
+  sweep: SweepWithRuns,
+  rowParam: string,
+  colParam: string | null,
+  metric: FinalMetric,
+): Ablation {
+  const by = colParam ? [rowParam, colParam] : [rowParam];
+  const cells = partition(sweep.runs, by).map(({ params, runs }) => {
+    const counted = runs.filter((run) => run.status !== 'diverged' && run.status !== 'failed');
+    const values = counted.map((run) => run.summary[metric]).filter(isNumber);
+    return {
+      row: params[rowParam],
+      col: colParam ? params[colParam] : null,
+      runIds: runs.map((run) => run.id),
+      values,
+      n: values.length,
+      mean: values.length ? mean(values) : null,
+      std: values.length ? std(values) : null,
+      diverged: runs.filter((run) => run.status === 'diverged').length,
+    };
+  });
+  return {
+    metric,
+    rows: { param: rowParam, values: sweep.values[rowParam] },
+    cols: { param: colParam, values: colParam ? sweep.values[colParam] : [null] },
+    cells,
+  };
+}

@@ -1,0 +1,89 @@
+// A sweep's numbers for use elsewhere: long format (one row per run x epoch x metric) as CSV or
+// JSON, and the ablation grid as a Markdown table for a write-up.
+import type { EpochRow } from '@ablate/runner/schema';
+import { formatValue } from '../public/lib/differences.js';
+import type { Ablation } from './aggregates.ts';
+import { EPOCH_METRICS } from './metrics.ts';
+import { sameParam, type Params, type SweepWithRuns } from './sweep-data.ts';
+
+export interface LongRow {
+  run_id: string;
+  label: string;
+  status: string;
+  params: Params;
+  epoch: number;
+  metric: string;
+  value: number | null;
+}
+
+export function longRows(sweep: SweepWithRuns, epochs: EpochRow[]): LongRow[] {
+  const runs = new Map(sweep.runs.map((run) => [run.id, run]));
+  return epochs.flatMap((row) => {
+    const run = runs.get(row.run_id)!;
+    return EPOCH_METRICS.map((metric) => ({
+      run_id: run.id,
+      label: run.label,
+      status: run.status,
+      params: run.params,
+      epoch: row.epoch,
+      metric,
+      value: row[metric],
+    }));
+  });
+}
+
+/** RFC 4180 quoting: only when the field needs it. */
+function csvField(value: unknown): string {
+  const text = value === null || value === undefined ? '' : formatValue(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export function toCsv(sweep: SweepWithRuns, rows: LongRow[]): string {
+  const header = ['run_id', 'label', 'status', ...sweep.varying, 'epoch', 'metric', 'value'];
+  const lines = rows.map((row) =>
+    [
+      row.run_id,
+      row.label,
+      row.status,
+      ...sweep.varying.map((path) => row.params[path]),
+      row.epoch,
+      row.metric,
+      row.value,
+    ]
+      .map(csvField)
+      .join(','),
+  );
+  return [header.map(csvField).join(','), ...lines].join('\r\n') + '\r\n';
+}
+
+function formatNumber(value: number | null): string {
+  return value === null ? '–' : value.toPrecision(4);
+}
+
+/** Markdown cells must not contain a raw pipe. */
+const markdownCell = (text: string) => text.replaceAll('|', '\\|');
+
+export function ablationMarkdown(sweep: SweepWithRuns, table: Ablation): string {
+  const colParam = table.cols.param;
+  const header = [
+    colParam ? `${table.rows.param} \\ ${colParam}` : table.rows.param,
+    ...table.cols.values.map((value) => (colParam ? `${colParam}=${formatValue(value)}` : table.metric)),
+  ];
+  const body = table.rows.values.map((row) => [
+    formatValue(row),
+    ...table.cols.values.map((col) => {
+      const cell = table.cells.find((c) => sameParam(c.row, row) && sameParam(c.col, col));
+      if (!cell) return '';
+      const diverged = cell.diverged ? `, ${cell.diverged} diverged` : '';
+      return `${formatNumber(cell.mean)} ± ${formatNumber(cell.std)} (n=${cell.n}${diverged})`;
+    }),
+  ]);
+  return [
+    `### ${markdownCell(sweep.name)}: ${table.metric} (mean ± std over seeds)`,
+    '',
+    `| ${header.map(markdownCell).join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...body.map((cells) => `| ${cells.map(markdownCell).join(' | ')} |`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,1 @@
+export { createApp, startServer, type AppOptions, type RunningServer, type ServerOptions } from './server.ts';

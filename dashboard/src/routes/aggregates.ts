@@ -1,0 +1,55 @@
+// GET /api/sweeps/:id/groups?by=p1[,p2]&metric=val_acc&points=N
+// GET /api/sweeps/:id/ablation?rows=p1[&cols=p2]&metric=final_val_acc
+import { Router, type Request } from 'express';
+import { ablation, groupCurves, type Ablation } from '../aggregates.ts';
+import { badRequest } from '../http-error.ts';
+import { EPOCH_METRICS, FINAL_METRICS } from '../metrics.ts';
+import { optionalString, parseChoice, requiredString } from '../params.ts';
+import { epochsOfSweep } from '../queries.ts';
+import type { ResultsDb } from '../results-db.ts';
+import { loadSweep, type SweepWithRuns } from '../sweep-data.ts';
+import { pointsOf } from './runs.ts';
+import { sweepIdOf } from './sweeps.ts';
+
+/** A param the sweep varies: anything else would group every run into one cell. */
+function varyingParam(sweep: SweepWithRuns, value: string, name: string): string {
+  if (!sweep.varying.includes(value)) {
+    throw badRequest(
+      `${name}: "${value}" is not a varying param of this sweep (${sweep.varying.join(', ')})`,
+    );
+  }
+  return value;
+}
+
+/** The ablation grid a request asks for; shared by the JSON route and the Markdown export. */
+export function ablationOf(req: Request, sweep: SweepWithRuns): Ablation {
+  const rows = varyingParam(sweep, requiredString(req.query, 'rows'), 'rows');
+  const colsValue = optionalString(req.query, 'cols');
+  const cols = colsValue ? varyingParam(sweep, colsValue, 'cols') : null;
+  if (cols === rows) throw badRequest('rows and cols must be two different params');
+  const metric = parseChoice(optionalString(req.query, 'metric'), 'metric', FINAL_METRICS, 'final_val_acc');
+  return ablation(sweep, rows, cols, metric);
+}
+
+export function aggregateRoutes(results: ResultsDb): Router {
+  const router = Router();
+
+  router.get('/api/sweeps/:id/groups', async (req, res) => {
+    const db = await results.require();
+    const sweep = await loadSweep(db, sweepIdOf(req));
+    const by = requiredString(req.query, 'by')
+      .split(',')
+      .map((path) => varyingParam(sweep, path, 'by'));
+    if (by.length > 2 || new Set(by).size !== by.length) throw badRequest('by: one or two different params');
+    const metric = parseChoice(optionalString(req.query, 'metric'), 'metric', EPOCH_METRICS, 'val_acc');
+    const groups = groupCurves(sweep, await epochsOfSweep(db, sweep.id), by, metric, pointsOf(req));
+    res.json({ by, metric, groups });
+  });
+
+  router.get('/api/sweeps/:id/ablation', async (req, res) => {
+    const sweep = await loadSweep(await results.require(), sweepIdOf(req));
+    res.json(ablationOf(req, sweep));
+  });
+
+  return router;
+}

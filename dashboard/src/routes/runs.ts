@@ -1,0 +1,120 @@
+// GET /api/runs/:id, /api/runs/:id/layers, /api/series?runs=a,b&points=N
+import { Router, type Request } from 'express';
+import { lttb } from '../../public/lib/lttb.js';
+import { notFound } from '../http-error.ts';
+import { EPOCH_METRICS } from '../metrics.ts';
+import {
+  parseInteger,
+  parseRunId,
+  parseRunIds,
+  requiredString,
+  optionalString,
+  MAX_RUN_IDS_LENGTH,
+} from '../params.ts';
+import {
+  epochsOfRuns,
+  existingRunIds,
+  getRun,
+  layerStats,
+  runSummary,
+  sweepsOfRun,
+  testResult,
+} from '../queries.ts';
+import type { ResultsDb } from '../results-db.ts';
+import { groupByRun } from '../aggregates.ts';
+
+export const DEFAULT_POINTS = 500;
+export const MAX_POINTS = 10_000;
+
+export const pointsOf = (req: Request) =>
+  parseInteger(optionalString(req.query, 'points'), 'points', 2, MAX_POINTS, DEFAULT_POINTS);
+
+const LAYER_STATISTICS = ['act_mean', 'act_std', 'grad_mean', 'grad_std'] as const;
+
+export function runRoutes(results: ResultsDb): Router {
+  const router = Router();
+
+  router.get('/api/runs/:id', async (req, res) => {
+    const db = await results.require();
+    const runId = parseRunId(String(req.params.id), 'run id');
+    const run = await getRun(db, runId);
+    if (!run) throw notFound(`no run ${runId}`);
+    const [summary, test, sweeps] = await Promise.all([
+      runSummary(db, runId),
+      testResult(db, runId),
+      sweepsOfRun(db, runId),
+    ]);
+    const { config_json, ...columns } = run;
+    res.json({
+      run: { ...columns, config: JSON.parse(config_json) },
+      summary: summary ?? null,
+      test: test
+        ? {
+            loss: test.loss,
+            accuracy: test.accuracy,
+            confusion: JSON.parse(test.confusion_json),
+            perClass: JSON.parse(test.per_class_json),
+          }
+        : null,
+      sweeps: sweeps.map((row) => ({
+        id: row.sweep_id,
+        name: row.name,
+        params: JSON.parse(row.params_json),
+      })),
+    });
+  });
+
+  router.get('/api/runs/:id/layers', async (req, res) => {
+    const db = await results.require();
+    const runId = parseRunId(String(req.params.id), 'run id');
+    if (!(await getRun(db, runId))) throw notFound(`no run ${runId}`);
+    const rows = await layerStats(db, runId);
+    const layers = new Map<
+      number,
+      { layer: number; name: string; epochs: number[] } & Record<string, unknown>
+    >();
+    for (const row of rows) {
+      if (!layers.has(row.layer)) {
+        layers.set(row.layer, {
+          layer: row.layer,
+          name: row.name,
+          epochs: [],
+          ...Object.fromEntries(LAYER_STATISTICS.map((s) => [s, []])),
+        });
+      }
+      const layer = layers.get(row.layer)!;
+      layer.epochs.push(row.epoch);
+      for (const statistic of LAYER_STATISTICS)
+        (layer[statistic] as Array<number | null>).push(row[statistic]);
+    }
+    res.json({ statistics: LAYER_STATISTICS, layers: [...layers.values()] });
+  });
+
+  router.get('/api/series', async (req, res) => {
+    const runIds = parseRunIds(requiredString(req.query, 'runs', MAX_RUN_IDS_LENGTH));
+    const points = pointsOf(req);
+    const db = await results.require();
+    const known = await existingRunIds(db, runIds);
+    const unknown = runIds.filter((id) => !known.has(id));
+    if (unknown.length) throw notFound(`no run ${unknown.join(', ')}`);
+    const epochsByRun = groupByRun(await epochsOfRuns(db, runIds));
+    const series = Object.fromEntries(
+      runIds.map((runId) => {
+        const rows = epochsByRun.get(runId) ?? [];
+        const byMetric = Object.fromEntries(
+          EPOCH_METRICS.map((metric) => {
+            // NaN losses are stored as NULL: a gap, not a point to downsample.
+            const pointsOfMetric = rows
+              .filter((row) => row[metric] !== null)
+              .map((row): [number, number] => [row.epoch, row[metric] as number]);
+            return [metric, lttb(pointsOfMetric, points)];
+          }),
+        );
+        return [runId, { epochs: rows.length, metrics: byMetric }];
+      }),
+    );
+    res.json({ points, series });
+  });
+
+  return router;
+}

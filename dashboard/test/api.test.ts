@@ -1,0 +1,200 @@
+// The JSON API against a real smoke sweep's database.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { openForReading, type Database } from '@ablate/runner/schema';
+import type { RunningServer } from '../src/server.ts';
+import { getJson, startTestServer } from './helpers.ts';
+
+let server: RunningServer;
+let db: Database;
+let sweepId: number;
+let runIds: string[];
+let epochRows: number;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  db = await openForReading(inject('smokeDb'));
+  sweepId = (await db.get<{ id: number }>('SELECT id FROM sweeps ORDER BY id LIMIT 1'))!.id;
+  runIds = (
+    await db.all<{ run_id: string }>('SELECT run_id FROM sweep_runs WHERE sweep_id = ? ORDER BY position', [
+      sweepId,
+    ])
+  ).map((r) => r.run_id);
+  epochRows = (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM epochs'))!.n;
+});
+
+afterAll(async () => {
+  await server.close();
+  await db.close();
+});
+
+describe('sweeps', () => {
+  it('lists the smoke sweep with its run counts by status and best result', async () => {
+    const { status, body } = await getJson(`${server.url}/api/sweeps`);
+    expect(status).toBe(200);
+    expect(body.hint).toBeNull();
+    const sweep = body.sweeps.find((s: { id: number }) => s.id === sweepId);
+    expect(sweep.name).toBeTruthy();
+    expect(sweep.runCount).toBe(runIds.length);
+    expect(Object.values(sweep.statusCounts as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(
+      runIds.length,
+    );
+    expect(sweep.varying).toEqual(expect.arrayContaining(['train.init', 'train.momentum', 'seed']));
+    expect(runIds).toContain(sweep.best.runId);
+    expect(sweep.best.bestValAcc).toBeGreaterThan(0);
+  });
+
+  it('gives a sweep its varying params and their values in grid order', async () => {
+    const { body } = await getJson(`${server.url}/api/sweeps/${sweepId}`);
+    expect(body.values['train.init']).toEqual(['he_normal', 'glorot_uniform']);
+    expect(body.values['train.momentum']).toEqual([0, 0.9]);
+    expect(body.configYaml).toContain('smoke');
+  });
+
+  it("lists a sweep's runs with params, status and summary metrics", async () => {
+    const { body } = await getJson(`${server.url}/api/sweeps/${sweepId}/runs`);
+    expect(body.runs.map((run: { id: string }) => run.id)).toEqual(runIds);
+    for (const run of body.runs) {
+      expect(Object.keys(run.params)).toEqual(
+        expect.arrayContaining(['train.init', 'train.momentum', 'seed']),
+      );
+      expect(['finished', 'diverged']).toContain(run.status);
+      expect(run.epochsDone).toBeGreaterThan(0);
+      expect(Object.keys(run.summary)).toEqual(
+        expect.arrayContaining(['final_val_acc', 'best_val_loss', 'test_acc']),
+      );
+    }
+  });
+});
+
+describe('runs', () => {
+  it('gives a run its config, summary, test results and layer statistics', async () => {
+    const finished = (await db.get<{ run_id: string }>('SELECT run_id FROM test_results LIMIT 1'))!.run_id;
+    const { body } = await getJson(`${server.url}/api/runs/${finished}`);
+    expect(body.run.id).toBe(finished);
+    expect(body.run.config.train.init).toBeDefined();
+    expect(body.summary.best_epoch).toBeGreaterThan(0);
+    expect(body.test.confusion.length).toBe(body.test.perClass.length);
+    expect(body.test.perClass[0]).toHaveProperty('f1');
+    expect(body.sweeps[0].id).toBe(sweepId);
+
+    const layers = (await getJson(`${server.url}/api/runs/${finished}/layers`)).body;
+    expect(layers.layers.length).toBeGreaterThan(0);
+    expect(layers.layers[0].epochs.length).toBe(layers.layers[0].act_mean.length);
+  });
+
+  it('returns series per run and metric, downsampled with first and last epoch kept', async () => {
+    const ids = runIds.slice(0, 3);
+    const full = (await getJson(`${server.url}/api/series?runs=${ids.join(',')}`)).body;
+    const small = (await getJson(`${server.url}/api/series?runs=${ids.join(',')}&points=2`)).body;
+    for (const id of ids) {
+      const all = full.series[id].metrics.train_loss as Array<[number, number]>;
+      const few = small.series[id].metrics.train_loss as Array<[number, number]>;
+      expect(all.length).toBe(full.series[id].epochs);
+      expect(few.length).toBeLessThanOrEqual(2);
+      expect(few[0]).toEqual(all[0]);
+      expect(few.at(-1)).toEqual(all.at(-1));
+    }
+  });
+});
+
+describe('aggregates', () => {
+  it('groups curves by one param: mean and std per epoch over the group', async () => {
+    const { body } = await getJson(`${server.url}/api/sweeps/${sweepId}/groups?by=train.init&metric=val_acc`);
+    expect(body.groups.map((g: { params: object }) => g.params)).toEqual([
+      { 'train.init': 'he_normal' },
+      { 'train.init': 'glorot_uniform' },
+    ]);
+    for (const group of body.groups) {
+      expect(group.runIds).toHaveLength(runIds.length / 2);
+      expect(group.mean).toHaveLength(group.epochs.length);
+      expect(group.std.every((s: number) => s >= 0)).toBe(true);
+    }
+  });
+
+  it('groups by two params into four cells', async () => {
+    const { body } = await getJson(`${server.url}/api/sweeps/${sweepId}/groups?by=train.init,train.momentum`);
+    expect(body.groups).toHaveLength(4);
+  });
+
+  it('builds the ablation grid: mean, std, n and diverged per cell', async () => {
+    const { body } = await getJson(
+      `${server.url}/api/sweeps/${sweepId}/ablation?rows=train.init&cols=train.momentum&metric=final_val_acc`,
+    );
+    expect(body.cells).toHaveLength(4);
+    for (const cell of body.cells) {
+      expect(cell.n + cell.diverged).toBeLessThanOrEqual(cell.runIds.length);
+      if (cell.n)
+        expect(cell.mean).toBeCloseTo(cell.values.reduce((a: number, b: number) => a + b, 0) / cell.n, 12);
+    }
+  });
+});
+
+describe('exports', () => {
+  it('CSV: a header with the varying params and one row per run x epoch x metric', async () => {
+    const response = await fetch(`${server.url}/api/sweeps/${sweepId}/export.csv`);
+    expect(response.headers.get('content-type')).toMatch(/text\/csv/);
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="?smoke-\d+\.csv"?$/);
+    const lines = (await response.text()).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('run_id,label,status,train.init,train.momentum,seed,epoch,metric,value');
+    expect(lines.length - 1).toBe(epochRows * 6);
+  });
+
+  it('JSON: the same long rows', async () => {
+    const { body } = await getJson(`${server.url}/api/sweeps/${sweepId}/export.json`);
+    expect(body.rows).toHaveLength(epochRows * 6);
+    expect(body.rows[0]).toMatchObject({ epoch: 1, metric: 'train_loss' });
+  });
+
+  it('Markdown: the ablation table', async () => {
+    const text = await (
+      await fetch(`${server.url}/api/sweeps/${sweepId}/ablation.md?rows=train.init&cols=train.momentum`)
+    ).text();
+    expect(text).toContain('| train.init \\ train.momentum | train.momentum=0 | train.momentum=0.9 |');
+    expect(text.match(/^\| (he_normal|glorot_uniform) \|/gm)).toHaveLength(2);
+  });
+});
+
+describe('bad requests', () => {
+  it.each([
+    ['/api/sweeps/abc', 400],
+    ['/api/sweeps/0', 400],
+    ['/api/sweeps/999999', 404],
+    ['/api/runs/0000000000000000', 404],
+    ['/api/runs/not%20an%20id', 400],
+    ['/api/series', 400],
+    ['/api/series?runs=0000000000000000', 404],
+    ['/api/series?runs=a&points=1', 400],
+    ['/api/series?runs=a&points=abc', 400],
+    ['/api/series?runs=a&runs=b', 400],
+    ['/api/sweeps/1/groups?by=train.nonsense', 400],
+    ['/api/sweeps/1/groups?by=train.init&metric=nope', 400],
+    ['/api/sweeps/1/groups?by=train.init,train.momentum,seed', 400],
+    ['/api/sweeps/1/ablation?rows=train.init&cols=train.init', 400],
+    ['/api/sweeps/1/ablation', 400],
+    ['/api/nothing', 404],
+  ])('%s -> %i with a JSON error', async (path, status) => {
+    const response = await getJson(`${server.url}${path}`);
+    expect(response.status).toBe(status);
+    expect(typeof response.body.error).toBe('string');
+  });
+});
+
+describe('no database yet', () => {
+  it('says what to run instead of failing', async () => {
+    const empty = await startTestServer('/nonexistent/dir/ablate.db');
+    try {
+      const list = await getJson(`${empty.url}/api/sweeps`);
+      expect(list.status).toBe(200);
+      expect(list.body).toEqual({
+        sweeps: [],
+        hint: 'no sweeps yet: run npx nx run runner:sweep experiments/mnist.yaml',
+      });
+      const sweep = await getJson(`${empty.url}/api/sweeps/1`);
+      expect(sweep.status).toBe(503);
+      expect(sweep.body.error).toMatch(/no sweeps yet/);
+    } finally {
+      await empty.close();
+    }
+  });
+});

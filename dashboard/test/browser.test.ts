@@ -1,0 +1,208 @@
+// The pages in real headless Chromium against a copy of the smoke sweep's database: no console
+// errors, charts that draw, controls that react, and live updates without reloading.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openForReading, openForWriting } from '@ablate/runner/schema';
+import type { RunningServer } from '../src/server.ts';
+import { copyOfSmokeDb, startTestServer } from './helpers.ts';
+
+const screenshots = fileURLToPath(new URL('../../artifacts/screenshots', import.meta.url));
+
+let browser: Browser;
+let server: RunningServer;
+let dbPath: string;
+let sweepId: number;
+let runIds: string[];
+
+beforeAll(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  dbPath = copyOfSmokeDb();
+  const db = await openForReading(dbPath);
+  sweepId = (await db.get<{ id: number }>('SELECT id FROM sweeps ORDER BY id LIMIT 1'))!.id;
+  runIds = (
+    await db.all<{ run_id: string }>('SELECT run_id FROM sweep_runs WHERE sweep_id = ? ORDER BY position', [
+      sweepId,
+    ])
+  ).map((r) => r.run_id);
+  await db.close();
+  server = await startTestServer(dbPath);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens a page at 1366x768 and records every console error and uncaught exception. */
+async function open(hash: string, url = server.url): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const errors: string[] = [];
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${url}/${hash}`);
+  return { page, errors };
+}
+
+/** How many pixels of each visible canvas on the page have been painted. */
+function paintedPixels(page: Page): Promise<number[]> {
+  return page.$$eval('canvas', (canvases) =>
+    (canvases as HTMLCanvasElement[])
+      .filter((canvas) => canvas.checkVisibility())
+      .map((canvas) => {
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        let painted = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) painted++;
+        return painted;
+      }),
+  );
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+}
+
+describe('pages', () => {
+  it('sweeps list', async () => {
+    const { page, errors } = await open('#/');
+    await page.getByRole('link', { name: 'smoke' }).first().waitFor();
+    await shoot(page, 'sweeps');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a sweep: runs table, curves, groups and heatmap draw', async () => {
+    const { page, errors } = await open(`#/sweep/${sweepId}`);
+    await page.locator('table.heatmap button.cell').first().waitFor();
+    await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(runIds.length);
+    const painted = await paintedPixels(page);
+    expect(painted.length).toBeGreaterThanOrEqual(3);
+    for (const count of painted) expect(count).toBeGreaterThan(500);
+    await shoot(page, 'sweep');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a run: curves, confusion matrix, per-class table, layer statistics', async () => {
+    const { page, errors } = await open(`#/run/${runIds[0]}`);
+    await page.locator('table.confusion').waitFor();
+    await expect.poll(async () => (await paintedPixels(page)).length).toBe(6);
+    for (const count of await paintedPixels(page)) expect(count).toBeGreaterThan(500);
+    expect(await page.locator('table.per-class tbody tr').count()).toBe(10);
+    await shoot(page, 'run');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('compare two runs: only the differing config paths', async () => {
+    const { page, errors } = await open(`#/compare/${runIds[0]}/${runIds[1]}`);
+    await page.locator('table.diff').waitFor();
+    const paths = await page.locator('table.diff tbody th').allTextContents();
+    expect(paths.length).toBeGreaterThan(0);
+    expect(paths).not.toContain('train.lr');
+    expect(paths).not.toContain('model.hidden');
+    await expect.poll(async () => (await paintedPixels(page)).every((n) => n > 500)).toBe(true);
+    await shoot(page, 'compare');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('empty state when there is no database yet', async () => {
+    const empty = await startTestServer('/nonexistent/ablate.db');
+    const { page, errors } = await open('#/', empty.url);
+    await page.getByText('No sweeps yet.').waitFor();
+    expect(await page.locator('main').textContent()).toContain(
+      'npx nx run runner:sweep experiments/mnist.yaml',
+    );
+    await shoot(page, 'empty');
+    expect(errors).toEqual([]);
+    await page.close();
+    await empty.close();
+  });
+});
+
+describe('interaction', () => {
+  it('keyboard: Enter on a focused run row toggles its selection', async () => {
+    const { page } = await open(`#/sweep/${sweepId}`);
+    const row = page.locator('table.runs tbody tr').first();
+    await row.waitFor();
+    const before = await row.getAttribute('aria-selected');
+    await row.focus();
+    await page.keyboard.press('Enter');
+    expect(await row.getAttribute('aria-selected')).not.toBe(before);
+    await page.close();
+  });
+
+  it('grouping and the ablation heatmap follow their selects; two cells give a t-test', async () => {
+    const { page, errors } = await open(`#/sweep/${sweepId}`);
+    await page.locator('table.heatmap button.cell').first().waitFor();
+    const groupSummary = page.locator('section', { hasText: 'Grouped by param' }).locator('p.hint');
+    await expect.poll(() => groupSummary.textContent()).toContain('init=he_normal');
+    await page.locator('label', { hasText: 'group by' }).locator('select').selectOption('train.momentum');
+    await expect.poll(() => groupSummary.textContent()).toContain('momentum=0.9');
+
+    const rowHeaders = () => page.locator('table.heatmap tbody th').allTextContents();
+    expect(await rowHeaders()).toEqual(['train.init=he_normal', 'train.init=glorot_uniform']);
+    await page.locator('label', { hasText: 'rows' }).locator('select').selectOption('train.momentum');
+    await expect.poll(rowHeaders).toEqual(['train.momentum=0', 'train.momentum=0.9']);
+
+    const cells = page.locator('table.heatmap button.cell');
+    await cells.nth(0).click();
+    await page.locator('.cell-detail h3').getByText('Curves of').waitFor();
+    await cells.nth(1).click();
+    await page.locator('.significance').getByText('Welch t-test').waitFor();
+    expect(await page.locator('.significance').textContent()).toMatch(/p = /);
+    await shoot(page, 'ablation');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('live updates', () => {
+  it('shows an epoch written while the page is open, without reloading', async () => {
+    const { page, errors } = await open(`#/sweep/${sweepId}`);
+    const runId = runIds[0];
+    const row = page.locator(`table.runs tbody tr[data-key="${runId}"]`);
+    await row.waitFor();
+    const epochsCell = () => row.locator('td').nth(5).textContent();
+    const before = await epochsCell();
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+
+    // What the runner's writer does at the end of an epoch: the epoch row, then the run's progress.
+    const db = await openForWriting(dbPath);
+    const { epochs_done: done } = (await db.get<{ epochs_done: number }>(
+      'SELECT epochs_done FROM runs WHERE id = ?',
+      [runId],
+    ))!;
+    await db.run(
+      'INSERT INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, val_acc, lr, seconds) VALUES (?, ?, 0.1, 0.97, 0.12, 0.96, 0.1, 1)',
+      [runId, done + 1],
+    );
+    await db.run('UPDATE runs SET epochs_done = ?, epochs_planned = MAX(epochs_planned, ?) WHERE id = ?', [
+      done + 1,
+      done + 1,
+      runId,
+    ]);
+    await db.close();
+
+    await expect.poll(epochsCell, { timeout: 5000 }).not.toBe(before);
+    expect(await epochsCell()).toMatch(new RegExp(`^${done + 1}/`));
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+    expect(await page.locator('#live').textContent()).toMatch(/updated/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

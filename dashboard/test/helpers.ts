@@ -1,0 +1,23 @@
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { startServer, type RunningServer } from '../src/server.ts';
+
+/** A private copy of the smoke database, for tests that write to it or must not share it. */
+export function copyOfSmokeDb(): string {
+  const copy = path.join(mkdtempSync(path.join(tmpdir(), 'ablate-dashboard-copy-')), 'smoke.db');
+  copyFileSync(inject('smokeDb'), copy);
+  return copy;
+}
+
+export function startTestServer(dbPath = inject('smokeDb'), pollMs = 200): Promise<RunningServer> {
+  return startServer({ dbPath, port: 0, pollMs });
+}
+
+// Payloads are checked field by field by the assertions, so they are loosely typed here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function getJson<T = any>(url: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(url);
+  return { status: response.status, body: (await response.json()) as T };
+}
