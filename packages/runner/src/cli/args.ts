@@ -1,0 +1,106 @@
+// The command line, parsed and resolved: relative paths mean what the person typing them meant,
+// whether they ran tsx directly or went through npx / nx (which change the cwd to the repo root
+// and keep the original folder in INIT_CWD).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { repoRoot } from '../meta.ts';
+
+export const USAGE = `usage: ablate sweep <config.yaml> [options]
+
+Expands the sweep file into runs and trains those not yet done, recording every epoch to SQLite.
+Rerunning resumes: finished and diverged runs are kept, interrupted and failed ones are redone.
+
+options:
+  --db PATH        results database (default: results/ablate.db under the repo root)
+  --workers N      training threads (default: one per core)
+  --max-runs N     refuse a sweep that expands to more than N runs
+  --dry-run        print the planned runs with time estimates; write nothing
+  --new-version    record a changed config under an existing sweep name as a new version
+  --help           this text`;
+
+/** A mistake on the command line: reported in one line, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface SweepCommand {
+  kind: 'sweep';
+  configPath: string;
+  dbPath: string;
+  workers?: number;
+  maxRuns?: number;
+  dryRun: boolean;
+  newVersion: boolean;
+}
+
+export type Command = SweepCommand | { kind: 'help' };
+
+/** The folders a relative path may be relative to, most specific first. */
+function userFolders(env: NodeJS.ProcessEnv, cwd: string): string[] {
+  return [...new Set([env.INIT_CWD, cwd].filter((dir): dir is string => Boolean(dir)))];
+}
+
+function resolveConfig(file: string, folders: string[]): string {
+  const candidates = path.isAbsolute(file)
+    ? [file]
+    : [...folders, repoRoot].map((dir) => path.resolve(dir, file));
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found)
+    throw new UsageError(`${file}: no such sweep file (looked in ${[...new Set(candidates)].join(', ')})`);
+  return found;
+}
+
+function positiveInteger(option: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${option}: expected a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function parseCommand(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        db: { type: 'string' },
+        workers: { type: 'string' },
+        'max-runs': { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        'new-version': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.split('\n')[0]} (see --help)`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  const [command, file, ...extra] = positionals;
+  if (command !== 'sweep')
+    throw new UsageError(
+      command
+        ? `unknown command "${command}" (expected "sweep"; see --help)`
+        : 'missing command (see --help)',
+    );
+  if (!file) throw new UsageError('sweep: missing the sweep file, e.g. experiments/smoke.yaml');
+  if (extra.length > 0)
+    throw new UsageError(`sweep: unexpected argument "${extra[0]}" (one sweep file at a time)`);
+  const folders = userFolders(env, cwd);
+  return {
+    kind: 'sweep',
+    configPath: resolveConfig(file, folders),
+    dbPath: values.db ? path.resolve(folders[0], values.db) : path.join(repoRoot, 'results', 'ablate.db'),
+    workers: positiveInteger('workers', values.workers),
+    maxRuns: positiveInteger('max-runs', values['max-runs']),
+    dryRun: values['dry-run'],
+    newVersion: values['new-version'],
+  };
+}

@@ -1,0 +1,165 @@
+// Progress as a sweep runs. On a terminal: a live block (overall count with ETA, one line per
+// worker) redrawn in place with ANSI cursor moves. Anywhere else (CI, a log file): plain lines,
+// one per run as it ends, so logs stay readable and diffable.
+import { formatDuration, type PlannedRun } from '../config/index.ts';
+import type { EpochReport, RunOutcome } from '../exec/messages.ts';
+import type { SweepObserver, SweepStart } from '../sweep/run-sweep.ts';
+
+function describeOutcome(outcome: RunOutcome): string {
+  switch (outcome.status) {
+    case 'finished':
+      return `finished  test acc ${outcome.test.accuracy.toFixed(4)}`;
+    case 'diverged':
+      return `diverged  ${outcome.reason}`;
+    case 'failed':
+      return `failed    ${outcome.error}`;
+    case 'interrupted':
+      return 'interrupted';
+  }
+}
+
+/** Counts runs and epochs done, for the overall line and the ETA. */
+class Tally {
+  toTrain = 0;
+  ended = 0;
+  private epochsPlanned = 0;
+  private epochsDone = 0;
+  private readonly epochsOfRun = new Map<string, number>();
+  private readonly startedAt = performance.now();
+
+  begin(info: SweepStart): void {
+    this.toTrain = info.toTrain;
+    this.epochsPlanned = info.epochsToTrain;
+  }
+
+  epoch(run: PlannedRun, report: EpochReport): void {
+    this.epochsDone++;
+    this.epochsOfRun.set(run.id, report.epoch);
+  }
+
+  /** A run that ends early (diverged, failed) takes its remaining epochs off the plan. */
+  runEnded(run: PlannedRun): void {
+    this.ended++;
+    this.epochsPlanned -= run.config.train.epochs - (this.epochsOfRun.get(run.id) ?? 0);
+  }
+
+  elapsed(): number {
+    return (performance.now() - this.startedAt) / 1000;
+  }
+
+  eta(): string {
+    if (this.epochsDone === 0) return '?';
+    return formatDuration((this.elapsed() * (this.epochsPlanned - this.epochsDone)) / this.epochsDone);
+  }
+}
+
+interface WorkerLine {
+  run: PlannedRun;
+  epoch: number;
+  loss: number | null;
+}
+
+const ESC = '\x1b[';
+
+export class LiveProgress implements SweepObserver {
+  private readonly tally = new Tally();
+  private readonly workers: (WorkerLine | null)[] = [];
+  private linesDrawn = 0;
+  private lastDraw = 0;
+
+  constructor(
+    private readonly name: string,
+    private readonly out: NodeJS.WriteStream = process.stdout,
+  ) {}
+
+  begin(info: SweepStart): void {
+    this.workers.length = info.workers;
+    this.workers.fill(null);
+    this.tally.begin(info);
+    if (info.skipped > 0) this.out.write(`${info.skipped} of ${info.total} runs already done\n`);
+    this.draw(true);
+  }
+
+  runStarted(slot: number, run: PlannedRun): void {
+    this.workers[slot] = { run, epoch: 0, loss: null };
+    this.draw(true);
+  }
+
+  epoch(slot: number, run: PlannedRun, report: EpochReport): void {
+    this.tally.epoch(run, report);
+    this.workers[slot] = { run, epoch: report.epoch, loss: report.trainLoss };
+    this.draw(false);
+  }
+
+  runEnded(slot: number, run: PlannedRun, outcome: RunOutcome): void {
+    this.tally.runEnded(run);
+    this.workers[slot] = null;
+    // Runs that did not simply finish leave a permanent line above the live block.
+    if (outcome.status !== 'finished') this.print(`${run.label}: ${describeOutcome(outcome)}`);
+    this.draw(true);
+  }
+
+  /** Leaves the block on screen as it last was. */
+  end(): void {
+    this.draw(true);
+  }
+
+  private print(line: string): void {
+    this.clear();
+    this.out.write(`${line}\n`);
+  }
+
+  private clear(): void {
+    if (this.linesDrawn > 0) this.out.write(`${ESC}${this.linesDrawn}A${ESC}0J`);
+    this.linesDrawn = 0;
+  }
+
+  private draw(force: boolean): void {
+    const now = performance.now();
+    if (!force && now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    const width = this.out.columns || 100;
+    const { ended, toTrain } = this.tally;
+    const lines = [
+      `${this.name}: ${ended}/${toTrain} runs  elapsed ${formatDuration(this.tally.elapsed())}  ETA ${this.tally.eta()}`,
+      ...this.workers.map((line, i) => {
+        if (!line) return `  w${i + 1}  idle`;
+        const loss = line.loss === null ? '' : `  loss ${line.loss.toPrecision(4)}`;
+        return `  w${i + 1}  ${line.run.label}  epoch ${line.epoch}/${line.run.config.train.epochs}${loss}`;
+      }),
+    ];
+    this.clear();
+    this.out.write(lines.map((line) => `${line.slice(0, width - 1)}\n`).join(''));
+    this.linesDrawn = lines.length;
+  }
+}
+
+export class PlainProgress implements SweepObserver {
+  private readonly tally = new Tally();
+
+  constructor(
+    private readonly name: string,
+    private readonly out: NodeJS.WritableStream = process.stdout,
+  ) {}
+
+  begin(info: SweepStart): void {
+    this.tally.begin(info);
+    const recovered =
+      info.recovered > 0 ? `, ${info.recovered} left running by a dead process recovered` : '';
+    this.out.write(
+      `${this.name}: ${info.total} runs, ${info.skipped} already done${recovered}, training ${info.toTrain} on ${info.workers} worker(s)\n`,
+    );
+  }
+
+  epoch(_slot: number, run: PlannedRun, report: EpochReport): void {
+    this.tally.epoch(run, report);
+  }
+
+  runEnded(_slot: number, run: PlannedRun, outcome: RunOutcome): void {
+    this.tally.runEnded(run);
+    const { ended, toTrain } = this.tally;
+    this.out.write(
+      `[${ended}/${toTrain}] ${run.label}: ${describeOutcome(outcome)}  (elapsed ${formatDuration(this.tally.elapsed())}, ETA ${this.tally.eta()})\n`,
+    );
+  }
+}

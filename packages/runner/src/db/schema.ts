@@ -1,0 +1,262 @@
+// The one place that knows the shape of a results database: tables, indexes, the schema version
+// and the migrations between versions. The runner writes through it, the dashboard reads through
+// it. Columns are documented once, here.
+//
+// Identity: a run's id is a hash of its fully resolved config (seed included); its group_id is the
+// same hash without the seed, so runs that differ only by seed share a group. A run can belong to
+// several sweeps (sweep_runs), so a sweep whose YAML gained a value reuses the finished runs it
+// shares with its predecessor instead of training them again.
+import { Database } from './database.ts';
+
+export { Database, type OpenOptions, type SqlParams } from './database.ts';
+
+export const SCHEMA_VERSION = 1;
+
+export const RUN_STATUSES = ['pending', 'running', 'finished', 'diverged', 'failed', 'interrupted'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** migrations[v] takes a database from version v to v + 1. */
+const migrations: string[] = [
+  `
+  CREATE TABLE sweeps (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT NOT NULL,   -- the YAML's name
+    config_hash    TEXT NOT NULL,   -- hash of the validated sweep config (grid included)
+    config_path    TEXT,            -- the YAML file, relative to the repo root when inside it
+    config_yaml    TEXT NOT NULL,   -- the YAML text as it was run
+    config_json    TEXT NOT NULL,   -- the validated config, defaults filled in
+    varying_json   TEXT NOT NULL,   -- JSON array of the config paths that vary across runs ("seed" included)
+    created_at     TEXT NOT NULL,   -- ISO 8601
+    updated_at     TEXT NOT NULL,
+    ablate_version TEXT NOT NULL,
+    code_version   TEXT,            -- git commit, when available
+    UNIQUE (name, config_hash)
+  );
+
+  CREATE TABLE runs (
+    id               TEXT PRIMARY KEY,   -- hash of the fully resolved config
+    group_id         TEXT NOT NULL,      -- the same hash without the seed
+    seed             INTEGER NOT NULL,
+    label            TEXT NOT NULL,      -- what varies, for people: "lr=0.1 init=he seed=1"
+    config_json      TEXT NOT NULL,      -- the fully resolved config of this run
+    status           TEXT NOT NULL CHECK (status IN ('pending','running','finished','diverged','failed','interrupted')),
+    error            TEXT,               -- why it failed or diverged
+    epochs_planned   INTEGER NOT NULL,
+    epochs_done      INTEGER NOT NULL DEFAULT 0,
+    diverged_epoch   INTEGER,
+    data_fingerprint TEXT,
+    code_version     TEXT,
+    ablate_version   TEXT NOT NULL,
+    kernels          TEXT,               -- the matmul implementation that trained it
+    created_at       TEXT NOT NULL,
+    started_at       TEXT,
+    finished_at      TEXT,
+    wall_seconds     REAL
+  );
+  CREATE INDEX runs_group ON runs (group_id);
+  CREATE INDEX runs_status ON runs (status);
+
+  CREATE TABLE sweep_runs (
+    sweep_id    INTEGER NOT NULL REFERENCES sweeps (id) ON DELETE CASCADE,
+    run_id      TEXT NOT NULL REFERENCES runs (id),
+    position    INTEGER NOT NULL,   -- order in the expanded grid
+    params_json TEXT NOT NULL,      -- this run's values of the sweep's varying paths: {"train.lr": 0.1, "seed": 1}
+    PRIMARY KEY (sweep_id, run_id)
+  );
+  CREATE INDEX sweep_runs_run ON sweep_runs (run_id);
+
+  -- One row per finished epoch, committed as the epoch ends. NaN losses are stored as NULL.
+  CREATE TABLE epochs (
+    run_id     TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    epoch      INTEGER NOT NULL,   -- 1-based
+    train_loss REAL,
+    train_acc  REAL,
+    val_loss   REAL,               -- NULL when the config carves no validation set
+    val_acc    REAL,
+    lr         REAL NOT NULL,
+    seconds    REAL NOT NULL,      -- wall time of the epoch
+    PRIMARY KEY (run_id, epoch)
+  ) WITHOUT ROWID;
+
+  -- Per-layer signal statistics, once per epoch (layer 0 is the first Dense layer).
+  CREATE TABLE layer_stats (
+    run_id    TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    epoch     INTEGER NOT NULL,
+    layer     INTEGER NOT NULL,
+    name      TEXT NOT NULL,
+    act_mean  REAL,
+    act_std   REAL,
+    grad_mean REAL,
+    grad_std  REAL,
+    PRIMARY KEY (run_id, epoch, layer)
+  ) WITHOUT ROWID;
+
+  -- Best and final values, kept current every epoch, so lists need no scan of epochs.
+  CREATE TABLE run_summary (
+    run_id           TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    final_train_loss REAL,
+    final_train_acc  REAL,
+    final_val_loss   REAL,
+    final_val_acc    REAL,
+    best_val_loss    REAL,
+    best_val_acc     REAL,
+    best_epoch       INTEGER,   -- the epoch of best_val_acc
+    test_loss        REAL,      -- set when the run finishes
+    test_acc         REAL
+  );
+
+  -- The end-of-run evaluation on the test set.
+  CREATE TABLE test_results (
+    run_id         TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    loss           REAL,
+    accuracy       REAL NOT NULL,
+    confusion_json TEXT NOT NULL,   -- [true class][predicted class] counts
+    per_class_json TEXT NOT NULL    -- [{precision, recall, f1, support}] by class
+  );
+
+  -- The trained parameters of a finished run: float32 little-endian, in the order of shapes_json.
+  CREATE TABLE weights (
+    run_id      TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    shapes_json TEXT NOT NULL,   -- [{name, shape}]
+    data        BLOB NOT NULL
+  );
+  `,
+];
+
+export interface SweepRow {
+  id: number;
+  name: string;
+  config_hash: string;
+  config_path: string | null;
+  config_yaml: string;
+  config_json: string;
+  varying_json: string;
+  created_at: string;
+  updated_at: string;
+  ablate_version: string;
+  code_version: string | null;
+}
+
+export interface RunRow {
+  id: string;
+  group_id: string;
+  seed: number;
+  label: string;
+  config_json: string;
+  status: RunStatus;
+  error: string | null;
+  epochs_planned: number;
+  epochs_done: number;
+  diverged_epoch: number | null;
+  data_fingerprint: string | null;
+  code_version: string | null;
+  ablate_version: string;
+  kernels: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  wall_seconds: number | null;
+}
+
+export interface SweepRunRow {
+  sweep_id: number;
+  run_id: string;
+  position: number;
+  params_json: string;
+}
+
+export interface EpochRow {
+  run_id: string;
+  epoch: number;
+  train_loss: number | null;
+  train_acc: number | null;
+  val_loss: number | null;
+  val_acc: number | null;
+  lr: number;
+  seconds: number;
+}
+
+export interface LayerStatsRow {
+  run_id: string;
+  epoch: number;
+  layer: number;
+  name: string;
+  act_mean: number | null;
+  act_std: number | null;
+  grad_mean: number | null;
+  grad_std: number | null;
+}
+
+export interface RunSummaryRow {
+  run_id: string;
+  final_train_loss: number | null;
+  final_train_acc: number | null;
+  final_val_loss: number | null;
+  final_val_acc: number | null;
+  best_val_loss: number | null;
+  best_val_acc: number | null;
+  best_epoch: number | null;
+  test_loss: number | null;
+  test_acc: number | null;
+}
+
+export interface TestResultRow {
+  run_id: string;
+  loss: number | null;
+  accuracy: number;
+  confusion_json: string;
+  per_class_json: string;
+}
+
+export interface WeightsRow {
+  run_id: string;
+  shapes_json: string;
+  data: Buffer;
+}
+
+/** The version a database file is at (0 for a new, empty file). */
+export async function schemaVersion(db: Database): Promise<number> {
+  const row = await db.get<{ user_version: number }>('PRAGMA user_version');
+  return row?.user_version ?? 0;
+}
+
+/**
+ * Opens (creating if needed) a results database for writing: WAL so readers never block the
+ * writer, foreign keys on, and migrated to SCHEMA_VERSION.
+ */
+export async function openForWriting(path: string): Promise<Database> {
+  const db = await Database.open(path);
+  await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
+  await migrate(db);
+  return db;
+}
+
+/** Opens a results database read-only (the dashboard); refuses a file from a newer Ablate. */
+export async function openForReading(path: string): Promise<Database> {
+  const db = await Database.open(path, { readonly: true });
+  const version = await schemaVersion(db);
+  if (version > SCHEMA_VERSION) {
+    await db.close();
+    throw new Error(
+      `${path}: schema version ${version} is newer than this Ablate understands (${SCHEMA_VERSION})`,
+    );
+  }
+  return db;
+}
+
+/** Applies the migrations a database is missing, each in its own transaction. */
+export async function migrate(db: Database): Promise<void> {
+  const from = await schemaVersion(db);
+  if (from > SCHEMA_VERSION) {
+    throw new Error(
+      `${db.path}: schema version ${from} is newer than this Ablate understands (${SCHEMA_VERSION})`,
+    );
+  }
+  for (let v = from; v < SCHEMA_VERSION; v++) {
+    await db.transaction(async () => {
+      await db.exec(migrations[v]);
+      // PRAGMA takes no bound parameters; v is an integer we control.
+      await db.exec(`PRAGMA user_version = ${v + 1}`);
+    });
+  }
+}

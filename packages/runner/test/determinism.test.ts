@@ -1,0 +1,37 @@
+// A run's numbers depend on its config and seed only: the same sweep on 1 and on 2 workers gives
+// bit-identical epochs, layer statistics, test results and weights.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir, withDb, writeSweep } from './helpers/cli.ts';
+
+/** Every stored number of the results, in a stable order; wall times excluded. */
+const RESULT_QUERIES = [
+  'SELECT run_id, epoch, train_loss, train_acc, val_loss, val_acc, lr FROM epochs ORDER BY run_id, epoch',
+  'SELECT * FROM layer_stats ORDER BY run_id, epoch, layer',
+  'SELECT * FROM run_summary ORDER BY run_id',
+  'SELECT * FROM test_results ORDER BY run_id',
+  'SELECT run_id, shapes_json, hex(data) AS data FROM weights ORDER BY run_id',
+  'SELECT id, status, epochs_done, diverged_epoch, data_fingerprint FROM runs ORDER BY id',
+];
+
+function results(dbPath: string) {
+  return withDb(dbPath, (db) => Promise.all(RESULT_QUERIES.map((sql) => db.all(sql))));
+}
+
+describe('determinism', () => {
+  it('gives the same bits with 1 and 2 workers', async () => {
+    const dir = tempDir('determinism');
+    const file = writeSweep(dir, 'tiny.yaml', { lrs: [0.1, 0.05], seeds: 2, epochs: 2 });
+    const one = path.join(dir, 'one.db');
+    const two = path.join(dir, 'two.db');
+    const [a, b] = await Promise.all([
+      runCli(['sweep', file, '--db', one, '--workers', '1']),
+      runCli(['sweep', file, '--db', two, '--workers', '2']),
+    ]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const [fromOne, fromTwo] = await Promise.all([results(one), results(two)]);
+    expect(fromOne[0]).toHaveLength(8);
+    expect(fromOne[4]).toHaveLength(4);
+    expect(fromTwo).toEqual(fromOne);
+  });
+});

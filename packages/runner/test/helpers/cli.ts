@@ -1,0 +1,108 @@
+// Runs the real CLI as a child process (under tsx, as `nx run runner:sweep` does) and reads the
+// databases it writes, the way a dashboard would: through a second, read-only connection.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { openForReading, type Database } from '../../src/db/schema.ts';
+import { repoRoot } from '../../src/meta.ts';
+
+// node with tsx's loader rather than the tsx binary: the binary runs node as a child process, so
+// a signal sent to it (kill -9 above all) would not reach the process doing the work.
+const TSX_LOADER = pathToFileURL(path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const CLI = path.join(repoRoot, 'packages', 'runner', 'src', 'cli.ts');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(tmpdir(), `ablate-${prefix}-`));
+}
+
+/** Starts `ablate <args>`; `done` resolves when it exits. */
+export function startCli(args: string[], cwd = repoRoot): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI, ...args], {
+    cwd,
+    env: { ...process.env, INIT_CWD: cwd },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => (stdout += chunk));
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  const done = new Promise<CliResult>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, done };
+}
+
+export function runCli(args: string[], cwd = repoRoot): Promise<CliResult> {
+  return startCli(args, cwd).done;
+}
+
+/** A sweep file over the first MNIST images, small enough to train in a second or two. */
+export function writeSweep(
+  dir: string,
+  file: string,
+  options: {
+    name?: string;
+    lrs?: number[];
+    seeds?: number;
+    epochs?: number;
+    subset?: number;
+    hidden?: number;
+  } = {},
+): string {
+  const { name = 'tiny', lrs = [0.1, 1e4], seeds = 2, epochs = 2, subset = 400, hidden = 16 } = options;
+  const text = `name: ${name}
+data:
+  source: { kind: mnist }
+  subset: { first: ${subset} }
+  testSubset: { first: 200 }
+  validation: 80
+model:
+  hidden: [${hidden}]
+train:
+  epochs: ${epochs}
+  batchSize: 32
+  lrDecay: 0.9
+sweep:
+  grid:
+    train.lr: [${lrs.join(', ')}]
+  seeds: ${seeds}
+`;
+  const filePath = path.join(dir, file);
+  writeFileSync(filePath, text);
+  return filePath;
+}
+
+export async function withDb<T>(dbPath: string, fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openForReading(dbPath);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+export async function count(dbPath: string, sql: string, params: unknown[] = []): Promise<number> {
+  return withDb(
+    dbPath,
+    async (db) => (await db.get<{ n: number }>(`SELECT count(*) AS n FROM (${sql})`, params))?.n ?? 0,
+  );
+}
+
+/** Polls until check passes (or fails after timeoutMs). */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms`);
+}

@@ -1,0 +1,118 @@
+// The CLI end to end on a tiny MNIST sweep: a sweep writes every table, a rerun is a no-op, a
+// huge learning rate diverges without stopping the sweep, stored weights rebuild the model, a
+// changed file under the same name is refused unless --new-version, bad input writes nothing.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { prepareData } from '@ablate/data';
+import { Rng, Tensor } from '@ablate/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunConfig } from '../src/config/types.ts';
+import { loadRunModel } from '../src/model/weights.ts';
+import { count, runCli, tempDir, withDb, writeSweep, type CliResult } from './helpers/cli.ts';
+
+const RUNS = 4; // lr 0.1 and 1e4, 2 seeds
+const EPOCHS = 2;
+
+describe('ablate sweep', () => {
+  const dir = tempDir('sweep');
+  const dbPath = path.join(dir, 'results.db');
+  const sweepFile = writeSweep(dir, 'tiny.yaml', { epochs: EPOCHS });
+  let first: CliResult;
+
+  beforeAll(async () => {
+    first = await runCli(['sweep', sweepFile, '--db', dbPath, '--workers', '2']);
+  });
+
+  it('trains every run and records epochs, summaries, test results and weights', async () => {
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(await count(dbPath, "SELECT * FROM runs WHERE status = 'finished'")).toBe(2);
+    expect(await count(dbPath, 'SELECT * FROM epochs JOIN runs ON runs.id = run_id WHERE lr < 1')).toBe(
+      2 * EPOCHS,
+    );
+    expect(await count(dbPath, 'SELECT * FROM layer_stats')).toBe(2 * EPOCHS * 2);
+    expect(await count(dbPath, 'SELECT * FROM run_summary')).toBe(RUNS);
+    expect(await count(dbPath, 'SELECT * FROM test_results')).toBe(2);
+    expect(await count(dbPath, 'SELECT * FROM weights')).toBe(2);
+    expect(await count(dbPath, 'SELECT * FROM sweep_runs')).toBe(RUNS);
+    const run = await withDb(dbPath, (db) =>
+      db.get<Record<string, unknown>>("SELECT * FROM runs WHERE status = 'finished'"),
+    );
+    expect(run).toMatchObject({ ablate_version: '0.1.0', epochs_done: EPOCHS });
+    expect(run?.kernels).toEqual(expect.any(String));
+    expect(run?.data_fingerprint).toMatch(/^[0-9a-f]{16,}$/);
+    expect(first.stdout).toMatch(/best run: lr=0\.1 seed=\d/);
+    expect(first.stdout).toContain(`results: ${dbPath}`);
+  });
+
+  it('records a huge learning rate as diverged, with its epoch, and goes on', async () => {
+    const diverged = await withDb(dbPath, (db) =>
+      db.all<{ diverged_epoch: number; error: string }>("SELECT * FROM runs WHERE status = 'diverged'"),
+    );
+    expect(diverged).toHaveLength(2);
+    for (const run of diverged) {
+      expect(run.diverged_epoch).toBe(1);
+      expect(run.error).toMatch(/train loss .* in epoch 1/);
+    }
+  });
+
+  it('rebuilds a finished run from its stored weights with the same test accuracy', async () => {
+    await withDb(dbPath, async (db) => {
+      const row = await db.get<{ id: string; config_json: string; accuracy: number }>(
+        "SELECT runs.id, config_json, accuracy FROM runs JOIN test_results ON run_id = runs.id WHERE status = 'finished' LIMIT 1",
+      );
+      const config = JSON.parse(row!.config_json) as RunConfig;
+      const model = await loadRunModel(db, row!.id);
+      const { test } = prepareData(config.data, Rng.derive(0, 'data'));
+      const evaluation = model.evaluate(
+        new Tensor(test.x, [test.count, test.features]),
+        new Tensor(test.y, [test.count, test.targets]),
+      );
+      expect(evaluation.accuracy).toBe(row!.accuracy);
+    });
+  });
+
+  it('reruns as a no-op: nothing trained, nothing added', async () => {
+    const before = await withDb(dbPath, (db) =>
+      db.all('SELECT run_id, epoch, seconds FROM epochs ORDER BY run_id, epoch'),
+    );
+    const again = await runCli(['sweep', sweepFile, '--db', dbPath, '--workers', '2']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`trained nothing; ${RUNS} already done`);
+    expect(
+      await withDb(dbPath, (db) =>
+        db.all('SELECT run_id, epoch, seconds FROM epochs ORDER BY run_id, epoch'),
+      ),
+    ).toEqual(before);
+    expect(await count(dbPath, 'SELECT * FROM sweeps')).toBe(1);
+  });
+
+  it('refuses a changed file under the same name, saying what differs; --new-version reuses finished runs', async () => {
+    const changed = writeSweep(dir, 'tiny.yaml', { epochs: EPOCHS, lrs: [0.1, 1e4, 0.05] });
+    const refused = await runCli(['sweep', changed, '--db', dbPath]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain('sweep.grid.train.lr: [0.1,10000] -> [0.1,10000,0.05]');
+    expect(refused.stderr).toContain('--new-version');
+    expect(await count(dbPath, 'SELECT * FROM runs')).toBe(RUNS);
+
+    const accepted = await runCli(['sweep', changed, '--db', dbPath, '--new-version']);
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout).toContain(`trained 2 finished; ${RUNS} already done`);
+    expect(await count(dbPath, 'SELECT * FROM sweeps WHERE name = ?', ['tiny'])).toBe(2);
+    expect(await count(dbPath, 'SELECT * FROM runs')).toBe(RUNS + 2);
+    expect(await count(dbPath, 'SELECT * FROM sweep_runs')).toBe(RUNS + RUNS + 2);
+  });
+
+  it('rejects a bad config in one line with exit code 2 and creates no database', async () => {
+    const badDir = tempDir('bad');
+    const bad = writeSweep(badDir, 'bad.yaml');
+    writeFileSync(bad, readFileSync(bad, 'utf8').replace('epochs: 2', 'epochs: two'));
+    const badDb = path.join(badDir, 'results.db');
+    const result = await runCli(['sweep', bad, '--db', badDb]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/bad\.yaml.*train\.epochs/);
+    expect(existsSync(badDb)).toBe(false);
+  });
+});
