@@ -178,6 +178,21 @@ describe('training mechanics', () => {
     expect(warm.exportWeights().data).toEqual(fresh.exportWeights().data);
   });
 
+  it('lastCorrect counts the batch as evaluate scores it before the step, for many and for one output', () => {
+    const { x, y } = data(6, 40);
+    const multi = new Sequential(spec, { rng: new Rng(6), optimizer });
+    const before = multi.evaluate(x, y).accuracy;
+    multi.trainStep(x, y);
+    expect(multi.lastCorrect).toBe(Math.round(before * 40));
+    // Guard: the step changed the predictions, so a count taken after it would differ.
+    expect(multi.evaluate(x, y).accuracy).not.toBe(before);
+
+    const binary = new Sequential(lessonNet, { rng: new Rng(7), optimizer: { name: 'sgd', lr: 0.5 } });
+    const scored = binary.evaluate(people, female).accuracy;
+    binary.trainStep(people, female);
+    expect(binary.lastCorrect).toBe(Math.round(scored * 4));
+  });
+
   it('exportWeights / importWeights round-trip, and mismatched shapes are rejected', () => {
     const { x } = data(3, 10);
     const a = new Sequential(spec, { rng: new Rng(4), optimizer });

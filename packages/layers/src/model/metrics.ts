@@ -10,24 +10,45 @@ export interface ClassMetrics {
 }
 
 /**
- * Adds the batch to confusion: classes by argmax of each row when there are several outputs, by
- * threshold 0.5 when there is one (class 1 = output > 0.5, target > 0.5). `scratch` holds one
- * slot per row for the argmax of predictions and targets.
+ * The predicted and true class of each row: argmax when there are several outputs, threshold 0.5
+ * when there is one (class 1 = output > 0.5, target > 0.5). Written into `scratch`, two arrays of
+ * at least B slots.
  */
+function classesOf(
+  a: Tensor, // (B, O) output activations
+  y: Tensor, // (B, O) targets
+  scratch: Int32Array[],
+): [predicted: Int32Array, actual: Int32Array] {
+  const [predicted, actual] = scratch;
+  if (a.cols > 1) return [argmaxRows(predicted, a), argmaxRows(actual, y)];
+  for (let b = 0; b < a.rows; b++) {
+    predicted[b] = a.data[b] > 0.5 ? 1 : 0;
+    actual[b] = y.data[b] > 0.5 ? 1 : 0;
+  }
+  return [predicted, actual];
+}
+
+/** Adds the batch to confusion (K, K). */
 export function countConfusion(
   confusion: number[][], // (K, K)
   a: Tensor, // (B, O) output activations
   y: Tensor, // (B, O) targets
-  scratch: Int32Array[], // two arrays of at least B slots
+  scratch: Int32Array[],
 ): void {
-  const B = a.rows;
-  if (a.cols === 1) {
-    for (let b = 0; b < B; b++) confusion[y.data[b] > 0.5 ? 1 : 0][a.data[b] > 0.5 ? 1 : 0]++;
-    return;
-  }
-  const predicted = argmaxRows(scratch[0], a);
-  const actual = argmaxRows(scratch[1], y);
-  for (let b = 0; b < B; b++) confusion[actual[b]][predicted[b]]++;
+  const [predicted, actual] = classesOf(a, y, scratch);
+  for (let b = 0; b < a.rows; b++) confusion[actual[b]][predicted[b]]++;
+}
+
+/** How many rows of the batch are classified right. */
+export function countCorrect(
+  a: Tensor, // (B, O) output activations
+  y: Tensor, // (B, O) targets
+  scratch: Int32Array[],
+): number {
+  const [predicted, actual] = classesOf(a, y, scratch);
+  let correct = 0;
+  for (let b = 0; b < a.rows; b++) if (predicted[b] === actual[b]) correct++;
+  return correct;
 }
 
 export function classMetrics(confusion: number[][]): ClassMetrics[] {

@@ -11,7 +11,14 @@ import { Dense, type Param } from '../layers/dense.ts';
 import { loss, type Loss } from '../losses/loss.ts';
 import { createOptimizer } from '../optim/create.ts';
 import type { Optimizer, OptimizerSpec } from '../optim/optimizer.ts';
-import { accuracyOf, classMetrics, countConfusion, meanStd, type ClassMetrics } from './metrics.ts';
+import {
+  accuracyOf,
+  classMetrics,
+  countConfusion,
+  countCorrect,
+  meanStd,
+  type ClassMetrics,
+} from './metrics.ts';
 import { checkModelSpec, hiddenActivation, type ModelSpec } from './spec.ts';
 import type { PhaseTimer } from './timer.ts';
 
@@ -65,6 +72,12 @@ export class Sequential {
   private full: Buffers | null = null;
   private view: Buffers | null = null;
   private argmaxScratch: Int32Array[] = [];
+  /**
+   * Rows of the last trainStep's batch classified right, judged on the forward pass the loss came
+   * from (before that step's update): summed over an epoch it is the running train accuracy, at no
+   * extra cost.
+   */
+  lastCorrect = 0;
 
   constructor(spec: ModelSpec, options: SequentialOptions) {
     checkModelSpec(spec);
@@ -90,6 +103,8 @@ export class Sequential {
   ): number {
     this.timer?.start();
     const value = this.forwardBackward(x, y, this.timer);
+    const buf = this.view as Buffers;
+    this.lastCorrect = countCorrect(buf.a[buf.a.length - 1], y, this.argmaxScratch);
     this.optimizer.step();
     this.timer?.lap('optimizer');
     return value;

@@ -69,8 +69,8 @@ const migrations: string[] = [
   CREATE TABLE epochs (
     run_id     TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
     epoch      INTEGER NOT NULL,   -- 1-based
-    train_loss REAL,
-    train_acc  REAL,
+    train_loss REAL,               -- mean batch loss over the epoch
+    train_acc  REAL,               -- running accuracy over the epoch's batches, before each update
     val_loss   REAL,               -- NULL when the config carves no validation set
     val_acc    REAL,
     lr         REAL NOT NULL,
