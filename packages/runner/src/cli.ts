@@ -1,10 +1,12 @@
 // `ablate sweep <config.yaml>`: the command line over loadSweep and runSweep. Exit codes: 0 all
-// runs ended (finished or diverged), 1 some failed, 2 bad input (nothing written), 130 / 143
+// runs ended (finished or diverged), 1 some failed, 2 bad input or a database another sweep is
+// writing (nothing written), 130 / 143
 // stopped by SIGINT / SIGTERM (finished epochs kept; rerun to resume).
 import { ConfigError, formatPlan, loadSweep } from './config/index.ts';
 import { parseCommand, UsageError, USAGE, type SweepCommand } from './cli/args.ts';
 import { LiveProgress, PlainProgress } from './cli/progress.ts';
 import { formatSummary } from './cli/summary.ts';
+import { DatabaseBusyError } from './db/lease.ts';
 import { runSweep, SweepInputError } from './sweep/run-sweep.ts';
 
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -53,7 +55,12 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof SweepInputError) {
+    if (
+      err instanceof UsageError ||
+      err instanceof ConfigError ||
+      err instanceof SweepInputError ||
+      err instanceof DatabaseBusyError
+    ) {
       process.stderr.write(`ablate: ${err.message}\n`);
       process.exitCode = 2;
     } else {

@@ -72,6 +72,7 @@ describe('resuming a stopped sweep', () => {
     expect(kept.length).toBeGreaterThanOrEqual(EPOCHS);
     expect(await count(dbPath, "SELECT * FROM runs WHERE status = 'running'")).toBeGreaterThanOrEqual(1);
 
+    // The dead process's lease on the database is stale: the next sweep takes it over.
     const resumed = await runCli(['sweep', file, '--db', dbPath, '--workers', '2']);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toMatch(/1 left running by a dead process recovered/);
@@ -93,4 +94,35 @@ describe('resuming a stopped sweep', () => {
     expect(resumed.code).toBe(0);
     await expectCompleteAndUnduplicated(dbPath, kept);
   });
+
+  it('while a sweep is writing a database, a second sweep on it is refused', async () => {
+    const dir = tempDir('busy');
+    // Long enough (many epochs) that the first sweep is surely still running when the second asks.
+    const file = writeSweep(dir, 'long.yaml', {
+      name: 'long',
+      lrs: [0.1],
+      seeds: 1,
+      epochs: 100,
+      subset: 5000,
+      hidden: 128,
+    });
+    const dbPath = path.join(dir, 'results.db');
+    const first = startCli(['sweep', file, '--db', dbPath, '--workers', '1']);
+    try {
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const running = await count(dbPath, "SELECT * FROM runs WHERE status = 'running'").catch(() => 0);
+        if (running > 0) break;
+      }
+      const second = await runCli(['sweep', file, '--db', dbPath]);
+      expect(second.code).toBe(2);
+      expect(second.stderr.trim()).toBe(
+        `ablate: ${dbPath} is in use by another sweep (process ${first.child.pid}); wait for it to end, or use --db for another file`,
+      );
+    } finally {
+      first.child.kill('SIGKILL');
+      await first.done;
+    }
+  }, 90_000);
 });

@@ -8,6 +8,7 @@ import { prepareData, shareData, type SharedPreparedData } from '@ablate/data';
 import { Rng } from '@ablate/tensor';
 import type { PlannedRun, SweepPlan } from '../config/index.ts';
 import type { RunStatus } from '../db/schema.ts';
+import { acquireLease } from '../db/lease.ts';
 import { ResultsWriter, type Provenance } from '../db/writer.ts';
 import type { EpochReport, RunOutcome } from '../exec/messages.ts';
 import { WorkerPool, type PoolTask } from '../exec/pool.ts';
@@ -105,7 +106,11 @@ async function checkVersion(writer: ResultsWriter, plan: SweepPlan, newVersion: 
 
 export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<SweepResult> {
   const datasets = prepareDatasets(plan);
-  const writer = await ResultsWriter.open(options.dbPath);
+  const lease = acquireLease(options.dbPath);
+  const writer = await ResultsWriter.open(options.dbPath).catch((err: unknown) => {
+    lease.release();
+    throw err;
+  });
   const observer = options.observer ?? {};
   const ended: Record<RunOutcome['status'], number> = { finished: 0, diverged: 0, failed: 0, interrupted: 0 };
   let pool: WorkerPool | null = null;
@@ -184,5 +189,6 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
     options.signal?.removeEventListener('abort', onAbort);
     await pool?.stop();
     await writer.close();
+    lease.release();
   }
 }
