@@ -82,7 +82,8 @@ function prepareDatasets(plan: SweepPlan): Map<string, { shared: SharedPreparedD
     const key = JSON.stringify(run.config.data);
     if (datasets.has(key)) continue;
     try {
-      const prepared = prepareData(run.config.data, Rng.derive(DATA_SEED, 'data'));
+      // Built in shared memory from the start, so handing it to the workers copies nothing.
+      const prepared = prepareData(run.config.data, Rng.derive(DATA_SEED, 'data'), { shared: true });
       datasets.set(key, { shared: shareData(prepared), fingerprint: prepared.fingerprint });
     } catch (err) {
       throw new SweepInputError(
