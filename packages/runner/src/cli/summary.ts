@@ -1,21 +1,9 @@
 // The closing report of a sweep: one table row per group (config minus seed), the best run, and
 // where the results are.
+import { formatTable } from '../config/format.ts';
+import { formatValue, shortNames } from '../config/label.ts';
 import type { SweepResult } from '../sweep/run-sweep.ts';
 import type { GroupSummary } from '../sweep/summary.ts';
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
-  return rows.map((row) =>
-    row
-      .map((cell, col) => cell.padEnd(widths[col]))
-      .join('  ')
-      .trimEnd(),
-  );
-}
-
-function formatParam(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
 
 function formatAccuracy(group: GroupSummary): string {
   if (group.mean === null) return '-';
@@ -26,9 +14,16 @@ function formatAccuracy(group: GroupSummary): string {
 
 export function formatSummary(result: SweepResult): string {
   const { summary } = result;
-  const header = [...summary.varying, 'n', `final ${summary.metric}`, 'diverged', 'failed', 'unfinished'];
+  const header = [
+    ...shortNames(summary.varying),
+    'n',
+    `final ${summary.metric}`,
+    'diverged',
+    'failed',
+    'unfinished',
+  ];
   const rows = summary.groups.map((group) => [
-    ...summary.varying.map((key) => formatParam(group.params[key])),
+    ...summary.varying.map((key) => formatValue(group.params[key])),
     String(group.runs),
     formatAccuracy(group),
     String(group.diverged),
@@ -41,7 +36,7 @@ export function formatSummary(result: SweepResult): string {
   const lines = [
     '',
     `trained ${ran.length ? ran.join(', ') : 'nothing'}; ${result.skipped} already done`,
-    ...table([header, ...rows]),
+    ...formatTable([header, ...rows]),
     summary.best
       ? `best run: ${summary.best.label} (${summary.metric} ${summary.best.accuracy.toFixed(4)}, id ${summary.best.runId})`
       : 'best run: none finished yet',

@@ -17,12 +17,6 @@ export function formatPlan(
     ...plan.varying.map((p) => formatValue(run.params[p])),
     formatDuration(secondsPerRun[i]),
   ]);
-  const widths = header.map((_, c) => Math.max(...[header, ...rows].map((row) => row[c].length)));
-  const line = (row: string[]) =>
-    row
-      .map((cell, c) => cell.padEnd(widths[c]))
-      .join('  ')
-      .trimEnd();
   const total = secondsPerRun.reduce((sum, s) => sum + s, 0);
   const perWorkers = WORKER_COUNTS.map(
     (n) => `${n} worker${n > 1 ? 's' : ''} ~${formatDuration(makespan(secondsPerRun, n))}`,
@@ -30,12 +24,22 @@ export function formatPlan(
   return [
     `${plan.name}: ${plan.runs.length} runs (${grid} grid points x ${seeds} seed${seeds > 1 ? 's' : ''}) from ${plan.path}`,
     '',
-    line(header),
-    ...rows.map(line),
+    ...formatTable([header, ...rows]),
     '',
     `Estimated training time ${formatDuration(total)} in total: ${perWorkers.join(', ')}.`,
     "(A rough estimate: each run's arithmetic at this machine's matmul speed, plus a fixed start-up cost.)",
   ].join('\n');
+}
+
+/** Rows of cells as aligned text lines, columns two spaces apart. */
+export function formatTable(rows: readonly string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  return rows.map((row) =>
+    row
+      .map((cell, c) => cell.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 // Workers take runs in plan order, each the next run as soon as it is free.
