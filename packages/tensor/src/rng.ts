@@ -100,7 +100,8 @@ export class Rng {
 
   /** Uniform integer in [0, n), without modulo bias. */
   int(n: number): number {
-    if (!(n > 0 && n <= TWO_POW_32 && Number.isInteger(n))) throw new Error(`Rng.int needs 0 < n <= 2^32, got ${n}`);
+    if (!(n > 0 && n <= TWO_POW_32 && Number.isInteger(n)))
+      throw new Error(`Rng.int needs 0 < n <= 2^32, got ${n}`);
     const limit = TWO_POW_32 - (TWO_POW_32 % n);
     let x: number;
     do x = this.nextU32();

@@ -16,7 +16,9 @@ export class Tensor {
     }
     const size = sizeOf(shape);
     if (data.length !== size) {
-      throw new Error(`data of length ${data.length} does not fit shape ${formatShape(shape)} (size ${size})`);
+      throw new Error(
+        `data of length ${data.length} does not fit shape ${formatShape(shape)} (size ${size})`,
+      );
     }
   }
 
@@ -28,9 +30,12 @@ export class Tensor {
     return new Tensor(new Float32Array(sizeOf(shape)).fill(value), shape);
   }
 
-  /** From nested arrays (shape inferred) or from a flat array with an explicit shape. */
+  /** From nested arrays (shape inferred), a typed array (a vector), a number, or flat values and a shape. */
   static from(values: Nested | ArrayLike<number>, shape?: Shape): Tensor {
     if (shape !== undefined) return new Tensor(Float32Array.from(values as ArrayLike<number>), shape);
+    if (typeof values === 'number') return new Tensor(Float32Array.of(values), []);
+    if (!Array.isArray(values))
+      return new Tensor(Float32Array.from(values as ArrayLike<number>), [values.length]);
     const inferred: number[] = [];
     let level: Nested = values as Nested;
     while (Array.isArray(level)) {

@@ -2,6 +2,7 @@
 // ABLATE_KERNELS=reference or setKernels('reference') asks for it.
 import type { MatmulKernels } from './kernels.ts';
 import { referenceKernels } from './reference.ts';
+import { fastKernels } from '../wasm/wasm.ts';
 
 export type KernelChoice = 'fast' | 'reference';
 
@@ -14,7 +15,7 @@ export function kernels(): MatmulKernels {
 
 /** Switch implementation for this thread; returns the kernels now in use. */
 export function setKernels(choice: KernelChoice): MatmulKernels {
-  active = choice === 'reference' ? referenceKernels : referenceKernels;
+  active = choice === 'reference' ? referenceKernels : fastKernels();
   return active;
 }
 

@@ -21,7 +21,6 @@ export function matmulAB(
     const outRow = i * N;
     for (let k = 0; k < K; k++) {
       const aik = a[i * K + k];
-      if (aik === 0) continue;
       const bRow = k * N;
       for (let j = 0; j < N; j++) out[outRow + j] += aik * b[bRow + j];
     }
@@ -44,7 +43,6 @@ export function matmulAtB(
     const bRow = k * N;
     for (let i = 0; i < M; i++) {
       const aki = a[aRow + i];
-      if (aki === 0) continue;
       const outRow = i * N;
       for (let j = 0; j < N; j++) out[outRow + j] += aki * b[bRow + j];
     }

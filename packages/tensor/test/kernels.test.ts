@@ -1,0 +1,180 @@
+// The fast kernels against the reference, on shapes chosen to hit every edge of the tiling: the
+// sizes 1, 3, 7, 129, 785 straddle the 4 x 8 tile, the 4 x 4 transposes of the packing, the
+// 128-row A block and the 256-deep K block.
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { kernels, setKernels } from '../src/kernels/backend.ts';
+import type { MatmulKernels } from '../src/kernels/kernels.ts';
+import { referenceKernels } from '../src/kernels/reference.ts';
+import { Rng } from '../src/rng.ts';
+import { loadWasmKernels, relaxedSimdSupported } from '../src/wasm/wasm.ts';
+
+type Form = 'matmulAB' | 'matmulAtB' | 'matmulABt';
+const FORMS: Form[] = ['matmulAB', 'matmulAtB', 'matmulABt'];
+const U = 2 ** -24; // float32 unit roundoff
+
+const variants: MatmulKernels[] = [loadWasmKernels({ relaxed: false })];
+if (relaxedSimdSupported()) variants.push(loadWasmKernels({ relaxed: true }));
+
+const EDGES = [1, 3, 7, 129];
+const SHAPES: [number, number, number][] = [
+  // every combination of the edges but 129 x 129 x 129, which costs more than all of the others
+  ...EDGES.flatMap((M) => EDGES.flatMap((K) => EDGES.map((N): [number, number, number] => [M, K, N]))).filter(
+    (shape) => shape.some((d) => d !== 129),
+  ),
+  [785, 7, 3],
+  [3, 785, 7],
+  [7, 3, 785],
+  [129, 785, 7],
+  [785, 129, 3],
+  [7, 129, 785],
+  // B read in place (few rows, N a multiple of 8), and the packed path just past its limits
+  [3, 785, 16],
+  [64, 7, 512],
+  [65, 7, 512],
+  [64, 7, 520],
+];
+
+function randomArray(rng: Rng, n: number, draw: () => number = () => rng.uniformIn(-1, 1)): Float32Array {
+  return Float32Array.from({ length: n }, draw);
+}
+
+/** The logical A (M, K) and B (K, N) of a form, read from its flat inputs, as row-major float64. */
+function logical(form: Form, a: Float32Array, b: Float32Array, M: number, K: number, N: number) {
+  const A = new Float64Array(M * K);
+  const B = new Float64Array(K * N);
+  for (let i = 0; i < M; i++)
+    for (let k = 0; k < K; k++) A[i * K + k] = form === 'matmulAtB' ? a[k * M + i] : a[i * K + k];
+  for (let k = 0; k < K; k++)
+    for (let j = 0; j < N; j++) B[k * N + j] = form === 'matmulABt' ? b[j * K + k] : b[k * N + j];
+  return { A, B };
+}
+
+/** out (M, N) = A B in float64, with f applied to every product term. */
+function product(A: Float64Array, B: Float64Array, M: number, K: number, N: number, f = (x: number) => x) {
+  const out = new Float64Array(M * N);
+  for (let i = 0; i < M; i++) {
+    for (let k = 0; k < K; k++) {
+      const aik = A[i * K + k];
+      for (let j = 0; j < N; j++) out[i * N + j] += f(aik * B[k * N + j]);
+    }
+  }
+  return out;
+}
+
+describe.each(variants.map((k) => [k.name, k] as const))('%s', (_name, fast) => {
+  it.each(FORMS)('%s agrees with the reference on edge shapes, with and without accumulate', (form) => {
+    // Both kernels compute each output as a float32 sum of K products (plus out with accumulate)
+    // in different orders, and the fast one may fuse multiply-adds. The classical bound on either
+    // one's error is (K + 1) u (|out| + sum_k |A_ik B_kj|), so they differ by at most twice that; a
+    // wrong or missing term is off by about one product, far beyond the bound for the K here.
+    const rng = Rng.derive(7, form);
+    for (const [M, K, N] of SHAPES) {
+      const a = randomArray(rng, M * K);
+      const b = randomArray(rng, K * N);
+      const aCopy = a.slice();
+      const bCopy = b.slice();
+      const { A, B } = logical(form, a, b, M, K, N);
+      const magnitude = product(A, B, M, K, N, Math.abs);
+      for (const accumulate of [false, true]) {
+        const out0 = randomArray(rng, M * N);
+        const expected = out0.slice();
+        const actual = out0.slice();
+        referenceKernels[form](expected, a, b, M, K, N, accumulate);
+        fast[form](actual, a, b, M, K, N, accumulate);
+        for (let i = 0; i < M * N; i++) {
+          const bound = 2 * (K + 1) * U * ((accumulate ? Math.abs(out0[i]) : 0) + magnitude[i]);
+          if (!(Math.abs(actual[i] - expected[i]) <= bound)) {
+            expect.fail(`${form} ${M}x${K}x${N} acc=${accumulate} [${i}]: ${actual[i]} vs ${expected[i]}`);
+          }
+        }
+      }
+      expect(a).toEqual(aCopy);
+      expect(b).toEqual(bCopy);
+    }
+  });
+
+  it.each(FORMS)('%s is exact on small integers, computed independently in float64', (form) => {
+    // Integer products and sums below 2^24 are exact in float32 in any order, so any misplaced,
+    // missing or stale (unpadded) value shows up as an exact mismatch.
+    const rng = Rng.derive(8, form);
+    for (const [M, K, N] of [
+      [785, 129, 7],
+      [7, 3, 1],
+      [129, 785, 3],
+      [1, 1, 1],
+      [13, 300, 17],
+    ]) {
+      const a = randomArray(rng, M * K, () => rng.int(5) - 2);
+      const b = randomArray(rng, K * N, () => rng.int(5) - 2);
+      const { A, B } = logical(form, a, b, M, K, N);
+      const expected = Float32Array.from(product(A, B, M, K, N));
+      const out = new Float32Array(M * N).fill(NaN);
+      fast[form](out, a, b, M, K, N);
+      expect(out).toEqual(expected);
+      fast[form](out, a, b, M, K, N, true);
+      expect(out).toEqual(expected.map((v) => 2 * v));
+    }
+  });
+
+  it('handles empty dimensions', () => {
+    const out = Float32Array.of(5, 6);
+    fast.matmulAB(out, new Float32Array(0), new Float32Array(0), 1, 0, 2, true);
+    expect(out).toEqual(Float32Array.of(5, 6));
+    fast.matmulAB(out, new Float32Array(0), new Float32Array(0), 1, 0, 2);
+    expect(out).toEqual(Float32Array.of(0, 0));
+    fast.matmulAtB(out, new Float32Array(0), new Float32Array(3), 0, 3, 1);
+    expect(out).toEqual(Float32Array.of(0, 0));
+  });
+});
+
+describe('wasm loading', () => {
+  it('computes the same bits in a worker thread', async () => {
+    const [M, K, N] = [37, 300, 21];
+    const rng = new Rng(3);
+    const a = randomArray(rng, M * K);
+    const b = randomArray(rng, K * N);
+    const variantFlags = variants.map((k) => k.name === 'wasm-relaxed-simd');
+    const worker = new Worker(new URL('./matmul-worker.mjs', import.meta.url), {
+      workerData: { M, K, N, a, b, variants: variantFlags },
+    });
+    const results = await new Promise<Record<string, Float32Array>>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(Object.keys(results).sort()).toEqual(variants.map((k) => k.name).sort());
+    for (const k of variants) {
+      const out = new Float32Array(M * N);
+      k.matmulAB(out, a, b, M, K, N);
+      expect(results[k.name]).toEqual(out);
+    }
+  });
+
+  it('reports the SIMD variant in its name', () => {
+    expect(loadWasmKernels({ relaxed: false }).name).toBe('wasm-simd');
+    if (relaxedSimdSupported()) expect(loadWasmKernels().name).toBe('wasm-relaxed-simd');
+    else expect(() => loadWasmKernels({ relaxed: true })).toThrow(/relaxed SIMD/);
+  });
+});
+
+describe('backend', () => {
+  afterEach(() => {
+    setKernels('fast');
+    vi.unstubAllEnvs();
+  });
+
+  it('defaults to the fast path and switches both ways', () => {
+    expect(kernels().name).toMatch(/^wasm-/);
+    expect(setKernels('reference')).toBe(referenceKernels);
+    expect(kernels().name).toBe('reference');
+    expect(setKernels('fast').name).toMatch(/^wasm-/);
+  });
+
+  it('honours ABLATE_KERNELS=reference at load', async () => {
+    vi.stubEnv('ABLATE_KERNELS', 'reference');
+    vi.resetModules();
+    const fresh = await import('../src/kernels/backend.ts');
+    expect(fresh.kernels().name).toBe('reference');
+  });
+});

@@ -1,0 +1,154 @@
+// Each op on small hand-computed cases, and its shape errors naming the shapes involved.
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { setKernels, type KernelChoice } from '../src/kernels/backend.ts';
+import * as ops from '../src/ops.ts';
+import { Tensor } from '../src/tensor.ts';
+
+const t = (values: number[][] | number[]) => Tensor.from(values);
+const z = (...shape: number[]) => Tensor.zeros(shape);
+
+describe.each(['fast', 'reference'] as KernelChoice[])('matmul ops (%s kernels)', (choice) => {
+  beforeEach(() => setKernels(choice));
+  afterAll(() => setKernels('fast'));
+  // a (2, 3), b (3, 2); a b = [[1*7+2*9+3*11, 1*8+2*10+3*12], [4*7+5*9+6*11, 4*8+5*10+6*12]]
+  const a = t([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
+  const b = t([
+    [7, 8],
+    [9, 10],
+    [11, 12],
+  ]);
+  const ab = [
+    [58, 64],
+    [139, 154],
+  ];
+
+  it('matmul, with and without accumulate', () => {
+    const out = Tensor.full([2, 2], 1);
+    expect(ops.matmul(out, a, b).toArray()).toEqual(ab);
+    expect(ops.matmul(out, a, b, true).toArray()).toEqual(ab.map((r) => r.map((v) => 2 * v)));
+  });
+
+  it('matmulAtB takes a transposed', () => {
+    const aT = t([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
+    expect(ops.matmulAtB(z(2, 2), aT, b).toArray()).toEqual(ab);
+    const out = Tensor.full([2, 2], 1);
+    expect(ops.matmulAtB(out, aT, b, true).toArray()).toEqual(ab.map((r) => r.map((v) => v + 1)));
+  });
+
+  it('matmulABt takes b transposed', () => {
+    const bT = t([
+      [7, 9, 11],
+      [8, 10, 12],
+    ]);
+    expect(ops.matmulABt(z(2, 2), a, bT).toArray()).toEqual(ab);
+    const out = Tensor.full([2, 2], -1);
+    expect(ops.matmulABt(out, a, bT, true).toArray()).toEqual(ab.map((r) => r.map((v) => v - 1)));
+  });
+});
+
+describe('matmul shape errors', () => {
+  const a = z(2, 3);
+  it('name both shapes', () => {
+    expect(() => ops.matmul(z(2, 2), a, z(4, 2))).toThrow(
+      'matmul: inner dimensions differ (3 vs 4) (shapes (2, 3) and (4, 2))',
+    );
+    expect(() => ops.matmul(z(2, 3), a, z(3, 2))).toThrow(
+      /out must be \(2, 2\) \(shapes \(2, 3\) and \(2, 3\) and \(3, 2\)\)/,
+    );
+    expect(() => ops.matmul(z(2, 2), z(6), z(3, 2))).toThrow(/expected 2-D tensors .*\(6\)/);
+    expect(() => ops.matmulAtB(z(3, 2), a, z(3, 2))).toThrow(
+      /matmulAtB: row counts differ \(2 vs 3\) \(shapes \(2, 3\) and \(3, 2\)\)/,
+    );
+    expect(() => ops.matmulAtB(z(2, 2), z(3, 2), z(3, 2))).not.toThrow();
+    expect(() => ops.matmulAtB(z(3, 2), z(3, 2), z(3, 2))).toThrow(/matmulAtB: out must be \(2, 2\)/);
+    expect(() => ops.matmulABt(z(2, 2), a, z(2, 4))).toThrow(
+      /matmulABt: column counts differ \(3 vs 4\) \(shapes \(2, 3\) and \(2, 4\)\)/,
+    );
+    expect(() => ops.matmulABt(z(2, 3), a, z(2, 3))).toThrow(/matmulABt: out must be \(2, 2\)/);
+  });
+});
+
+describe('row ops', () => {
+  const x = t([
+    [1, -2, 3],
+    [4, 5, -6],
+  ]);
+
+  it('addBias broadcasts over rows, in place too', () => {
+    expect(ops.addBias(z(2, 3), x, t([10, 20, 30])).toArray()).toEqual([
+      [11, 18, 33],
+      [14, 25, 24],
+    ]);
+    const y = x.clone();
+    ops.addBias(y, y, t([1, 1, 1]));
+    expect(y.get(1, 2)).toBe(-5);
+    expect(() => ops.addBias(z(2, 3), x, t([1, 2]))).toThrow(
+      'addBias: bias must have 3 elements (shapes (2, 3) and (2))',
+    );
+    expect(() => ops.addBias(z(3, 2), x, t([1, 2, 3]))).toThrow(
+      'addBias: out must match x (shapes (3, 2) and (2, 3))',
+    );
+  });
+
+  it('sumRows sums columns, accumulating on request', () => {
+    const out = t([100, 100, 100]);
+    expect(Array.from(ops.sumRows(out, x).data)).toEqual([5, 3, -3]);
+    expect(Array.from(ops.sumRows(out, x, true).data)).toEqual([10, 6, -6]);
+    expect(() => ops.sumRows(z(2), x)).toThrow('sumRows: out must have 3 elements (shapes (2) and (2, 3))');
+    expect(() => ops.sumRows(z(3), z(3))).toThrow(/sumRows: expected 2-D/);
+  });
+
+  it('argmaxRows and maxRows, ties to the first', () => {
+    const y = t([
+      [1, 7, 7],
+      [-3, -1, -2],
+      [-Infinity, -Infinity, -Infinity],
+    ]);
+    expect(Array.from(ops.argmaxRows(new Int32Array(3), y))).toEqual([1, 1, 0]);
+    expect(Array.from(ops.maxRows(new Float32Array(3), y))).toEqual([7, -1, -Infinity]);
+    expect(() => ops.argmaxRows(new Int32Array(2), y)).toThrow('argmaxRows: out has 2 slots for 3 rows');
+    expect(() => ops.maxRows(new Float32Array(2), y)).toThrow('maxRows: out has 2 slots for 3 rows');
+  });
+});
+
+describe('elementwise ops', () => {
+  const a = t([1, 2, 3]);
+  const b = t([4, -5, 6]);
+  const values = (x: Tensor) => Array.from(x.data);
+
+  it('compute their values, in place too', () => {
+    expect(values(ops.map(z(3), a, (v) => v * v))).toEqual([1, 4, 9]);
+    expect(values(ops.zip(z(3), a, b, (u, v) => u * 10 + v))).toEqual([14, 15, 36]);
+    expect(values(ops.add(z(3), a, b))).toEqual([5, -3, 9]);
+    expect(values(ops.sub(z(3), a, b))).toEqual([-3, 7, -3]);
+    expect(values(ops.mul(z(3), a, b))).toEqual([4, -10, 18]);
+    expect(values(ops.scale(z(3), a, -2))).toEqual([-2, -4, -6]);
+    expect(values(ops.copy(z(3), b))).toEqual([4, -5, 6]);
+    const y = b.clone();
+    expect(values(ops.axpy(y, 2, a))).toEqual([6, -1, 12]);
+    const w = a.clone();
+    ops.add(w, w, w);
+    expect(values(w)).toEqual([2, 4, 6]);
+  });
+
+  it.each([
+    ['map', () => ops.map(z(2), a, (v) => v)],
+    ['zip', () => ops.zip(z(3), a, z(4), (u) => u)],
+    ['add', () => ops.add(z(3), z(2, 2), b)],
+    ['sub', () => ops.sub(z(3), a, z(1))],
+    ['mul', () => ops.mul(z(5), a, b)],
+    ['scale', () => ops.scale(z(3, 1, 2), a, 2)],
+    ['axpy', () => ops.axpy(z(2), 1, a)],
+    ['copy', () => ops.copy(z(4), a)],
+  ])('%s rejects mismatched sizes, naming the shapes', (name, call) => {
+    expect(call).toThrow(new RegExp(`^${name}: sizes differ \\(shapes .*\\(3\\).*\\)$`));
+    expect(call).toThrow(/\) and \(/);
+  });
+});
