@@ -22,7 +22,15 @@ const steps = [
   step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']),
   step('lint', 'npx', ['eslint', '.']),
   step('format', 'npx', ['prettier', '--check', '.']),
-  step('tests', 'npx', ['nx', 'run-many', '-t', 'test', '--skip-nx-cache', '--parallel=1', '--outputStyle=static']),
+  step('tests', 'npx', [
+    'nx',
+    'run-many',
+    '-t',
+    'test',
+    '--skip-nx-cache',
+    '--parallel=1',
+    '--outputStyle=static',
+  ]),
 ];
 
 let passed = 0;
