@@ -47,6 +47,11 @@ class Tally {
     return (performance.now() - this.startedAt) / 1000;
   }
 
+  /** Share of the planned epochs done. */
+  fraction(): number {
+    return this.epochsPlanned > 0 ? this.epochsDone / this.epochsPlanned : 0;
+  }
+
   eta(): string {
     if (this.epochsDone === 0) return '?';
     return formatDuration((this.elapsed() * (this.epochsPlanned - this.epochsDone)) / this.epochsDone);
@@ -60,6 +65,11 @@ interface WorkerLine {
 }
 
 const ESC = '\x1b[';
+
+function bar(fraction: number, width: number): string {
+  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
+  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+}
 
 export class LiveProgress implements SweepObserver {
   private readonly tally = new Tally();
@@ -120,12 +130,14 @@ export class LiveProgress implements SweepObserver {
     this.lastDraw = now;
     const width = this.out.columns || 100;
     const { ended, toTrain } = this.tally;
+    // Numbers first and the label last, so a narrow terminal cuts the label, not the progress.
     const lines = [
-      `${this.name}: ${ended}/${toTrain} runs  elapsed ${formatDuration(this.tally.elapsed())}  ETA ${this.tally.eta()}`,
+      `${this.name}  ${bar(this.tally.fraction(), 24)}  ${ended}/${toTrain} runs  elapsed ${formatDuration(this.tally.elapsed())}  ETA ${this.tally.eta()}`,
       ...this.workers.map((line, i) => {
         if (!line) return `  w${i + 1}  idle`;
+        const epochs = line.run.config.train.epochs;
         const loss = line.loss === null ? '' : `  loss ${line.loss.toPrecision(4)}`;
-        return `  w${i + 1}  ${line.run.label}  epoch ${line.epoch}/${line.run.config.train.epochs}${loss}`;
+        return `  w${i + 1}  ${bar(line.epoch / epochs, 10)}  epoch ${line.epoch}/${epochs}${loss}  ${line.run.label}`;
       }),
     ];
     this.clear();
