@@ -122,10 +122,11 @@ describe('experiments/', () => {
     ['smoke.yaml', 8, ['train.init', 'train.momentum', 'seed']],
     [
       'mnist.yaml',
-      16,
+      32,
       ['model.hidden', 'train.init', 'train.momentum', 'train.lr', 'train.batchSize', 'seed'],
     ],
     ['init-momentum.yaml', 36, ['train.init', 'train.momentum', 'seed']],
+    ['lesson-98.yaml', 12, ['train.init', 'train.momentum', 'seed']],
   ])('%s plans %i runs', (file, runs, varying) => {
     const plan = loadSweep(path.join(experiments, file));
     expect(plan.runs).toHaveLength(runs);
