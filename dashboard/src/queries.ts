@@ -8,6 +8,7 @@ import type {
   RunSummaryRow,
   SweepRow,
   TestResultRow,
+  WeightsRow,
 } from '@ablate/runner/schema';
 
 export type SweepListRow = Pick<SweepRow, 'id' | 'name' | 'created_at' | 'updated_at' | 'varying_json'>;
@@ -77,6 +78,10 @@ export function runSummary(db: Database, runId: string): Promise<RunSummaryRow |
 
 export function testResult(db: Database, runId: string): Promise<TestResultRow | undefined> {
   return db.get('SELECT * FROM test_results WHERE run_id = ?', [runId]);
+}
+
+export function runWeights(db: Database, runId: string): Promise<WeightsRow | undefined> {
+  return db.get('SELECT * FROM weights WHERE run_id = ?', [runId]);
 }
 
 export function sweepsOfRun(

@@ -83,6 +83,23 @@ describe('runs', () => {
     expect(layers.layers[0].epochs.length).toBe(layers.layers[0].act_mean.length);
   });
 
+  it("serves a finished run's trained weights as stored, and 404 for a run without any", async () => {
+    const stored = (await db.get<{ run_id: string; shapes_json: string; data: Buffer }>(
+      'SELECT * FROM weights LIMIT 1',
+    ))!;
+    const { status, body } = await getJson(`${server.url}/api/runs/${stored.run_id}/weights`);
+    expect(status).toBe(200);
+    expect(body.shapes).toEqual(JSON.parse(stored.shapes_json));
+    const bytes = Buffer.from(body.data, 'base64');
+    expect(bytes.equals(stored.data)).toBe(true);
+    const values = body.shapes.reduce(
+      (n: number, s: { shape: number[] }) => n + s.shape.reduce((a, b) => a * b, 1),
+      0,
+    );
+    expect(bytes.length).toBe(4 * values);
+    expect((await getJson(`${server.url}/api/runs/0123456789abcdef/weights`)).status).toBe(404);
+  });
+
   it('returns series per run and metric, downsampled with first and last epoch kept', async () => {
     const ids = runIds.slice(0, 3);
     const full = (await getJson(`${server.url}/api/series?runs=${ids.join(',')}`)).body;

@@ -153,7 +153,16 @@ export async function renderRun(main, runId) {
           'Test set',
           test
             ? [
-                h('p', {}, `accuracy ${format.percent(test.accuracy)} · loss ${format.number(test.loss)}`),
+                h(
+                  'p',
+                  {},
+                  `accuracy ${format.percent(test.accuracy)} · loss ${format.number(test.loss)} · `,
+                  h(
+                    'a',
+                    { href: `/api/runs/${encodeURIComponent(run.id)}/weights` },
+                    'trained weights (JSON)',
+                  ),
+                ),
                 confusionMatrix(test.confusion),
               ]
             : notice('empty', 'No test results yet.', 'The test set is evaluated when the run finishes.'),

@@ -17,6 +17,7 @@ import {
   getRun,
   layerStats,
   runSummary,
+  runWeights,
   sweepsOfRun,
   testResult,
 } from '../queries.ts';
@@ -61,6 +62,22 @@ export function runRoutes(results: ResultsDb): Router {
         name: row.name,
         params: JSON.parse(row.params_json),
       })),
+    });
+  });
+
+  // The trained parameters, for a browser to run the model: float32 little-endian, base64, in the
+  // order of `shapes` (W then b per layer), as the runner's weights table stores them.
+  router.get('/api/runs/:id/weights', async (req, res) => {
+    const db = await results.require();
+    const runId = parseRunId(String(req.params.id), 'run id');
+    const weights = await runWeights(db, runId);
+    if (!weights) throw notFound(`no weights for run ${runId} (only finished runs keep their weights)`);
+    res.json({
+      runId,
+      dtype: 'float32',
+      littleEndian: true,
+      shapes: JSON.parse(weights.shapes_json),
+      data: weights.data.toString('base64'),
     });
   });
 
