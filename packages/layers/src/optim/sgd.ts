@@ -1,4 +1,5 @@
 // The first-order rules: plain SGD, then momentum (heavy-ball or EMA form) and Nesterov.
+import { kernels } from '@ablate/tensor';
 import type { Param } from '../layers/dense.ts';
 import { Optimizer, type OptimizerSpec } from './optimizer.ts';
 
@@ -33,12 +34,9 @@ export class Momentum extends Optimizer {
     this.c = spec.momentumForm === 'ema' ? 1 - this.mu : 1;
   }
 
+  // A tensor kernel (WebAssembly SIMD on the fast path): this loop touches every parameter each
+  // step, and as a scalar JS loop it cost a fifth of a training step at batch 128.
   protected update(w: Float32Array, g: Float32Array, [v]: Float32Array[]): void {
-    const { lr, mu, c, nesterov } = this;
-    for (let i = 0; i < w.length; i++) {
-      const vi = mu * v[i] + c * g[i];
-      v[i] = vi;
-      w[i] -= lr * (nesterov ? c * g[i] + mu * vi : vi);
-    }
+    kernels().momentum(w, g, v, this.lr, this.mu, this.c, this.nesterov);
   }
 }

@@ -1,4 +1,5 @@
-// The hot kernels sit behind one interface with two implementations: the readable reference
+// The hot kernels (the matmul forms, and the momentum update: the optimizer's streaming loop over
+// every parameter) sit behind one interface with two implementations: the readable reference
 // (./reference.ts) and the WebAssembly SIMD fast path (../wasm). The fast path is the default;
 // ABLATE_KERNELS=reference (or setKernels('reference')) forces the reference.
 
@@ -13,6 +14,20 @@ export type MatmulKernel = (
   accumulate?: boolean,
 ) => void;
 
+/**
+ * The momentum update of one parameter, in place: v = mu v + c g, then w -= lr v, or with
+ * nesterov w -= lr (c g + mu v). w, g, v all have the parameter's n elements.
+ */
+export type MomentumKernel = (
+  w: Float32Array,
+  g: Float32Array,
+  v: Float32Array,
+  lr: number,
+  mu: number,
+  c: number,
+  nesterov: boolean,
+) => void;
+
 export interface MatmulKernels {
   /** Which implementation this is, for logs and benchmark output. */
   readonly name: string;
@@ -22,4 +37,6 @@ export interface MatmulKernels {
   readonly matmulAtB: MatmulKernel;
   /** out (M, N) = a b^T, a is (M, K), b is (N, K) */
   readonly matmulABt: MatmulKernel;
+  /** The optimizer's momentum step, in place. */
+  readonly momentum: MomentumKernel;
 }

@@ -1,7 +1,8 @@
 // Reference matmul kernels: plain loops, written to be read. The fast path in ../wasm must agree
 // with these within the tolerance stated in test/kernels.test.ts.
 //
-// Dimension legend: M = rows of out, N = columns of out, K = the summed (inner) dimension.
+// Dimension legend: M = rows of out, N = columns of out, K = the summed (inner) dimension;
+// n = elements of one parameter (momentum).
 // Every kernel writes out (M, N); with accumulate it adds to what out holds (backward passes
 // accumulate gradients with +=, as in llm.c).
 import type { MatmulKernels } from './kernels.ts';
@@ -68,4 +69,26 @@ export function matmulABt(
   }
 }
 
-export const referenceKernels: MatmulKernels = { name: 'reference', matmulAB, matmulAtB, matmulABt };
+/** v = mu v + c g;  w -= lr v, or w -= lr (c g + mu v) with nesterov. All in place but g. */
+export function momentum(
+  w: Float32Array, // (n) parameter
+  g: Float32Array, // (n) its gradient
+  v: Float32Array, // (n) its velocity
+  lr: number,
+  mu: number,
+  c: number,
+  nesterov: boolean,
+): void {
+  for (let i = 0; i < w.length; i++) {
+    v[i] = mu * v[i] + c * g[i];
+    w[i] -= lr * (nesterov ? c * g[i] + mu * v[i] : v[i]);
+  }
+}
+
+export const referenceKernels: MatmulKernels = {
+  name: 'reference',
+  matmulAB,
+  matmulAtB,
+  matmulABt,
+  momentum,
+};

@@ -1,5 +1,5 @@
-// Source of the WebAssembly matmul: generates matmul.wat text, which scripts/build-wasm.mjs
-// compiles with wabt. A generator rather than a hand-written .wat because the micro-kernel is fully
+// Source of the WebAssembly matmul (and of the momentum update, a streaming loop that JS cannot
+// vectorize): generates matmul.wat text, which scripts/build-wasm.mjs compiles with wabt. A generator rather than a hand-written .wat because the micro-kernel is fully
 // unrolled over its MR x NR tile (MR * NR/4 accumulators) and the tile size is a tuning knob.
 //
 // Dimension legend: M = rows of C, N = columns of C, K = the summed (inner) dimension.
@@ -236,6 +236,30 @@ ${microKernel(relaxed, tile)}
           (br_if $n_tiles (i32.lt_u (local.tee $jr (i32.add (local.get $jr) (i32.const ${NR}))) (local.get $N))))
         (br_if $m_blocks (i32.lt_u (local.tee $ic (i32.add (local.get $ic) (i32.const ${MC}))) (local.get $M))))
       (br_if $k_blocks (i32.lt_u (local.tee $pc (i32.add (local.get $pc) (i32.const ${KC}))) (local.get $K)))))
+
+  ;; The momentum update of n parameters in place (w, g, v byte addresses, n > 0):
+  ;;   v = mu v + c g;  w -= lr v (classical) or w -= lr (c g + mu v) (nesterov != 0).
+  ;; Four at a time, so the caller gives each buffer room for n rounded up to whole vectors (the
+  ;; extra lanes compute garbage it never reads). Plain mul + add, no FMA: every build agrees.
+  (func (export "momentum")
+    (param $n i32) (param $w i32) (param $g i32) (param $v i32)
+    (param $lr f32) (param $mu f32) (param $c f32) (param $nesterov i32)
+    (local $end i32) (local $lr4 v128) (local $mu4 v128) (local $c4 v128) (local $cg v128) (local $vi v128)
+    (local.set $lr4 (f32x4.splat (local.get $lr)))
+    (local.set $mu4 (f32x4.splat (local.get $mu)))
+    (local.set $c4 (f32x4.splat (local.get $c)))
+    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 2))))
+    (loop $vectors
+      (local.set $cg (f32x4.mul (local.get $c4) (v128.load (local.get $g))))
+      (local.set $vi (f32x4.add (f32x4.mul (local.get $mu4) (v128.load (local.get $v))) (local.get $cg)))
+      (v128.store (local.get $v) (local.get $vi))
+      (v128.store (local.get $w) (f32x4.sub (v128.load (local.get $w)) (f32x4.mul (local.get $lr4)
+        (if (result v128) (local.get $nesterov)
+          (then (f32x4.add (local.get $cg) (f32x4.mul (local.get $mu4) (local.get $vi))))
+          (else (local.get $vi))))))
+      (local.set $g (i32.add (local.get $g) (i32.const 16)))
+      (local.set $v (i32.add (local.get $v) (i32.const 16)))
+      (br_if $vectors (i32.lt_u (local.tee $w (i32.add (local.get $w) (i32.const 16))) (local.get $end)))))
 )
 `;
 }

@@ -3,7 +3,8 @@
 // it is compiled synchronously at load so the kernel API stays synchronous, and so that every
 // worker thread that imports this file gets its own instance and memory.
 //
-// Dimension legend: M = rows of out, N = columns of out, K = the summed (inner) dimension.
+// Dimension legend: M = rows of out, N = columns of out, K = the summed (inner) dimension;
+// n = elements of one parameter (momentum).
 // The wasm matmul reads A and B through element strides, so the three forms differ only in the
 // strides they pass: A[i][k] = a[i*aLs + k*aKs], B[k][j] = b[j*bLs + k*bKs].
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,6 +20,8 @@ interface MatmulExports {
   MC: WebAssembly.Global;
   /** See matmul-wat.mjs: (M, N, K, a, aLs, aKs, b, bLs, bKs, c, ldc, accumulate, pa, pb). */
   matmul(...args: number[]): void;
+  /** (n, w, g, v, lr, mu, c, nesterov) */
+  momentum(...args: number[]): void;
 }
 
 export interface WasmKernelOptions {
@@ -127,11 +130,36 @@ export function wasmKernels(module: WebAssembly.Module, name: string): MatmulKer
     copyRows(out, N, c, ldc, M, N);
   }
 
+  // Most of the cost is the copies in and out (the update is a few vector ops per four values);
+  // together still about a quarter of a scalar JS loop, which converts every value to float64.
+  function momentum(
+    w: Float32Array, // (n)
+    g: Float32Array, // (n)
+    v: Float32Array, // (n)
+    lr: number,
+    mu: number,
+    c: number,
+    nesterov: boolean,
+  ): void {
+    const n = w.length;
+    if (n === 0) return;
+    // Regions are rounded up to ALIGN bytes, so each holds n rounded up to whole f32x4 vectors.
+    const [wAt, gAt, vAt] = layout([n * 4, n * 4, n * 4]).map((byteOffset) => byteOffset / 4);
+    const heap = new Float32Array(wasm.memory.buffer);
+    heap.set(w, wAt);
+    heap.set(g, gAt);
+    heap.set(v, vAt);
+    wasm.momentum(n, wAt * 4, gAt * 4, vAt * 4, lr, mu, c, nesterov ? 1 : 0);
+    w.set(heap.subarray(wAt, wAt + n));
+    v.set(heap.subarray(vAt, vAt + n));
+  }
+
   return {
     name,
     matmulAB: (out, a, b, M, K, N, accumulate = false) => run(out, a, b, M, K, N, accumulate, [K, 1, 1, N]),
     matmulAtB: (out, a, b, M, K, N, accumulate = false) => run(out, a, b, M, K, N, accumulate, [1, M, 1, N]),
     matmulABt: (out, a, b, M, K, N, accumulate = false) => run(out, a, b, M, K, N, accumulate, [K, 1, K, 1]),
+    momentum,
   };
 }
 
