@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import type { MatmulKernels } from '../src/kernels/kernels.ts';
+import type { Kernels } from '../src/kernels/kernels.ts';
 import { referenceKernels } from '../src/kernels/reference.ts';
 import { Rng } from '../src/rng.ts';
 import { fastKernels, loadWasmKernels } from '../src/wasm/wasm.ts';
@@ -56,7 +56,7 @@ function timeCall(fn: () => void): number {
   return median(Array.from({ length: REPEATS }, () => seconds(fn, calls) / calls));
 }
 
-function gflops(k: MatmulKernels, c: Case): number {
+function gflops(k: Kernels, c: Case): number {
   const { form, M, K, N } = c;
   const rng = new Rng(1);
   const random = (n: number) => Float32Array.from({ length: n }, () => rng.uniform() - 0.5);

@@ -4,7 +4,7 @@
 // Run: npx tsx bench/tiles.ts [--plain] [--shape MxKxN]
 import { parseArgs } from 'node:util';
 import wabtInit from 'wabt';
-import { TILE, matmulWat } from '../src/wasm/matmul-wat.mjs';
+import { TILE, matmulWat } from '../src/wasm/kernels-wat.mjs';
 import { relaxedSimdSupported, wasmKernels } from '../src/wasm/wasm.ts';
 
 const { values } = parseArgs({

@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { kernels, setKernels } from '../src/kernels/backend.ts';
-import type { MatmulKernels } from '../src/kernels/kernels.ts';
+import type { Kernels } from '../src/kernels/kernels.ts';
 import { referenceKernels } from '../src/kernels/reference.ts';
 import { Rng } from '../src/rng.ts';
 import { loadWasmKernels, relaxedSimdSupported } from '../src/wasm/wasm.ts';
@@ -13,7 +13,7 @@ type Form = 'matmulAB' | 'matmulAtB' | 'matmulABt';
 const FORMS: Form[] = ['matmulAB', 'matmulAtB', 'matmulABt'];
 const U = 2 ** -24; // float32 unit roundoff
 
-const variants: MatmulKernels[] = [loadWasmKernels({ relaxed: false })];
+const variants: Kernels[] = [loadWasmKernels({ relaxed: false })];
 if (relaxedSimdSupported()) variants.push(loadWasmKernels({ relaxed: true }));
 
 const EDGES = [1, 3, 7, 129];
@@ -125,6 +125,39 @@ describe.each(variants.map((k) => [k.name, k] as const))('%s', (_name, fast) => 
     expect(out).toEqual(Float32Array.of(0, 0));
     fast.matmulAtB(out, new Float32Array(0), new Float32Array(3), 0, 3, 1);
     expect(out).toEqual(Float32Array.of(0, 0));
+  });
+});
+
+describe.each(variants.map((k) => [k.name, k] as const))('%s momentum', (_name, fast) => {
+  it.each([false, true])('agrees with the reference at odd lengths (nesterov %s)', (nesterov) => {
+    // Each element is a few float32 operations (the reference rounds once from float64), so the
+    // two may differ by a few units in the last place of the values involved, never more.
+    const rng = Rng.derive(9, String(nesterov));
+    for (const n of [1, 3, 5, 17, 100_352]) {
+      const w = randomArray(rng, n);
+      const g = randomArray(rng, n);
+      const v = randomArray(rng, n);
+      const [wFast, vFast, wRef, vRef] = [w.slice(), v.slice(), w.slice(), v.slice()];
+      fast.momentum(wFast, g, vFast, 0.1, 0.9, 0.1, nesterov);
+      referenceKernels.momentum(wRef, g, vRef, 0.1, 0.9, 0.1, nesterov);
+      for (let i = 0; i < n; i++) {
+        expect(Math.abs(vFast[i] - vRef[i])).toBeLessThanOrEqual(8 * U * (Math.abs(v[i]) + Math.abs(g[i])));
+        expect(Math.abs(wFast[i] - wRef[i])).toBeLessThanOrEqual(8 * U * (Math.abs(w[i]) + 1));
+      }
+    }
+  });
+
+  it('computes the textbook update exactly where float32 is exact', () => {
+    // Halves and quarters: every intermediate is exact, so both forms must match by hand.
+    const g = Float32Array.of(1, -2, 4);
+    const w = Float32Array.of(8, 8, 8);
+    const v = Float32Array.of(2, 0, -4);
+    fast.momentum(w, g, v, 0.25, 0.5, 1, false); // v = 0.5 v + g; w -= 0.25 v
+    expect([...v]).toEqual([2, -2, 2]);
+    expect([...w]).toEqual([7.5, 8.5, 7.5]);
+    fast.momentum(w, g, v, 0.25, 0.5, 1, true); // v = 0.5 v + g; w -= 0.25 (g + 0.5 v)
+    expect([...v]).toEqual([2, -3, 5]);
+    expect([...w]).toEqual([7, 9.375, 5.875]);
   });
 });
 

@@ -1,20 +1,20 @@
 // Chooses the implementation behind the hot kernels: the fast path by default, the reference when
 // ABLATE_KERNELS=reference or setKernels('reference') asks for it.
-import type { MatmulKernels } from './kernels.ts';
+import type { Kernels } from './kernels.ts';
 import { referenceKernels } from './reference.ts';
 import { fastKernels } from '../wasm/wasm.ts';
 
 export type KernelChoice = 'fast' | 'reference';
 
-let active: MatmulKernels = referenceKernels;
+let active: Kernels = referenceKernels;
 
 /** The kernels every op dispatches to right now. */
-export function kernels(): MatmulKernels {
+export function kernels(): Kernels {
   return active;
 }
 
 /** Switch implementation for this thread; returns the kernels now in use. */
-export function setKernels(choice: KernelChoice): MatmulKernels {
+export function setKernels(choice: KernelChoice): Kernels {
   active = choice === 'reference' ? referenceKernels : fastKernels();
   return active;
 }

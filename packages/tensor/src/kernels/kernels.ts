@@ -28,7 +28,7 @@ export type MomentumKernel = (
   nesterov: boolean,
 ) => void;
 
-export interface MatmulKernels {
+export interface Kernels {
   /** Which implementation this is, for logs and benchmark output. */
   readonly name: string;
   /** out (M, N) = a (M, K) b (K, N) */

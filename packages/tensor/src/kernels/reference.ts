@@ -5,7 +5,7 @@
 // n = elements of one parameter (momentum).
 // Every kernel writes out (M, N); with accumulate it adds to what out holds (backward passes
 // accumulate gradients with +=, as in llm.c).
-import type { MatmulKernels } from './kernels.ts';
+import type { Kernels } from './kernels.ts';
 
 /** out = a b. */
 export function matmulAB(
@@ -85,7 +85,7 @@ export function momentum(
   }
 }
 
-export const referenceKernels: MatmulKernels = {
+export const referenceKernels: Kernels = {
   name: 'reference',
   matmulAB,
   matmulAtB,

@@ -1,4 +1,4 @@
-// Types for matmul-wat.mjs, which stays plain JavaScript so that the install-time build can run it.
+// Types for kernels-wat.mjs, which stays plain JavaScript so that the install-time build can run it.
 
 /** Micro-kernel tile MR x NR, cache blocks MC x KC, and when B is read without packing. */
 export interface Tile {
