@@ -1,5 +1,5 @@
 // How numbers and dates are shown.
-import { formatValue } from './lib/differences.js';
+import { formatValue } from './lib/param-value.js';
 
 export function number(value, digits = 4) {
   if (value === null || value === undefined) return '–';

@@ -1,7 +1,7 @@
 // A sweep's numbers for use elsewhere: long format (one row per run x epoch x metric) as CSV or
 // JSON, and the ablation grid as a Markdown table for a write-up.
 import type { EpochRow } from '@ablate/runner/schema';
-import { formatValue } from '../public/lib/differences.js';
+import { formatParam, formatValue } from '../public/lib/param-value.js';
 import type { Ablation } from './aggregates.ts';
 import { EPOCH_METRICS } from './metrics.ts';
 import { sameParam, type Params, type SweepWithRuns } from './sweep-data.ts';
@@ -32,9 +32,13 @@ export function longRows(sweep: SweepWithRuns, epochs: EpochRow[]): LongRow[] {
   });
 }
 
-/** RFC 4180 quoting: only when the field needs it. */
+/**
+ * RFC 4180 quoting, only when the field needs it. Non-string values stay JSON (a param column holds
+ * {"name":"normal","std":1}, not its label): the CSV is data for other tools, not display.
+ */
 function csvField(value: unknown): string {
-  const text = value === null || value === undefined ? '' : formatValue(value);
+  const text =
+    value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
@@ -67,7 +71,7 @@ export function ablationMarkdown(sweep: SweepWithRuns, table: Ablation): string 
   const colParam = table.cols.param;
   const header = [
     colParam ? `${table.rows.param} \\ ${colParam}` : table.rows.param,
-    ...table.cols.values.map((value) => (colParam ? `${colParam}=${formatValue(value)}` : table.metric)),
+    ...table.cols.values.map((value) => (colParam ? formatParam(colParam, value) : table.metric)),
   ];
   const body = table.rows.values.map((row) => [
     formatValue(row),

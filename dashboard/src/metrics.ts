@@ -1,19 +1,52 @@
 // The metric names the API accepts. They are the results-db column names, so a name means the
 // same thing in a query string, a JSON payload and the schema; values are picked out in code,
 // never spliced into SQL.
+//
+// Lists that offer a choice are in the order a default is picked: validation first, then test,
+// then training. A sweep without a validation set (val_* NULL everywhere) so opens on numbers.
 import type { EpochRow, RunSummaryRow } from '@ablate/runner/schema';
 
 export const EPOCH_METRICS = ['train_loss', 'train_acc', 'val_loss', 'val_acc', 'lr', 'seconds'] as const;
 export type EpochMetric = (typeof EPOCH_METRICS)[number] & keyof EpochRow;
 
+/** The epoch metrics drawn as curves. */
+export const CURVE_METRICS = ['val_acc', 'val_loss', 'train_acc', 'train_loss'] as const;
+export type CurveMetric = (typeof CURVE_METRICS)[number];
+
 export const FINAL_METRICS = [
   'final_val_acc',
-  'final_val_loss',
   'best_val_acc',
+  'final_val_loss',
   'best_val_loss',
-  'final_train_acc',
-  'final_train_loss',
   'test_acc',
   'test_loss',
+  'final_train_acc',
+  'final_train_loss',
 ] as const;
 export type FinalMetric = (typeof FINAL_METRICS)[number] & keyof RunSummaryRow;
+
+/** What makes a run the best of its sweep (higher is better for each). */
+export const RANKING_METRICS = ['best_val_acc', 'test_acc', 'final_train_acc'] as const;
+
+/** The first choice that has data; the first choice when none has any yet. */
+export function firstWithData<T extends string>(choices: readonly T[], withData: readonly string[]): T {
+  return choices.find((metric) => withData.includes(metric)) ?? choices[0];
+}
+
+/** A metric select's options, those with at least one value, and the one to show by default. */
+export interface MetricChoice<T extends string> {
+  choices: readonly T[];
+  withData: T[];
+  preferred: T;
+}
+
+export function metricChoice<T extends string>(
+  choices: readonly T[],
+  withData: readonly string[],
+): MetricChoice<T> {
+  return {
+    choices,
+    withData: choices.filter((metric) => withData.includes(metric)),
+    preferred: firstWithData(choices, withData),
+  };
+}

@@ -10,6 +10,7 @@ import type {
   TestResultRow,
   WeightsRow,
 } from '@ablate/runner/schema';
+import type { EpochMetric } from './metrics.ts';
 
 export type SweepListRow = Pick<SweepRow, 'id' | 'name' | 'created_at' | 'updated_at' | 'varying_json'>;
 
@@ -27,20 +28,17 @@ export function statusCounts(db: Database): Promise<Array<{ sweep_id: number; st
   );
 }
 
-export interface BestRunRow {
+export type RankedRunRow = Pick<RunSummaryRow, 'best_val_acc' | 'test_acc' | 'final_train_acc'> & {
   sweep_id: number;
   run_id: string;
   label: string;
-  best_val_acc: number;
-}
+};
 
-/** Each sweep's run with the highest best_val_acc (SQLite returns the bare columns of the MAX row). */
-export function bestRuns(db: Database): Promise<BestRunRow[]> {
+/** Every run of every sweep with the metrics that rank runs (metrics.RANKING_METRICS). */
+export function rankedRuns(db: Database): Promise<RankedRunRow[]> {
   return db.all(
-    `SELECT sr.sweep_id, r.id AS run_id, r.label, MAX(s.best_val_acc) AS best_val_acc
-       FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id JOIN run_summary s ON s.run_id = r.id
-      WHERE s.best_val_acc IS NOT NULL
-      GROUP BY sr.sweep_id`,
+    `SELECT sr.sweep_id, r.id AS run_id, r.label, s.best_val_acc, s.test_acc, s.final_train_acc
+       FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id JOIN run_summary s ON s.run_id = r.id`,
   );
 }
 
@@ -118,6 +116,19 @@ export function epochsOfSweep(db: Database, sweepId: number): Promise<EpochRow[]
       WHERE sr.sweep_id = ? ORDER BY sr.position, e.epoch`,
     [sweepId],
   );
+}
+
+/** How many of a sweep's epochs have a value of each metric (none of val_*: no validation set). */
+export async function epochMetricCounts(db: Database, sweepId: number): Promise<Record<EpochMetric, number>> {
+  const row = await db.get<Record<EpochMetric, number>>(
+    `SELECT COUNT(e.train_loss) AS train_loss, COUNT(e.train_acc) AS train_acc,
+            COUNT(e.val_loss) AS val_loss, COUNT(e.val_acc) AS val_acc,
+            COUNT(e.lr) AS lr, COUNT(e.seconds) AS seconds
+       FROM epochs e JOIN sweep_runs sr ON sr.run_id = e.run_id
+      WHERE sr.sweep_id = ?`,
+    [sweepId],
+  );
+  return row!;
 }
 
 export function layerStats(db: Database, runId: string): Promise<LayerStatsRow[]> {

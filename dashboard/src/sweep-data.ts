@@ -2,8 +2,18 @@
 // params and summary metrics.
 import type { Database, RunStatus } from '@ablate/runner/schema';
 import { notFound } from './http-error.ts';
-import { FINAL_METRICS, type FinalMetric } from './metrics.ts';
-import { getSweep, sweepRuns, type SweepRunRow } from './queries.ts';
+import {
+  CURVE_METRICS,
+  EPOCH_METRICS,
+  FINAL_METRICS,
+  RANKING_METRICS,
+  firstWithData,
+  metricChoice,
+  type CurveMetric,
+  type FinalMetric,
+  type MetricChoice,
+} from './metrics.ts';
+import { epochMetricCounts, getSweep, sweepRuns, type SweepRunRow } from './queries.ts';
 
 export type ParamValue = string | number | boolean | null | unknown[];
 export type Params = Record<string, ParamValue>;
@@ -38,6 +48,28 @@ export interface SweepWithRuns {
   /** Each varying path's values, in grid order. */
   values: Record<string, ParamValue[]>;
   runs: ApiRun[];
+  metrics: SweepMetrics;
+}
+
+/** Which metrics have values in a sweep, so pages offer and default to those (see metrics.ts). */
+export interface SweepMetrics {
+  curves: MetricChoice<CurveMetric>;
+  final: MetricChoice<FinalMetric>;
+  /** What the sweep's runs are ranked by. */
+  ranking: (typeof RANKING_METRICS)[number];
+}
+
+async function sweepMetrics(db: Database, sweepId: number, runs: ApiRun[]): Promise<SweepMetrics> {
+  const counts = await epochMetricCounts(db, sweepId);
+  const final = FINAL_METRICS.filter((metric) => runs.some((run) => run.summary[metric] !== null));
+  return {
+    curves: metricChoice(
+      CURVE_METRICS,
+      EPOCH_METRICS.filter((metric) => counts[metric] > 0),
+    ),
+    final: metricChoice(FINAL_METRICS, final),
+    ranking: firstWithData(RANKING_METRICS, final),
+  };
 }
 
 export async function loadSweep(db: Database, sweepId: number): Promise<SweepWithRuns> {
@@ -57,6 +89,7 @@ export async function loadSweep(db: Database, sweepId: number): Promise<SweepWit
       varying.map((path) => [path, distinctValues(runs.map((run) => run.params[path]))]),
     ),
     runs,
+    metrics: await sweepMetrics(db, sweepId, runs),
   };
 }
 

@@ -41,7 +41,7 @@ describe('sweeps', () => {
     );
     expect(sweep.varying).toEqual(expect.arrayContaining(['train.init', 'train.momentum', 'seed']));
     expect(runIds).toContain(sweep.best.runId);
-    expect(sweep.best.bestValAcc).toBeGreaterThan(0);
+    expect(sweep.best).toMatchObject({ metric: 'best_val_acc', value: expect.any(Number) });
   });
 
   it('gives a sweep its varying params and their values in grid order', async () => {
@@ -64,6 +64,10 @@ describe('sweeps', () => {
         expect.arrayContaining(['final_val_acc', 'best_val_loss', 'test_acc']),
       );
     }
+    expect(body.metrics.curves).toMatchObject({ preferred: 'val_acc' });
+    expect(body.metrics.curves.withData).toEqual(body.metrics.curves.choices);
+    expect(body.metrics.final).toMatchObject({ preferred: 'final_val_acc' });
+    expect(body.metrics.ranking).toBe('best_val_acc');
   });
 });
 
@@ -132,6 +136,7 @@ describe('aggregates', () => {
   it('groups by two params into four cells', async () => {
     const { body } = await getJson(`${server.url}/api/sweeps/${sweepId}/groups?by=train.init,train.momentum`);
     expect(body.groups).toHaveLength(4);
+    expect(body.metric).toBe('val_acc');
   });
 
   it('builds the ablation grid: mean, std, n and diverged per cell', async () => {

@@ -1,13 +1,14 @@
 // The pages in real headless Chromium against a copy of the smoke sweep's database: no console
-// errors, charts that draw, controls that react, and live updates without reloading.
+// errors, charts that draw, controls that react, and live updates without reloading; and a sweep
+// without a validation set, which must open on metrics that have values.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openForReading, openForWriting } from '@ablate/runner/schema';
 import type { RunningServer } from '../src/server.ts';
-import { copyOfSmokeDb, startTestServer } from './helpers.ts';
+import { copyOfSmokeDb, getJson, startTestServer } from './helpers.ts';
 
 const screenshots = fileURLToPath(new URL('../../artifacts/screenshots', import.meta.url));
 
@@ -69,6 +70,21 @@ function paintedPixels(page: Page): Promise<number[]> {
         return painted;
       }),
   );
+}
+
+/** What the Chart.js chart on a canvas shows: its y-axis type, its y values and a pixel checksum. */
+function chartState(canvas: Locator) {
+  return canvas.evaluate((element: HTMLCanvasElement) => {
+    const chart = (window as unknown as { Chart: typeof import('chart.js').Chart }).Chart.getChart(element)!;
+    const { data } = element.getContext('2d')!.getImageData(0, 0, element.width, element.height);
+    let checksum = 0;
+    for (let i = 0; i < data.length; i++) checksum = (checksum * 31 + data[i]) | 0;
+    return {
+      yType: chart.scales.y.type,
+      ys: chart.data.datasets.map((dataset) => dataset.data.map((point) => (point as { y: number }).y)),
+      checksum,
+    };
+  });
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
@@ -168,6 +184,86 @@ describe('interaction', () => {
     await shoot(page, 'ablation');
     expect(errors).toEqual([]);
     await page.close();
+  });
+});
+
+describe('curve controls', () => {
+  /** The sweep page's loss chart of the selected runs, once drawn. */
+  async function lossChart(page: Page): Promise<Locator> {
+    const canvas = page
+      .locator('section', { hasText: 'Curves of the selected runs' })
+      .locator('canvas')
+      .first();
+    await expect.poll(async () => (await chartState(canvas)).ys.flat().length).toBeGreaterThan(0);
+    return canvas;
+  }
+
+  it('log-scale loss redraws the loss axis as logarithmic, and back', async () => {
+    const { page, errors } = await open(`#/sweep/${sweepId}`);
+    const canvas = await lossChart(page);
+    const before = await chartState(canvas);
+    expect(before.yType).toBe('linear');
+    const checkbox = page
+      .locator('section', { hasText: 'Curves of the selected runs' })
+      .getByLabel('log-scale loss');
+    await checkbox.check();
+    const after = await chartState(canvas);
+    expect(after.yType).toBe('logarithmic');
+    expect(after.checksum).not.toBe(before.checksum);
+    await checkbox.uncheck();
+    expect((await chartState(canvas)).yType).toBe('linear');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('smoothing replaces the curves by their moving average, first points kept', async () => {
+    const { page, errors } = await open(`#/sweep/${sweepId}`);
+    const canvas = await lossChart(page);
+    const before = await chartState(canvas);
+    await page
+      .locator('section', { hasText: 'Curves of the selected runs' })
+      .locator('input[type=range]')
+      .fill('0.9');
+    const after = await chartState(canvas);
+    // The debiased EMA starts at the first value (up to rounding), then lags behind the curve.
+    after.ys.forEach((ys, i) => expect(ys[0]).toBeCloseTo(before.ys[i][0], 12));
+    expect(after.ys.flat()).not.toEqual(before.ys.flat());
+    expect(after.checksum).not.toBe(before.checksum);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('a sweep without a validation set', () => {
+  it('opens on train acc and test acc, with numbers in every cell and params as labels', async () => {
+    const noValidation = await startTestServer(inject('noValidationDb'));
+    const { body } = await getJson(`${noValidation.url}/api/sweeps`);
+    const { page, errors } = await open(`#/sweep/${body.sweeps[0].id}`, noValidation.url);
+    const cells = page.locator('table.heatmap button.cell .cell-mean');
+    await cells.first().waitFor();
+    for (const text of await cells.allTextContents()) expect(text).toMatch(/^0\.\d+ ± /);
+    const groupSection = page.locator('section', { hasText: 'Grouped by param' });
+    const groupMetric = groupSection.locator('label', { hasText: 'metric' }).locator('select');
+    const finalMetric = page.locator('label', { hasText: 'final metric' }).locator('select');
+    expect(await groupMetric.inputValue()).toBe('train_acc');
+    expect(await finalMetric.inputValue()).toBe('test_acc');
+    const headers = await page.locator('table.runs thead th').allTextContents();
+    expect(headers.join('|')).toMatch(/test acc.*final train acc.*final train loss/);
+    expect(headers.join('|')).not.toMatch(/val/);
+    expect(await page.locator('table.heatmap tbody th').allTextContents()).toContain(
+      'train.init=normal(std=0.1)',
+    );
+    expect(await page.locator('table.runs tbody').textContent()).toContain('normal(std=0.1)');
+    await shoot(page, 'sweep-no-validation');
+
+    await groupMetric.selectOption('val_acc');
+    await groupSection.getByText('This sweep has no validation set.').waitFor();
+    expect(await groupSection.locator('.notice').textContent()).toContain('train acc or train loss');
+    await finalMetric.selectOption('final_val_acc');
+    await page.locator('.heatmap-wrap').getByText('This sweep has no validation set.').waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+    await noValidation.close();
   });
 });
 

@@ -59,17 +59,29 @@ describe('config diff', () => {
     };
     expect(configDiff(a, b)).toEqual([
       { path: 'model.hidden', a: [64], b: [64, 32] },
-      { path: 'train.init.name', a: 'he_normal', b: 'glorot_uniform' },
+      { path: 'train.init', a: { name: 'he_normal' }, b: { name: 'glorot_uniform' } },
       { path: 'train.momentum', a: undefined, b: 0.9 },
     ]);
   });
 
-  it('flattens nested objects to dotted paths, arrays as leaves', () => {
+  it('diffs a named value against a string as one path, labelled as the runner labels it', () => {
+    const diff = configDiff(
+      { train: { init: 'lecun_normal' } },
+      { train: { init: { name: 'normal', std: 1 } } },
+    );
+    expect(diff).toEqual([{ path: 'train.init', a: 'lecun_normal', b: { name: 'normal', std: 1 } }]);
+    expect(legendLabels([{ 'train.init': diff[0].a }, { 'train.init': diff[0].b }])).toEqual([
+      'init=lecun_normal',
+      'init=normal(std=1)',
+    ]);
+  });
+
+  it('flattens nested objects to dotted paths, arrays and named values as leaves', () => {
     expect(flatten(a)).toEqual({
       'model.hidden': [64],
       'model.activation': 'relu',
       'train.lr': 0.1,
-      'train.init.name': 'he_normal',
+      'train.init': { name: 'he_normal' },
       seed: 1,
     });
   });

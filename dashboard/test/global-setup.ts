@@ -1,7 +1,9 @@
-// Runs a real smoke sweep (8 tiny MNIST runs, 3 epochs) once for the whole suite, into a temp
-// directory, and hands its database path to the tests as inject('smokeDb').
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+// Runs two real sweeps once for the whole suite, side by side, into a temp directory: the smoke
+// sweep (8 tiny MNIST runs with a validation set) as inject('smokeDb'), and the same kind of sweep
+// without a validation set (val_* NULL everywhere, as experiments/lesson-98.yaml) as
+// inject('noValidationDb'). Its grid has an object and an array value, to check how params read.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,24 +12,65 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     smokeDb: string;
+    noValidationDb: string;
   }
 }
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-export default function setup(project: TestProject) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ablate-dashboard-'));
-  const db = path.join(dir, 'smoke.db');
-  const sweep = spawnSync(
-    path.join(repoRoot, 'node_modules/.bin/tsx'),
-    ['packages/runner/src/cli.ts', 'sweep', 'experiments/smoke.yaml', '--db', db, '--workers', '2'],
-    { cwd: repoRoot, encoding: 'utf8', timeout: 110_000 },
-  );
-  if (sweep.status !== 0) {
-    throw new Error(
-      `the smoke sweep failed (exit ${sweep.status ?? sweep.signal}):\n${sweep.stdout}\n${sweep.stderr}`,
+const NO_VALIDATION_YAML = `
+name: no-validation
+data:
+  source: { kind: mnist }
+  subset: { first: 600 }
+  testSubset: { first: 300 }
+model:
+  hidden: [16]
+train:
+  epochs: 2
+  batchSize: 32
+  optimizer: momentum
+  lr: 0.05
+sweep:
+  grid:
+    train.init: [he_normal, { name: normal, std: 0.1 }]
+    model.hidden: [[16], [8, 8]]
+  seeds: 2
+`;
+
+/** Runs the runner's CLI on a sweep YAML into db; rejects with its output when it fails. */
+function sweep(yaml: string, db: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      path.join(repoRoot, 'node_modules/.bin/tsx'),
+      ['packages/runner/src/cli.ts', 'sweep', yaml, '--db', db, '--workers', '2'],
+      { cwd: repoRoot, timeout: 110_000 },
     );
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`${yaml}: the sweep failed (exit ${code ?? signal}):\n${output}`)),
+    );
+  });
+}
+
+export default async function setup(project: TestProject) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ablate-dashboard-'));
+  const smokeDb = path.join(dir, 'smoke.db');
+  const noValidationDb = path.join(dir, 'no-validation.db');
+  const noValidationYaml = path.join(dir, 'no-validation.yaml');
+  writeFileSync(noValidationYaml, NO_VALIDATION_YAML);
+  try {
+    await Promise.all([sweep('experiments/smoke.yaml', smokeDb), sweep(noValidationYaml, noValidationDb)]);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   }
-  project.provide('smokeDb', db);
+  project.provide('smokeDb', smokeDb);
+  project.provide('noValidationDb', noValidationDb);
   return () => rmSync(dir, { recursive: true, force: true });
 }

@@ -3,5 +3,4 @@ export function flatten(value: unknown, prefix?: string, into?: Params): Params;
 export function configDiff(a: unknown, b: unknown): Array<{ path: string; a: unknown; b: unknown }>;
 export function differingKeys(paramsList: Params[]): string[];
 export function shortNames(keys: string[]): Record<string, string>;
-export function formatValue(value: unknown): string;
 export function legendLabels(paramsList: Params[], fallbacks?: string[]): string[];

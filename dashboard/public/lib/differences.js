@@ -1,9 +1,15 @@
 // What differs between runs: for legends (name a curve only by what sets it apart from the others
 // shown) and for the config diff of the compare page. Shared by the server tests and the browser.
+import { formatParam } from './param-value.js';
 
-/** Flattens nested objects into dotted paths; arrays and scalars are leaves. */
+/**
+ * Flattens nested objects into dotted paths. Arrays, scalars and, below the top, named values
+ * ({ name: 'normal', std: 1 }, { kind: 'mnist' }) are leaves: one setting, diffed and shown whole
+ * as normal(std=1), so lecun_normal vs normal(std=1) is one row, not three.
+ */
 export function flatten(value, prefix = '', into = {}) {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+  const named = prefix && (typeof value?.name === 'string' || typeof value?.kind === 'string');
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !named) {
     for (const [key, child] of Object.entries(value)) flatten(child, prefix ? `${prefix}.${key}` : key, into);
   } else if (prefix) {
     into[prefix] = value;
@@ -37,10 +43,6 @@ export function shortNames(keys) {
   );
 }
 
-export function formatValue(value) {
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
 /**
  * One legend label per params object, naming only what differs among them ("init=he momentum=0.9").
  * When nothing differs, the fallback labels (e.g. run labels) are used.
@@ -49,5 +51,5 @@ export function legendLabels(paramsList, fallbacks = []) {
   const keys = differingKeys(paramsList);
   if (!keys.length) return paramsList.map((_, i) => fallbacks[i] ?? `run ${i + 1}`);
   const names = shortNames(keys);
-  return paramsList.map((params) => keys.map((key) => `${names[key]}=${formatValue(params[key])}`).join(' '));
+  return paramsList.map((params) => keys.map((key) => formatParam(names[key], params[key])).join(' '));
 }

@@ -137,7 +137,8 @@ export async function renderRun(main, runId) {
             { className: 'summary' },
             summary
               ? Object.entries(summary)
-                  .filter(([key]) => key !== 'run_id')
+                  // Only what the run has: no val_* (nor best epoch) without a validation set.
+                  .filter(([key, value]) => key !== 'run_id' && value !== null)
                   .map(([key, value]) => [
                     h('dt', {}, format.metricName(key)),
                     h('dd', {}, format.number(value)),

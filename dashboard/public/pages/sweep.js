@@ -13,7 +13,27 @@ import { groupSection } from '../sections/groups.js';
 /** Runs drawn by default: all of a small sweep, else the best few. */
 const DEFAULT_SELECTED = 6;
 
-function runColumns(varying) {
+/**
+ * The summary columns, each shown when some run of the sweep has a value: validation metrics when
+ * it has a validation set, else the final training ones (the run page shows them all); test acc
+ * once a run has finished.
+ */
+const METRIC_COLUMNS = [
+  ['final_val_acc', format.percent],
+  ['best_val_acc', format.percent],
+  ['final_val_loss', format.number],
+  ['best_val_loss', format.number],
+  ['test_acc', format.percent],
+  ['final_train_acc', format.percent],
+  ['final_train_loss', format.number],
+];
+
+/** A param's value to sort and filter by: numbers as numbers, anything else as its label. */
+const sortableParam = (value) => (typeof value === 'number' ? value : format.param(value));
+
+function runColumns(varying, metrics) {
+  const hasData = (metric) => metrics.final.withData.includes(metric);
+  const shown = (metric) => hasData(metric) && !(metric.includes('train') && hasData('final_val_acc'));
   return [
     {
       key: 'run',
@@ -24,7 +44,7 @@ function runColumns(varying) {
     ...varying.map((path) => ({
       key: path,
       title: path,
-      value: (run) => run.params[path],
+      value: (run) => sortableParam(run.params[path]),
       cell: (run) => format.param(run.params[path]),
     })),
     {
@@ -40,19 +60,17 @@ function runColumns(varying) {
       value: (run) => run.epochsDone,
       cell: (run) => `${run.epochsDone}/${run.epochsPlanned}`,
     },
-    ...[
-      ['final_val_acc', 'final val acc', format.percent],
-      ['best_val_acc', 'best val acc', format.percent],
-      ['final_val_loss', 'final val loss', format.number],
-      ['best_val_loss', 'best val loss', format.number],
-    ].map(([key, title, show]) => ({
+    ...METRIC_COLUMNS.filter(([key]) => shown(key)).map(([key, show]) => ({
       key,
-      title,
+      title: format.metricName(key),
       numeric: true,
       value: (run) => run.summary[key],
       cell: (run) => show(run.summary[key]),
     })),
-    { key: 'bestEpoch', title: 'best epoch', numeric: true, value: (run) => run.bestEpoch },
+    // The epoch of best_val_acc: none without a validation set.
+    ...(hasData('best_val_acc')
+      ? [{ key: 'bestEpoch', title: 'best epoch', numeric: true, value: (run) => run.bestEpoch }]
+      : []),
     {
       key: 'time',
       title: 'time',
@@ -81,9 +99,11 @@ export async function renderSweep(main, sweepId) {
   const [sweep, runsData] = await Promise.all([api.sweep(sweepId), api.sweepRuns(sweepId)]);
   setCrumbs([null, sweep.name]);
   const charts = new Charts();
-  let runs = runsData.runs;
+  let { runs, metrics } = runsData;
   const runsById = (id) => runs.find((run) => run.id === id);
-  const byBest = [...runs].sort((a, b) => (b.summary.best_val_acc ?? -1) - (a.summary.best_val_acc ?? -1));
+  const byBest = [...runs].sort(
+    (a, b) => (b.summary[metrics.ranking] ?? -1) - (a.summary[metrics.ranking] ?? -1),
+  );
   const selected = new Set(byBest.slice(0, DEFAULT_SELECTED).map((run) => run.id));
 
   const heading = h('p', { className: 'hint' });
@@ -98,7 +118,7 @@ export async function renderSweep(main, sweepId) {
     },
     'Compare 2 selected',
   );
-  const table = new SelectableTable(runColumns(runsData.varying), {
+  const table = new SelectableTable(runColumns(runsData.varying, metrics), {
     rowKey: (run) => run.id,
     selected,
     caption: 'Runs of this sweep; select rows to draw their curves',
@@ -115,9 +135,16 @@ export async function renderSweep(main, sweepId) {
 
   const params = runsData.varying.filter((path) => path !== 'seed');
   const ablationQuery = { onChange: () => {} };
-  const groups = params.length ? groupSection(charts, sweepId, params) : null;
+  const groups = params.length ? groupSection(charts, sweepId, params, () => metrics) : null;
   const ablation = params.length
-    ? ablationSection(charts, sweepId, params, runsById, (query) => ablationQuery.onChange(query))
+    ? ablationSection(
+        charts,
+        sweepId,
+        params,
+        runsById,
+        () => metrics,
+        (query) => ablationQuery.onChange(query),
+      )
     : null;
 
   const describe = () => {
@@ -149,8 +176,10 @@ export async function renderSweep(main, sweepId) {
   const refresh = async () => {
     const [fresh, freshRuns] = await Promise.all([api.sweep(sweepId), api.sweepRuns(sweepId)]);
     Object.assign(sweep, fresh);
-    runs = freshRuns.runs;
+    ({ runs, metrics } = freshRuns);
     describe();
+    // Columns follow the metrics: test acc appears once the first run finishes.
+    table.columns = runColumns(freshRuns.varying, metrics);
     table.setRows(runs);
     await Promise.all([showSelected(), groups?.refresh(), ablation?.refresh()]);
     setLive(`live · updated ${new Date().toLocaleTimeString()}`);

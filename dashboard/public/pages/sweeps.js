@@ -32,7 +32,7 @@ export async function renderSweeps(main) {
             h(
               'tr',
               {},
-              ['Sweep', 'Created', 'Runs', 'Status', 'Varying', 'Best val acc'].map((title) =>
+              ['Sweep', 'Created', 'Runs', 'Status', 'Varying', 'Best run'].map((title) =>
                 h('th', { scope: 'col' }, title),
               ),
             ),
@@ -54,8 +54,8 @@ export async function renderSweeps(main) {
                   {},
                   sweep.best
                     ? [
-                        format.percent(sweep.best.bestValAcc),
-                        ' ',
+                        // By best val acc, or test acc in a sweep without a validation set.
+                        `${format.percent(sweep.best.value)} ${format.metricName(sweep.best.metric)} `,
                         h('a', { href: `#/run/${sweep.best.runId}` }, sweep.best.label),
                       ]
                     : '–',

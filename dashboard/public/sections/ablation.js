@@ -1,29 +1,25 @@
 // The ablation view: two params (rows x cols) and a final metric -> a heatmap of mean +/- std over
 // seeds, with n and the diverged count per cell. Clicking a cell draws its runs' curves; with two
-// cells picked, a Welch t-test and a bootstrap CI say whether their difference is real.
+// cells picked, a Welch t-test and a bootstrap CI say whether their difference is real. The metric
+// defaults to the sweep's preferred one (final val acc, or test acc without a validation set).
 import { api } from '../api.js';
 import { heatColor } from '../charts.js';
 import { h, notice, replaceChildren, select } from '../dom.js';
 import * as format from '../format.js';
-import { formatValue } from '../lib/differences.js';
+import { formatParam } from '../lib/param-value.js';
+import { chosenMetric, metricSelect, whyNoValues } from '../metrics.js';
 import { significance } from './significance.js';
 import { runCurves } from './curves.js';
 
-const METRICS = [
-  'final_val_acc',
-  'best_val_acc',
-  'final_val_loss',
-  'best_val_loss',
-  'test_acc',
-  'test_loss',
-  'final_train_loss',
-];
 const NONE = '';
 const sameValue = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
-/** runsById(id) -> { id, label, params } for the curves of a cell. */
-export function ablationSection(charts, sweepId, params, runsById, onQuery) {
-  const state = { rows: params[0], cols: params[1] ?? NONE, metric: 'final_val_acc', picked: [] };
+/**
+ * runsById(id) -> { id, label, params, status } for the curves of a cell; metrics() -> the sweep's
+ * current metrics (the runs API's `metrics`).
+ */
+export function ablationSection(charts, sweepId, params, runsById, metrics, onQuery) {
+  const state = { rows: params[0], cols: params[1] ?? NONE, metric: null, picked: [] }; // metric null: the sweep's preferred
   const controls = h('div', { className: 'controls' });
   const heatmap = h('div', { className: 'heatmap-wrap' });
   const comparison = h('div', { className: 'comparison', 'aria-live': 'polite' });
@@ -39,7 +35,7 @@ export function ablationSection(charts, sweepId, params, runsById, onQuery) {
   const query = () => ({
     rows: state.rows,
     ...(state.cols ? { cols: state.cols } : {}),
-    metric: state.metric,
+    metric: chosenMetric(state.metric, metrics().final),
   });
 
   function renderControls() {
@@ -56,10 +52,10 @@ export function ablationSection(charts, sweepId, params, runsById, onQuery) {
         state.cols,
         (value) => ((state.cols = value), reset()),
       ),
-      select(
+      metricSelect(
         'final metric',
-        METRICS.map((m) => [m, format.metricName(m)]),
-        state.metric,
+        metrics().final,
+        query().metric,
         (value) => ((state.metric = value), reset()),
       ),
     );
@@ -85,9 +81,13 @@ export function ablationSection(charts, sweepId, params, runsById, onQuery) {
 
   function renderHeatmap() {
     const means = table.cells.map((c) => c.mean).filter((m) => m !== null);
+    if (!means.length) {
+      replaceChildren(heatmap, notice('empty', ...whyNoValues(table.metric, metrics().final)));
+      return;
+    }
     const [low, high] = [Math.min(...means), Math.max(...means)];
     const colTitle = (col) =>
-      table.cols.param ? `${table.cols.param}=${formatValue(col)}` : format.metricName(table.metric);
+      table.cols.param ? formatParam(table.cols.param, col) : format.metricName(table.metric);
     replaceChildren(
       heatmap,
       h(
@@ -119,7 +119,7 @@ export function ablationSection(charts, sweepId, params, runsById, onQuery) {
             h(
               'tr',
               {},
-              h('th', { scope: 'row' }, `${table.rows.param}=${formatValue(row)}`),
+              h('th', { scope: 'row' }, formatParam(table.rows.param, row)),
               table.cols.values.map((col) => h('td', {}, cellButton(findCell(row, col), low, high))),
             ),
           ),
@@ -144,16 +144,26 @@ export function ablationSection(charts, sweepId, params, runsById, onQuery) {
       h(
         'span',
         { className: 'cell-mean' },
-        cell.mean === null ? 'no value' : `${format.number(cell.mean)} ± ${format.number(cell.std, 2)}`,
+        cell.mean === null
+          ? emptyCellText(cell)
+          : `${format.number(cell.mean)} ± ${format.number(cell.std, 2)}`,
       ),
       h('span', { className: 'cell-n' }, `n=${cell.n}${cell.diverged ? ` · ${cell.diverged} diverged` : ''}`),
     );
   }
 
+  /** Why a cell has no mean while others have one: its runs diverged or failed, or are not done. */
+  function emptyCellText(cell) {
+    const statuses = cell.runIds.map((id) => runsById(id)?.status);
+    return statuses.every((s) => s === 'diverged' || s === 'failed')
+      ? 'all diverged or failed'
+      : 'no value yet';
+  }
+
   const cellName = (cell) =>
     [
-      `${table.rows.param}=${formatValue(cell.row)}`,
-      table.cols.param ? `${table.cols.param}=${formatValue(cell.col)}` : null,
+      formatParam(table.rows.param, cell.row),
+      table.cols.param ? formatParam(table.cols.param, cell.col) : null,
     ]
       .filter(Boolean)
       .join(', ');

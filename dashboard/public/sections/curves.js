@@ -1,6 +1,7 @@
 // Train/val loss and accuracy by epoch for a set of runs, overlaid: one color per run, train
-// dashed, val solid. Legends name only what differs between the runs shown. Log-scale (loss) and
-// EMA smoothing controls redraw without re-fetching.
+// dashed, val solid. Legends name only what differs between the runs shown; a run without a
+// validation set (no val points) is named by its train line. Log-scale (loss) and EMA smoothing
+// controls redraw without re-fetching.
 import { api } from '../api.js';
 import { chartBox, colorAt, lineDataset, toPoints } from '../charts.js';
 import { h, notice, replaceChildren } from '../dom.js';
@@ -61,13 +62,8 @@ export function runCurves(charts, key) {
     { className: 'chart-row' },
     boxes.map((b) => b.box),
   );
-  const element = h(
-    'div',
-    { className: 'curves' },
-    curveControls(state, draw),
-    h('p', { className: 'hint' }, 'solid: validation · dashed: training'),
-    body,
-  );
+  const lineKey = h('p', { className: 'hint' });
+  const element = h('div', { className: 'curves' }, curveControls(state, draw), lineKey, body);
 
   function draw() {
     if (!state.runs.length) {
@@ -91,20 +87,24 @@ export function runCurves(charts, key) {
       state.runs.map((run) => run.label),
     );
     const smooth = (ys) => smoothEma(ys, state.smoothing);
+    const single = state.runs.length === 1;
+    const hasVal = (run) => Boolean(state.series[run.id]?.metrics.val_acc.length);
+    lineKey.textContent = state.runs.some(hasVal)
+      ? 'solid: validation · dashed: training'
+      : 'dashed: training (no validation curves: the config carves no validation set, data.validation: 0)';
     for (const { panel, canvas } of boxes) {
       const datasets = state.runs.flatMap((run, i) => {
         const metrics = state.series[run.id]?.metrics ?? {};
-        // Several runs: one legend entry per run (its val line); a lone run: "train" and "val".
-        const single = state.runs.length === 1;
-        return [
-          lineDataset(
-            single ? 'train' : `${names[i]} train`,
-            toPoints(metrics[panel.train] ?? [], smooth),
-            colorAt(i),
-            { dashed: true, hideInLegend: !single },
-          ),
-          lineDataset(single ? 'val' : names[i], toPoints(metrics[panel.val] ?? [], smooth), colorAt(i)),
-        ];
+        const val = toPoints(metrics[panel.val] ?? [], smooth);
+        // Several runs: one legend entry per run (its val line, else its train line); a lone run:
+        // "train" and "val".
+        const train = lineDataset(
+          single ? 'train' : val.length ? `${names[i]} train` : names[i],
+          toPoints(metrics[panel.train] ?? [], smooth),
+          colorAt(i),
+          { dashed: true, hideInLegend: !single && val.length > 0 },
+        );
+        return val.length ? [train, lineDataset(single ? 'val' : names[i], val, colorAt(i))] : [train];
       });
       charts.line(`${key}-${panel.key}`, canvas, {
         datasets,

@@ -1,16 +1,19 @@
 // Group by one or two varying params: each group's mean curve of a metric with a +/- std band over
-// the seeds (and any other param not grouped by).
+// the seeds (and any other param not grouped by). The metric defaults to the sweep's preferred one
+// (val acc, or train acc in a sweep without a validation set) until one is picked.
 import { api } from '../api.js';
 import { bandDatasets, chartBox, colorAt } from '../charts.js';
 import { h, notice, replaceChildren, select } from '../dom.js';
 import { legendLabels } from '../lib/differences.js';
 import { metricName } from '../format.js';
+import { chosenMetric, metricSelect, whyNoValues } from '../metrics.js';
 
-const METRICS = ['val_acc', 'val_loss', 'train_acc', 'train_loss'];
 const NONE = '';
 
-export function groupSection(charts, sweepId, params) {
-  const state = { by: [params[0], NONE], metric: 'val_acc' };
+/** metrics() -> the sweep's current metrics (the runs API's `metrics`). */
+export function groupSection(charts, sweepId, params, metrics) {
+  const state = { by: [params[0], NONE], picked: null };
+  const metric = () => chosenMetric(state.picked, metrics().curves);
   const { box, canvas } = chartBox('Group means with std bands');
   const summary = h('p', { className: 'hint' });
   const body = h('div', {}, box, summary);
@@ -30,24 +33,17 @@ export function groupSection(charts, sweepId, params) {
         state.by[1],
         (value) => ((state.by[1] = value), refresh()),
       ),
-      select(
-        'metric',
-        METRICS.map((m) => [m, metricName(m)]),
-        state.metric,
-        (value) => ((state.metric = value), refresh()),
-      ),
+      metricSelect('metric', metrics().curves, metric(), (value) => ((state.picked = value), refresh())),
     );
   }
 
   async function refresh() {
     renderControls();
     const by = state.by.filter(Boolean);
-    const { groups } = await api.groups(sweepId, by, state.metric);
+    const shown = metric();
+    const { groups } = await api.groups(sweepId, by, shown);
     if (!groups.some((group) => group.epochs.length)) {
-      replaceChildren(
-        body,
-        notice('empty', 'No epochs yet.', 'Curves appear as soon as the first epoch of a run is written.'),
-      );
+      replaceChildren(body, notice('empty', ...whyNoValues(shown, metrics().curves)));
       return;
     }
     if (!body.contains(box)) replaceChildren(body, box, summary);
@@ -57,7 +53,7 @@ export function groupSection(charts, sweepId, params) {
     );
     charts.line('groups', canvas, {
       datasets,
-      title: `${metricName(state.metric)}: mean ± std by ${by.join(' × ')}`,
+      title: `${metricName(shown)}: mean ± std by ${by.join(' × ')}`,
     });
     summary.textContent = groups
       .map(

@@ -1,5 +1,6 @@
 // GET /api/sweeps/:id/groups?by=p1[,p2]&metric=val_acc&points=N
 // GET /api/sweeps/:id/ablation?rows=p1[&cols=p2]&metric=final_val_acc
+// Without a metric, each uses the sweep's preferred one: the first with data (see metrics.ts).
 import { Router, type Request } from 'express';
 import { ablation, groupCurves, type Ablation } from '../aggregates.ts';
 import { badRequest } from '../http-error.ts';
@@ -27,7 +28,12 @@ export function ablationOf(req: Request, sweep: SweepWithRuns): Ablation {
   const colsValue = optionalString(req.query, 'cols');
   const cols = colsValue ? varyingParam(sweep, colsValue, 'cols') : null;
   if (cols === rows) throw badRequest('rows and cols must be two different params');
-  const metric = parseChoice(optionalString(req.query, 'metric'), 'metric', FINAL_METRICS, 'final_val_acc');
+  const metric = parseChoice(
+    optionalString(req.query, 'metric'),
+    'metric',
+    FINAL_METRICS,
+    sweep.metrics.final.preferred,
+  );
   return ablation(sweep, rows, cols, metric);
 }
 
@@ -41,7 +47,12 @@ export function aggregateRoutes(results: ResultsDb): Router {
       .split(',')
       .map((path) => varyingParam(sweep, path, 'by'));
     if (by.length > 2 || new Set(by).size !== by.length) throw badRequest('by: one or two different params');
-    const metric = parseChoice(optionalString(req.query, 'metric'), 'metric', EPOCH_METRICS, 'val_acc');
+    const metric = parseChoice(
+      optionalString(req.query, 'metric'),
+      'metric',
+      EPOCH_METRICS,
+      sweep.metrics.curves.preferred,
+    );
     const groups = groupCurves(sweep, await epochsOfSweep(db, sweep.id), by, metric, pointsOf(req));
     res.json({ by, metric, groups });
   });

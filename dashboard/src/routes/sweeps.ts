@@ -1,6 +1,7 @@
 // GET /api/sweeps, /api/sweeps/:id, /api/sweeps/:id/runs
 import { Router, type Request } from 'express';
-import { bestRuns, listSweeps, statusCounts } from '../queries.ts';
+import { RANKING_METRICS } from '../metrics.ts';
+import { listSweeps, rankedRuns, statusCounts, type RankedRunRow } from '../queries.ts';
 import { parseSweepId } from '../params.ts';
 import { NO_SWEEPS_HINT, type ResultsDb } from '../results-db.ts';
 import { loadSweep, type ApiRun } from '../sweep-data.ts';
@@ -13,6 +14,19 @@ function countByStatus(runs: ApiRun[]): Record<string, number> {
   return counts;
 }
 
+/**
+ * A sweep's best run by the first ranking metric any of its runs has (test accuracy in a sweep
+ * without a validation set); null until a run has one.
+ */
+function bestRun(rows: RankedRunRow[]) {
+  const metric = RANKING_METRICS.find((m) => rows.some((row) => row[m] !== null));
+  if (!metric) return null;
+  const top = rows.reduce((best, row) =>
+    (row[metric] ?? -Infinity) > (best[metric] ?? -Infinity) ? row : best,
+  );
+  return { runId: top.run_id, label: top.label, metric, value: top[metric] };
+}
+
 export function sweepRoutes(results: ResultsDb): Router {
   const router = Router();
 
@@ -22,11 +36,10 @@ export function sweepRoutes(results: ResultsDb): Router {
       res.json({ sweeps: [], hint: NO_SWEEPS_HINT });
       return;
     }
-    const [sweeps, counts, best] = await Promise.all([listSweeps(db), statusCounts(db), bestRuns(db)]);
+    const [sweeps, counts, ranked] = await Promise.all([listSweeps(db), statusCounts(db), rankedRuns(db)]);
     res.json({
       sweeps: sweeps.map((sweep) => {
         const own = counts.filter((row) => row.sweep_id === sweep.id);
-        const top = best.find((row) => row.sweep_id === sweep.id);
         return {
           id: sweep.id,
           name: sweep.name,
@@ -35,7 +48,7 @@ export function sweepRoutes(results: ResultsDb): Router {
           varying: JSON.parse(sweep.varying_json),
           runCount: own.reduce((sum, row) => sum + row.n, 0),
           statusCounts: Object.fromEntries(own.map((row) => [row.status, row.n])),
-          best: top ? { runId: top.run_id, label: top.label, bestValAcc: top.best_val_acc } : null,
+          best: bestRun(ranked.filter((row) => row.sweep_id === sweep.id)),
         };
       }),
       hint: sweeps.length ? null : NO_SWEEPS_HINT,
@@ -49,7 +62,7 @@ export function sweepRoutes(results: ResultsDb): Router {
 
   router.get('/api/sweeps/:id/runs', async (req, res) => {
     const sweep = await loadSweep(await results.require(), sweepIdOf(req));
-    res.json({ varying: sweep.varying, values: sweep.values, runs: sweep.runs });
+    res.json({ varying: sweep.varying, values: sweep.values, metrics: sweep.metrics, runs: sweep.runs });
   });
 
   return router;

@@ -1,0 +1,2 @@
+export function formatValue(value: unknown): string;
+export function formatParam(path: string, value: unknown): string;

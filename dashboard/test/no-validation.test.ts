@@ -1,0 +1,58 @@
+// The JSON API against a real sweep without a validation set (val_* NULL everywhere): defaults
+// pick metrics that have values, and params read as the runner labels them.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { RunningServer } from '../src/server.ts';
+import { getJson, startTestServer } from './helpers.ts';
+
+let server: RunningServer;
+let sweepUrl: string;
+
+beforeAll(async () => {
+  server = await startTestServer(inject('noValidationDb'));
+  const { body } = await getJson(`${server.url}/api/sweeps`);
+  sweepUrl = `${server.url}/api/sweeps/${body.sweeps[0].id}`;
+});
+
+afterAll(() => server.close());
+
+describe('a sweep without a validation set', () => {
+  it('says which metrics have values and prefers train acc and test acc', async () => {
+    const { body } = await getJson(`${sweepUrl}/runs`);
+    expect(body.runs).toHaveLength(8);
+    expect(body.metrics.curves).toMatchObject({
+      withData: ['train_acc', 'train_loss'],
+      preferred: 'train_acc',
+    });
+    expect(body.metrics.final).toMatchObject({
+      withData: ['test_acc', 'test_loss', 'final_train_acc', 'final_train_loss'],
+      preferred: 'test_acc',
+    });
+    expect(body.metrics.ranking).toBe('test_acc');
+  });
+
+  it('ranks the sweep by test acc in the list of sweeps', async () => {
+    const { body } = await getJson(`${server.url}/api/sweeps`);
+    expect(body.sweeps[0].best).toMatchObject({ metric: 'test_acc', value: expect.any(Number) });
+  });
+
+  it('groups train acc curves when no metric is asked for', async () => {
+    const { body } = await getJson(`${sweepUrl}/groups?by=train.init`);
+    expect(body.metric).toBe('train_acc');
+    for (const group of body.groups) expect(group.mean).toHaveLength(2);
+  });
+
+  it('fills every ablation cell with test acc when no metric is asked for', async () => {
+    const { body } = await getJson(`${sweepUrl}/ablation?rows=train.init&cols=model.hidden`);
+    expect(body.metric).toBe('test_acc');
+    expect(body.cells).toHaveLength(4);
+    for (const cell of body.cells) expect(cell.mean).toBeGreaterThan(0);
+  });
+
+  it('Markdown names params by their labels; the CSV keeps their JSON', async () => {
+    const markdown = await (await fetch(`${sweepUrl}/ablation.md?rows=train.init&cols=model.hidden`)).text();
+    expect(markdown).toContain('| train.init \\ model.hidden | model.hidden=[16] | model.hidden=[8,8] |');
+    expect(markdown).toMatch(/^\| normal\(std=0\.1\) \| 0\.\d+ ± /m);
+    const csv = await (await fetch(`${sweepUrl}/export.csv`)).text();
+    expect(csv).toContain(',"{""name"":""normal"",""std"":0.1}","[8,8]",');
+  });
+});
