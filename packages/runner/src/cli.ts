@@ -1,7 +1,5 @@
-// `ablate sweep <config.yaml>`: the command line over loadSweep and runSweep. Exit codes: 0 all
-// runs ended (finished or diverged), 1 some failed, 2 bad input or a database another sweep is
-// writing (nothing written), 130 / 143
-// stopped by SIGINT / SIGTERM (finished epochs kept; rerun to resume).
+// `ablate sweep <config.yaml>`: the command line over loadSweep and runSweep. The exit codes are
+// listed in USAGE (cli/args.ts).
 import { ConfigError, formatPlan, loadSweep } from './config/index.ts';
 import { parseCommand, UsageError, USAGE, type SweepCommand } from './cli/args.ts';
 import { LiveProgress, PlainProgress } from './cli/progress.ts';
@@ -10,6 +8,9 @@ import { DatabaseBusyError } from './db/lease.ts';
 import { runSweep, SweepInputError } from './sweep/run-sweep.ts';
 
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/** Mistakes in what the user gave us: one line on stderr, exit code 2, nothing written. */
+const INPUT_ERRORS = [UsageError, ConfigError, SweepInputError, DatabaseBusyError];
 
 async function sweep(command: SweepCommand): Promise<number> {
   const plan = await loadSweep(command.configPath, { maxRuns: command.maxRuns });
@@ -55,13 +56,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (
-      err instanceof UsageError ||
-      err instanceof ConfigError ||
-      err instanceof SweepInputError ||
-      err instanceof DatabaseBusyError
-    ) {
-      process.stderr.write(`ablate: ${err.message}\n`);
+    if (INPUT_ERRORS.some((kind) => err instanceof kind)) {
+      process.stderr.write(`ablate: ${(err as Error).message}\n`);
       process.exitCode = 2;
     } else {
       process.stderr.write(`ablate: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

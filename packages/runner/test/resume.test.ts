@@ -2,7 +2,7 @@
 // SIGINT (clean stop), the next invocation keeps every finished run as it was and trains the rest.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { count, runCli, startCli, tempDir, withDb, writeSweep } from './helpers/cli.ts';
+import { count, runCli, startCli, tempDir, waitFor, withDb, writeSweep } from './helpers/cli.ts';
 
 const RUNS = 4;
 const EPOCHS = 4;
@@ -24,29 +24,25 @@ function slowSweep(prefix: string) {
 /** Starts the sweep on one worker and returns once one run is finished and the next is mid-way. */
 async function startAndCatchMidRun(file: string, dbPath: string) {
   const sweep = startCli(['sweep', file, '--db', dbPath, '--workers', '1']);
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const caught = await withDb(dbPath, async (db) => {
-      const finished = await db.get<{ n: number }>(
-        "SELECT count(*) AS n FROM runs WHERE status = 'finished'",
-      );
-      const midway = await db.get<{ n: number }>(
-        "SELECT count(*) AS n FROM runs WHERE status = 'running' AND epochs_done BETWEEN 1 AND ?",
-        [EPOCHS - 1],
-      );
-      return finished!.n >= 1 && midway!.n >= 1;
-    }).catch(() => false);
-    if (caught) return sweep;
+  const runsWhere = (condition: string) => count(dbPath, `SELECT * FROM runs WHERE ${condition}`);
+  try {
+    await waitFor(
+      async () =>
+        (await runsWhere("status = 'finished'")) >= 1 &&
+        (await runsWhere(`status = 'running' AND epochs_done BETWEEN 1 AND ${EPOCHS - 1}`)) >= 1,
+      90_000,
+    );
+  } catch {
+    sweep.child.kill('SIGKILL');
+    throw new Error(`never saw a finished run next to one in flight; output: ${(await sweep.done).stdout}`);
   }
-  sweep.child.kill('SIGKILL');
-  throw new Error(`never saw a finished run next to one in flight; output: ${(await sweep.done).stdout}`);
+  return sweep;
 }
 
 function finishedEpochs(dbPath: string) {
   return withDb(dbPath, (db) =>
     db.all(
-      "SELECT e.* , r.finished_at FROM epochs e JOIN runs r ON r.id = e.run_id WHERE r.status = 'finished' ORDER BY e.run_id, e.epoch",
+      "SELECT e.*, r.finished_at FROM epochs e JOIN runs r ON r.id = e.run_id WHERE r.status = 'finished' ORDER BY e.run_id, e.epoch",
     ),
   );
 }
@@ -109,12 +105,7 @@ describe('resuming a stopped sweep', () => {
     const dbPath = path.join(dir, 'results.db');
     const first = startCli(['sweep', file, '--db', dbPath, '--workers', '1']);
     try {
-      const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        const running = await count(dbPath, "SELECT * FROM runs WHERE status = 'running'").catch(() => 0);
-        if (running > 0) break;
-      }
+      await waitFor(async () => (await count(dbPath, "SELECT * FROM runs WHERE status = 'running'")) > 0);
       const second = await runCli(['sweep', file, '--db', dbPath]);
       expect(second.code).toBe(2);
       expect(second.stderr.trim()).toBe(

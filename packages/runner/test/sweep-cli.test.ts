@@ -1,17 +1,20 @@
 // The CLI end to end on a tiny MNIST sweep: a sweep writes every table, a rerun is a no-op, a
 // huge learning rate diverges without stopping the sweep, stored weights rebuild the model, a
 // changed file under the same name is refused unless --new-version, bad input writes nothing.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { prepareData } from '@ablate/data';
 import { Rng, Tensor } from '@ablate/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunConfig } from '../src/config/types.ts';
+import { repoRoot } from '../src/meta.ts';
 import { loadRunModel } from '../src/model/weights.ts';
 import { count, runCli, tempDir, withDb, writeSweep, type CliResult } from './helpers/cli.ts';
 
 const RUNS = 4; // lr 0.1 and 1e4, 2 seeds
+const FINISHED = 2; // lr 1e4 diverges in epoch 1
 const EPOCHS = 2;
+const LAYERS = 2; // one hidden Dense layer and the output layer
 
 describe('ablate sweep', () => {
   const dir = tempDir('sweep');
@@ -26,19 +29,23 @@ describe('ablate sweep', () => {
   it('trains every run and records epochs, summaries, test results and weights', async () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(await count(dbPath, "SELECT * FROM runs WHERE status = 'finished'")).toBe(2);
+    expect(await count(dbPath, "SELECT * FROM runs WHERE status = 'finished'")).toBe(FINISHED);
     expect(await count(dbPath, 'SELECT * FROM epochs JOIN runs ON runs.id = run_id WHERE lr < 1')).toBe(
-      2 * EPOCHS,
+      FINISHED * EPOCHS,
     );
-    expect(await count(dbPath, 'SELECT * FROM layer_stats')).toBe(2 * EPOCHS * 2);
+    // A diverged epoch records no layer statistics.
+    expect(await count(dbPath, 'SELECT * FROM layer_stats')).toBe(FINISHED * EPOCHS * LAYERS);
     expect(await count(dbPath, 'SELECT * FROM run_summary')).toBe(RUNS);
-    expect(await count(dbPath, 'SELECT * FROM test_results')).toBe(2);
-    expect(await count(dbPath, 'SELECT * FROM weights')).toBe(2);
+    expect(await count(dbPath, 'SELECT * FROM test_results')).toBe(FINISHED);
+    expect(await count(dbPath, 'SELECT * FROM weights')).toBe(FINISHED);
     expect(await count(dbPath, 'SELECT * FROM sweep_runs')).toBe(RUNS);
     const run = await withDb(dbPath, (db) =>
       db.get<Record<string, unknown>>("SELECT * FROM runs WHERE status = 'finished'"),
     );
-    expect(run).toMatchObject({ ablate_version: '0.1.0', epochs_done: EPOCHS });
+    const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(run).toMatchObject({ ablate_version: version, epochs_done: EPOCHS });
     expect(run?.kernels).toEqual(expect.any(String));
     expect(run?.data_fingerprint).toMatch(/^[0-9a-f]{16,}$/);
     expect(first.stdout).toMatch(/best run: lr=0\.1 seed=\d/);
@@ -49,7 +56,7 @@ describe('ablate sweep', () => {
     const diverged = await withDb(dbPath, (db) =>
       db.all<{ diverged_epoch: number; error: string }>("SELECT * FROM runs WHERE status = 'diverged'"),
     );
-    expect(diverged).toHaveLength(2);
+    expect(diverged).toHaveLength(RUNS - FINISHED);
     for (const run of diverged) {
       expect(run.diverged_epoch).toBe(1);
       expect(run.error).toMatch(/train loss .* in epoch 1/);
@@ -58,12 +65,18 @@ describe('ablate sweep', () => {
 
   it('rebuilds a finished run from its stored weights with the same test accuracy', async () => {
     await withDb(dbPath, async (db) => {
-      const row = await db.get<{ id: string; config_json: string; accuracy: number }>(
-        "SELECT runs.id, config_json, accuracy FROM runs JOIN test_results ON run_id = runs.id WHERE status = 'finished' LIMIT 1",
+      const row = await db.get<{
+        id: string;
+        config_json: string;
+        data_fingerprint: string;
+        accuracy: number;
+      }>(
+        "SELECT runs.id, config_json, data_fingerprint, accuracy FROM runs JOIN test_results ON run_id = runs.id WHERE status = 'finished' LIMIT 1",
       );
       const config = JSON.parse(row!.config_json) as RunConfig;
       const model = await loadRunModel(db, row!.id);
-      const { test } = prepareData(config.data, Rng.derive(0, 'data'));
+      const { test, fingerprint } = prepareData(config.data, Rng.derive(0, 'data'));
+      expect(fingerprint).toBe(row!.data_fingerprint); // the very data the run was trained and tested on
       const evaluation = model.evaluate(
         new Tensor(test.x, [test.count, test.features]),
         new Tensor(test.y, [test.count, test.targets]),
@@ -114,5 +127,42 @@ describe('ablate sweep', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/bad\.yaml.*train\.epochs/);
     expect(existsSync(badDb)).toBe(false);
+  });
+});
+
+// Each case is a separate, quick process; none trains, so they can run side by side.
+describe.concurrent('ablate command line', () => {
+  const dir = tempDir('cli');
+  const sweepFile = writeSweep(dir, 'tiny.yaml');
+  const dbPath = path.join(dir, 'results.db');
+
+  it('prints its usage with every option', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    for (const option of ['--db', '--workers', '--max-runs', '--dry-run', '--new-version', '--help'])
+      expect(help.stdout).toContain(option);
+  });
+
+  it('plans without writing on --dry-run', async () => {
+    const dry = await runCli(['sweep', sweepFile, '--db', dbPath, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`tiny: ${RUNS} runs (2 grid points x 2 seeds)`);
+    expect(existsSync(dbPath)).toBe(false);
+  });
+
+  it.each([
+    [['sweep', path.join(dir, 'nowhere.yaml')], /nowhere\.yaml: no such sweep file/],
+    [['sweep', sweepFile, '--workers', '0'], /--workers: expected a positive integer, got "0"/],
+    [['sweep', sweepFile, '--bogus'], /'--bogus'.*\(see --help\)$/],
+    [
+      ['sweep', sweepFile, '--db', path.join(sweepFile, 'results.db')],
+      /--db \S+: cannot use it as a results database/,
+    ],
+  ])('refuses %j in one line with exit code 2, writing nothing', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr.trim()).toMatch(message);
+    expect(readdirSync(dir).sort()).toEqual(['tiny.yaml']);
   });
 });

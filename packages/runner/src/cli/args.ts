@@ -7,28 +7,39 @@ import { parseArgs } from 'node:util';
 import { repoRoot } from '../meta.ts';
 
 export const USAGE = `usage: ablate sweep <config.yaml> [options]
+       (in this repo: npx nx run runner:sweep <config.yaml> [options])
 
 Expands the sweep file into runs and trains those not yet done, recording every epoch to SQLite.
 Rerunning resumes: finished and diverged runs are kept, interrupted and failed ones are redone.
+Relative paths are taken from the folder the command was typed in; the sweep file is also looked
+for in the repo root.
 
 options:
-  --db PATH        results database (default: results/ablate.db under the repo root)
-  --workers N      training threads (default: one per core)
-  --max-runs N     refuse a sweep that expands to more than N runs
+  --db PATH        results database (default: results/ablate.db under the repo root); one sweep
+                   at a time may write it
+  --workers N      training threads (default: one per core, at most one per run to train)
+  --max-runs N     allow at most N runs, in place of sweep.maxRuns (or the default cap of 200)
   --dry-run        print the planned runs with time estimates; write nothing
   --new-version    record a changed config under an existing sweep name as a new version
-  --help           this text`;
+  -h, --help       this text
+
+exit codes: 0 every run ended (finished or diverged), 1 some runs failed, 2 bad input or a
+database another sweep is writing (nothing written), 130 / 143 stopped by SIGINT / SIGTERM
+(finished epochs kept; rerun to resume)`;
 
 /** A mistake on the command line: reported in one line, exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** `ablate sweep`, with every path resolved to an absolute one. */
 export interface SweepCommand {
   kind: 'sweep';
   configPath: string;
   dbPath: string;
+  /** Unset: one per core. */
   workers?: number;
+  /** Overrides sweep.maxRuns. */
   maxRuns?: number;
   dryRun: boolean;
   newVersion: boolean;
@@ -37,10 +48,11 @@ export interface SweepCommand {
 export type Command = SweepCommand | { kind: 'help' };
 
 /** The folders a relative path may be relative to, most specific first. */
-function userFolders(env: NodeJS.ProcessEnv, cwd: string): string[] {
-  return [...new Set([env.INIT_CWD, cwd].filter((dir): dir is string => Boolean(dir)))];
+function userFolders(): string[] {
+  return [...new Set([process.env.INIT_CWD, process.cwd()].filter((dir): dir is string => Boolean(dir)))];
 }
 
+/** The sweep file `file` names: an absolute path, or the first match in `folders` or the repo root. */
 function resolveConfig(file: string, folders: string[]): string {
   const candidates = path.isAbsolute(file)
     ? [file]
@@ -59,11 +71,8 @@ function positiveInteger(option: string, value: string | undefined): number | un
   return n;
 }
 
-export function parseCommand(
-  argv: string[],
-  env: NodeJS.ProcessEnv = process.env,
-  cwd = process.cwd(),
-): Command {
+/** The command `argv` (the arguments after the script) asks for; a UsageError if it is malformed. */
+export function parseCommand(argv: string[]): Command {
   let parsed;
   try {
     parsed = parseArgs({
@@ -93,7 +102,7 @@ export function parseCommand(
   if (!file) throw new UsageError('sweep: missing the sweep file, e.g. experiments/smoke.yaml');
   if (extra.length > 0)
     throw new UsageError(`sweep: unexpected argument "${extra[0]}" (one sweep file at a time)`);
-  const folders = userFolders(env, cwd);
+  const folders = userFolders();
   return {
     kind: 'sweep',
     configPath: resolveConfig(file, folders),

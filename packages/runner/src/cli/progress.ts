@@ -65,22 +65,23 @@ interface WorkerLine {
 }
 
 const ESC = '\x1b[';
+/** Epoch reports come far faster than a terminal needs redrawing; starts and ends always redraw. */
+const REDRAW_MS = 100;
 
 function bar(fraction: number, width: number): string {
   const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
   return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
 }
 
+/** The terminal view: the overall line and one per worker, redrawn in place. */
 export class LiveProgress implements SweepObserver {
+  private readonly out = process.stdout;
   private readonly tally = new Tally();
   private readonly workers: (WorkerLine | null)[] = [];
   private linesDrawn = 0;
   private lastDraw = 0;
 
-  constructor(
-    private readonly name: string,
-    private readonly out: NodeJS.WriteStream = process.stdout,
-  ) {}
+  constructor(private readonly name: string) {}
 
   begin(info: SweepStart): void {
     this.workers.length = info.workers;
@@ -109,11 +110,6 @@ export class LiveProgress implements SweepObserver {
     this.draw(true);
   }
 
-  /** Leaves the block on screen as it last was. */
-  end(): void {
-    this.draw(true);
-  }
-
   private print(line: string): void {
     this.clear();
     this.out.write(`${line}\n`);
@@ -126,7 +122,7 @@ export class LiveProgress implements SweepObserver {
 
   private draw(force: boolean): void {
     const now = performance.now();
-    if (!force && now - this.lastDraw < 100) return;
+    if (!force && now - this.lastDraw < REDRAW_MS) return;
     this.lastDraw = now;
     const width = this.out.columns || 100;
     const { ended, toTrain } = this.tally;
@@ -146,13 +142,12 @@ export class LiveProgress implements SweepObserver {
   }
 }
 
+/** The log view: a line at the start and one per run as it ends. */
 export class PlainProgress implements SweepObserver {
+  private readonly out = process.stdout;
   private readonly tally = new Tally();
 
-  constructor(
-    private readonly name: string,
-    private readonly out: NodeJS.WritableStream = process.stdout,
-  ) {}
+  constructor(private readonly name: string) {}
 
   begin(info: SweepStart): void {
     this.tally.begin(info);

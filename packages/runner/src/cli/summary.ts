@@ -12,6 +12,7 @@ function formatAccuracy(group: GroupSummary): string {
     : group.mean.toFixed(4);
 }
 
+/** The text printed when a sweep ends. */
 export function formatSummary(result: SweepResult): string {
   const { summary } = result;
   const header = [

@@ -5,6 +5,7 @@ import { describeData, type DataSpec } from '@ablate/data';
 import { Rng } from '@ablate/tensor';
 import { RunIssue } from './errors.ts';
 
+/** Sample counts and layer sizes of a run's data, as planning needs them. */
 export interface DataShape {
   input: number;
   output: number;
@@ -25,6 +26,7 @@ const KEY_OF_SET: [prefix: string, key: string][] = [
 
 const shapes = new Map<string, DataShape>();
 
+/** The shape of a data spec's data, worked out once per spec; a RunIssue if it cannot load. */
 export function dataShape(spec: DataSpec): DataShape {
   const key = JSON.stringify(spec);
   let shape = shapes.get(key);

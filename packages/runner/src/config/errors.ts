@@ -1,14 +1,16 @@
 // Every mistake in a sweep file surfaces as one ConfigError, thrown before anything is written.
+import type { KeyPath } from './key-path.ts';
 
 /** One line: "<file>:<line>:<col>: <key.path>: <what was expected, what was found>". */
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** A key path as people read it: ["sweep", "grid", "train.lr", 0] -> "sweep.grid.train.lr[0]". */
-export function formatKeyPath(path: readonly (string | number)[]): string {
-  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`)).join('');
-}
+/**
+ * Reports a problem at a key path of the sweep file (the key itself, for an unknown or misplaced
+ * key, or its value) as a located ConfigError; never returns.
+ */
+export type Fail = (path: KeyPath, at: 'key' | 'value', message: string) => never;
 
 /** A value as it appears in a message: JSON, cut short so the message stays one line. */
 export function show(value: unknown): string {

@@ -32,6 +32,7 @@ function throughput(): number {
   return flopsPerSecond;
 }
 
+/** Roughly how long a run takes to train and test on this machine, start-up included. */
 export function estimateRunSeconds(run: PlannedRun): number {
   const { data, model, train } = run.config;
   const shape = dataShape(data);

@@ -5,6 +5,7 @@ import type { SweepPlan } from './plan.ts';
 
 const WORKER_COUNTS = [1, 2, 4];
 
+/** The --dry-run text; `secondsPerRun` defaults to this machine's estimate of each run. */
 export function formatPlan(
   plan: SweepPlan,
   secondsPerRun: number[] = plan.runs.map(estimateRunSeconds),
@@ -52,6 +53,7 @@ function makespan(seconds: readonly number[], workers: number): number {
   return Math.max(...free);
 }
 
+/** "4.2s", "42s", "7m 05s", "2h 03m": precise when short, coarse when long. */
 export function formatDuration(seconds: number): string {
   if (seconds < 10) return `${seconds.toFixed(1)}s`;
   const whole = Math.round(seconds);

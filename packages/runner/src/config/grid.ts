@@ -1,12 +1,9 @@
 // The sweep's axes (grid keys and link groups) and the points of their cartesian product.
+import type { Fail } from './errors.ts';
 import { canonicalJson } from './hash.ts';
+import { formatKeyPath, type KeyPath } from './key-path.ts';
 import { didYouMean } from './suggest.ts';
 import type { SweepSpec } from './types.ts';
-
-type YamlPath = (string | number)[];
-
-/** Reports a problem at a YAML path (the key itself, or its value) and never returns. */
-export type Fail = (path: YamlPath, at: 'key' | 'value', message: string) => never;
 
 /** One dimension of the grid: a single grid key, or a link group whose paths move together. */
 export interface Axis {
@@ -15,20 +12,20 @@ export interface Axis {
   /** values[i][j] is the i-th value of paths[j]. */
   values: unknown[][];
   /** Where the axis is written: ["sweep", "grid"] or ["sweep", "link", k]; a value is at [...origin, path, i]. */
-  origin: YamlPath;
+  origin: KeyPath;
 }
 
 /** Checks grid and link keys against the run config's paths (`runPaths`) and builds the axes. */
 export function buildAxes(sweep: SweepSpec, runPaths: readonly string[], fail: Fail): Axis[] {
   const axes: Axis[] = [];
-  const seen = new Map<string, YamlPath>();
-  const claim = (path: string, origin: YamlPath) => {
+  const seen = new Map<string, KeyPath>();
+  const claim = (path: string, origin: KeyPath) => {
     const where = [...origin, path];
     if (path === 'seed') fail(where, 'key', 'seeds are set by sweep.seeds, not by the grid');
     checkRunPath(path, runPaths, where, fail);
     for (const [other, otherWhere] of seen) {
       if (other === path || other.startsWith(`${path}.`) || path.startsWith(`${other}.`)) {
-        fail(where, 'key', `overlaps ${otherWhere.join('.')}; a path may vary in one place only`);
+        fail(where, 'key', `overlaps ${formatKeyPath(otherWhere)}; a path may vary in one place only`);
       }
     }
     seen.set(path, where);
@@ -63,7 +60,8 @@ export function buildAxes(sweep: SweepSpec, runPaths: readonly string[], fail: F
   return axes;
 }
 
-export function checkRunPath(path: string, runPaths: readonly string[], where: YamlPath, fail: Fail): void {
+/** Fails at `where` unless `path` is a dotted path into the run config, suggesting the closest one. */
+export function checkRunPath(path: string, runPaths: readonly string[], where: KeyPath, fail: Fail): void {
   if (!runPaths.includes(path))
     fail(where, 'key', `not a path into the run config${didYouMean(path, runPaths)}`);
 }

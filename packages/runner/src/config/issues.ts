@@ -1,13 +1,13 @@
 // Turns a zod issue into the path it is about and a one-line "expected ..., found ..." message.
 import type { z } from 'zod';
 import { show } from './errors.ts';
+import { valueAt, type KeyPath } from './key-path.ts';
 import { didYouMean } from './suggest.ts';
 
 type Issue = z.core.$ZodIssue;
-type Path = (string | number)[];
 
 export interface Described {
-  path: Path;
+  path: KeyPath;
   message: string;
   /** Whether the location is the key itself (an unknown key) or its value. */
   at: 'key' | 'value';
@@ -22,18 +22,14 @@ const TYPE_NAMES: Record<string, string> = {
   boolean: 'true or false',
 };
 
-export function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
-  return path.reduce<unknown>((node, key) => (node as Record<string | number, unknown> | null)?.[key], root);
-}
-
 /** `keysAt(path)` lists the keys allowed at an object path, for suggestions. */
 export function describeIssue(
   issue: Issue,
   input: unknown,
-  keysAt: (path: Path) => string[],
-  prefix: Path = [],
+  keysAt: (path: KeyPath) => string[],
+  prefix: KeyPath = [],
 ): Described {
-  const path = [...prefix, ...(issue.path as Path)];
+  const path = [...prefix, ...(issue.path as (string | number)[])];
   const value = valueAt(input, path);
   const found = value === undefined ? 'missing' : `found ${show(value)}`;
   const expected = (what: string) => ({ path, at: 'value' as const, message: `expected ${what}, ${found}` });
@@ -68,7 +64,7 @@ export function describeIssue(
 function describeUnion(
   issue: Extract<Issue, { code: 'invalid_union' }>,
   value: unknown,
-  path: Path,
+  path: KeyPath,
   describeBranch: (branch: Issue) => Described,
 ): Described {
   if ((issue as { note?: string }).note === 'No matching discriminator') {

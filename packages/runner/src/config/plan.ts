@@ -4,11 +4,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { DataSpec } from '@ablate/data';
-import { ConfigError, formatKeyPath, RunIssue, show } from './errors.ts';
-import { buildAxes, checkRunPath, gridPoints, gridSize, type Axis, type Fail } from './grid.ts';
+import { ConfigError, RunIssue, show, type Fail } from './errors.ts';
+import { buildAxes, checkRunPath, gridPoints, gridSize, type Axis } from './grid.ts';
 import { canonicalJson, hashConfig } from './hash.ts';
+import { describeIssue } from './issues.ts';
+import { formatKeyPath, valueAt, type KeyPath } from './key-path.ts';
 import { formatLabel } from './label.ts';
-import { describeIssue, valueAt } from './issues.ts';
 import { keyPaths, runSchema, sweepSchema } from './schema.ts';
 import type { RunConfig, SweepConfig } from './types.ts';
 import { checkRun } from './validate-run.ts';
@@ -56,6 +57,7 @@ const DEFAULT_MAX_RUNS = 200;
 const RUN_PATHS = keyPaths(runSchema).filter((p) => p !== 'seed');
 const SWEEP_PATHS = keyPaths(sweepSchema);
 
+/** Reads and plans a sweep file; every problem, an unreadable file included, is a ConfigError. */
 export function loadSweep(file: string, options: PlanOptions = {}): SweepPlan {
   let text: string;
   try {
@@ -68,6 +70,7 @@ export function loadSweep(file: string, options: PlanOptions = {}): SweepPlan {
   return parseSweep(text, file, options);
 }
 
+/** Plans a sweep from its YAML text; `file` names it in messages and anchors its relative paths. */
 export function parseSweep(text: string, file: string, options: PlanOptions = {}): SweepPlan {
   const source = readYaml(text, file);
   const fail: Fail = (at, side, message) => {
@@ -127,7 +130,7 @@ function validate<T extends z.ZodType>(
 ): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const keysAt = (at: (string | number)[]) => {
+  const keysAt = (at: KeyPath) => {
     const prefix = at.filter((key) => typeof key === 'string').join('.');
     const depth = prefix === '' ? 0 : prefix.split('.').length;
     return paths
@@ -205,7 +208,7 @@ function resolveRun(
   varyingPaths: ReadonlySet<string>,
   fail: Fail,
 ): Omit<RunConfig, 'seed'> {
-  const where = (at: (string | number)[]) => {
+  const locateInGrid = (at: KeyPath) => {
     for (const [a, axis] of axes.entries()) {
       for (const p of axis.paths) {
         const keys = p.split('.');
@@ -220,7 +223,7 @@ function resolveRun(
       axis.paths.map((p, j) => `${p}=${show(axis.values[point[a]][j])}`),
     );
     return fail(
-      where(at),
+      locateInGrid(at),
       side,
       values.length > 0 ? `${message} (in the run with ${values.join(' ')})` : message,
     );

@@ -1,6 +1,7 @@
-// The shape of one training run once a sweep has been expanded and every default filled in.
-// The YAML schema (./schema.ts) validates input into these types; the executor consumes them.
-// Keys are written in YAML exactly as here (camelCase); grid keys are dotted paths into this object
+// The shape of one training run once a sweep has been expanded and every default filled in, and of
+// the sweep file itself. Every field is documented here, once; the rules and defaults are in
+// ./schema.ts, and experiments/README.md is the guide for people writing sweep files. Keys are
+// written in YAML exactly as here (camelCase); grid keys are dotted paths into RunConfig
 // ("train.lr", "model.hidden").
 import type { ActivationName, InitSpec, LossName, OptimizerSpec } from '@ablate/layers';
 import type { DataSpec } from '@ablate/data';
@@ -14,26 +15,34 @@ export interface ModelConfig {
   leakySlope: number;
   /** Activation of the output layer (softmax for classes, sigmoid for one-vs-rest). */
   outputActivation: ActivationName;
+  /** Training loss; cross_entropy needs a softmax output, bce a 1-unit sigmoid one. */
   loss: LossName;
 }
 
 export interface TrainConfig {
+  /** Passes over the training set. */
   epochs: number;
+  /** Samples per update; at most the training-set size. */
   batchSize: number;
   /** Keep the last, smaller batch of an epoch (true) or drop it. */
   keepLastBatch: boolean;
+  /** The update rule; the fields below marked with an optimizer are read by it only. */
   optimizer: OptimizerSpec['name'];
   /** Learning rate at epoch 1. */
   lr: number;
   /** Multiply the learning rate by this after every epoch (1 = constant). */
   lrDecay: number;
-  /** Momentum coefficient for momentum / nesterov. */
+  /** Momentum coefficient: momentum, nesterov. */
   momentum: number;
-  /** heavy_ball: v = mu v + g; ema: v = beta v + (1 - beta) g (the lessons' form). */
+  /** momentum, nesterov. heavy_ball: v = mu v + g; ema: v = beta v + (1 - beta) g (the lessons' form). */
   momentumForm: 'heavy_ball' | 'ema';
+  /** Decay of the first-moment (mean gradient) average: adam. */
   beta1: number;
+  /** Decay of the second-moment (squared gradient) average: adam. */
   beta2: number;
+  /** Added to the denominator so a zero second moment never divides by zero: adam, rmsprop, adagrad. */
   eps: number;
+  /** Decay of the squared-gradient average: rmsprop. */
   rho: number;
   /** L2 weight decay added to the gradient. */
   weightDecay: number;
@@ -47,9 +56,11 @@ export interface TrainConfig {
 
 /** One run: everything that determines its numbers. Its hash is the run id. */
 export interface RunConfig {
+  /** The data and its split (documented with DataSpec, in @ablate/data). */
   data: DataSpec;
   model: ModelConfig;
   train: TrainConfig;
+  /** Seeds the run's own random streams (initialization, shuffling); never the data split. */
   seed: number;
 }
 
@@ -63,7 +74,7 @@ export interface SweepSpec {
   exclude: Record<string, unknown>[];
   /** The seeds every grid point runs with (a count N in YAML means 1..N). */
   seeds: number[];
-  /** Largest number of runs allowed; without it a sweep over 200 runs is refused. */
+  /** Largest number of runs allowed (--max-runs overrides it); without it, over 200 is refused. */
   maxRuns?: number;
 }
 
@@ -71,6 +82,7 @@ export interface SweepSpec {
 export interface SweepConfig {
   /** Names the sweep in the results database; a-z, 0-9, ".", "_" and "-". */
   name: string;
+  /** The base run: what every run has unless the grid sets it. Paths in data are absolute. */
   data: DataSpec;
   model: ModelConfig;
   train: TrainConfig;

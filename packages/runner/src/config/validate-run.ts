@@ -1,5 +1,6 @@
 // The checks a resolved run needs beyond its schema: fields that depend on each other or on the data.
 import { checkModelSpec } from '@ablate/layers';
+import { modelSpecOf } from '../model/spec.ts';
 import { dataShape, type DataShape } from './data-shape.ts';
 import { RunIssue } from './errors.ts';
 import { OPTIMIZER_FIELDS } from './schema.ts';
@@ -16,7 +17,7 @@ const MODEL_SPEC_PATHS: Record<string, string> = {
 /** Throws a RunIssue naming the run-config path at fault; `varying` are the paths the grid sets. */
 export function checkRun(run: RunConfig, varying: ReadonlySet<string>): DataShape {
   const shape = dataShape(run.data);
-  const { train, model } = run;
+  const { train } = run;
   if (train.batchSize > shape.train) {
     throw new RunIssue(
       'train.batchSize',
@@ -24,13 +25,7 @@ export function checkRun(run: RunConfig, varying: ReadonlySet<string>): DataShap
     );
   }
   try {
-    checkModelSpec({
-      input: shape.input,
-      output: shape.output,
-      ...model,
-      init: train.init,
-      biasInit: train.biasInit,
-    });
+    checkModelSpec(modelSpecOf(run, shape.input, shape.output));
   } catch (error) {
     // Its messages read "model.<key>...: <what>"; anything else is reported against the model.
     const text = (error as Error).message;

@@ -2,35 +2,36 @@
 // can name the line and column of the key or value that caused it.
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { ConfigError } from './errors.ts';
+import type { KeyPath } from './key-path.ts';
 
 export interface YamlSource {
-  file: string;
+  /** The document as plain data. */
   value: unknown;
-  locate(path: readonly (string | number)[], at?: 'key' | 'value'): string;
+  /**
+   * "file:line:col" of the node at `path`: the key itself or its value. A path that leads nowhere
+   * (a missing key) is placed at the deepest node of it that exists.
+   */
+  locate(path: KeyPath, at: 'key' | 'value'): string;
 }
 
 /** Parses YAML text; a syntax error becomes a ConfigError at its line and column. */
 export function readYaml(text: string, file: string): YamlSource {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const syntax = doc.errors[0];
-  if (syntax) {
-    const at = lines.linePos(syntax.pos[0]);
-    throw new ConfigError(`${file}:${at.line}:${at.col}: YAML syntax: ${syntax.message.split('\n')[0]}`);
-  }
   const position = (offset: number) => {
     const at = lines.linePos(offset);
     return `${file}:${at.line}:${at.col}`;
   };
+  const syntax = doc.errors[0];
+  if (syntax)
+    throw new ConfigError(`${position(syntax.pos[0])}: YAML syntax: ${syntax.message.split('\n')[0]}`);
   return {
-    file,
     value: doc.toJS(),
-    // The deepest node of `path` that exists (a missing key is reported at its parent).
-    locate: (path, at = 'value') => position(nodeOffset(doc, path, at)),
+    locate: (path, at) => position(nodeOffset(doc, path, at)),
   };
 }
 
-function nodeOffset(doc: Document, path: readonly (string | number)[], at: 'key' | 'value'): number {
+function nodeOffset(doc: Document, path: KeyPath, at: 'key' | 'value'): number {
   let node: unknown = doc.contents;
   let offset = 0;
   for (let i = 0; i < path.length; i++) {

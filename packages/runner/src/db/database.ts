@@ -2,6 +2,7 @@
 // dashboard use. Every statement takes bound parameters; no SQL is ever built from values.
 import sqlite3 from 'sqlite3';
 
+/** Values bound to a statement's ? (a list) or :name (a map) placeholders. */
 export type SqlParams = readonly unknown[] | Record<string, unknown>;
 
 export interface OpenOptions {
@@ -11,6 +12,7 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
+/** One connection to an SQLite file. */
 export class Database {
   private constructor(
     private readonly db: sqlite3.Database,

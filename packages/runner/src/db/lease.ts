@@ -4,6 +4,7 @@
 // owner's pid; a lease whose process is gone (kill -9, power loss) is stale and is taken over.
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 
+/** Another live sweep holds the database: bad input, exit code 2. */
 export class DatabaseBusyError extends Error {
   override name = 'DatabaseBusyError';
 }
@@ -22,6 +23,7 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Takes the lease on dbPath for this process, or throws DatabaseBusyError while another holds it. */
 export function acquireLease(dbPath: string): Lease {
   const file = `${dbPath}.lock`;
   for (let attempt = 0; attempt < 2; attempt++) {

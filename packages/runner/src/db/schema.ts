@@ -226,37 +226,48 @@ export async function schemaVersion(db: Database): Promise<number> {
  */
 export async function openForWriting(path: string): Promise<Database> {
   const db = await Database.open(path);
-  await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
-  await migrate(db);
+  await closeOnError(db, async () => {
+    await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
+    await migrate(db);
+  });
   return db;
 }
 
 /** Opens a results database read-only (the dashboard); refuses a file from a newer Ablate. */
 export async function openForReading(path: string): Promise<Database> {
   const db = await Database.open(path, { readonly: true });
-  const version = await schemaVersion(db);
-  if (version > SCHEMA_VERSION) {
-    await db.close();
-    throw new Error(
-      `${path}: schema version ${version} is newer than this Ablate understands (${SCHEMA_VERSION})`,
-    );
-  }
+  await closeOnError(db, () => versionNotNewer(db));
   return db;
 }
 
 /** Applies the migrations a database is missing, each in its own transaction. */
 export async function migrate(db: Database): Promise<void> {
-  const from = await schemaVersion(db);
-  if (from > SCHEMA_VERSION) {
-    throw new Error(
-      `${db.path}: schema version ${from} is newer than this Ablate understands (${SCHEMA_VERSION})`,
-    );
-  }
+  const from = await versionNotNewer(db);
   for (let v = from; v < SCHEMA_VERSION; v++) {
     await db.transaction(async () => {
       await db.exec(migrations[v]);
       // PRAGMA takes no bound parameters; v is an integer we control.
       await db.exec(`PRAGMA user_version = ${v + 1}`);
     });
+  }
+}
+
+/** The database's schema version; a newer Ablate's file is refused, its tables may mean other things. */
+async function versionNotNewer(db: Database): Promise<number> {
+  const version = await schemaVersion(db);
+  if (version > SCHEMA_VERSION) {
+    throw new Error(
+      `${db.path}: schema version ${version} is newer than this Ablate understands (${SCHEMA_VERSION})`,
+    );
+  }
+  return version;
+}
+
+async function closeOnError(db: Database, fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    await db.close();
+    throw err;
   }
 }

@@ -46,6 +46,7 @@ export class ResultsWriter {
     return this.serial(() => this.db.transaction(fn));
   }
 
+  /** Every recorded version of a sweep name, oldest first. */
   sweepsNamed(name: string): Promise<SweepRow[]> {
     return this.db.all<SweepRow>('SELECT * FROM sweeps WHERE name = ? ORDER BY id', [name]);
   }
@@ -124,6 +125,7 @@ export class ResultsWriter {
     ).changes;
   }
 
+  /** The current status of each of these runs that the database knows. */
   async statuses(runIds: readonly string[]): Promise<Map<string, RunStatus>> {
     const rows = await this.db.all<{ id: string; status: RunStatus }>(
       `SELECT id, status FROM runs WHERE id IN (SELECT value FROM json_each(?))`,
@@ -149,6 +151,7 @@ export class ResultsWriter {
     });
   }
 
+  /** Commits one epoch: its row, its layer statistics and the run's summary so far, together. */
   recordEpoch(runId: string, report: EpochReport): Promise<void> {
     return this.inTransaction(async () => {
       await this.db.run(

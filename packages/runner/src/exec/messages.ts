@@ -17,27 +17,38 @@ export interface RunProgress {
   bestEpoch: number | null;
 }
 
+/** What one epoch of a run measured, sent as the epoch ends. */
 export interface EpochReport {
   epoch: number;
   /** Mean batch loss over the epoch, weighted by batch size; NaN when the run blew up. */
   trainLoss: number;
-  /** Accuracy on the training set at the end of the epoch (null for the epoch a run diverged in). */
+  /**
+   * Running accuracy over the epoch's batches, each judged on the forward pass its loss came from
+   * (as Keras reports it); null for the epoch a run diverged in.
+   */
   trainAcc: number | null;
+  /** Loss and accuracy on the validation set; null without one, or in a diverged epoch. */
   valLoss: number | null;
   valAcc: number | null;
+  /** The learning rate the epoch trained with. */
   lr: number;
+  /** Wall time of the epoch, evaluation included. */
   seconds: number;
+  /** Per-layer activation / gradient statistics on a fixed training batch; [] in a diverged epoch. */
   layers: LayerStats[];
   progress: RunProgress;
 }
 
+/** The end-of-run evaluation on the test set. */
 export interface TestReport {
   loss: number;
   accuracy: number;
+  /** [true class][predicted class] counts. */
   confusion: number[][];
   perClass: ClassMetrics[];
 }
 
+/** How a run ended; only a finished run has test results and weights. */
 export type RunOutcome =
   | { status: 'finished'; test: TestReport; weights: ExportedWeights }
   | { status: 'diverged'; epoch: number; reason: string }
@@ -45,10 +56,12 @@ export type RunOutcome =
   /** Stopped from outside (Ctrl-C, SIGTERM) before it ended. */
   | { status: 'interrupted' };
 
+/** Main thread to worker: a dataset (once per worker and data spec), then runs to train. */
 export type ToWorker =
   | { kind: 'data'; key: string; shared: SharedPreparedData }
   | { kind: 'train'; run: PlannedRun; dataKey: string };
 
+/** Worker to main thread, for the run it is training. */
 export type FromWorker =
   | { kind: 'started'; runId: string; kernels: string }
   | { kind: 'epoch'; runId: string; report: EpochReport }

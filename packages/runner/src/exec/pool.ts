@@ -6,6 +6,7 @@ import type { SharedPreparedData } from '@ablate/data';
 import type { PlannedRun } from '../config/index.ts';
 import type { EpochReport, FromWorker, RunOutcome } from './messages.ts';
 
+/** One run to train. */
 export interface PoolTask {
   run: PlannedRun;
   /** Which of the pool's datasets the run trains on. */
@@ -91,6 +92,7 @@ class Slot {
   }
 }
 
+/** `size` training threads working through one queue of runs. */
 export class WorkerPool {
   private readonly slots: Slot[];
   private stopped = false;
@@ -112,7 +114,8 @@ export class WorkerPool {
         this.listener.ended(slot.index, task.run, await slot.train(task));
       }
     };
-    await Promise.all(this.slots.slice(0, Math.max(1, Math.min(this.slots.length, tasks.length))).map(drain));
+    // A slot whose drain finds the queue empty never starts its thread.
+    await Promise.all(this.slots.map(drain));
   }
 
   /** Stops taking runs and terminates every thread; runs in flight end as interrupted. */

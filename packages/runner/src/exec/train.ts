@@ -2,18 +2,17 @@
 // draw comes from streams derived from the run's own seed, so a run's numbers are the same
 // whichever worker trains it and whatever else runs beside it.
 import { Batcher, type Dataset, type PreparedData } from '@ablate/data';
-import { Sequential } from '@ablate/layers';
-import { Rng, Tensor } from '@ablate/tensor';
+import { Tensor, Rng } from '@ablate/tensor';
 import type { RunConfig } from '../config/types.ts';
-import { lrAtEpoch, modelSpecOf, optimizerSpecOf } from '../model/spec.ts';
+import { buildModel, lrAtEpoch } from '../model/spec.ts';
 import type { EpochReport, RunOutcome, RunProgress } from './messages.ts';
 
-function inputs(set: Dataset): Tensor {
-  return new Tensor(set.x, [set.count, set.features]);
-}
-
-function targets(set: Dataset): Tensor {
-  return new Tensor(set.y, [set.count, set.targets]);
+/** The first `rows` samples of a set (all of them by default) as (inputs, targets) tensors. */
+function tensorsOf(set: Dataset, rows = set.count): [Tensor, Tensor] {
+  return [
+    new Tensor(set.x.subarray(0, rows * set.features), [rows, set.features]),
+    new Tensor(set.y.subarray(0, rows * set.targets), [rows, set.targets]),
+  ];
 }
 
 /** Keeps the final and best values current as epochs come in. */
@@ -22,12 +21,21 @@ function updateProgress(progress: RunProgress, epoch: EpochReport): void {
   progress.finalTrainAcc = epoch.trainAcc;
   progress.finalValLoss = epoch.valLoss;
   progress.finalValAcc = epoch.valAcc;
-  if (epoch.valLoss !== null && !(epoch.valLoss >= (progress.bestValLoss ?? Infinity)))
+  // A NaN loss (a model that blew up on validation) is never the best one.
+  if (epoch.valLoss !== null && epoch.valLoss < (progress.bestValLoss ?? Infinity))
     progress.bestValLoss = epoch.valLoss;
   if (epoch.valAcc !== null && epoch.valAcc > (progress.bestValAcc ?? -Infinity)) {
     progress.bestValAcc = epoch.valAcc;
     progress.bestEpoch = epoch.epoch;
   }
+}
+
+/** Why a batch loss ends the run as diverged, or null while it is fine. */
+function divergence(loss: number, limit: number, epoch: number): string | null {
+  if (!Number.isFinite(loss)) return `train loss became ${loss} in epoch ${epoch}`;
+  if (loss > limit)
+    return `train loss ${loss.toPrecision(4)} exceeded divergenceLoss ${limit} in epoch ${epoch}`;
+  return null;
 }
 
 /**
@@ -40,24 +48,13 @@ export function trainRun(
   onEpoch: (report: EpochReport) => void,
 ): RunOutcome {
   const { train, seed } = config;
-  const model = new Sequential(modelSpecOf(config, data.inputSize, data.outputSize), {
-    rng: Rng.derive(seed, 'init'),
-    optimizer: optimizerSpecOf(train),
-  });
+  const model = buildModel(config, data.inputSize, data.outputSize);
   const batcher = new Batcher(data.train, train.batchSize, {
     random: Rng.derive(seed, 'shuffle'),
     dropLast: !train.keepLastBatch,
   });
   // Layer statistics always look at the same batch, so epochs (and runs) compare like for like.
-  const statsRows = Math.min(train.batchSize, data.train.count);
-  const statsX = new Tensor(data.train.x.subarray(0, statsRows * data.train.features), [
-    statsRows,
-    data.train.features,
-  ]);
-  const statsY = new Tensor(data.train.y.subarray(0, statsRows * data.train.targets), [
-    statsRows,
-    data.train.targets,
-  ]);
+  const [statsX, statsY] = tensorsOf(data.train, Math.min(train.batchSize, data.train.count));
   const progress: RunProgress = {
     finalTrainLoss: null,
     finalTrainAcc: null,
@@ -75,7 +72,7 @@ export function trainRun(
     let lossSum = 0;
     let correct = 0;
     let samples = 0;
-    let blowUp: string | null = null;
+    let diverged: string | null = null;
     for (const batch of batcher.epoch()) {
       const loss = model.trainStep(
         new Tensor(batch.x, [batch.size, data.train.features]),
@@ -84,39 +81,18 @@ export function trainRun(
       lossSum += loss * batch.size;
       correct += model.lastCorrect;
       samples += batch.size;
-      if (!Number.isFinite(loss)) blowUp = `train loss became ${loss} in epoch ${epoch}`;
-      else if (loss > train.divergenceLoss)
-        blowUp = `train loss ${loss.toPrecision(4)} exceeded divergenceLoss ${train.divergenceLoss} in epoch ${epoch}`;
-      if (blowUp) break;
+      diverged = divergence(loss, train.divergenceLoss, epoch);
+      if (diverged) break;
     }
-    const trainLoss = lossSum / samples;
-    if (blowUp) {
-      const report = {
-        epoch,
-        trainLoss,
-        trainAcc: null,
-        valLoss: null,
-        valAcc: null,
-        lr,
-        seconds: (performance.now() - started) / 1000,
-        layers: [],
-        progress,
-      };
-      updateProgress(progress, report);
-      onEpoch(report);
-      return { status: 'diverged', epoch, reason: blowUp };
-    }
-    // Running accuracy over the epoch's batches, each judged before its own update (as Keras
-    // reports it): free, where a pass over the whole training set would cost a third of an epoch.
-    const trainAcc = correct / samples;
-    const validation = data.validation
-      ? model.evaluate(inputs(data.validation), targets(data.validation))
-      : null;
-    const layers = model.layerStats(statsX, statsY);
+    // A diverged epoch reports its loss only: the model is no longer worth evaluating.
+    const validation = !diverged && data.validation ? model.evaluate(...tensorsOf(data.validation)) : null;
+    const layers = diverged ? [] : model.layerStats(statsX, statsY);
     const report: EpochReport = {
       epoch,
-      trainLoss,
-      trainAcc,
+      trainLoss: lossSum / samples,
+      // Running accuracy over the epoch's batches, each judged before its own update (as Keras
+      // reports it): free, where a pass over the whole training set would cost a third of an epoch.
+      trainAcc: diverged ? null : correct / samples,
       valLoss: validation?.loss ?? null,
       valAcc: validation?.accuracy ?? null,
       lr,
@@ -126,8 +102,12 @@ export function trainRun(
     };
     updateProgress(progress, report);
     onEpoch(report);
+    if (diverged) return { status: 'diverged', epoch, reason: diverged };
   }
 
-  const test = model.evaluate(inputs(data.test), targets(data.test));
-  return { status: 'finished', test, weights: model.exportWeights() };
+  return {
+    status: 'finished',
+    test: model.evaluate(...tensorsOf(data.test)),
+    weights: model.exportWeights(),
+  };
 }

@@ -10,7 +10,7 @@ const port = parentPort;
 if (!port) throw new Error('exec/worker.ts runs as a worker thread; the pool starts it');
 
 const datasets = new Map<string, PreparedData>();
-const send = (message: FromWorker) => port.postMessage(message);
+const send = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 port.on('message', (message: ToWorker) => {
   if (message.kind === 'data') {
@@ -28,6 +28,8 @@ port.on('message', (message: ToWorker) => {
     outcome = { status: 'failed', error: err instanceof Error ? err.message : String(err) };
   }
   // The weights buffer is transferred, not copied: the run is over and the worker drops it.
-  const transfer = outcome.status === 'finished' ? [outcome.weights.data.buffer as ArrayBuffer] : [];
-  port.postMessage({ kind: 'ended', runId: run.id, outcome } satisfies FromWorker, transfer);
+  send(
+    { kind: 'ended', runId: run.id, outcome },
+    outcome.status === 'finished' ? [outcome.weights.data.buffer as ArrayBuffer] : [],
+  );
 });

@@ -1,8 +1,18 @@
 // From a run's resolved config to the specs @ablate/layers builds a model from. The input and
 // output sizes come from the prepared data, not the config, so one config fits any dataset.
-import type { ModelSpec, OptimizerSpec } from '@ablate/layers';
+import { Sequential, type ModelSpec, type OptimizerSpec } from '@ablate/layers';
+import { Rng } from '@ablate/tensor';
 import type { RunConfig, TrainConfig } from '../config/types.ts';
 
+/** A run's model, initialized from the run's own `init` stream and with its optimizer at epoch 1. */
+export function buildModel(config: RunConfig, input: number, output: number): Sequential {
+  return new Sequential(modelSpecOf(config, input, output), {
+    rng: Rng.derive(config.seed, 'init'),
+    optimizer: optimizerSpecOf(config.train),
+  });
+}
+
+/** The layers package's description of a run's network, for data with these input and output sizes. */
 export function modelSpecOf(config: RunConfig, input: number, output: number): ModelSpec {
   const { model, train } = config;
   return {

@@ -1,22 +1,24 @@
 // A finished run's parameters in the weights table (float32 little-endian, whatever the host), and
 // the way back from that row to a working model.
-import { Sequential } from '@ablate/layers';
-import { Rng } from '@ablate/tensor';
+import type { Sequential } from '@ablate/layers';
 import type { RunConfig } from '../config/types.ts';
 import type { Database, RunRow, WeightsRow } from '../db/schema.ts';
-import { modelSpecOf, optimizerSpecOf } from './spec.ts';
+import { buildModel } from './spec.ts';
 
+/** A model's parameters, flattened in the order of `shapes` (W then b per layer). */
 export interface ExportedWeights {
   shapes: { name: string; shape: number[] }[];
   data: Float32Array;
 }
 
+/** Float32 values as the weights BLOB stores them: little-endian whatever the host. */
 export function encodeWeights(data: Float32Array): Buffer {
   const blob = Buffer.alloc(data.length * 4);
   for (let i = 0; i < data.length; i++) blob.writeFloatLE(data[i], i * 4);
   return blob;
 }
 
+/** The inverse of encodeWeights. */
 export function decodeWeights(blob: Uint8Array): Float32Array {
   const bytes = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
   const data = new Float32Array(bytes.length / 4);
@@ -35,11 +37,8 @@ export async function loadRunModel(db: Database, runId: string): Promise<Sequent
   // Parameters come W then b per layer, so the first shape is (input, units) and the last (output).
   const input = shapes[0].shape[0];
   const output = shapes[shapes.length - 1].shape[0];
-  // The init draws are overwritten at once; any stream would do, this one is the run's own.
-  const model = new Sequential(modelSpecOf(config, input, output), {
-    rng: Rng.derive(config.seed, 'init'),
-    optimizer: optimizerSpecOf(config.train),
-  });
+  // The initial weights are overwritten at once.
+  const model = buildModel(config, input, output);
   model.importWeights({ shapes, data: decodeWeights(row.data) });
   return model;
 }

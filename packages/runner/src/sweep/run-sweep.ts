@@ -8,7 +8,7 @@ import { prepareData, shareData, type SharedPreparedData } from '@ablate/data';
 import { Rng } from '@ablate/tensor';
 import type { PlannedRun, SweepPlan } from '../config/index.ts';
 import type { RunStatus } from '../db/schema.ts';
-import { acquireLease } from '../db/lease.ts';
+import { acquireLease, DatabaseBusyError, type Lease } from '../db/lease.ts';
 import { ResultsWriter, type Provenance } from '../db/writer.ts';
 import type { EpochReport, RunOutcome } from '../exec/messages.ts';
 import { WorkerPool, type PoolTask } from '../exec/pool.ts';
@@ -16,7 +16,10 @@ import { ablateVersion, codeVersion, repoRoot } from '../meta.ts';
 import { configDiff, summarizeDiff } from './config-diff.ts';
 import { summarizeSweep, type SweepSummary } from './summary.ts';
 
-/** Bad input found before anything was written (a data spec that cannot load, a changed sweep). */
+/**
+ * Bad input found before anything was written: a data spec that cannot load, a changed sweep, a
+ * --db path that cannot hold a database.
+ */
 export class SweepInputError extends Error {
   override name = 'SweepInputError';
 }
@@ -76,22 +79,61 @@ const DONE: ReadonlySet<RunStatus> = new Set(['finished', 'diverged']);
  */
 const DATA_SEED = 0;
 
-function prepareDatasets(plan: SweepPlan): Map<string, { shared: SharedPreparedData; fingerprint: string }> {
-  const datasets = new Map<string, { shared: SharedPreparedData; fingerprint: string }>();
+/** A dataset as the sweep holds it: shared with the workers, fingerprinted for the runs table. */
+interface SweepDataset {
+  shared: SharedPreparedData;
+  fingerprint: string;
+}
+
+/** Runs with equal data specs train on one dataset, found under this key. */
+function dataKeyOf(run: PlannedRun): string {
+  return JSON.stringify(run.config.data);
+}
+
+function prepareDatasets(plan: SweepPlan): Map<string, SweepDataset> {
+  const datasets = new Map<string, SweepDataset>();
   for (const run of plan.runs) {
-    const key = JSON.stringify(run.config.data);
+    const key = dataKeyOf(run);
     if (datasets.has(key)) continue;
     try {
       // Built in shared memory from the start, so handing it to the workers copies nothing.
       const prepared = prepareData(run.config.data, Rng.derive(DATA_SEED, 'data'), { shared: true });
       datasets.set(key, { shared: shareData(prepared), fingerprint: prepared.fingerprint });
     } catch (err) {
-      throw new SweepInputError(
-        `${plan.path}: data (run ${run.label}): ${err instanceof Error ? err.message : String(err)}`,
-      );
+      throw new SweepInputError(`${plan.path}: data (run ${run.label}): ${messageOf(err)}`);
     }
   }
   return datasets;
+}
+
+/** Takes the database's lease, then opens it; a path that cannot hold a database is bad input. */
+async function openResults(dbPath: string): Promise<{ lease: Lease; writer: ResultsWriter }> {
+  const unusable = (err: unknown) =>
+    err instanceof DatabaseBusyError
+      ? err
+      : new SweepInputError(`--db ${dbPath}: cannot use it as a results database (${messageOf(err)})`);
+  let lease: Lease;
+  try {
+    lease = acquireLease(dbPath);
+  } catch (err) {
+    throw unusable(err);
+  }
+  try {
+    return { lease, writer: await ResultsWriter.open(dbPath) };
+  } catch (err) {
+    lease.release();
+    throw unusable(err);
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The sweep file as the sweeps table records it: relative to the repo root when inside it. */
+function recordedPath(file: string): string {
+  const relative = path.relative(repoRoot, file);
+  return relative.startsWith('..') ? file : relative;
 }
 
 async function checkVersion(writer: ResultsWriter, plan: SweepPlan, newVersion: boolean): Promise<void> {
@@ -105,13 +147,14 @@ async function checkVersion(writer: ResultsWriter, plan: SweepPlan, newVersion: 
   );
 }
 
+/**
+ * Trains the plan's runs that are not done yet, recording them in options.dbPath, and resolves once
+ * every run has ended or options.signal stopped the sweep. Bad input (SweepInputError, or
+ * DatabaseBusyError for a database another sweep holds) is thrown before anything is written.
+ */
 export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<SweepResult> {
   const datasets = prepareDatasets(plan);
-  const lease = acquireLease(options.dbPath);
-  const writer = await ResultsWriter.open(options.dbPath).catch((err: unknown) => {
-    lease.release();
-    throw err;
-  });
+  const { lease, writer } = await openResults(options.dbPath);
   const observer = options.observer ?? {};
   const ended: Record<RunOutcome['status'], number> = { finished: 0, diverged: 0, failed: 0, interrupted: 0 };
   let pool: WorkerPool | null = null;
@@ -121,22 +164,19 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
     await checkVersion(writer, plan, options.newVersion ?? false);
     const provenance: Provenance = { ablateVersion: ablateVersion(), codeVersion: codeVersion() };
     const recovered = await writer.recoverAbandoned();
-    const inRepo = !path.relative(repoRoot, plan.path).startsWith('..');
-    const sweepId = await writer.registerSweep(
-      plan,
-      inRepo ? path.relative(repoRoot, plan.path) : plan.path,
-      provenance,
-    );
+    const sweepId = await writer.registerSweep(plan, recordedPath(plan.path), provenance);
     const statuses = await writer.statuses(plan.runs.map((run) => run.id));
     const toTrain: PoolTask[] = plan.runs
       .filter((run) => !DONE.has(statuses.get(run.id) as RunStatus))
-      .map((run) => ({ run, dataKey: JSON.stringify(run.config.data) }));
+      .map((run) => ({ run, dataKey: dataKeyOf(run) }));
+    const skipped = plan.runs.length - toTrain.length;
+    // Never more threads than runs to train.
     const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), toTrain.length));
     observer.begin?.({
       total: plan.runs.length,
       toTrain: toTrain.length,
       epochsToTrain: toTrain.reduce((sum, task) => sum + task.run.config.train.epochs, 0),
-      skipped: plan.runs.length - toTrain.length,
+      skipped,
       recovered,
       workers,
     });
@@ -153,7 +193,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
     pool = new WorkerPool(workers, shared, {
       started(slot, run, kernels) {
         startedAt.set(run.id, performance.now());
-        const dataFingerprint = datasets.get(JSON.stringify(run.config.data))?.fingerprint ?? '';
+        const dataFingerprint = datasets.get(dataKeyOf(run))?.fingerprint ?? '';
         track(writer.startRun(run, { ...provenance, dataFingerprint, kernels }));
         observer.runStarted?.(slot, run);
       },
@@ -181,7 +221,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
       sweepId,
       dbPath: options.dbPath,
       ended,
-      skipped: plan.runs.length - toTrain.length,
+      skipped,
       recovered,
       interrupted,
       summary,

@@ -49,6 +49,7 @@ function meanStd(values: number[]): { mean: number | null; std: number | null } 
   return { mean, std: Math.sqrt(variance) };
 }
 
+/** The sweep's runs as they stand in the database, grouped, with the best finished run. */
 export async function summarizeSweep(db: Database, sweepId: number): Promise<SweepSummary> {
   const rows = await db.all<RunResultRow>(
     `SELECT r.id, r.group_id, r.label, r.status, sr.params_json, s.final_val_acc, s.test_acc

@@ -24,11 +24,11 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), `ablate-${prefix}-`));
 }
 
-/** Starts `ablate <args>`; `done` resolves when it exits. */
-export function startCli(args: string[], cwd = repoRoot): { child: ChildProcess; done: Promise<CliResult> } {
+/** Starts `ablate <args>` in the repo root, as nx does; `done` resolves when it exits. */
+export function startCli(args: string[]): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI, ...args], {
-    cwd,
-    env: { ...process.env, INIT_CWD: cwd },
+    cwd: repoRoot,
+    env: { ...process.env, INIT_CWD: repoRoot },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -41,8 +41,8 @@ export function startCli(args: string[], cwd = repoRoot): { child: ChildProcess;
   return { child, done };
 }
 
-export function runCli(args: string[], cwd = repoRoot): Promise<CliResult> {
-  return startCli(args, cwd).done;
+export function runCli(args: string[]): Promise<CliResult> {
+  return startCli(args).done;
 }
 
 /** A sweep file over the first MNIST images, small enough to train in a second or two. */
@@ -81,6 +81,7 @@ sweep:
   return filePath;
 }
 
+/** Calls fn with a read-only connection to the database, closed afterwards. */
 export async function withDb<T>(dbPath: string, fn: (db: Database) => Promise<T>): Promise<T> {
   const db = await openForReading(dbPath);
   try {
@@ -90,6 +91,7 @@ export async function withDb<T>(dbPath: string, fn: (db: Database) => Promise<T>
   }
 }
 
+/** How many rows `sql` returns. */
 export async function count(dbPath: string, sql: string, params: unknown[] = []): Promise<number> {
   return withDb(
     dbPath,
@@ -97,7 +99,7 @@ export async function count(dbPath: string, sql: string, params: unknown[] = [])
   );
 }
 
-/** Polls until check passes (or fails after timeoutMs). */
+/** Polls until check passes; throws after timeoutMs. A check that throws counts as not passing. */
 export async function waitFor(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
