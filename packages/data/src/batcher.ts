@@ -59,16 +59,31 @@ export class Batcher {
         };
         continue;
       }
-      for (let i = 0; i < size; i++) {
-        const row = order[start + i];
-        this.xBuffer.set(x.subarray(row * features, (row + 1) * features), i * features);
-        this.yBuffer.set(y.subarray(row * targets, (row + 1) * targets), i * targets);
-      }
+      gatherRows(this.xBuffer, x, order, start, size, features);
+      gatherRows(this.yBuffer, y, order, start, size, targets);
       yield {
         x: this.xBuffer.subarray(0, size * features),
         y: this.yBuffer.subarray(0, size * targets),
         size,
       };
     }
+  }
+}
+
+/** dst row i = src row order[start + i], for `size` rows of `width` floats. */
+function gatherRows(
+  dst: Float32Array,
+  src: Float32Array,
+  order: Int32Array,
+  start: number,
+  size: number,
+  width: number,
+): void {
+  // A set per row is a memcpy but costs about as much as 32 floats copied one by one (the
+  // subarray, the call): wide rows (pixels) take it, narrow ones (one-hot targets) a plain loop.
+  for (let i = 0; i < size; i++) {
+    const from = order[start + i] * width;
+    if (width >= 32) dst.set(src.subarray(from, from + width), i * width);
+    else for (let j = 0; j < width; j++) dst[i * width + j] = src[from + j];
   }
 }

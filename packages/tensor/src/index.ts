@@ -4,5 +4,12 @@ export { Tensor, sizeOf, formatShape, type Shape } from './tensor.ts';
 export { Rng, type RngState } from './rng.ts';
 export * from './ops.ts';
 export { kernels, setKernels, type KernelChoice } from './kernels/backend.ts';
-export type { MatmulKernel, Kernels, MomentumKernel } from './kernels/kernels.ts';
+export type {
+  MatmulKernel,
+  Kernels,
+  MomentumKernel,
+  ReluBackwardKernel,
+  ReluKernel,
+  SumRowsKernel,
+} from './kernels/kernels.ts';
 export { referenceKernels } from './kernels/reference.ts';

@@ -1,6 +1,6 @@
 // Tensor-level operations. Every op writes into a caller-owned `out` so the training loop
 // allocates nothing per step, checks shapes (naming both on a mismatch), and leaves the numeric
-// work to a plain loop or to the active matmul kernels.
+// work to a plain loop or to the active kernels (matmuls, column sums, ReLU).
 import { kernels } from './kernels/backend.ts';
 import { formatShape, type Tensor } from './tensor.ts';
 
@@ -25,6 +25,21 @@ export function matmul(out: Tensor, a: Tensor, b: Tensor, accumulate = false): T
   if (b.shape[0] !== K) fail('matmul', `inner dimensions differ (${K} vs ${b.shape[0]})`, a, b);
   if (out.shape[0] !== M || out.shape[1] !== N) fail('matmul', `out must be (${M}, ${N})`, out, a, b);
   kernels().matmulAB(out.data, a.data, b.data, M, K, N, accumulate);
+  return out;
+}
+
+/**
+ * out (M, N) = a (M, K) b (K, N) + bias (N) broadcast over rows: a dense layer's forward pass, in
+ * one kernel call (the fast path adds the bias as it stores the tiles, no second pass over out).
+ */
+export function matmulBias(out: Tensor, a: Tensor, b: Tensor, bias: Tensor): Tensor {
+  expect2d('matmulBias', out, a, b);
+  const [M, K] = a.shape;
+  const N = b.shape[1];
+  if (b.shape[0] !== K) fail('matmulBias', `inner dimensions differ (${K} vs ${b.shape[0]})`, a, b);
+  if (out.shape[0] !== M || out.shape[1] !== N) fail('matmulBias', `out must be (${M}, ${N})`, out, a, b);
+  if (bias.size !== N) fail('matmulBias', `bias must have ${N} elements`, out, bias);
+  kernels().matmulAB(out.data, a.data, b.data, M, K, N, false, bias.data);
   return out;
 }
 
@@ -71,14 +86,22 @@ export function sumRows(out: Tensor, x: Tensor, accumulate = false): Tensor {
   expect2d('sumRows', x);
   const [M, N] = x.shape;
   if (out.size !== N) fail('sumRows', `out must have ${N} elements`, out, x);
-  const o = out.data;
-  const xd = x.data;
-  if (!accumulate) o.fill(0);
-  for (let i = 0; i < M; i++) {
-    const row = i * N;
-    for (let j = 0; j < N; j++) o[j] += xd[row + j];
-  }
+  kernels().sumRows(out.data, x.data, M, N, accumulate);
   return out;
+}
+
+/** out = max(x, 0) elementwise (0 for NaN). out may be x. */
+export function relu(out: Tensor, x: Tensor): Tensor {
+  expectSameSize('relu', out, x);
+  kernels().relu(out.data, x.data);
+  return out;
+}
+
+/** dx += dout where a > 0: ReLU's backward pass, read from its output a (a > 0 just where x > 0). */
+export function reluBackward(dx: Tensor, dout: Tensor, a: Tensor): Tensor {
+  expectSameSize('reluBackward', dx, dout, a);
+  kernels().reluBackward(dx.data, dout.data, a.data);
+  return dx;
 }
 
 /** out = f(x) elementwise. out may be x. */

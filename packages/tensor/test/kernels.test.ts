@@ -76,16 +76,25 @@ describe.each(variants.map((k) => [k.name, k] as const))('%s', (_name, fast) => 
       const bCopy = b.slice();
       const { A, B } = logical(form, a, b, M, K, N);
       const magnitude = product(A, B, M, K, N, Math.abs);
-      for (const accumulate of [false, true]) {
+      // Without a bias, then with one (added to the finished sum by both: one more rounding).
+      for (const [accumulate, bias] of [
+        [false, undefined],
+        [true, undefined],
+        [false, randomArray(rng, N)],
+        [true, randomArray(rng, N)],
+      ] as const) {
         const out0 = randomArray(rng, M * N);
         const expected = out0.slice();
         const actual = out0.slice();
-        referenceKernels[form](expected, a, b, M, K, N, accumulate);
-        fast[form](actual, a, b, M, K, N, accumulate);
+        referenceKernels[form](expected, a, b, M, K, N, accumulate, bias);
+        fast[form](actual, a, b, M, K, N, accumulate, bias);
         for (let i = 0; i < M * N; i++) {
-          const bound = 2 * (K + 1) * U * ((accumulate ? Math.abs(out0[i]) : 0) + magnitude[i]);
+          const added = (accumulate ? Math.abs(out0[i]) : 0) + (bias ? Math.abs(bias[i % N]) : 0);
+          const bound = 2 * (K + 2) * U * (added + magnitude[i]);
           if (!(Math.abs(actual[i] - expected[i]) <= bound)) {
-            expect.fail(`${form} ${M}x${K}x${N} acc=${accumulate} [${i}]: ${actual[i]} vs ${expected[i]}`);
+            expect.fail(
+              `${form} ${M}x${K}x${N} acc=${accumulate} bias=${!!bias} [${i}]: ${actual[i]} vs ${expected[i]}`,
+            );
           }
         }
       }
@@ -114,6 +123,11 @@ describe.each(variants.map((k) => [k.name, k] as const))('%s', (_name, fast) => 
       expect(out).toEqual(expected);
       fast[form](out, a, b, M, K, N, true);
       expect(out).toEqual(expected.map((v) => 2 * v));
+      const bias = randomArray(rng, N, () => rng.int(9) - 4);
+      fast[form](out, a, b, M, K, N, false, bias);
+      expect(out).toEqual(expected.map((v, i) => v + bias[i % N]));
+      fast[form](out, a, b, M, K, N, true, bias);
+      expect(out).toEqual(expected.map((v, i) => 2 * (v + bias[i % N])));
     }
   });
 
@@ -125,6 +139,78 @@ describe.each(variants.map((k) => [k.name, k] as const))('%s', (_name, fast) => 
     expect(out).toEqual(Float32Array.of(0, 0));
     fast.matmulAtB(out, new Float32Array(0), new Float32Array(3), 0, 3, 1);
     expect(out).toEqual(Float32Array.of(0, 0));
+    fast.matmulAB(out, new Float32Array(0), new Float32Array(0), 1, 0, 2, false, Float32Array.of(3, 4));
+    expect(out).toEqual(Float32Array.of(3, 4));
+    fast.sumRows(out, new Float32Array(0), 0, 2);
+    expect(out).toEqual(Float32Array.of(0, 0));
+  });
+});
+
+// Column sums and ReLU are exact or summed in the reference's order, so the fast path must match
+// the reference to the bit, at every length around the vector width (and past a few of them).
+const LENGTHS = [1, 2, 3, 4, 5, 7, 8, 9, 17, 129, 785];
+
+/** Equal bit for bit, NaNs and signed zeros included. */
+function expectSameBits(actual: Float32Array, expected: Float32Array, what: string): void {
+  const [x, y] = [new Uint32Array(actual.buffer), new Uint32Array(expected.buffer)];
+  for (let i = 0; i < y.length; i++) {
+    if (x[i] !== y[i]) expect.fail(`${what} [${i}]: ${actual[i]} vs ${expected[i]}`);
+  }
+}
+
+describe.each(variants.map((k) => [k.name, k] as const))('%s sumRows and relu', (_name, fast) => {
+  it('sumRows agrees with the reference to the bit at odd shapes, with and without accumulate', () => {
+    const rng = new Rng(10);
+    for (const M of [1, 3, 129]) {
+      for (const N of LENGTHS) {
+        const x = randomArray(rng, M * N);
+        for (const accumulate of [false, true]) {
+          const out0 = randomArray(rng, N);
+          const [expected, actual] = [out0.slice(), out0.slice()];
+          referenceKernels.sumRows(expected, x, M, N, accumulate);
+          fast.sumRows(actual, x, M, N, accumulate);
+          expectSameBits(actual, expected, `sumRows ${M}x${N} acc=${accumulate}`);
+        }
+      }
+    }
+  });
+
+  it('sumRows is exact on a small case', () => {
+    const out = Float32Array.of(10, 20, 30);
+    fast.sumRows(out, Float32Array.of(1, 2, 3, 4, 5, 6), 2, 3);
+    expect([...out]).toEqual([5, 7, 9]);
+    fast.sumRows(out, Float32Array.of(1, 2, 3, 4, 5, 6), 2, 3, true);
+    expect([...out]).toEqual([10, 14, 18]);
+  });
+
+  it('relu and reluBackward agree with the reference to the bit at odd lengths', () => {
+    // Draws from [-1, 1) with the special values mixed in: NaN, infinities, signed zeros.
+    const rng = new Rng(11);
+    const special = [NaN, Infinity, -Infinity, 0, -0];
+    const draw = () => (rng.int(8) === 0 ? special[rng.int(special.length)] : rng.uniformIn(-1, 1));
+    for (const n of LENGTHS) {
+      const x = randomArray(rng, n, draw);
+      const [expected, actual] = [new Float32Array(n), new Float32Array(n)];
+      referenceKernels.relu(expected, x);
+      fast.relu(actual, x);
+      expectSameBits(actual, expected, `relu n=${n}`);
+      const dout = randomArray(rng, n, draw);
+      const dx0 = randomArray(rng, n, draw);
+      const [dxRef, dxFast] = [dx0.slice(), dx0.slice()];
+      referenceKernels.reluBackward(dxRef, dout, expected);
+      fast.reluBackward(dxFast, dout, actual);
+      expectSameBits(dxFast, dxRef, `reluBackward n=${n}`);
+    }
+  });
+
+  it('relu and reluBackward are exact on a small case, relu in place', () => {
+    const x = Float32Array.of(-2, -0, 0, 0.5, 3, NaN);
+    fast.relu(x, x);
+    expect([...x]).toEqual([0, 0, 0, 0.5, 3, 0]);
+    const dx = Float32Array.of(-0, 1, 1, 1, 1, 1);
+    fast.reluBackward(dx, Float32Array.of(7, 7, 7, 7, 7, 7), x);
+    expect(Object.is(dx[0], -0)).toBe(true);
+    expect([...dx]).toEqual([-0, 1, 1, 8, 8, 1]);
   });
 });
 
@@ -197,8 +283,11 @@ describe('backend', () => {
     vi.unstubAllEnvs();
   });
 
-  it('defaults to the fast path and switches both ways', () => {
-    expect(kernels().name).toMatch(/^wasm-/);
+  it('defaults to the fast path and switches both ways', async () => {
+    // Loaded afresh without ABLATE_KERNELS, so the suite also passes when run under it.
+    vi.stubEnv('ABLATE_KERNELS', '');
+    vi.resetModules();
+    expect((await import('../src/kernels/backend.ts')).kernels().name).toMatch(/^wasm-/);
     expect(setKernels('reference')).toBe(referenceKernels);
     expect(kernels().name).toBe('reference');
     expect(setKernels('fast').name).toMatch(/^wasm-/);

@@ -31,6 +31,13 @@ describe.each(['fast', 'reference'] as KernelChoice[])('matmul ops (%s kernels)'
     expect(ops.matmul(out, a, b, true).toArray()).toEqual(ab.map((r) => r.map((v) => 2 * v)));
   });
 
+  it('matmulBias adds the bias to every row', () => {
+    expect(ops.matmulBias(Tensor.full([2, 2], 7), a, b, t([1, -2])).toArray()).toEqual([
+      [59, 62],
+      [140, 152],
+    ]);
+  });
+
   it('matmulAtB takes a transposed', () => {
     const aT = t([
       [1, 4],
@@ -72,6 +79,43 @@ describe('matmul shape errors', () => {
       /matmulABt: column counts differ \(3 vs 4\) \(shapes \(2, 3\) and \(2, 4\)\)/,
     );
     expect(() => ops.matmulABt(z(2, 3), a, z(2, 3))).toThrow(/matmulABt: out must be \(2, 2\)/);
+    expect(() => ops.matmulBias(z(2, 2), a, z(3, 2), z(3))).toThrow(
+      'matmulBias: bias must have 2 elements (shapes (2, 2) and (3))',
+    );
+    expect(() => ops.matmulBias(z(2, 2), a, z(4, 2), z(2))).toThrow(/matmulBias: inner dimensions differ/);
+    expect(() => ops.matmulBias(z(3, 2), a, z(3, 2), z(2))).toThrow(/matmulBias: out must be \(2, 2\)/);
+  });
+});
+
+describe.each(['fast', 'reference'] as KernelChoice[])('sumRows and ReLU ops (%s kernels)', (choice) => {
+  beforeEach(() => setKernels(choice));
+  afterAll(() => setKernels('fast'));
+  const x = t([
+    [1, -2, 3],
+    [4, 5, -6],
+  ]);
+
+  it('sumRows sums columns, accumulating on request', () => {
+    const out = t([100, 100, 100]);
+    expect(Array.from(ops.sumRows(out, x).data)).toEqual([5, 3, -3]);
+    expect(Array.from(ops.sumRows(out, x, true).data)).toEqual([10, 6, -6]);
+    expect(() => ops.sumRows(z(2), x)).toThrow('sumRows: out must have 3 elements (shapes (2) and (2, 3))');
+    expect(() => ops.sumRows(z(3), z(3))).toThrow(/sumRows: expected 2-D/);
+  });
+
+  it('relu clamps at zero, NaN included, in place too', () => {
+    const v = t([-1, 0, 2.5, NaN, -Infinity, Infinity, -0]);
+    expect(Array.from(ops.relu(z(7), v).data)).toEqual([0, 0, 2.5, 0, 0, Infinity, 0]);
+    ops.relu(v, v);
+    expect(Array.from(v.data)).toEqual([0, 0, 2.5, 0, 0, Infinity, 0]);
+    expect(() => ops.relu(z(2), x)).toThrow('relu: sizes differ (shapes (2) and (2, 3))');
+  });
+
+  it('reluBackward passes the gradient where the activation is positive', () => {
+    const dx = t([1, 1, 1, 1]);
+    ops.reluBackward(dx, t([10, 20, 30, 40]), t([0.5, 0, 2, NaN]));
+    expect(Array.from(dx.data)).toEqual([11, 1, 31, 1]);
+    expect(() => ops.reluBackward(z(3), z(3), z(2))).toThrow('reluBackward: sizes differ');
   });
 });
 
@@ -95,14 +139,6 @@ describe('row ops', () => {
     expect(() => ops.addBias(z(3, 2), x, t([1, 2, 3]))).toThrow(
       'addBias: out must match x (shapes (3, 2) and (2, 3))',
     );
-  });
-
-  it('sumRows sums columns, accumulating on request', () => {
-    const out = t([100, 100, 100]);
-    expect(Array.from(ops.sumRows(out, x).data)).toEqual([5, 3, -3]);
-    expect(Array.from(ops.sumRows(out, x, true).data)).toEqual([10, 6, -6]);
-    expect(() => ops.sumRows(z(2), x)).toThrow('sumRows: out must have 3 elements (shapes (2) and (2, 3))');
-    expect(() => ops.sumRows(z(3), z(3))).toThrow(/sumRows: expected 2-D/);
   });
 
   it('argmaxRows and maxRows, ties to the first', () => {

@@ -3,7 +3,7 @@
 // Dimension legend: B = batch, N = units. Forward writes out = f(x); backward accumulates
 // dx += J_f(x)^T dout, given both the input x and the output out of the forward pass (each
 // activation's derivative is cheapest from one or the other: sigmoid' = s (1 - s) from out,
-// relu' from x).
+// swish' from x).
 import type { Tensor } from '@ablate/tensor';
 import type { ActivationName } from '../model/spec.ts';
 import { leakyRelu, linear, relu, sigmoid, swish, tanh } from './pointwise.ts';

@@ -2,11 +2,11 @@
 //
 // Dimension legend: B = batch, I = in features, O = out features.
 // W is stored (I, O) so that all three products map onto the tensor core's matmul forms:
-//   forward  y  = x W          matmul     (B, I) (I, O)
+//   forward  y  = x W + b      matmulBias (B, I) (I, O), the bias added as the result is stored
 //   backward dW += x^T dy      matmulAtB  (I, B) (B, O)
 //            db += sum_rows dy  sumRows
 //            dx += dy W^T      matmulABt  (B, O) (O, I)
-import { Tensor, addBias, matmul, matmulABt, matmulAtB, sumRows } from '@ablate/tensor';
+import { Tensor, matmulABt, matmulAtB, matmulBias, sumRows } from '@ablate/tensor';
 
 /** A named trainable tensor with its gradient, as the optimizers see it. */
 export interface Param {
@@ -48,8 +48,7 @@ export class Dense {
     y: Tensor, // (B, O)
     x: Tensor, // (B, I)
   ): void {
-    matmul(y, x, this.W.value);
-    addBias(y, y, this.b.value);
+    matmulBias(y, x, this.W.value, this.b.value);
   }
 
   /** Accumulates dW and db; dx too unless it is null (the first layer has no use for it). */

@@ -1,11 +1,20 @@
-// Reference matmul kernels: plain loops, written to be read. The fast path in ../wasm must agree
+// Reference kernels: plain loops, written to be read. The fast path in ../wasm must agree
 // with these within the tolerance stated in test/kernels.test.ts.
 //
-// Dimension legend: M = rows of out, N = columns of out, K = the summed (inner) dimension;
-// n = elements of one parameter (momentum).
-// Every kernel writes out (M, N); with accumulate it adds to what out holds (backward passes
-// accumulate gradients with +=, as in llm.c).
+// Dimension legend: M = rows of out (of x for sumRows), N = columns of out and x, K = the summed
+// (inner) dimension; n = elements of one parameter (momentum) or activation (relu).
+// Every matmul writes out (M, N), sumRows out (N); with accumulate they add to what out holds
+// (backward passes accumulate gradients with +=, as in llm.c). A matmul's bias (N) is added to
+// every row last.
 import type { Kernels } from './kernels.ts';
+
+/** out (M, N) += bias (N) on every row. */
+function addToRows(out: Float32Array, bias: Float32Array, M: number, N: number): void {
+  for (let i = 0; i < M; i++) {
+    const row = i * N;
+    for (let j = 0; j < N; j++) out[row + j] += bias[j];
+  }
+}
 
 /** out = a b. */
 export function matmulAB(
@@ -16,6 +25,7 @@ export function matmulAB(
   K: number,
   N: number,
   accumulate = false,
+  bias?: Float32Array, // (N)
 ): void {
   if (!accumulate) out.fill(0, 0, M * N);
   for (let i = 0; i < M; i++) {
@@ -26,6 +36,7 @@ export function matmulAB(
       for (let j = 0; j < N; j++) out[outRow + j] += aik * b[bRow + j];
     }
   }
+  if (bias) addToRows(out, bias, M, N);
 }
 
 /** out = a^T b: the weight gradient dW = x^T dy. */
@@ -37,6 +48,7 @@ export function matmulAtB(
   K: number,
   N: number,
   accumulate = false,
+  bias?: Float32Array, // (N)
 ): void {
   if (!accumulate) out.fill(0, 0, M * N);
   for (let k = 0; k < K; k++) {
@@ -48,6 +60,7 @@ export function matmulAtB(
       for (let j = 0; j < N; j++) out[outRow + j] += aki * b[bRow + j];
     }
   }
+  if (bias) addToRows(out, bias, M, N);
 }
 
 /** out = a b^T: the input gradient dx = dy W^T. */
@@ -59,6 +72,7 @@ export function matmulABt(
   K: number,
   N: number,
   accumulate = false,
+  bias?: Float32Array, // (N)
 ): void {
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
@@ -67,6 +81,7 @@ export function matmulABt(
       out[i * N + j] = accumulate ? out[i * N + j] + sum : sum;
     }
   }
+  if (bias) addToRows(out, bias, M, N);
 }
 
 /** v = mu v + c g;  w -= lr v, or w -= lr (c g + mu v) with nesterov. All in place but g. */
@@ -85,10 +100,45 @@ export function momentum(
   }
 }
 
+/** out = column sums of x, each summed row after row; with accumulate, out += them. */
+export function sumRows(
+  out: Float32Array, // (N) e.g. the bias gradient db
+  x: Float32Array, // (M, N) e.g. the output gradient dy
+  M: number,
+  N: number,
+  accumulate = false,
+): void {
+  if (!accumulate) out.fill(0, 0, N);
+  for (let i = 0; i < M; i++) {
+    const row = i * N;
+    for (let j = 0; j < N; j++) out[j] += x[row + j];
+  }
+}
+
+/** out = x > 0 ? x : 0 (so NaN gives 0). out may be x. */
+export function relu(
+  out: Float32Array, // (n)
+  x: Float32Array, // (n)
+): void {
+  for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? x[i] : 0;
+}
+
+/** dx += dout where the activation a > 0, the derivative 0 elsewhere (at the kink too). */
+export function reluBackward(
+  dx: Float32Array, // (n)
+  dout: Float32Array, // (n)
+  a: Float32Array, // (n) relu's output
+): void {
+  for (let i = 0; i < dx.length; i++) if (a[i] > 0) dx[i] += dout[i];
+}
+
 export const referenceKernels: Kernels = {
   name: 'reference',
   matmulAB,
   matmulAtB,
   matmulABt,
   momentum,
+  sumRows,
+  relu,
+  reluBackward,
 };

@@ -1,5 +1,6 @@
-// Source of the WebAssembly matmul (and of the momentum update, a streaming loop that JS cannot
-// vectorize): generates matmul.wat text, which scripts/build-wasm.mjs compiles with wabt. A generator rather than a hand-written .wat because the micro-kernel is fully
+// Source of the WebAssembly matmul (and of the streaming loops of training that JS cannot
+// vectorize: the momentum update, the bias gradient, ReLU forward and backward): generates the .wat text, which scripts/build-wasm.mjs compiles
+// with wabt. A generator rather than a hand-written .wat because the micro-kernel is fully
 // unrolled over its MR x NR tile (MR * NR/4 accumulators) and the tile size is a tuning knob.
 //
 // Dimension legend: M = rows of C, N = columns of C, K = the summed (inner) dimension.
@@ -47,7 +48,8 @@ function repeat(n, line) {
 /**
  * C tile (MR, NR) at c (row stride ldc bytes) = or += packed A panel (kc, MR) x B panel (kc, NR),
  * whose rows are bstep bytes apart (NR * 4 when packed). Accumulators start at zero unless load:
- * wasm zeroes locals.
+ * wasm zeroes locals. Unless bias is 0 (no real bias address: the copy of A sits at 0), the NR
+ * floats there are added to every row before the store: the bias epilogue of the last K block.
  */
 function microKernel(relaxed, { MR, NR }) {
   const NV = NR / 4; // f32x4 vectors per tile row
@@ -61,7 +63,7 @@ function microKernel(relaxed, { MR, NR }) {
     );
   return `
   (func $kernel (param $pa i32) (param $pb i32) (param $bstep i32) (param $c i32) (param $ldc i32) (param $kc i32)
-    (param $load i32)
+    (param $load i32) (param $bias i32)
     (local $row i32) (local $a v128)
 ${repeat(NV, (v) => `    (local $b${v} v128)`)}
 ${repeat(MR, (r) => repeat(NV, (v) => `    (local $c${r}_${v} v128)`))}
@@ -80,6 +82,10 @@ ${repeat(
       (local.set $pa (i32.add (local.get $pa) (i32.const ${4 * MR})))
       (local.set $pb (i32.add (local.get $pb) (local.get $bstep)))
       (br_if $k (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))
+    (if (local.get $bias)
+      (then
+${repeat(NV, (v) => `        (local.set $b${v} (v128.load offset=${16 * v} (local.get $bias)))`)}
+${repeat(MR, (r) => repeat(NV, (v) => `        (local.set $c${r}_${v} (f32x4.add (local.get $c${r}_${v}) (local.get $b${v})))`))}))
     (local.set $row (local.get $c))
 ${eachRowOfC('    ', (r, v) => `(v128.store offset=${16 * v} (local.get $row) (local.get $c${r}_${v}))`)})`;
 }
@@ -178,17 +184,19 @@ ${[
   )
 ${microKernel(relaxed, tile)}
 
-  ;; C (M, N) = or += A (M, K) B (K, N). A[i][k] is a[i*aLs + k*aKs], B[k][j] is b[j*bLs + k*bKs]
-  ;; (element strides; a, b, c, pa, pb are byte addresses). C has row stride ldc elements and room
-  ;; for M and N rounded up to whole tiles; pa holds MC x min(K, KC) floats, pb ldc x min(K, KC).
+  ;; C (M, N) = or += A (M, K) B (K, N), plus bias (N) on every row unless bias is 0. A[i][k] is
+  ;; a[i*aLs + k*aKs], B[k][j] is b[j*bLs + k*bKs] (element strides; a, b, c, pa, pb, bias are
+  ;; byte addresses). C has row stride ldc elements and room for M and N rounded up to whole tiles,
+  ;; bias room for ldc floats; pa holds MC x min(K, KC) floats, pb ldc x min(K, KC).
   ;; Needs M, N, K > 0.
   (func (export "matmul")
     (param $M i32) (param $N i32) (param $K i32)
     (param $a i32) (param $aLs i32) (param $aKs i32)
     (param $b i32) (param $bLs i32) (param $bKs i32)
     (param $c i32) (param $ldc i32) (param $accumulate i32) (param $pa i32) (param $pb i32)
+    (param $bias i32)
     (local $pc i32) (local $kc i32) (local $ic i32) (local $mc i32) (local $jr i32) (local $ir i32)
-    (local $direct i32) (local $bk i32) (local $bpanel i32) (local $bstep i32)
+    (local $direct i32) (local $bk i32) (local $bpanel i32) (local $bstep i32) (local $last i32)
     ;; Few rows of A reuse each B panel too little to repay packing it, so B rows that already hold
     ;; whole panels (contiguous, N a multiple of NR) are read in place; but not from wide B, whose
     ;; long row stride maps a panel's rows onto few cache sets.
@@ -198,6 +206,9 @@ ${microKernel(relaxed, tile)}
     (loop $k_blocks
       (local.set $kc (i32.sub (local.get $K) (local.get $pc)))
       (local.set $kc (select (i32.const ${KC}) (local.get $kc) (i32.gt_u (local.get $kc) (i32.const ${KC}))))
+      ;; The bias goes in with the last K block, when the tiles are final.
+      (local.set $last (i32.and (i32.ne (local.get $bias) (i32.const 0))
+        (i32.eq (i32.add (local.get $pc) (local.get $kc)) (local.get $K))))
       ;; bk: B at this K block; bpanel: bytes from one column to the next; bstep: from one k to the next
       (local.set $bk (i32.add (local.get $b) (i32.shl (i32.mul (local.get $pc) (local.get $bKs)) (i32.const 2))))
       (if (local.get $direct)
@@ -231,7 +242,8 @@ ${microKernel(relaxed, tile)}
                 (i32.mul (i32.add (local.get $ic) (local.get $ir)) (local.get $ldc)) (local.get $jr)) (i32.const 2)))
               (i32.shl (local.get $ldc) (i32.const 2))
               (local.get $kc)
-              (i32.or (local.get $accumulate) (i32.ne (local.get $pc) (i32.const 0))))
+              (i32.or (local.get $accumulate) (i32.ne (local.get $pc) (i32.const 0)))
+              (select (i32.add (local.get $bias) (i32.shl (local.get $jr) (i32.const 2))) (i32.const 0) (local.get $last)))
             (br_if $m_tiles (i32.lt_u (local.tee $ir (i32.add (local.get $ir) (i32.const ${MR}))) (local.get $mc))))
           (br_if $n_tiles (i32.lt_u (local.tee $jr (i32.add (local.get $jr) (i32.const ${NR}))) (local.get $N))))
         (br_if $m_blocks (i32.lt_u (local.tee $ic (i32.add (local.get $ic) (i32.const ${MC}))) (local.get $M))))
@@ -260,6 +272,51 @@ ${microKernel(relaxed, tile)}
       (local.set $g (i32.add (local.get $g) (i32.const 16)))
       (local.set $v (i32.add (local.get $v) (i32.const 16)))
       (br_if $vectors (i32.lt_u (local.tee $w (i32.add (local.get $w) (i32.const 16))) (local.get $end)))))
+
+  ;; out (N) += the column sums of x (M, N) (byte addresses, M, N > 0): the bias gradient. Each
+  ;; column is summed row after row in float32, the reference's order, so the two agree to the bit.
+  ;; Four columns at a time, so out needs room for N rounded up to whole vectors and x as much
+  ;; slack past its end (the extra lanes sum values of the next row; the caller never reads them).
+  (func (export "sumRows") (param $out i32) (param $x i32) (param $M i32) (param $N i32)
+    (local $stride i32) (local $end i32) (local $p i32) (local $rowsEnd i32) (local $sum v128)
+    (local.set $stride (i32.shl (local.get $N) (i32.const 2)))
+    (local.set $end (i32.add (local.get $out) (local.get $stride)))
+    (local.set $rowsEnd (i32.add (local.get $x) (i32.mul (local.get $M) (local.get $stride))))
+    (loop $columns
+      (local.set $sum (v128.load (local.get $out)))
+      (local.set $p (local.get $x))
+      (loop $rows
+        (local.set $sum (f32x4.add (local.get $sum) (v128.load (local.get $p))))
+        (br_if $rows (i32.lt_u (local.tee $p (i32.add (local.get $p) (local.get $stride))) (local.get $rowsEnd))))
+      (v128.store (local.get $out) (local.get $sum))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $rowsEnd (i32.add (local.get $rowsEnd) (i32.const 16)))
+      (br_if $columns (i32.lt_u (local.tee $out (i32.add (local.get $out) (i32.const 16))) (local.get $end)))))
+
+  ;; ReLU of n values in place (x a byte address, n > 0, room for whole vectors like momentum).
+  ;; pmax(0, x) is 0 < x ? x : 0, the reference's definition to the bit, NaN included.
+  (func (export "relu") (param $x i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (loop $vectors
+      (v128.store (local.get $x) (f32x4.pmax (v128.const f32x4 0 0 0 0) (v128.load (local.get $x))))
+      (br_if $vectors (i32.lt_u (local.tee $x (i32.add (local.get $x) (i32.const 16))) (local.get $end)))))
+
+  ;; ReLU's backward pass over n values (byte addresses, n > 0, room for whole vectors):
+  ;; dx += dout where the activation a > 0. A select rather than adding a masked 0, so dx is left
+  ;; untouched elsewhere (-0 stays -0), as in the reference.
+  (func (export "reluBackward") (param $dx i32) (param $dout i32) (param $a i32) (param $n i32)
+    (local $end i32) (local $d v128)
+    (local.set $end (i32.add (local.get $dx) (i32.shl (local.get $n) (i32.const 2))))
+    (loop $vectors
+      (local.set $d (v128.load (local.get $dx)))
+      (v128.store (local.get $dx) (v128.bitselect
+        (f32x4.add (local.get $d) (v128.load (local.get $dout)))
+        (local.get $d)
+        (f32x4.gt (v128.load (local.get $a)) (v128.const f32x4 0 0 0 0))))
+      (local.set $dout (i32.add (local.get $dout) (i32.const 16)))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (br_if $vectors (i32.lt_u (local.tee $dx (i32.add (local.get $dx) (i32.const 16))) (local.get $end)))))
 )
 `;
 }
