@@ -19,7 +19,9 @@ export interface BatcherOptions {
   dropLast?: boolean;
 }
 
+/** Cuts a Dataset into mini-batches of `batchSize` samples, one epoch at a time. */
 export class Batcher {
+  /** Batches per epoch: the last partial one counts unless `dropLast`. */
   readonly batchesPerEpoch: number;
   private readonly random?: RandomSource;
   private readonly xBuffer: Float32Array;
@@ -70,6 +72,10 @@ export class Batcher {
   }
 }
 
+// A set per row is a memcpy but costs about as much as this many floats copied one by one (the
+// subarray, the call): wide rows (pixels) take it, narrow ones (one-hot targets) a plain loop.
+const MIN_WIDTH_FOR_SET = 32;
+
 /** dst row i = src row order[start + i], for `size` rows of `width` floats. */
 function gatherRows(
   dst: Float32Array,
@@ -79,11 +85,9 @@ function gatherRows(
   size: number,
   width: number,
 ): void {
-  // A set per row is a memcpy but costs about as much as 32 floats copied one by one (the
-  // subarray, the call): wide rows (pixels) take it, narrow ones (one-hot targets) a plain loop.
   for (let i = 0; i < size; i++) {
     const from = order[start + i] * width;
-    if (width >= 32) dst.set(src.subarray(from, from + width), i * width);
+    if (width >= MIN_WIDTH_FOR_SET) dst.set(src.subarray(from, from + width), i * width);
     else for (let j = 0; j < width; j++) dst[i * width + j] = src[from + j];
   }
 }

@@ -4,27 +4,22 @@
 
 import type { Dataset, PreparedData } from './types.ts';
 
-export interface SharedDataset {
+/** A Dataset whose arrays are handed over as their SharedArrayBuffers (fields as in Dataset). */
+export type SharedDataset = Omit<Dataset, 'x' | 'y' | 'labels'> & {
   x: SharedArrayBuffer;
   y: SharedArrayBuffer;
   labels: SharedArrayBuffer;
-  count: number;
-  features: number;
-  targets: number;
-  classes: number;
-}
+};
 
-export interface SharedPreparedData {
+/** PreparedData with every set as a SharedDataset: cheap to post to worker threads. */
+export type SharedPreparedData = Omit<PreparedData, 'train' | 'validation' | 'test'> & {
   train: SharedDataset;
   validation: SharedDataset | null;
   test: SharedDataset;
-  fingerprint: string;
-  inputSize: number;
-  outputSize: number;
-}
+};
 
 /** Where prepared arrays are allocated. */
-export interface Memory {
+export interface Allocator {
   floats(length: number): Float32Array;
   ints(length: number): Int32Array;
 }
@@ -33,7 +28,7 @@ export interface Memory {
  * Ordinary memory, or SharedArrayBuffers: data prepared straight into shared memory is shared by
  * shareData without a copy, so the process never holds the dataset twice.
  */
-export function memory(shared: boolean): Memory {
+export function allocator(shared: boolean): Allocator {
   const bytes = (n: number) => (shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
   return { floats: (n) => new Float32Array(bytes(n)), ints: (n) => new Int32Array(bytes(n)) };
 }

@@ -8,8 +8,11 @@ export interface Dataset {
   y: Float32Array;
   /** (count) class index in the original labelling, before any one-vs-rest mapping. */
   labels: Int32Array;
+  /** Number of samples (rows). */
   count: number;
+  /** Columns of `x`. */
   features: number;
+  /** Columns of `y`: the class count for one-hot, 1 for one-vs-rest. */
   targets: number;
   /** Number of target classes: the source's class count for one-hot, 2 for one-vs-rest. */
   classes: number;
@@ -20,9 +23,9 @@ export interface Dataset {
  * it (data stands alone in the architecture).
  */
 export interface RandomSource {
-  uniform(): number;
+  /** A standard normal draw (spiral noise). */
   normal(): number;
-  int(n: number): number;
+  /** A uniformly random ordering of 0..n-1 (splits and shuffles). */
   permutation(n: number): Int32Array;
 }
 
@@ -74,6 +77,7 @@ export type SubsetSpec =
   /** The first N samples of every class (stratified); fails if a class has fewer. */
   | { perClass: number };
 
+/** What `y` holds for each sample. */
 export type TargetSpec =
   /** One column per class, 1 at the label. */
   | { kind: 'one_hot' }
@@ -99,17 +103,21 @@ export interface DataSpec {
   testSubset?: SubsetSpec;
   /**
    * Validation samples carved from the (subset) training pool, seeded: a count (integer >= 1) or a
-   * fraction in (0, 1). 0 or absent: no validation set.
+   * fraction strictly between 0 and 1. 0 or absent: no validation set. 1 is a count (one sample),
+   * not the whole pool; at least one sample must stay in training.
    */
   validation?: number;
 }
 
 export interface PreparedData {
   train: Dataset;
+  /** Null when the spec asks for no validation set. */
   validation: Dataset | null;
   test: Dataset;
   /** sha256 of the prepared arrays and the spec (minus file locations), so runs name their data. */
   fingerprint: string;
+  /** Features per sample: the width of a model's input layer. */
   inputSize: number;
+  /** Target columns per sample: the width of a model's output layer. */
   outputSize: number;
 }

@@ -82,6 +82,31 @@ describe('Batcher', () => {
     expect(buffers.has(data.x.buffer)).toBe(false);
   });
 
+  it('keeps wide rows (copied whole) and narrow rows (copied per value) intact when shuffled', () => {
+    // 40 features, x[id][j] = id * 100 + j, and 3 target columns, y[id][j] = id * 10 + j.
+    const count = 9;
+    const data: Dataset = {
+      x: Float32Array.from({ length: count * 40 }, (_, k) => Math.floor(k / 40) * 100 + (k % 40)),
+      y: Float32Array.from({ length: count * 3 }, (_, k) => Math.floor(k / 3) * 10 + (k % 3)),
+      labels: new Int32Array(count),
+      count,
+      features: 40,
+      targets: 3,
+      classes: 3,
+    };
+    const seen: number[] = [];
+    for (const { x, y, size } of new Batcher(data, 4, { random: new Rng(5) }).epoch()) {
+      for (let i = 0; i < size; i++) {
+        const id = x[40 * i] / 100;
+        seen.push(id);
+        const row = Array.from({ length: 40 }, (_, j) => id * 100 + j);
+        expect(Array.from(x.subarray(40 * i, 40 * (i + 1)))).toEqual(row);
+        expect(Array.from(y.subarray(3 * i, 3 * (i + 1)))).toEqual([id * 10, id * 10 + 1, id * 10 + 2]);
+      }
+    }
+    expect(seen.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
   it('rejects a batch size that is not a positive integer', () => {
     expect(() => new Batcher(numbered(), 0)).toThrow('batch size 0, expected an integer >= 1');
   });

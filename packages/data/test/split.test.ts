@@ -38,7 +38,7 @@ describe('validation split', () => {
     expect(prepareData(spec(), new Rng(1)).validation).toBeNull();
     for (const bad of [-1, 1.5, 100, 0.001]) {
       expect(() => prepareData(spec({ validation: bad }), new Rng(1))).toThrow(
-        new RegExp(`^validation ${bad} of 100 samples`),
+        `validation ${bad} of 100 samples in ${pool}, expected a count from 1 to 99`,
       );
     }
   });
@@ -57,7 +57,10 @@ describe('subsets', () => {
   it('first N keeps the pool order', () => {
     expect(ids(prepareData(spec({ subset: { first: 5 } }), new Rng(1)).train.x, 2)).toEqual([0, 1, 2, 3, 4]);
     expect(() => prepareData(spec({ subset: { first: 101 } }), new Rng(1))).toThrow(
-      /training pool: subset first 101/,
+      `training pool: subset first 101, expected an integer from 1 to the pool size 100 in ${pool}`,
+    );
+    expect(() => prepareData(spec({ testSubset: { first: 9 } }), new Rng(1))).toThrow(
+      `test set: subset first 9, expected an integer from 1 to the pool size 8 in ${test}`,
     );
   });
 
@@ -81,7 +84,7 @@ describe('subsets', () => {
 
   it('perClass fails when a class is too small', () => {
     expect(() => prepareData(spec({ subset: { perClass: 26 } }), new Rng(1))).toThrow(
-      'training pool: subset perClass 26, but class 0 has only 25 samples',
+      `training pool: subset perClass 26, but class 0 has only 25 samples in ${pool}`,
     );
   });
 });

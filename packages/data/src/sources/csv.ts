@@ -4,12 +4,13 @@
 // add a dependency and quoting rules these files never use.
 
 import { readFileSync } from 'node:fs';
-import type { RawSet } from './raw.ts';
+import { allIndices, carve, holdOutSize } from '../prepare/split.ts';
+import type { RandomSource, SourceSpec } from '../types.ts';
+import { classCount, takeRows, type RawSet, type RawSource } from './raw.ts';
 
-export interface CsvOptions {
-  labelColumn?: string | number;
-  header?: boolean;
-}
+type CsvSpec = Extract<SourceSpec, { kind: 'csv' }>;
+/** How to read one file: the fields documented on the csv source spec. */
+type CsvOptions = Pick<CsvSpec, 'labelColumn' | 'header'>;
 
 // Number('') and Number(' ') are 0, so a zero is only a number when the field isn't blank.
 const isNumeric = (field: string, value: number) =>
@@ -58,7 +59,7 @@ export function parseCsv(
       else throw new Error(`${file}: line ${line}: label "${field}" is not a class index (integer >= 0)`);
     }
   }
-  return { x, labels, count, features, columns };
+  return { x, labels, count, features, columns, origin: file };
 }
 
 function resolveLabelColumn(
@@ -80,7 +81,7 @@ function resolveLabelColumn(
   return column;
 }
 
-export function readCsv(file: string, options: CsvOptions): RawSet & { columns: string[] | null } {
+function readCsv(file: string, options: CsvOptions): RawSet {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -88,4 +89,33 @@ export function readCsv(file: string, options: CsvOptions): RawSet & { columns: 
     throw new Error(`${file}: cannot read the CSV file (${(error as Error).message})`);
   }
   return parseCsv(text, file, options);
+}
+
+/** A CSV source: its test file, or else a seeded `testFraction` of the training file. */
+export function loadCsv(source: CsvSpec, random: RandomSource): RawSource {
+  const options = { labelColumn: source.labelColumn, header: source.header };
+  const train = readCsv(source.train, options);
+  if (source.test) {
+    const test = readCsv(source.test, options);
+    if (test.features !== train.features) {
+      throw new Error(
+        `${source.test}: ${test.features} feature columns, expected ${train.features} as in ${source.train}`,
+      );
+    }
+    return { train, test, classes: classCount(train, test), range: null };
+  }
+  const fraction = source.testFraction ?? 0.2;
+  if (!(fraction > 0 && fraction < 1)) {
+    throw new Error(
+      `${source.train}: testFraction ${fraction}, expected a fraction in (0, 1) (or a test file)`,
+    );
+  }
+  const testSize = holdOutSize(fraction, train.count, 'testFraction', train.origin);
+  const split = carve(allIndices(train.count), testSize, random);
+  return {
+    train: takeRows(train, split.kept),
+    test: takeRows(train, split.held),
+    classes: classCount(train),
+    range: null,
+  };
 }

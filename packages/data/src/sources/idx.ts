@@ -57,7 +57,13 @@ function readPair(imagesFile: string, labelsFile: string): RawSet {
       `${labelsFile}: ${labels.dims[0]} labels, expected ${count} to match ${path.basename(imagesFile)}`,
     );
   }
-  return { x: images.data, labels: Int32Array.from(labels.data), count, features: rows * cols };
+  return {
+    x: images.data,
+    labels: Int32Array.from(labels.data),
+    count,
+    features: rows * cols,
+    origin: imagesFile,
+  };
 }
 
 // Parsed files by path, size and mtime: a second run in the same process skips the disk and the

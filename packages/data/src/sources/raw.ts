@@ -6,6 +6,8 @@ export interface RawSet {
   labels: Int32Array;
   count: number;
   features: number;
+  /** Where the samples were read from, for error messages: a file path, or a built-in set's name. */
+  origin: string;
 }
 
 export interface RawSource {
@@ -30,5 +32,11 @@ export function takeRows(set: RawSet, rows: Int32Array): RawSet {
   rows.forEach((row, i) =>
     x.set(set.x.subarray(row * set.features, (row + 1) * set.features), i * set.features),
   );
-  return { x, labels: rows.map((row) => set.labels[row]), count: rows.length, features: set.features };
+  return {
+    x,
+    labels: rows.map((row) => set.labels[row]),
+    count: rows.length,
+    features: set.features,
+    origin: set.origin,
+  };
 }

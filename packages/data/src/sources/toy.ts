@@ -1,20 +1,22 @@
 // Small built-in sets for first lessons: nothing to download, instantly trained, easy to plot.
 
-import type { RandomSource } from '../types.ts';
+import type { RandomSource, SourceSpec } from '../types.ts';
 import type { RawSet, RawSource } from './raw.ts';
 
-function table(rows: number[][], labels: number[]): RawSet {
+function table(origin: string, rows: number[][], labels: number[]): RawSet {
   return {
     x: Float32Array.from(rows.flat()),
     labels: Int32Array.from(labels),
     count: rows.length,
     features: rows[0].length,
+    origin,
   };
 }
 
 /** The four XOR points, label = a xor b. Evaluated on the same four points: there are no others. */
 export function xor(): RawSource {
   const set = table(
+    'the xor points',
     [
       [0, 0],
       [0, 1],
@@ -29,6 +31,7 @@ export function xor(): RawSource {
 /** Lesson 001: (weight - 135 lb, height - 66 in) -> female = 1, tested on the same table. */
 export function people(): RawSource {
   const set = table(
+    'the people table',
     [
       [-2, -1], // Alice
       [25, 6], // Bob
@@ -38,12 +41,6 @@ export function people(): RawSource {
     [1, 0, 0, 1],
   );
   return { train: set, test: set, classes: 2, range: null };
-}
-
-export interface SpiralOptions {
-  points?: number;
-  classes?: number;
-  noise?: number;
 }
 
 /**
@@ -64,13 +61,13 @@ function spiralSet(random: RandomSource, points: number, classes: number, noise:
       labels[n] = c;
     }
   }
-  return { x, labels, count, features: 2 };
+  return { x, labels, count, features: 2, origin: 'the spirals' };
 }
 
 /** Training arms, then an independent draw of test arms from the same random source. */
 export function spirals(
   random: RandomSource,
-  { points = 100, classes = 2, noise = 0.2 }: SpiralOptions,
+  { points = 100, classes = 2, noise = 0.2 }: Extract<SourceSpec, { kind: 'spirals' }>,
 ): RawSource {
   if (!Number.isInteger(points) || points < 1)
     throw new Error(`spirals: points ${points}, expected an integer >= 1`);

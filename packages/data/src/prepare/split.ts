@@ -1,21 +1,25 @@
 // Choosing which samples go where. Everything works on index arrays into a pool, so a split is
 // disjoint by construction (a permutation is cut in two) and nothing is copied until the end.
+// Errors start with the set at fault ("training pool", "test set", "validation"): the runner maps
+// that prefix to the config key to blame.
 
-import type { RandomSource, SubsetSpec } from './types.ts';
+import type { RawSet } from '../sources/raw.ts';
+import type { RandomSource, SubsetSpec } from '../types.ts';
 
 /** 0..n-1. */
 export function allIndices(n: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => i);
 }
 
-/** The positions (into `labels`) kept by a subset, in pool order. `what` names the set in errors. */
-export function selectSubset(labels: Int32Array, subset: SubsetSpec | undefined, what: string): Int32Array {
+/** The rows of `set` kept by a subset, in pool order. `what` names the set in errors. */
+export function selectSubset(set: RawSet, subset: SubsetSpec | undefined, what: string): Int32Array {
+  const { labels, origin } = set;
   if (!subset) return allIndices(labels.length);
   if ('first' in subset) {
     const n = subset.first;
     if (!Number.isInteger(n) || n < 1 || n > labels.length) {
       throw new Error(
-        `${what}: subset first ${n}, expected an integer from 1 to the pool size ${labels.length}`,
+        `${what}: subset first ${n}, expected an integer from 1 to the pool size ${labels.length} in ${origin}`,
       );
     }
     return allIndices(n);
@@ -32,20 +36,22 @@ export function selectSubset(labels: Int32Array, subset: SubsetSpec | undefined,
   });
   for (const [label, seen] of taken) {
     if (seen < n)
-      throw new Error(`${what}: subset perClass ${n}, but class ${label} has only ${seen} samples`);
+      throw new Error(
+        `${what}: subset perClass ${n}, but class ${label} has only ${seen} samples in ${origin}`,
+      );
   }
   return Int32Array.from(picked);
 }
 
 /**
  * How many of `size` samples to hold out: a count (integer >= 1) or a fraction in (0, 1), rounded,
- * leaving at least one sample on each side.
+ * leaving at least one sample on each side. `what` names the setting and `origin` the data in errors.
  */
-export function holdOutSize(amount: number, size: number, what: string): number {
+export function holdOutSize(amount: number, size: number, what: string, origin: string): number {
   const held = amount > 0 && amount < 1 ? Math.round(amount * size) : amount;
   if (!Number.isInteger(held) || held < 0 || (amount > 0 && (held < 1 || held >= size))) {
     throw new Error(
-      `${what} ${amount} of ${size} samples, expected a count from 1 to ${size - 1} or a fraction that leaves both sides non-empty`,
+      `${what} ${amount} of ${size} samples in ${origin}, expected a count from 1 to ${size - 1} or a fraction that leaves both sides non-empty`,
     );
   }
   return held;

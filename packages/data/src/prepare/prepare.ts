@@ -1,12 +1,14 @@
 // The whole path from a data spec to train / validation / test sets, in a fixed order:
 // load -> subset the training pool -> carve validation -> fit scaling on train -> gather + scale.
 
+import { allocator } from '../shared.ts';
+import { loadSource } from '../sources/index.ts';
+import type { DataSpec, PreparedData, RandomSource } from '../types.ts';
 import { fingerprint } from './fingerprint.ts';
-import { fitScaling, materialize } from './preprocess.ts';
-import { memory } from './shared.ts';
-import { loadSource } from './sources/index.ts';
+import { materialize } from './materialize.ts';
+import { checkScale, fitScaling } from './scaling.ts';
 import { carve, holdOutSize, selectSubset } from './split.ts';
-import type { DataSpec, PreparedData, RandomSource } from './types.ts';
+import { checkTarget } from './targets.ts';
 
 export interface PrepareOptions {
   /**
@@ -26,16 +28,16 @@ export function prepareData(
   random: RandomSource,
   options: PrepareOptions = {},
 ): PreparedData {
-  const { raw, kept, held, testRows } = selectRows(spec, random);
-  const output = {
-    scaling: fitScaling(spec.scale ?? 'none', raw.train, kept, raw.range),
-    target: spec.target ?? { kind: 'one_hot' as const },
+  const { raw, kept, held, testRows, scale, target } = plan(spec, random);
+  const recipe = {
+    scaling: fitScaling(scale, raw.train, kept, raw.range),
+    target,
     classes: raw.classes,
-    memory: memory(options.shared ?? false),
+    allocate: allocator(options.shared ?? false),
   };
-  const train = materialize(raw.train, kept, output);
-  const validation = held && materialize(raw.train, held, output);
-  const test = materialize(raw.test, testRows, output);
+  const train = materialize(raw.train, kept, recipe);
+  const validation = held && materialize(raw.train, held, recipe);
+  const test = materialize(raw.test, testRows, recipe);
   return {
     train,
     validation,
@@ -50,6 +52,7 @@ export function prepareData(
 export interface DataShape {
   inputSize: number;
   outputSize: number;
+  /** Sample counts of each set (validation 0 when there is none). */
   train: number;
   validation: number;
   test: number;
@@ -57,27 +60,32 @@ export interface DataShape {
 
 /**
  * What prepareData(spec, random) will produce, in sizes only, and the same errors it would throw:
- * cheap enough to validate a sweep's every run before any of them starts (sources are cached per
- * process, so the run that follows loads nothing twice).
+ * cheap enough to validate a sweep's every run before any of them starts (IDX files are cached per
+ * process, so an MNIST run that follows parses nothing twice).
  */
 export function describeData(spec: DataSpec, random: RandomSource): DataShape {
-  const { raw, kept, held, testRows } = selectRows(spec, random);
+  const { raw, kept, held, testRows, columns } = plan(spec, random);
   return {
     inputSize: raw.train.features,
-    outputSize: spec.target?.kind === 'one_vs_rest' ? 1 : raw.classes,
+    outputSize: columns,
     train: kept.length,
     validation: held?.length ?? 0,
     test: testRows.length,
   };
 }
 
-/** Load the source, subset the training pool, carve validation, subset the test set. */
-function selectRows(spec: DataSpec, random: RandomSource) {
+/**
+ * Everything decided before a sample is scaled: the source loaded, the rows of each set chosen,
+ * the scale and target checked. Both entry points go through it, so they fail alike.
+ */
+function plan(spec: DataSpec, random: RandomSource) {
   const raw = loadSource(spec.source, random);
-  const pool = selectSubset(raw.train.labels, spec.subset, 'training pool');
-  const validationSize = holdOutSize(spec.validation ?? 0, pool.length, 'validation');
+  const pool = selectSubset(raw.train, spec.subset, 'training pool');
+  const validationSize = holdOutSize(spec.validation ?? 0, pool.length, 'validation', raw.train.origin);
   const { kept, held } =
     validationSize > 0 ? carve(pool, validationSize, random) : { kept: pool, held: null };
-  const testRows = selectSubset(raw.test.labels, spec.testSubset, 'test set');
-  return { raw, kept, held, testRows };
+  const testRows = selectSubset(raw.test, spec.testSubset, 'test set');
+  const scale = checkScale(spec.scale);
+  const { target, columns } = checkTarget(spec.target, raw.classes);
+  return { raw, kept, held, testRows, scale, target, columns };
 }

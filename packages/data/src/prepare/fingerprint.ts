@@ -3,7 +3,7 @@
 // same bytes read from another folder or machine are the same data, and the arrays carry the rest.
 
 import { createHash } from 'node:crypto';
-import type { DataSpec, Dataset } from './types.ts';
+import type { DataSpec, Dataset } from '../types.ts';
 
 /** JSON with object keys sorted, so key order in a config never changes the hash. */
 function canonical(value: unknown): string {
