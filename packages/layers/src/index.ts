@@ -7,14 +7,6 @@ export type { ClassMetrics } from './model/metrics.ts';
 export { Dense, type Param } from './layers/dense.ts';
 export { activation, type Activation } from './activations/activation.ts';
 export { loss, type Loss } from './losses/loss.ts';
-export {
-  initialize,
-  initVariance,
-  VARIANCE_SCALING,
-  type InitSpec,
-  type VarianceScaling,
-} from './init/init.ts';
-export { Optimizer, type OptimizerSpec, type OptimizerState } from './optim/optimizer.ts';
-export { SGD, Momentum } from './optim/sgd.ts';
-export { Adagrad, RMSProp, Adam } from './optim/adaptive.ts';
-export { createOptimizer, checkOptimizerSpec } from './optim/create.ts';
+export { initialize, type InitSpec } from './init/init.ts';
+export type { Optimizer, OptimizerSpec, OptimizerState } from './optim/optimizer.ts';
+export { createOptimizer } from './optim/create.ts';

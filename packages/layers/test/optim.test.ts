@@ -1,5 +1,5 @@
 // Optimizer updates against values computed by hand (the arithmetic is in the comments), weight
-// decay, lazy state and checkpoints.
+// decay, lazy state and checkpoints, and spec checking.
 import { Tensor } from '@ablate/tensor';
 import { describe, expect, it } from 'vitest';
 import { createOptimizer, type OptimizerSpec, type Param } from '../src/index.ts';
@@ -128,7 +128,9 @@ describe('optimizer state', () => {
       createOptimizer([param('w', [1])], { name: 'adam', lr: 0.1 }).setState(adam.getState()),
     ).toThrow(/size 1/);
   });
+});
 
+describe('createOptimizer', () => {
   it('rejects a bad spec with a message naming the key', () => {
     expect(() => createOptimizer([], { name: 'sgd', lr: -1 })).toThrow(
       /optimizer\.lr: expected a finite number >= 0, got -1/,

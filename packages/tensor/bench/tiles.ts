@@ -4,7 +4,7 @@
 // Run: npx tsx bench/tiles.ts [--plain] [--shape MxKxN]
 import { parseArgs } from 'node:util';
 import wabtInit from 'wabt';
-import { TILE, matmulWat } from '../src/wasm/kernels-wat.mjs';
+import { TILE, kernelsWat } from '../src/wasm/kernels-wat.mjs';
 import { relaxedSimdSupported, wasmKernels } from '../src/wasm/wasm.ts';
 
 const { values } = parseArgs({
@@ -31,7 +31,7 @@ const CALLS = Math.max(1, Math.round(3e7 / (2 * M * N * K))); // ~1 ms of work p
 const wabt = await wabtInit();
 const variants = TILES.map((tile) => {
   const name = tile.name;
-  const text = matmulWat(relaxed, tile);
+  const text = kernelsWat(relaxed, tile);
   const binary = wabt.parseWat(name, text, { simd: true, relaxed_simd: relaxed }).toBinary({}).buffer;
   return {
     name,

@@ -1,10 +1,10 @@
-// Builds the WebAssembly matmul (run by the root postinstall): generates the .wat text from
+// Builds the WebAssembly kernels (run by the root postinstall): generates the .wat text from
 // src/wasm/kernels-wat.mjs and compiles it with wabt into dist/, once with relaxed SIMD (FMA) and
 // once with plain SIMD; the loader picks one at start-up. Never downloads anything.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
-import { matmulWat } from '../src/wasm/kernels-wat.mjs';
+import { kernelsWat } from '../src/wasm/kernels-wat.mjs';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const wabt = await wabtInit();
@@ -14,7 +14,7 @@ for (const [name, relaxed] of [
   ['kernels-simd', false],
   ['kernels-relaxed-simd', true],
 ]) {
-  const text = matmulWat(relaxed);
+  const text = kernelsWat(relaxed);
   const module = wabt.parseWat(`${name}.wat`, text, { simd: true, relaxed_simd: relaxed });
   module.validate();
   const { buffer } = module.toBinary({});

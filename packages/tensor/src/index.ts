@@ -1,15 +1,7 @@
 // @ablate/tensor: a float32 tensor, a seeded PRNG, and the operations an MLP needs, with a
 // WebAssembly SIMD fast path behind the hot kernels.
-export { Tensor, sizeOf, formatShape, type Shape } from './tensor.ts';
+export { Tensor, formatShape, type Shape } from './tensor.ts';
 export { Rng, type RngState } from './rng.ts';
 export * from './ops.ts';
 export { kernels, setKernels, type KernelChoice } from './kernels/backend.ts';
-export type {
-  MatmulKernel,
-  Kernels,
-  MomentumKernel,
-  ReluBackwardKernel,
-  ReluKernel,
-  SumRowsKernel,
-} from './kernels/kernels.ts';
-export { referenceKernels } from './kernels/reference.ts';
+export type { Kernels, MatmulKernel } from './kernels/kernels.ts';

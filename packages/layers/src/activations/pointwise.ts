@@ -5,7 +5,7 @@ import { relu as reluForward, reluBackward, type Tensor } from '@ablate/tensor';
 import type { Activation } from './activation.ts';
 
 /** Logistic function, split at 0 so exp never overflows: for x < 0, e^x / (1 + e^x). */
-export function sigmoidOf(x: number): number {
+function sigmoidOf(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
   return e / (1 + e);

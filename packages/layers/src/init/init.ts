@@ -14,14 +14,15 @@ export type InitSpec =
   | { name: 'normal'; std: number } // Var = std^2   (the lessons use std 0.1)
   | { name: 'uniform'; scale: number }; // U(-scale, scale): Var = scale^2 / 3
 
-export interface VarianceScaling {
+/** Var[w] = scale / n, n chosen by mode; drawn from a normal or a uniform distribution. */
+interface VarianceScaling {
   scale: number;
   mode: 'fan_in' | 'fan_out' | 'fan_avg';
   distribution: 'normal' | 'uniform';
 }
 
-/** The named fan-based initializers as members of the VarianceScaling family. */
-export const VARIANCE_SCALING: Record<string, VarianceScaling> = {
+/** The named fan-based initializers (every InitSpec name but 'zeros') in the VarianceScaling family. */
+export const VARIANCE_SCALING: Record<Exclude<InitSpec, 'zeros' | object>, VarianceScaling> = {
   glorot_normal: { scale: 1, mode: 'fan_avg', distribution: 'normal' },
   glorot_uniform: { scale: 1, mode: 'fan_avg', distribution: 'uniform' },
   he_normal: { scale: 2, mode: 'fan_in', distribution: 'normal' },
@@ -44,11 +45,6 @@ function resolve(spec: InitSpec, fanIn: number, fanOut: number): Draw {
   const vs = VARIANCE_SCALING[spec];
   const n = vs.mode === 'fan_in' ? fanIn : vs.mode === 'fan_out' ? fanOut : (fanIn + fanOut) / 2;
   return { variance: vs.scale / n, distribution: vs.distribution };
-}
-
-/** Variance of the draws for a weight of the given fans. */
-export function initVariance(spec: InitSpec, fanIn: number, fanOut: number): number {
-  return resolve(spec, fanIn, fanOut).variance;
 }
 
 /** Fills t with draws from rng, in index order (so a seed fixes every value). */

@@ -205,16 +205,15 @@ export class Sequential {
     const last = this.layers.length - 1;
     const loss = this.loss;
     const value = loss.forward(loss.fused ? buf.z[last] : buf.a[last], y);
+    // Every backward pass accumulates (+=), so each gradient buffer starts the step at zero.
     for (let l = 0; l <= last; l++) {
       buf.dz[l].data.fill(0);
       buf.da[l].data.fill(0);
     }
-    if (loss.fused) {
-      loss.backward(buf.dz[last], buf.a[last], y);
-      timer?.lap('loss');
-    } else {
-      loss.backward(buf.da[last], buf.a[last], y);
-      timer?.lap('loss');
+    // A fused loss gives dz of the output layer directly; otherwise da, chained through f'.
+    loss.backward(loss.fused ? buf.dz[last] : buf.da[last], buf.a[last], y);
+    timer?.lap('loss');
+    if (!loss.fused) {
       this.activations[last].backward(buf.dz[last], buf.da[last], buf.z[last], buf.a[last]);
       timer?.lap('activations backward');
     }

@@ -1,21 +1,15 @@
 // The plain config object a Sequential model is built from, and its validation. Every field is
 // documented here, once; checkModelSpec turns a bad config into a one-line message that names the
 // key and what was expected, before any buffer is allocated.
-import type { InitSpec } from '../init/init.ts';
+import { VARIANCE_SCALING, type InitSpec } from '../init/init.ts';
 
-export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'linear' | 'softmax' | 'swish';
-export type LossName = 'mse' | 'mae' | 'bce' | 'cross_entropy';
+const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softmax', 'swish'] as const;
+const LOSSES = ['mse', 'mae', 'bce', 'cross_entropy'] as const;
+const NAMED_INITS = ['zeros', ...Object.keys(VARIANCE_SCALING)];
+const INIT_EXPECTED = `one of ${NAMED_INITS.join(', ')}, {name:'normal',std} or {name:'uniform',scale}`;
 
-export const ACTIVATIONS: readonly ActivationName[] = [
-  'sigmoid',
-  'tanh',
-  'relu',
-  'leaky_relu',
-  'linear',
-  'softmax',
-  'swish',
-];
-export const LOSSES: readonly LossName[] = ['mse', 'mae', 'bce', 'cross_entropy'];
+export type ActivationName = (typeof ACTIVATIONS)[number];
+export type LossName = (typeof LOSSES)[number];
 
 export interface ModelSpec {
   /** Features per sample (columns of x). */
@@ -38,8 +32,6 @@ export interface ModelSpec {
   biasInit?: InitSpec;
 }
 
-const NAMED_INITS = ['zeros', 'glorot_normal', 'glorot_uniform', 'he_normal', 'he_uniform', 'lecun_normal'];
-
 function bad(key: string, expected: string, got: unknown): never {
   throw new Error(`model.${key}: expected ${expected}, got ${JSON.stringify(got)}`);
 }
@@ -58,8 +50,7 @@ function checkActivation(key: string, v: unknown): void {
 
 function checkInit(key: string, v: unknown): void {
   if (typeof v === 'string') {
-    if (!NAMED_INITS.includes(v))
-      bad(key, `one of ${NAMED_INITS.join(', ')}, {name:'normal',std} or {name:'uniform',scale}`, v);
+    if (!NAMED_INITS.includes(v)) bad(key, INIT_EXPECTED, v);
     return;
   }
   const o = v as { name?: unknown; std?: unknown; scale?: unknown } | null;
@@ -70,7 +61,7 @@ function checkInit(key: string, v: unknown): void {
     if (!(typeof o.scale === 'number' && o.scale >= 0 && Number.isFinite(o.scale)))
       bad(`${key}.scale`, 'a finite number >= 0', o.scale);
   } else {
-    bad(key, `one of ${NAMED_INITS.join(', ')}, {name:'normal',std} or {name:'uniform',scale}`, v);
+    bad(key, INIT_EXPECTED, v);
   }
 }
 

@@ -1,17 +1,15 @@
 // From an OptimizerSpec to an optimizer over the given parameters, with the spec checked first.
 import type { Param } from '../layers/dense.ts';
 import { Adagrad, Adam, RMSProp } from './adaptive.ts';
-import type { Optimizer, OptimizerSpec } from './optimizer.ts';
+import { OPTIMIZERS, type Optimizer, type OptimizerSpec } from './optimizer.ts';
 import { Momentum, SGD } from './sgd.ts';
 
-const NAMES: OptimizerSpec['name'][] = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'];
-
 /** Throws an Error with a one-line message naming the offending key and what was expected. */
-export function checkOptimizerSpec(spec: OptimizerSpec): void {
+function checkOptimizerSpec(spec: OptimizerSpec): void {
   const bad = (key: string, expected: string, got: unknown): never => {
     throw new Error(`optimizer.${key}: expected ${expected}, got ${JSON.stringify(got)}`);
   };
-  if (!NAMES.includes(spec?.name)) bad('name', `one of ${NAMES.join(', ')}`, spec?.name);
+  if (!OPTIMIZERS.includes(spec?.name)) bad('name', `one of ${OPTIMIZERS.join(', ')}`, spec?.name);
   if (!(typeof spec.lr === 'number' && spec.lr >= 0 && Number.isFinite(spec.lr)))
     bad('lr', 'a finite number >= 0', spec.lr);
   for (const key of ['momentum', 'beta1', 'beta2', 'rho'] as const) {

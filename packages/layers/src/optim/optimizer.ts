@@ -1,12 +1,16 @@
 // The optimizer base: owns the parameter list, adds L2 weight decay to the gradients, counts
 // steps and keeps per-parameter state buffers ("slots": velocity, squared-gradient averages),
-// created lazily at the first step and exposed for checkpoints. Subclasses only say how many
-// slots they need and how one parameter is updated.
+// created at the first step (while the base constructor runs, a subclass's slotCount is not set
+// yet) and exposed for checkpoints. Subclasses only say how many slots they need and how one
+// parameter is updated.
 import type { Param } from '../layers/dense.ts';
 
+/** The update rules, in order of increasing complexity. */
+export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const;
+
 export interface OptimizerSpec {
-  /** Update rule; in order of increasing complexity: sgd, momentum, nesterov, adagrad, rmsprop, adam. */
-  name: 'sgd' | 'momentum' | 'nesterov' | 'adam' | 'rmsprop' | 'adagrad';
+  /** Update rule, one of OPTIMIZERS. */
+  name: (typeof OPTIMIZERS)[number];
   /** Learning rate (the runner may change optimizer.lr between epochs). */
   lr: number;
   /** Momentum / Nesterov coefficient mu (default 0.9). */
@@ -40,8 +44,8 @@ export abstract class Optimizer {
   private readonly weightDecay: number;
 
   constructor(
-    readonly params: readonly Param[],
-    readonly spec: OptimizerSpec,
+    private readonly params: readonly Param[],
+    private readonly spec: OptimizerSpec,
   ) {
     this.lr = spec.lr;
     this.weightDecay = spec.weightDecay ?? 0;
@@ -79,12 +83,11 @@ export abstract class Optimizer {
     return { name: this.spec.name, t: this.t, slots };
   }
 
-  setState(state: unknown): void {
-    const s = state as OptimizerState;
-    if (s?.name !== this.spec.name)
-      throw new Error(`optimizer state is for '${s?.name}', this optimizer is '${this.spec.name}'`);
+  setState(state: OptimizerState): void {
+    if (state?.name !== this.spec.name)
+      throw new Error(`optimizer state is for '${state?.name}', this optimizer is '${this.spec.name}'`);
     const restored = this.params.map((p) => {
-      const slots = s.slots[p.name];
+      const slots = state.slots[p.name];
       if (!slots) throw new Error(`optimizer state has no entry for parameter ${p.name}`);
       if (slots.some((b) => b.length !== p.value.size))
         throw new Error(`optimizer state for ${p.name} does not match its size ${p.value.size}`);
@@ -92,6 +95,6 @@ export abstract class Optimizer {
     });
     // A state saved before the first step has empty slot lists: stay lazy.
     this.slots = restored.every((sl) => sl.length === this.slotCount) ? restored : null;
-    this.t = s.t;
+    this.t = state.t;
   }
 }

@@ -13,4 +13,4 @@ export interface Tile {
 export const TILE: Tile;
 
 /** The module text; `relaxed` selects f32x4.relaxed_madd (FMA) over mul + add. */
-export function matmulWat(relaxed: boolean, tile?: Tile): string;
+export function kernelsWat(relaxed: boolean, tile?: Tile): string;
