@@ -31,10 +31,19 @@ export const api = {
 
 /**
  * Calls onChange whenever the server sees the results change (for one sweep, or anything when
- * sweepId is null). EventSource reconnects by itself. Returns the unsubscribe function.
+ * sweepId is null), and onOpen whenever the stream is (re)connected. The server compares against
+ * the state it saw when the stream opened, so after a reconnect onChange runs once too: what was
+ * written while disconnected shows at once. EventSource reconnects by itself. Returns the
+ * unsubscribe function; pages follow changes through layout.followChanges.
  */
-export function subscribe(sweepId, onChange) {
+export function subscribe(sweepId, onChange, onOpen) {
   const source = new EventSource(sweepId === null ? '/api/events' : `/api/events?sweep=${sweepId}`);
+  let reconnect = false;
   source.addEventListener('change', () => onChange());
+  source.addEventListener('open', () => {
+    if (reconnect) onChange();
+    reconnect = true;
+    onOpen();
+  });
   return () => source.close();
 }

@@ -35,8 +35,8 @@ export function chartBox(title) {
 export class Charts {
   #charts = new Map();
 
-  /** Draws (or redraws) the chart named key in canvas. */
-  line(key, canvas, { datasets, title, yTitle, logScale = false }) {
+  /** Draws (or redraws) the chart named key in canvas; legend: false when the page draws its own. */
+  line(key, canvas, { datasets, title, logScale = false, legend = true }) {
     this.#charts.get(key)?.destroy();
     const chart = new Chart(canvas, {
       type: 'line',
@@ -52,7 +52,6 @@ export class Charts {
           x: { type: 'linear', title: { display: true, text: 'epoch' }, ticks: { precision: 0 } },
           y: {
             type: logScale ? 'logarithmic' : 'linear',
-            title: { display: Boolean(yTitle), text: yTitle },
             // Log axes keep Chart.js's sparse labels; linear ones get short numbers, not 1.0000000E-6.
             ticks: logScale ? {} : { callback: (value) => formatNumber(value, 3) },
           },
@@ -60,6 +59,7 @@ export class Charts {
         plugins: {
           title: { display: Boolean(title), text: title },
           legend: {
+            display: legend,
             labels: { boxWidth: 12, filter: (item, data) => !data.datasets[item.datasetIndex].hideInLegend },
           },
           tooltip: { filter: (item) => !item.dataset.band },
@@ -82,14 +82,13 @@ export function toPoints(pairs, mapY = (ys) => ys) {
   return pairs.map(([x], i) => ({ x, y: ys[i] }));
 }
 
-export function lineDataset(label, points, color, { dashed = false, hideInLegend = false } = {}) {
+export function lineDataset(label, points, color, { dashed = false } = {}) {
   return {
     label,
     data: points,
     borderColor: color,
     backgroundColor: color,
     borderDash: dashed ? [6, 4] : [],
-    hideInLegend,
   };
 }
 

@@ -2,8 +2,9 @@
 import { h, replaceChildren } from './dom.js';
 
 /**
- * columns: [{ key, title, value(row) -> sortable value, cell(row) -> node|string, numeric }]
- * options: { rowKey(row), selected: Set, onSelect(selectedSet), filterPlaceholder, caption }
+ * columns: [{ key, title, tooltip, value(row) -> sortable value, cell(row) -> node|string, numeric }]
+ * options: { rowKey(row), selected: Set, onSelect(selectedSet), filterPlaceholder, caption, tools, empty }
+ * (empty: what to say when there are no rows at all)
  */
 export class SelectableTable {
   #sort = { key: null, descending: false };
@@ -59,7 +60,12 @@ export class SelectableTable {
           const direction = active ? (this.#sort.descending ? 'descending' : 'ascending') : 'none';
           return h(
             'th',
-            { scope: 'col', 'aria-sort': direction, className: column.numeric ? 'num' : '' },
+            {
+              scope: 'col',
+              'aria-sort': direction,
+              className: column.numeric ? 'num' : '',
+              title: column.tooltip,
+            },
             h(
               'button',
               { type: 'button', className: 'sort', onclick: () => this.#sortBy(column.key) },
@@ -131,7 +137,9 @@ export class SelectableTable {
             h(
               'td',
               { colspan: this.columns.length, className: 'empty' },
-              'No runs match the filter: clear it to see all runs.',
+              this.rows.length
+                ? 'No rows match the filter: clear it to see them all.'
+                : (this.options.empty ?? 'Nothing here yet.'),
             ),
           ),
     );

@@ -83,7 +83,7 @@ export function ablationMarkdown(sweep: SweepWithRuns, table: Ablation): string 
     }),
   ]);
   return [
-    `### ${markdownCell(sweep.name)}: ${table.metric} (mean ± std over seeds)`,
+    `### ${markdownCell(sweep.name)}: ${table.metric} (mean ± std over each cell's runs)`,
     '',
     `| ${header.map(markdownCell).join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`,

@@ -1,9 +1,12 @@
 // Query and path parameter checks. Every value that reaches a query is validated here first, and
 // anything malformed, repeated or oversized is refused with a 400 before the database is touched.
+import type { Request } from 'express';
 import { badRequest } from './http-error.ts';
 
-export const MAX_PARAM_LENGTH = 200;
-export const MAX_RUN_IDS = 64;
+const MAX_PARAM_LENGTH = 200;
+const MAX_RUN_IDS = 64;
+const DEFAULT_POINTS = 500;
+const MAX_POINTS = 10_000;
 const RUN_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
 type Query = Record<string, unknown>;
@@ -68,3 +71,13 @@ export function parseChoice<T extends string>(
     throw badRequest(`${name}: expected one of ${choices.join(', ')}`);
   return value as T;
 }
+
+/** The :id of a /api/sweeps/:id route. */
+export const sweepIdOf = (req: Request) => parseSweepId(String(req.params.id), 'sweep id');
+
+/** The :id of a /api/runs/:id route. */
+export const runIdOf = (req: Request) => parseRunId(String(req.params.id), 'run id');
+
+/** ?points=N: the most points a downsampled series may keep. */
+export const pointsOf = (req: Request) =>
+  parseInteger(optionalString(req.query, 'points'), 'points', 2, MAX_POINTS, DEFAULT_POINTS);

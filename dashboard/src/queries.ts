@@ -12,7 +12,7 @@ import type {
 } from '@ablate/runner/schema';
 import type { EpochMetric } from './metrics.ts';
 
-export type SweepListRow = Pick<SweepRow, 'id' | 'name' | 'created_at' | 'updated_at' | 'varying_json'>;
+type SweepListRow = Pick<SweepRow, 'id' | 'name' | 'created_at' | 'updated_at' | 'varying_json'>;
 
 export function listSweeps(db: Database): Promise<SweepListRow[]> {
   return db.all(

@@ -116,7 +116,7 @@ function toApiRun(row: SweepRunRow): ApiRun {
 }
 
 /** Distinct values in first-seen order, compared by their JSON (so [64, 32] is one value). */
-export function distinctValues(values: ParamValue[]): ParamValue[] {
+function distinctValues(values: ParamValue[]): ParamValue[] {
   const seen = new Map<string, ParamValue>();
   for (const value of values) if (!seen.has(JSON.stringify(value))) seen.set(JSON.stringify(value), value);
   return [...seen.values()];

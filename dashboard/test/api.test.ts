@@ -194,6 +194,8 @@ describe('bad requests', () => {
     ['/api/sweeps/1/groups?by=train.init,train.momentum,seed', 400],
     ['/api/sweeps/1/ablation?rows=train.init&cols=train.init', 400],
     ['/api/sweeps/1/ablation', 400],
+    ['/api/events?sweep=999999', 404],
+    ['/api/events?sweep=abc', 400],
     ['/api/nothing', 404],
   ])('%s -> %i with a JSON error', async (path, status) => {
     const response = await getJson(`${server.url}${path}`);

@@ -107,6 +107,16 @@ describe('pages', () => {
     const painted = await paintedPixels(page);
     expect(painted.length).toBeGreaterThanOrEqual(3);
     for (const count of painted) expect(count).toBeGreaterThan(500);
+    // One legend above both curve panels, one entry per selected run, instead of a legend per canvas.
+    const curves = page.locator('section', { hasText: 'Curves of the selected runs' });
+    expect(await curves.locator('ul.legend li').count()).toBe(
+      await page.locator('table.runs tbody tr[aria-selected=true]').count(),
+    );
+    // The Markdown export follows the ablation's selects.
+    expect(await page.getByRole('link', { name: 'Markdown ablation table' }).getAttribute('href')).toMatch(
+      /ablation\.md\?rows=train\.init&cols=train\.momentum&metric=final_val_acc$/,
+    );
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
     await shoot(page, 'sweep');
     expect(errors).toEqual([]);
     await page.close();
@@ -133,6 +143,51 @@ describe('pages', () => {
     await expect.poll(async () => (await paintedPixels(page)).every((n) => n > 500)).toBe(true);
     await shoot(page, 'compare');
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('an unknown run id says it was not found and links back to the sweeps', async () => {
+    const { page } = await open('#/run/0000000000000000');
+    const alert = page.getByRole('alert');
+    await alert.getByText('Not found: no run 0000000000000000.').waitFor();
+    expect(await alert.getByRole('link').getAttribute('href')).toBe('#/');
+    await shoot(page, 'bad-run');
+    await page.close();
+  });
+
+  it('a page left while loading neither overwrites the next one nor keeps its event stream', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    // Count the event streams the pages hold open.
+    await page.addInitScript(() => {
+      const counter = window as unknown as { openStreams: number };
+      counter.openStreams = 0;
+      window.EventSource = class extends window.EventSource {
+        constructor(url: string | URL) {
+          super(url);
+          counter.openStreams++;
+        }
+        override close() {
+          if (this.readyState !== 2) counter.openStreams--;
+          super.close();
+        }
+      };
+    });
+    await page.goto(`${server.url}/#/`);
+    await page.getByRole('link', { name: 'smoke' }).first().waitFor();
+    // Leave the sweep page before its first fetch can have answered.
+    await page.evaluate(
+      ([sweep, run]) => {
+        location.hash = `#/sweep/${sweep}`;
+        setTimeout(() => (location.hash = `#/run/${run}`), 0);
+      },
+      [String(sweepId), runIds[0]],
+    );
+    await page.locator('table.confusion').waitFor();
+    await page.waitForTimeout(1500);
+    const runLabel = (await page.locator('main h1').textContent())!;
+    expect(await page.locator('main h2').allTextContents()).not.toContain('Ablation');
+    expect(await page.locator('#crumbs').textContent()).toContain(runLabel);
+    expect(await page.evaluate(() => (window as unknown as { openStreams: number }).openStreams)).toBe(1);
     await page.close();
   });
 
@@ -276,6 +331,8 @@ describe('live updates', () => {
     const epochsCell = () => row.locator('td').nth(5).textContent();
     const before = await epochsCell();
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+    // The page follows changes from the moment its event stream is open.
+    await expect.poll(() => page.locator('#live').textContent(), { timeout: 10_000 }).toBe('live');
 
     // What the runner's writer does at the end of an epoch: the epoch row, then the run's progress.
     const db = await openForWriting(dbPath);
@@ -294,7 +351,7 @@ describe('live updates', () => {
     ]);
     await db.close();
 
-    await expect.poll(epochsCell, { timeout: 5000 }).not.toBe(before);
+    await expect.poll(epochsCell, { timeout: 10_000 }).not.toBe(before);
     expect(await epochsCell()).toMatch(new RegExp(`^${done + 1}/`));
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
     expect(await page.locator('#live').textContent()).toMatch(/updated/);

@@ -9,7 +9,7 @@ import { runCurves } from '../sections/curves.js';
 
 export async function renderCompare(main, idA, idB) {
   const [{ run: a }, { run: b }] = await Promise.all([api.run(idA), api.run(idB)]);
-  setCrumbs([null, 'compare']);
+  setCrumbs(main, [null, 'compare']);
   const diff = configDiff(a.config, b.config);
   const charts = new Charts();
   const curves = runCurves(charts, 'compare');

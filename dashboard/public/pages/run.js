@@ -1,10 +1,10 @@
 // #/run/:id : one run's config, curves, test confusion matrix and per-class scores, and per-layer
 // activation and gradient statistics over epochs.
-import { api, subscribe } from '../api.js';
+import { api } from '../api.js';
 import { Charts, chartBox, colorAt, heatColor, lineDataset } from '../charts.js';
 import { h, notice, replaceChildren, section } from '../dom.js';
 import * as format from '../format.js';
-import { setCrumbs, setLive } from '../layout.js';
+import { followChanges, setCrumbs } from '../layout.js';
 import { flatten } from '../lib/differences.js';
 import { runCurves } from '../sections/curves.js';
 
@@ -63,7 +63,10 @@ function perClassTable(perClass) {
       h(
         'tr',
         {},
-        ['class', 'precision', 'recall', 'F1', 'support'].map((title) => h('th', { scope: 'col' }, title)),
+        h('th', { scope: 'col' }, 'class'),
+        ['precision', 'recall', 'F1', 'support'].map((title) =>
+          h('th', { scope: 'col', className: 'num' }, title),
+        ),
       ),
     ),
     h(
@@ -112,7 +115,7 @@ export async function renderRun(main, runId) {
   async function render() {
     const [{ run, summary, test, sweeps }, layers] = await Promise.all([api.run(runId), api.layers(runId)]);
     const sweep = sweeps[0];
-    setCrumbs(...(sweep ? [[`#/sweep/${sweep.id}`, sweep.name]] : []), [null, run.label]);
+    setCrumbs(main, ...(sweep ? [[`#/sweep/${sweep.id}`, sweep.name]] : []), [null, run.label]);
     charts.destroyAll();
     replaceChildren(
       main,
@@ -141,7 +144,7 @@ export async function renderRun(main, runId) {
                   .filter(([key, value]) => key !== 'run_id' && value !== null)
                   .map(([key, value]) => [
                     h('dt', {}, format.metricName(key)),
-                    h('dd', {}, format.number(value)),
+                    h('dd', {}, key.endsWith('_acc') ? format.percent(value) : format.number(value)),
                   ])
               : 'no epochs yet',
           ),
@@ -182,10 +185,7 @@ export async function renderRun(main, runId) {
   }
 
   await render();
-  setLive('live');
-  const unsubscribe = subscribe(null, () =>
-    render().then(() => setLive(`live · updated ${new Date().toLocaleTimeString()}`)),
-  );
+  const unsubscribe = followChanges(main, null, render);
   return () => {
     unsubscribe();
     charts.destroyAll();

@@ -1,12 +1,13 @@
 // #/sweep/:id : the runs table, the selected runs' curves, group means, the ablation heatmap and
 // exports. Everything re-fetches when the sweep's event stream reports a change.
-import { api, subscribe } from '../api.js';
+import { api } from '../api.js';
 import { Charts } from '../charts.js';
 import { h, notice, replaceChildren, section } from '../dom.js';
 import * as format from '../format.js';
-import { setCrumbs, setLive } from '../layout.js';
+import { followChanges, setCrumbs } from '../layout.js';
+import { shortNames } from '../lib/differences.js';
 import { SelectableTable } from '../table.js';
-import { ablationSection, emptyAblation } from '../sections/ablation.js';
+import { ablationSection } from '../sections/ablation.js';
 import { runCurves } from '../sections/curves.js';
 import { groupSection } from '../sections/groups.js';
 
@@ -32,6 +33,8 @@ const METRIC_COLUMNS = [
 const sortableParam = (value) => (typeof value === 'number' ? value : format.param(value));
 
 function runColumns(varying, metrics) {
+  // "init" rather than "train.init" keeps the table within a laptop screen; the tooltip has the path.
+  const names = shortNames(varying);
   const hasData = (metric) => metrics.final.withData.includes(metric);
   const shown = (metric) => hasData(metric) && !(metric.includes('train') && hasData('final_val_acc'));
   return [
@@ -43,7 +46,8 @@ function runColumns(varying, metrics) {
     },
     ...varying.map((path) => ({
       key: path,
-      title: path,
+      title: names[path],
+      tooltip: path,
       value: (run) => sortableParam(run.params[path]),
       cell: (run) => format.param(run.params[path]),
     })),
@@ -81,23 +85,35 @@ function runColumns(varying, metrics) {
   ];
 }
 
-function exportLinks(sweepId, ablationQuery) {
-  const markdown = h('a', { className: 'button', download: '', href: '#' }, 'Markdown ablation table');
+const download = (href, text) => h('a', { className: 'button', download: '', href }, text);
+
+/** The sweep's downloads; the Markdown table follows the ablation's current rows, cols and metric. */
+function exportLinks(sweepId, withAblation) {
+  const markdown = withAblation ? download(null, 'Markdown ablation table') : null;
   const element = h(
     'div',
     { className: 'exports' },
-    h('a', { className: 'button', download: '', href: `/api/sweeps/${sweepId}/export.csv` }, 'CSV'),
-    h('a', { className: 'button', download: '', href: `/api/sweeps/${sweepId}/export.json` }, 'JSON'),
+    download(`/api/sweeps/${sweepId}/export.csv`, 'CSV'),
+    download(`/api/sweeps/${sweepId}/export.json`, 'JSON'),
     markdown,
   );
-  ablationQuery.onChange = (query) =>
-    (markdown.href = `/api/sweeps/${sweepId}/ablation.md?${new URLSearchParams(query)}`);
-  return element;
+  const followAblation = (query) => {
+    if (markdown) markdown.href = `/api/sweeps/${sweepId}/ablation.md?${new URLSearchParams(query)}`;
+  };
+  return { element, followAblation };
 }
+
+/** Grouping and ablation need a param besides the seed to split runs by. */
+const onlySeeds = (what) =>
+  notice(
+    'empty',
+    `Nothing to ${what}.`,
+    'This sweep varies only the seed: add a grid over another param (e.g. train.init) to the YAML.',
+  );
 
 export async function renderSweep(main, sweepId) {
   const [sweep, runsData] = await Promise.all([api.sweep(sweepId), api.sweepRuns(sweepId)]);
-  setCrumbs([null, sweep.name]);
+  setCrumbs(main, [null, sweep.name]);
   const charts = new Charts();
   let { runs, metrics } = runsData;
   const runsById = (id) => runs.find((run) => run.id === id);
@@ -123,9 +139,14 @@ export async function renderSweep(main, sweepId) {
     selected,
     caption: 'Runs of this sweep; select rows to draw their curves',
     filterPlaceholder: 'filter runs (e.g. he_normal, diverged)',
+    empty: 'No runs yet: they appear here as the sweep schedules them.',
     tools: [
       compareButton,
-      h('span', { className: 'hint' }, 'Click a row or press Enter/Space to select it.'),
+      h(
+        'span',
+        { className: 'hint' },
+        'Click a row or press Enter/Space to select it; select exactly two to compare them.',
+      ),
     ],
     onSelect: () => {
       compareButton.disabled = selected.size !== 2;
@@ -134,17 +155,10 @@ export async function renderSweep(main, sweepId) {
   });
 
   const params = runsData.varying.filter((path) => path !== 'seed');
-  const ablationQuery = { onChange: () => {} };
+  const exports = exportLinks(sweepId, params.length > 0);
   const groups = params.length ? groupSection(charts, sweepId, params, () => metrics) : null;
   const ablation = params.length
-    ? ablationSection(
-        charts,
-        sweepId,
-        params,
-        runsById,
-        () => metrics,
-        (query) => ablationQuery.onChange(query),
-      )
+    ? ablationSection(charts, sweepId, params, runsById, () => metrics, exports.followAblation)
     : null;
 
   const describe = () => {
@@ -153,25 +167,18 @@ export async function renderSweep(main, sweepId) {
   describe();
   replaceChildren(
     main,
-    h(
-      'div',
-      { className: 'page-head' },
-      h('h1', {}, sweep.name),
-      heading,
-      exportLinks(sweepId, ablationQuery),
-    ),
-    runs.length
-      ? null
-      : notice('empty', 'This sweep has no runs yet.', 'They appear here as the sweep schedules them.'),
+    h('div', { className: 'page-head' }, h('h1', {}, sweep.name), heading, exports.element),
     section('Runs', table.element),
     section('Curves of the selected runs', curves.element),
-    section('Grouped by param (mean ± std over seeds)', groups ? groups.element : emptyAblation()),
-    section('Ablation', ablation ? ablation.element : emptyAblation()),
+    section(
+      "Grouped by param (mean ± std over each group's runs)",
+      groups ? groups.element : onlySeeds('group by'),
+    ),
+    section('Ablation', ablation ? ablation.element : onlySeeds('ablate')),
   );
   table.setRows(runs);
   compareButton.disabled = selected.size !== 2;
   await Promise.all([showSelected(), groups?.refresh(), ablation?.refresh()]);
-  setLive('live');
 
   const refresh = async () => {
     const [fresh, freshRuns] = await Promise.all([api.sweep(sweepId), api.sweepRuns(sweepId)]);
@@ -182,11 +189,8 @@ export async function renderSweep(main, sweepId) {
     table.columns = runColumns(freshRuns.varying, metrics);
     table.setRows(runs);
     await Promise.all([showSelected(), groups?.refresh(), ablation?.refresh()]);
-    setLive(`live · updated ${new Date().toLocaleTimeString()}`);
   };
-  const unsubscribe = subscribe(sweepId, () =>
-    refresh().catch((error) => setLive(`live update failed: ${error.message}`)),
-  );
+  const unsubscribe = followChanges(main, sweepId, refresh);
   return () => {
     unsubscribe();
     charts.destroyAll();

@@ -1,8 +1,8 @@
 // #/ : every sweep in the database, newest first.
-import { api, subscribe } from '../api.js';
+import { api } from '../api.js';
 import { h, notice, replaceChildren, section } from '../dom.js';
 import * as format from '../format.js';
-import { setLive } from '../layout.js';
+import { followChanges } from '../layout.js';
 
 export async function renderSweeps(main) {
   const load = async () => {
@@ -48,10 +48,10 @@ export async function renderSweeps(main) {
                 h('td', {}, format.date(sweep.createdAt)),
                 h('td', { className: 'num' }, sweep.runCount),
                 h('td', {}, format.statusCounts(sweep.statusCounts)),
-                h('td', {}, sweep.varying.join(', ')),
+                h('td', { className: 'wrap' }, sweep.varying.join(', ')),
                 h(
                   'td',
-                  {},
+                  { className: 'wrap' },
                   sweep.best
                     ? [
                         // By best val acc, or test acc in a sweep without a validation set.
@@ -68,8 +68,5 @@ export async function renderSweeps(main) {
     );
   };
   await load();
-  setLive('live');
-  return subscribe(null, () =>
-    load().then(() => setLive(`live · updated ${new Date().toLocaleTimeString()}`)),
-  );
+  return followChanges(main, null, load);
 }

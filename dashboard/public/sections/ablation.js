@@ -1,5 +1,5 @@
 // The ablation view: two params (rows x cols) and a final metric -> a heatmap of mean +/- std over
-// seeds, with n and the diverged count per cell. Clicking a cell draws its runs' curves; with two
+// each cell's runs (its seeds, and the values of any param on neither axis), with n and the diverged count per cell. Clicking a cell draws its runs' curves; with two
 // cells picked, a Welch t-test and a bootstrap CI say whether their difference is real. The metric
 // defaults to the sweep's preferred one (final val acc, or test acc without a validation set).
 import { api } from '../api.js';
@@ -93,7 +93,7 @@ export function ablationSection(charts, sweepId, params, runsById, metrics, onQu
       h(
         'p',
         { className: 'hint', id: `heatmap-caption-${sweepId}` },
-        `${format.metricName(table.metric)}: mean ± std over seeds (darker = higher). Click a cell for its curves; pick two to compare.`,
+        `${format.metricName(table.metric)}: mean ± std over each cell's runs (darker = higher). Click a cell for its curves; pick two to compare.`,
       ),
       h(
         'table',
@@ -203,10 +203,3 @@ export function ablationSection(charts, sweepId, params, runsById, metrics, onQu
   );
   return { element, refresh };
 }
-
-export const emptyAblation = () =>
-  notice(
-    'empty',
-    'Nothing to ablate.',
-    'This sweep varies only the seed: add a grid over another param (e.g. train.init) to the YAML.',
-  );

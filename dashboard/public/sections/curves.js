@@ -1,7 +1,7 @@
 // Train/val loss and accuracy by epoch for a set of runs, overlaid: one color per run, train
-// dashed, val solid. Legends name only what differs between the runs shown; a run without a
-// validation set (no val points) is named by its train line. Log-scale (loss) and EMA smoothing
-// controls redraw without re-fetching.
+// dashed, val solid. One legend above both panels names each run by only what differs between the
+// runs shown: Chart.js legends, one per canvas, would eat the plots once a few runs are shown.
+// Log-scale (loss) and EMA smoothing controls redraw without re-fetching.
 import { api } from '../api.js';
 import { chartBox, colorAt, lineDataset, toPoints } from '../charts.js';
 import { h, notice, replaceChildren } from '../dom.js';
@@ -63,10 +63,12 @@ export function runCurves(charts, key) {
     boxes.map((b) => b.box),
   );
   const lineKey = h('p', { className: 'hint' });
-  const element = h('div', { className: 'curves' }, curveControls(state, draw), lineKey, body);
+  const legend = h('ul', { className: 'legend', 'aria-label': 'Runs shown' });
+  const element = h('div', { className: 'curves' }, curveControls(state, draw), lineKey, legend, body);
 
   function draw() {
     if (!state.runs.length) {
+      replaceChildren(legend);
       replaceChildren(
         body,
         notice(
@@ -87,7 +89,15 @@ export function runCurves(charts, key) {
       state.runs.map((run) => run.label),
     );
     const smooth = (ys) => smoothEma(ys, state.smoothing);
-    const single = state.runs.length === 1;
+    // A lone run needs no legend: the line key already says which line is which.
+    replaceChildren(
+      legend,
+      state.runs.length > 1
+        ? names.map((name, i) =>
+            h('li', {}, h('span', { className: 'swatch', style: { background: colorAt(i) } }), name),
+          )
+        : null,
+    );
     const hasVal = (run) => Boolean(state.series[run.id]?.metrics.val_acc.length);
     lineKey.textContent = state.runs.some(hasVal)
       ? 'solid: validation · dashed: training'
@@ -95,21 +105,19 @@ export function runCurves(charts, key) {
     for (const { panel, canvas } of boxes) {
       const datasets = state.runs.flatMap((run, i) => {
         const metrics = state.series[run.id]?.metrics ?? {};
+        // Tooltip labels: which run (when there are several) and which line.
+        const which = state.runs.length > 1 ? `${names[i]} ` : '';
+        const train = lineDataset(`${which}train`, toPoints(metrics[panel.train] ?? [], smooth), colorAt(i), {
+          dashed: true,
+        });
         const val = toPoints(metrics[panel.val] ?? [], smooth);
-        // Several runs: one legend entry per run (its val line, else its train line); a lone run:
-        // "train" and "val".
-        const train = lineDataset(
-          single ? 'train' : val.length ? `${names[i]} train` : names[i],
-          toPoints(metrics[panel.train] ?? [], smooth),
-          colorAt(i),
-          { dashed: true, hideInLegend: !single && val.length > 0 },
-        );
-        return val.length ? [train, lineDataset(single ? 'val' : names[i], val, colorAt(i))] : [train];
+        return val.length ? [train, lineDataset(`${which}val`, val, colorAt(i))] : [train];
       });
       charts.line(`${key}-${panel.key}`, canvas, {
         datasets,
         title: panel.title,
         logScale: panel.logScalable && state.logScale,
+        legend: false,
       });
     }
   }

@@ -5,12 +5,10 @@ import { Router, type Request } from 'express';
 import { ablation, groupCurves, type Ablation } from '../aggregates.ts';
 import { badRequest } from '../http-error.ts';
 import { EPOCH_METRICS, FINAL_METRICS } from '../metrics.ts';
-import { optionalString, parseChoice, requiredString } from '../params.ts';
+import { optionalString, parseChoice, pointsOf, requiredString, sweepIdOf } from '../params.ts';
 import { epochsOfSweep } from '../queries.ts';
 import type { ResultsDb } from '../results-db.ts';
 import { loadSweep, type SweepWithRuns } from '../sweep-data.ts';
-import { pointsOf } from './runs.ts';
-import { sweepIdOf } from './sweeps.ts';
 
 /** A param the sweep varies: anything else would group every run into one cell. */
 function varyingParam(sweep: SweepWithRuns, value: string, name: string): string {

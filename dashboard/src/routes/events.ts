@@ -2,8 +2,9 @@
 // (see queries.changeSignature) and pushes `event: change` when it moves, so open pages re-fetch
 // without reloading. Polling a WAL database never blocks the sweep writing it.
 import { Router } from 'express';
-import { changeSignature } from '../queries.ts';
+import { notFound } from '../http-error.ts';
 import { optionalString, parseSweepId } from '../params.ts';
+import { changeSignature, getSweep } from '../queries.ts';
 import type { ResultsDb } from '../results-db.ts';
 
 const KEEPALIVE_MS = 15_000;
@@ -14,6 +15,10 @@ export function eventRoutes(results: ResultsDb, pollMs: number): Router {
   router.get('/api/events', async (req, res) => {
     const sweepValue = optionalString(req.query, 'sweep');
     const sweepId = sweepValue === undefined ? null : parseSweepId(sweepValue);
+    // An unknown sweep would stream nothing forever. Without a database yet, every sweep is still to come.
+    const opened = await results.get();
+    if (opened && sweepId !== null && !(await getSweep(opened, sweepId)))
+      throw notFound(`no sweep ${sweepId}`);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache',

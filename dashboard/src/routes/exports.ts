@@ -2,11 +2,11 @@
 // GET /api/sweeps/:id/ablation.md?rows=&cols=&metric= (the ablation table as Markdown)
 import { Router, type Response } from 'express';
 import { ablationMarkdown, longRows, toCsv } from '../exports.ts';
+import { sweepIdOf } from '../params.ts';
 import { epochsOfSweep } from '../queries.ts';
 import type { ResultsDb } from '../results-db.ts';
 import { loadSweep, type SweepWithRuns } from '../sweep-data.ts';
 import { ablationOf } from './aggregates.ts';
-import { sweepIdOf } from './sweeps.ts';
 
 /** A download name made of safe characters only (the sweep name comes from a YAML file). */
 function attachment(res: Response, sweep: SweepWithRuns, extension: string): void {

@@ -1,16 +1,9 @@
 // GET /api/runs/:id, /api/runs/:id/layers, /api/series?runs=a,b&points=N
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { lttb } from '../../public/lib/lttb.js';
 import { notFound } from '../http-error.ts';
 import { EPOCH_METRICS } from '../metrics.ts';
-import {
-  parseInteger,
-  parseRunId,
-  parseRunIds,
-  requiredString,
-  optionalString,
-  MAX_RUN_IDS_LENGTH,
-} from '../params.ts';
+import { MAX_RUN_IDS_LENGTH, parseRunIds, pointsOf, requiredString, runIdOf } from '../params.ts';
 import {
   epochsOfRuns,
   existingRunIds,
@@ -24,12 +17,6 @@ import {
 import type { ResultsDb } from '../results-db.ts';
 import { groupByRun } from '../aggregates.ts';
 
-export const DEFAULT_POINTS = 500;
-export const MAX_POINTS = 10_000;
-
-export const pointsOf = (req: Request) =>
-  parseInteger(optionalString(req.query, 'points'), 'points', 2, MAX_POINTS, DEFAULT_POINTS);
-
 const LAYER_STATISTICS = ['act_mean', 'act_std', 'grad_mean', 'grad_std'] as const;
 
 export function runRoutes(results: ResultsDb): Router {
@@ -37,7 +24,7 @@ export function runRoutes(results: ResultsDb): Router {
 
   router.get('/api/runs/:id', async (req, res) => {
     const db = await results.require();
-    const runId = parseRunId(String(req.params.id), 'run id');
+    const runId = runIdOf(req);
     const run = await getRun(db, runId);
     if (!run) throw notFound(`no run ${runId}`);
     const [summary, test, sweeps] = await Promise.all([
@@ -69,7 +56,7 @@ export function runRoutes(results: ResultsDb): Router {
   // order of `shapes` (W then b per layer), as the runner's weights table stores them.
   router.get('/api/runs/:id/weights', async (req, res) => {
     const db = await results.require();
-    const runId = parseRunId(String(req.params.id), 'run id');
+    const runId = runIdOf(req);
     const weights = await runWeights(db, runId);
     if (!weights) throw notFound(`no weights for run ${runId} (only finished runs keep their weights)`);
     res.json({
@@ -83,7 +70,7 @@ export function runRoutes(results: ResultsDb): Router {
 
   router.get('/api/runs/:id/layers', async (req, res) => {
     const db = await results.require();
-    const runId = parseRunId(String(req.params.id), 'run id');
+    const runId = runIdOf(req);
     if (!(await getRun(db, runId))) throw notFound(`no run ${runId}`);
     const rows = await layerStats(db, runId);
     const layers = new Map<

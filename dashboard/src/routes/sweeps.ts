@@ -1,12 +1,10 @@
 // GET /api/sweeps, /api/sweeps/:id, /api/sweeps/:id/runs
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { RANKING_METRICS } from '../metrics.ts';
 import { listSweeps, rankedRuns, statusCounts, type RankedRunRow } from '../queries.ts';
-import { parseSweepId } from '../params.ts';
+import { sweepIdOf } from '../params.ts';
 import { NO_SWEEPS_HINT, type ResultsDb } from '../results-db.ts';
 import { loadSweep, type ApiRun } from '../sweep-data.ts';
-
-export const sweepIdOf = (req: Request) => parseSweepId(String(req.params.id), 'sweep id');
 
 function countByStatus(runs: ApiRun[]): Record<string, number> {
   const counts: Record<string, number> = {};
