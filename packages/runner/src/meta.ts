@@ -13,16 +13,25 @@ export function ablateVersion(): string {
   return pkg.version;
 }
 
-/** `git rev-parse HEAD`, or null outside a git checkout (a tarball, a container without git). */
+function git(...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }).trim();
+}
+
+/**
+ * `git rev-parse HEAD`, with "-dirty" when the code that trains (packages/) has uncommitted
+ * changes, since then the commit alone does not say which code made the numbers; null outside a
+ * git checkout (a tarball, a container without git).
+ */
 export function codeVersion(): string | null {
   try {
-    return (
-      execFileSync('git', ['rev-parse', 'HEAD'], {
-        cwd: repoRoot,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).trim() || null
-    );
+    const commit = git('rev-parse', 'HEAD');
+    if (!commit) return null;
+    const changed = git('status', '--porcelain', '--untracked-files=no', '--', 'packages');
+    return changed ? `${commit}-dirty` : commit;
   } catch {
     return null;
   }

@@ -1,6 +1,7 @@
 // The CLI end to end on a tiny MNIST sweep: a sweep writes every table, a rerun is a no-op, a
 // huge learning rate diverges without stopping the sweep, stored weights rebuild the model, a
 // changed file under the same name is refused unless --new-version, bad input writes nothing.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { prepareData } from '@ablate/data';
@@ -48,6 +49,13 @@ describe('ablate sweep', () => {
     expect(run).toMatchObject({ ablate_version: version, epochs_done: EPOCHS });
     expect(run?.kernels).toEqual(expect.any(String));
     expect(run?.data_fingerprint).toMatch(/^[0-9a-f]{16,}$/);
+    // The commit of this checkout, marked when the training code has uncommitted changes.
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'packages'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    }).trim();
+    expect(run?.code_version).toBe(dirty ? `${head}-dirty` : head);
     expect(first.stdout).toMatch(/best run: lr=0\.1 seed=\d/);
     expect(first.stdout).toContain(`results: ${dbPath}`);
   });
