@@ -27,6 +27,7 @@ export const api = {
   groups: (id, by, metric) =>
     getJson(`/api/sweeps/${id}/groups?${new URLSearchParams({ by: by.join(','), metric })}`),
   ablation: (id, query) => getJson(`/api/sweeps/${id}/ablation?${new URLSearchParams(query)}`),
+  depth: (id, query) => getJson(`/api/sweeps/${id}/depth?${new URLSearchParams(query)}`),
 };
 
 /**

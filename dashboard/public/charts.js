@@ -1,5 +1,6 @@
 // Chart.js (loaded as the global Chart from /vendor/chart.umd.js) set up the one way the dashboard
-// draws curves: epoch on x, lines without animation, optional log y, optional +/- std bands.
+// draws curves: epoch (or named categories, e.g. layers) on x, lines without animation, optional
+// log y, optional +/- std bands.
 import { number as formatNumber } from './format.js';
 
 const { Chart } = window;
@@ -35,8 +36,12 @@ export function chartBox(title) {
 export class Charts {
   #charts = new Map();
 
-  /** Draws (or redraws) the chart named key in canvas; legend: false when the page draws its own. */
-  line(key, canvas, { datasets, title, logScale = false, legend = true }) {
+  /**
+   * Draws (or redraws) the chart named key in canvas; legend: false when the page draws its own.
+   * x: epochs on a linear axis, unless categories ({ title, labels }) are given: point x is then
+   * the index of its label.
+   */
+  line(key, canvas, { datasets, title, logScale = false, legend = true, categories = null }) {
     this.#charts.get(key)?.destroy();
     const chart = new Chart(canvas, {
       type: 'line',
@@ -49,7 +54,14 @@ export class Charts {
         interaction: { mode: 'nearest', intersect: false },
         elements: { point: { radius: 0, hitRadius: 6 }, line: { borderWidth: 2, tension: 0 } },
         scales: {
-          x: { type: 'linear', title: { display: true, text: 'epoch' }, ticks: { precision: 0 } },
+          x: categories
+            ? {
+                type: 'category',
+                labels: categories.labels,
+                offset: true,
+                title: { display: true, text: categories.title },
+              }
+            : { type: 'linear', title: { display: true, text: 'epoch' }, ticks: { precision: 0 } },
           y: {
             type: logScale ? 'logarithmic' : 'linear',
             // Log axes keep Chart.js's sparse labels; linear ones get short numbers, not 1.0000000E-6.
@@ -92,9 +104,13 @@ export function lineDataset(label, points, color, { dashed = false } = {}) {
   };
 }
 
-/** A mean line and the +/- std band around it (two invisible edge datasets, the upper filled to the lower). */
+/**
+ * A mean line and the +/- std band around it (two invisible edge datasets, the upper filled to the
+ * lower). A null mean is a gap in all three.
+ */
 export function bandDatasets(label, epochs, means, stds, color) {
-  const edge = (sign) => epochs.map((x, i) => ({ x, y: means[i] + sign * stds[i] }));
+  const edge = (sign) =>
+    epochs.map((x, i) => ({ x, y: means[i] === null ? null : means[i] + sign * stds[i] }));
   const band = { borderWidth: 0, pointRadius: 0, band: true, hideInLegend: true, label: '' };
   return [
     lineDataset(

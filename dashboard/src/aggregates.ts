@@ -1,9 +1,10 @@
-// Seeds pooled: curves grouped by one or two varying params (mean and std per epoch), and the
-// ablation grid of a final metric over two params (mean, std, n, diverged per cell).
-import type { EpochRow } from '@ablate/runner/schema';
+// Seeds pooled: curves grouped by one or two varying params (mean and std per epoch), the
+// ablation grid of a final metric over two params (mean, std, n, diverged per cell), and a layer
+// statistic by depth per group (mean and std per Dense layer at one epoch).
+import type { EpochRow, LayerStatsRow } from '@ablate/runner/schema';
 import { lttb } from '../public/lib/lttb.js';
 import { mean, std } from '../public/lib/stats.js';
-import type { EpochMetric, FinalMetric } from './metrics.ts';
+import type { EpochMetric, FinalMetric, LayerStatistic } from './metrics.ts';
 import { sameParam, type ApiRun, type ParamValue, type Params, type SweepWithRuns } from './sweep-data.ts';
 
 export interface GroupCurve {
@@ -129,4 +130,60 @@ export function ablation(
     cols: { param: colParam, values: colParam ? sweep.values[colParam] : [null] },
     cells,
   };
+}
+
+export interface DepthGroup {
+  params: Params;
+  /** The runs averaged: those with statistics at the epoch. */
+  runIds: string[];
+  n: number;
+  /** The group's runs without statistics at the epoch (diverged before it, or not there yet). */
+  missing: number;
+  /** Per layer; null where no run of the group has that layer (a shallower model) or a value. */
+  mean: Array<number | null>;
+  std: Array<number | null>;
+}
+
+export interface DepthProfile {
+  /** Every layer any run has, by index; a name shared by runs once, differing names joined. */
+  layers: Array<{ layer: number; name: string }>;
+  groups: DepthGroup[];
+}
+
+/**
+ * A statistic of each Dense layer at one epoch, by depth: per group of `by`, its mean and sample
+ * std over the group's runs, layer by layer. `rows` are the sweep's layer_stats rows at that epoch.
+ */
+export function depthProfile(
+  sweep: SweepWithRuns,
+  rows: LayerStatsRow[],
+  by: string,
+  statistic: LayerStatistic,
+): DepthProfile {
+  const names = new Map<number, Set<string>>();
+  for (const row of rows) names.set(row.layer, (names.get(row.layer) ?? new Set()).add(row.name));
+  const layers = [...names.keys()]
+    .sort((a, b) => a - b)
+    .map((layer) => ({ layer, name: [...names.get(layer)!].join(' / ') }));
+  const rowsByRun = groupByRun(rows);
+  const groups = partition(sweep.runs, [by]).map(({ params, runs }) => {
+    const counted = runs.filter((run) => rowsByRun.has(run.id));
+    const valuesByLayer = new Map<number, number[]>();
+    for (const run of counted) {
+      for (const row of rowsByRun.get(run.id)!) {
+        const value = row[statistic];
+        if (isNumber(value)) pushTo(valuesByLayer, row.layer, value);
+      }
+    }
+    const valuesAt = (layer: number) => valuesByLayer.get(layer) ?? [];
+    return {
+      params,
+      runIds: counted.map((run) => run.id),
+      n: counted.length,
+      missing: runs.length - counted.length,
+      mean: layers.map(({ layer }) => (valuesAt(layer).length ? mean(valuesAt(layer)) : null)),
+      std: layers.map(({ layer }) => (valuesAt(layer).length ? std(valuesAt(layer)) : null)),
+    };
+  });
+  return { layers, groups };
 }

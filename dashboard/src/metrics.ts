@@ -4,7 +4,7 @@
 //
 // Lists that offer a choice are in the order a default is picked: validation first, then test,
 // then training. A sweep without a validation set (val_* NULL everywhere) so opens on numbers.
-import type { EpochRow, RunSummaryRow } from '@ablate/runner/schema';
+import type { EpochRow, LayerStatsRow, RunSummaryRow } from '@ablate/runner/schema';
 
 export const EPOCH_METRICS = ['train_loss', 'train_acc', 'val_loss', 'val_acc', 'lr', 'seconds'] as const;
 export type EpochMetric = (typeof EPOCH_METRICS)[number] & keyof EpochRow;
@@ -24,6 +24,10 @@ export const FINAL_METRICS = [
   'final_train_loss',
 ] as const;
 export type FinalMetric = (typeof FINAL_METRICS)[number] & keyof RunSummaryRow;
+
+/** The per-layer statistics of the layer_stats table: activation and weight-gradient mean and std. */
+export const LAYER_STATISTICS = ['act_mean', 'act_std', 'grad_mean', 'grad_std'] as const;
+export type LayerStatistic = (typeof LAYER_STATISTICS)[number] & keyof LayerStatsRow;
 
 /** What makes a run the best of its sweep (higher is better for each). */
 export const RANKING_METRICS = ['best_val_acc', 'test_acc', 'final_train_acc'] as const;

@@ -135,6 +135,25 @@ export function layerStats(db: Database, runId: string): Promise<LayerStatsRow[]
   return db.all('SELECT * FROM layer_stats WHERE run_id = ? ORDER BY layer, epoch', [runId]);
 }
 
+/** The epochs at which some run of the sweep has layer statistics, ascending. */
+export async function layerStatEpochsOfSweep(db: Database, sweepId: number): Promise<number[]> {
+  const rows = await db.all<{ epoch: number }>(
+    `SELECT DISTINCT ls.epoch FROM layer_stats ls JOIN sweep_runs sr ON sr.run_id = ls.run_id
+      WHERE sr.sweep_id = ? ORDER BY ls.epoch`,
+    [sweepId],
+  );
+  return rows.map((row) => row.epoch);
+}
+
+/** Every layer's statistics of the sweep's runs at one epoch. */
+export function layerStatsOfSweep(db: Database, sweepId: number, epoch: number): Promise<LayerStatsRow[]> {
+  return db.all(
+    `SELECT ls.* FROM layer_stats ls JOIN sweep_runs sr ON sr.run_id = ls.run_id
+      WHERE sr.sweep_id = ? AND ls.epoch = ? ORDER BY sr.position, ls.layer`,
+    [sweepId, epoch],
+  );
+}
+
 /**
  * A cheap fingerprint of what a page could be showing: it changes whenever a run changes status,
  * an epoch is written or a sweep is added. Reads only indexes and the small runs table.

@@ -1,9 +1,9 @@
 // The JSON API against a real smoke sweep's database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { openForReading, type Database } from '@ablate/runner/schema';
+import { openForReading, openForWriting, type Database } from '@ablate/runner/schema';
 import type { RunningServer } from '../src/server.ts';
-import { getJson, startTestServer } from './helpers.ts';
+import { copyOfSmokeDb, getJson, startTestServer } from './helpers.ts';
 
 let server: RunningServer;
 let db: Database;
@@ -152,6 +152,87 @@ describe('aggregates', () => {
   });
 });
 
+describe('signal through depth', () => {
+  /** Per group of train.init and layer, straight from layer_stats: n, mean and sample variance. */
+  function expected(stat: string, epoch: number) {
+    return db.all<{ init: string; layer: number; name: string; n: number; mean: number; variance: number }>(
+      `SELECT json_extract(sr.params_json, '$."train.init"') AS init, ls.layer, ls.name, COUNT(*) AS n,
+              AVG(ls.${stat}) AS mean,
+              (SUM(ls.${stat} * ls.${stat}) - SUM(ls.${stat}) * SUM(ls.${stat}) / COUNT(*)) / (COUNT(*) - 1) AS variance
+         FROM layer_stats ls JOIN sweep_runs sr ON sr.run_id = ls.run_id
+        WHERE sr.sweep_id = ? AND ls.epoch = ?
+        GROUP BY init, ls.layer, ls.name ORDER BY ls.layer`,
+      [sweepId, epoch],
+    );
+  }
+
+  it.each([
+    ['', 'act_std', 1],
+    ['&stat=grad_mean&epoch=3', 'grad_mean', 3],
+    ['&stat=act_mean&epoch=2', 'act_mean', 2],
+  ])(
+    'by=train.init%s: per layer, the mean and n - 1 std of the rows in layer_stats',
+    async (query, stat, epoch) => {
+      const { status, body } = await getJson(
+        `${server.url}/api/sweeps/${sweepId}/depth?by=train.init${query}`,
+      );
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ by: 'train.init', stat, epoch, epochs: [1, 2, 3] });
+      const rows = await expected(stat, epoch);
+      // hidden [16]: two Dense layers, named as the runner names them.
+      expect(body.layers).toEqual([
+        { layer: 0, name: rows.find((row) => row.layer === 0)!.name },
+        { layer: 1, name: rows.find((row) => row.layer === 1)!.name },
+      ]);
+      expect(body.layers[0].name).toMatch(/^dense0 /);
+      expect(body.groups.map((g: { params: object }) => g.params)).toEqual([
+        { 'train.init': 'he_normal' },
+        { 'train.init': 'glorot_uniform' },
+      ]);
+      for (const group of body.groups) {
+        expect(group.n + group.missing).toBe(runIds.length / 2);
+        expect(group.runIds).toHaveLength(group.n);
+        for (const layer of [0, 1]) {
+          const row = rows.find((r) => r.init === group.params['train.init'] && r.layer === layer)!;
+          expect(row.n).toBe(group.n);
+          expect(group.mean[layer]).toBeCloseTo(row.mean, 12);
+          expect(group.std[layer]).toBeCloseTo(Math.sqrt(Math.max(0, row.variance)), 9);
+        }
+      }
+    },
+  );
+
+  it('leaves out and counts runs without statistics at the epoch; one Dense layer; none at all', async () => {
+    const copy = copyOfSmokeDb();
+    const writer = await openForWriting(copy);
+    const local = await startTestServer(copy);
+    const depth = async (query: string) =>
+      (await getJson(`${local.url}/api/sweeps/${sweepId}/depth?by=train.momentum${query}`)).body;
+    try {
+      // As if the first run had diverged in epoch 2: statistics at epoch 1 only.
+      await writer.run('DELETE FROM layer_stats WHERE run_id = ? AND epoch > 1', [runIds[0]]);
+      const [firstGroup, otherGroup] = (await depth('&epoch=2')).groups;
+      expect(firstGroup).toMatchObject({ n: runIds.length / 2 - 1, missing: 1 });
+      expect(firstGroup.runIds).not.toContain(runIds[0]);
+      expect(otherGroup).toMatchObject({ n: runIds.length / 2, missing: 0 });
+
+      await writer.run('DELETE FROM layer_stats WHERE layer > 0');
+      const single = await depth('');
+      expect(single.layers).toHaveLength(1);
+      expect(single.groups.every((g: { mean: number[] }) => g.mean.length === 1 && g.mean[0] > 0)).toBe(true);
+
+      await writer.run('DELETE FROM layer_stats');
+      expect(await depth('')).toMatchObject({ epoch: null, epochs: [], layers: [] });
+      expect((await getJson(`${local.url}/api/sweeps/${sweepId}/depth?by=train.init&epoch=1`)).status).toBe(
+        400,
+      );
+    } finally {
+      await local.close();
+      await writer.close();
+    }
+  });
+});
+
 describe('exports', () => {
   it('CSV: a header with the varying params and one row per run x epoch x metric', async () => {
     const response = await fetch(`${server.url}/api/sweeps/${sweepId}/export.csv`);
@@ -194,6 +275,13 @@ describe('bad requests', () => {
     ['/api/sweeps/1/groups?by=train.init,train.momentum,seed', 400],
     ['/api/sweeps/1/ablation?rows=train.init&cols=train.init', 400],
     ['/api/sweeps/1/ablation', 400],
+    ['/api/sweeps/1/depth', 400],
+    ['/api/sweeps/1/depth?by=train.lr', 400],
+    ['/api/sweeps/1/depth?by=train.init&stat=act_var', 400],
+    ['/api/sweeps/1/depth?by=train.init&epoch=0', 400],
+    ['/api/sweeps/1/depth?by=train.init&epoch=99', 400],
+    ['/api/sweeps/1/depth?by=train.init&epoch=1.5', 400],
+    ['/api/sweeps/999999/depth?by=train.init', 404],
     ['/api/events?sweep=999999', 404],
     ['/api/events?sweep=abc', 400],
     ['/api/nothing', 404],

@@ -222,7 +222,11 @@ describe('interaction', () => {
     await page.locator('table.heatmap button.cell').first().waitFor();
     const groupSummary = page.locator('section', { hasText: 'Grouped by param' }).locator('p.hint');
     await expect.poll(() => groupSummary.textContent()).toContain('init=he_normal');
-    await page.locator('label', { hasText: 'group by' }).locator('select').selectOption('train.momentum');
+    await page
+      .locator('section', { hasText: 'Grouped by param' })
+      .locator('label', { hasText: 'group by' })
+      .locator('select')
+      .selectOption('train.momentum');
     await expect.poll(() => groupSummary.textContent()).toContain('momentum=0.9');
 
     const rowHeaders = () => page.locator('table.heatmap tbody th').allTextContents();
@@ -286,6 +290,66 @@ describe('curve controls', () => {
     expect(after.checksum).not.toBe(before.checksum);
     expect(errors).toEqual([]);
     await page.close();
+  });
+});
+
+describe('signal through depth', () => {
+  const depthSection = (page: Page) => page.locator('section', { hasText: 'Signal through depth' });
+  const control = (page: Page, label: string) =>
+    depthSection(page).locator('label', { hasText: label }).locator('select');
+
+  it('draws a statistic by layer per group; the statistic, epoch and log-scale controls redraw it', async () => {
+    const { page, errors } = await open(`#/sweep/${sweepId}`);
+    const canvas = depthSection(page).locator('canvas');
+    await expect.poll(async () => (await chartState(canvas)).ys.flat().length).toBeGreaterThan(0);
+    expect(await control(page, 'group by').inputValue()).toBe('train.init');
+    expect(await control(page, 'statistic').inputValue()).toBe('act_std');
+    expect(await control(page, 'at epoch').inputValue()).toBe('1');
+    expect(await depthSection(page).locator('p.hint').last().textContent()).toContain(
+      `init=he_normal: ${runIds.length / 2} runs`,
+    );
+    // hidden [16]: two Dense layers on x, named from the data.
+    const labels = await canvas.evaluate((element: HTMLCanvasElement) =>
+      (window as unknown as { Chart: typeof import('chart.js').Chart }).Chart.getChart(
+        element,
+      )!.scales.x.ticks.map((tick) => tick.label),
+    );
+    expect(labels).toEqual([expect.stringMatching(/^dense0 /), expect.stringMatching(/^dense1 /)]);
+    const before = await chartState(canvas);
+    // Two groups, each a mean line with its two band edges, one point per layer.
+    expect(before.ys).toHaveLength(6);
+    for (const ys of before.ys) expect(ys).toHaveLength(2);
+    expect((await paintedPixels(page)).every((n) => n > 500)).toBe(true);
+    await shoot(page, 'depth');
+
+    await control(page, 'statistic').selectOption('grad_std');
+    await expect.poll(async () => (await chartState(canvas)).ys.flat()).not.toEqual(before.ys.flat());
+    const gradients = await chartState(canvas);
+    expect(gradients.checksum).not.toBe(before.checksum);
+    await depthSection(page).getByLabel('log-scale y').check();
+    await expect.poll(async () => (await chartState(canvas)).yType).toBe('logarithmic');
+    await control(page, 'at epoch').selectOption('3');
+    await expect.poll(async () => (await chartState(canvas)).ys.flat()).not.toEqual(gradients.ys.flat());
+    // Means can be negative: no log axis for them.
+    await control(page, 'statistic').selectOption('act_mean');
+    await expect.poll(async () => (await chartState(canvas)).yType).toBe('linear');
+    expect(await depthSection(page).getByLabel('log-scale y').isDisabled()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says what to do when the runs have no layer statistics yet', async () => {
+    const copy = copyOfSmokeDb();
+    const db = await openForWriting(copy);
+    await db.run('DELETE FROM layer_stats');
+    await db.close();
+    const local = await startTestServer(copy);
+    const { page, errors } = await open(`#/sweep/${sweepId}`, local.url);
+    await depthSection(page).getByText('No layer statistics yet.').waitFor();
+    expect(await depthSection(page).locator('.notice').textContent()).toContain('train.lr');
+    expect(errors).toEqual([]);
+    await page.close();
+    await local.close();
   });
 });
 

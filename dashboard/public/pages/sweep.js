@@ -1,5 +1,5 @@
-// #/sweep/:id : the runs table, the selected runs' curves, group means, the ablation heatmap and
-// exports. Everything re-fetches when the sweep's event stream reports a change.
+// #/sweep/:id : the runs table, the selected runs' curves, group means, signal through depth, the
+// ablation heatmap and exports. Everything re-fetches when the sweep's event stream reports a change.
 import { api } from '../api.js';
 import { Charts } from '../charts.js';
 import { h, notice, replaceChildren, section } from '../dom.js';
@@ -9,6 +9,7 @@ import { shortNames } from '../lib/differences.js';
 import { SelectableTable } from '../table.js';
 import { ablationSection } from '../sections/ablation.js';
 import { runCurves } from '../sections/curves.js';
+import { depthSection } from '../sections/depth.js';
 import { groupSection } from '../sections/groups.js';
 
 /** Runs drawn by default: all of a small sweep, else the best few. */
@@ -157,6 +158,7 @@ export async function renderSweep(main, sweepId) {
   const params = runsData.varying.filter((path) => path !== 'seed');
   const exports = exportLinks(sweepId, params.length > 0);
   const groups = params.length ? groupSection(charts, sweepId, params, () => metrics) : null;
+  const depth = params.length ? depthSection(charts, sweepId, params) : null;
   const ablation = params.length
     ? ablationSection(charts, sweepId, params, runsById, () => metrics, exports.followAblation)
     : null;
@@ -174,11 +176,15 @@ export async function renderSweep(main, sweepId) {
       "Grouped by param (mean ± std over each group's runs)",
       groups ? groups.element : onlySeeds('group by'),
     ),
+    section(
+      'Signal through depth (a per-layer statistic by group, mean ± std over its runs)',
+      depth ? depth.element : onlySeeds('group by'),
+    ),
     section('Ablation', ablation ? ablation.element : onlySeeds('ablate')),
   );
   table.setRows(runs);
   compareButton.disabled = selected.size !== 2;
-  await Promise.all([showSelected(), groups?.refresh(), ablation?.refresh()]);
+  await Promise.all([showSelected(), groups?.refresh(), depth?.refresh(), ablation?.refresh()]);
 
   const refresh = async () => {
     const [fresh, freshRuns] = await Promise.all([api.sweep(sweepId), api.sweepRuns(sweepId)]);
@@ -188,7 +194,7 @@ export async function renderSweep(main, sweepId) {
     // Columns follow the metrics: test acc appears once the first run finishes.
     table.columns = runColumns(freshRuns.varying, metrics);
     table.setRows(runs);
-    await Promise.all([showSelected(), groups?.refresh(), ablation?.refresh()]);
+    await Promise.all([showSelected(), groups?.refresh(), depth?.refresh(), ablation?.refresh()]);
   };
   const unsubscribe = followChanges(main, sweepId, refresh);
   return () => {

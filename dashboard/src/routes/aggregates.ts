@@ -1,12 +1,13 @@
 // GET /api/sweeps/:id/groups?by=p1[,p2]&metric=val_acc&points=N
 // GET /api/sweeps/:id/ablation?rows=p1[&cols=p2]&metric=final_val_acc
+// GET /api/sweeps/:id/depth?by=p&stat=act_std&epoch=N
 // Without a metric, each uses the sweep's preferred one: the first with data (see metrics.ts).
 import { Router, type Request } from 'express';
-import { ablation, groupCurves, type Ablation } from '../aggregates.ts';
+import { ablation, depthProfile, groupCurves, type Ablation } from '../aggregates.ts';
 import { badRequest } from '../http-error.ts';
-import { EPOCH_METRICS, FINAL_METRICS } from '../metrics.ts';
-import { optionalString, parseChoice, pointsOf, requiredString, sweepIdOf } from '../params.ts';
-import { epochsOfSweep } from '../queries.ts';
+import { EPOCH_METRICS, FINAL_METRICS, LAYER_STATISTICS } from '../metrics.ts';
+import { optionalString, parseChoice, parseInteger, pointsOf, requiredString, sweepIdOf } from '../params.ts';
+import { epochsOfSweep, layerStatEpochsOfSweep, layerStatsOfSweep } from '../queries.ts';
 import type { ResultsDb } from '../results-db.ts';
 import { loadSweep, type SweepWithRuns } from '../sweep-data.ts';
 
@@ -58,6 +59,31 @@ export function aggregateRoutes(results: ResultsDb): Router {
   router.get('/api/sweeps/:id/ablation', async (req, res) => {
     const sweep = await loadSweep(await results.require(), sweepIdOf(req));
     res.json(ablationOf(req, sweep));
+  });
+
+  // Without an epoch: epoch 1 (the init's effect, before training washes it out), else the first
+  // epoch with statistics; epoch null when no run has any yet.
+  router.get('/api/sweeps/:id/depth', async (req, res) => {
+    const db = await results.require();
+    const sweep = await loadSweep(db, sweepIdOf(req));
+    const by = varyingParam(sweep, requiredString(req.query, 'by'), 'by');
+    const stat = parseChoice(optionalString(req.query, 'stat'), 'stat', LAYER_STATISTICS, 'act_std');
+    const epochs = await layerStatEpochsOfSweep(db, sweep.id);
+    const asked = optionalString(req.query, 'epoch');
+    const epoch = parseInteger(asked, 'epoch', 1, 999_999, epochs.includes(1) ? 1 : (epochs[0] ?? 0));
+    if (asked !== undefined && !epochs.includes(epoch)) {
+      throw badRequest(
+        `epoch: no layer statistics at epoch ${epoch} (${epochs.length ? `epochs with some: ${epochs.join(', ')}` : 'none yet'})`,
+      );
+    }
+    const rows = epochs.length ? await layerStatsOfSweep(db, sweep.id, epoch) : [];
+    res.json({
+      by,
+      stat,
+      epoch: epochs.length ? epoch : null,
+      epochs,
+      ...depthProfile(sweep, rows, by, stat),
+    });
   });
 
   return router;

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { lttb } from '../../public/lib/lttb.js';
 import { notFound } from '../http-error.ts';
-import { EPOCH_METRICS } from '../metrics.ts';
+import { EPOCH_METRICS, LAYER_STATISTICS } from '../metrics.ts';
 import { MAX_RUN_IDS_LENGTH, parseRunIds, pointsOf, requiredString, runIdOf } from '../params.ts';
 import {
   epochsOfRuns,
@@ -16,8 +16,6 @@ import {
 } from '../queries.ts';
 import type { ResultsDb } from '../results-db.ts';
 import { groupByRun } from '../aggregates.ts';
-
-const LAYER_STATISTICS = ['act_mean', 'act_std', 'grad_mean', 'grad_std'] as const;
 
 export function runRoutes(results: ResultsDb): Router {
   const router = Router();
