@@ -34,8 +34,9 @@ describe('ablate sweep', () => {
     expect(await count(dbPath, 'SELECT * FROM epochs JOIN runs ON runs.id = run_id WHERE lr < 1')).toBe(
       FINISHED * EPOCHS,
     );
-    // A diverged epoch records no layer statistics.
-    expect(await count(dbPath, 'SELECT * FROM layer_stats')).toBe(FINISHED * EPOCHS * LAYERS);
+    // Every run records its untrained model as epoch 0; a diverged epoch records no statistics.
+    expect(await count(dbPath, 'SELECT * FROM layer_stats WHERE epoch > 0')).toBe(FINISHED * EPOCHS * LAYERS);
+    expect(await count(dbPath, 'SELECT * FROM layer_stats WHERE epoch = 0')).toBe(RUNS * LAYERS);
     expect(await count(dbPath, 'SELECT * FROM run_summary')).toBe(RUNS);
     expect(await count(dbPath, 'SELECT * FROM test_results')).toBe(FINISHED);
     expect(await count(dbPath, 'SELECT * FROM weights')).toBe(FINISHED);

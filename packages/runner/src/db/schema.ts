@@ -176,6 +176,7 @@ export interface EpochRow {
   seconds: number;
 }
 
+/** One Dense layer's statistics at the end of an epoch; epoch 0 is the untrained model. */
 export interface LayerStatsRow {
   run_id: string;
   epoch: number;

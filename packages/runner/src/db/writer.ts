@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { PlannedRun, SweepPlan } from '../config/index.ts';
+import type { LayerStats } from '@ablate/layers';
 import type { EpochReport, RunOutcome } from '../exec/messages.ts';
 import { encodeWeights } from '../model/weights.ts';
 import { openForWriting, type Database, type RunStatus, type SweepRow } from './schema.ts';
@@ -167,20 +168,26 @@ export class ResultsWriter {
           report.seconds,
         ],
       );
-      for (const layer of report.layers) {
-        await this.db.run(
-          'INSERT INTO layer_stats (run_id, epoch, layer, name, act_mean, act_std, grad_mean, grad_std) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-          [
-            runId,
-            report.epoch,
-            layer.layer,
-            layer.name,
-            real(layer.actMean),
-            real(layer.actStd),
-            real(layer.gradMean),
-            real(layer.gradStd),
-          ],
-        );
+      const statistics: [number, LayerStats[]][] = [
+        [0, report.initialLayers ?? []],
+        [report.epoch, report.layers],
+      ];
+      for (const [epoch, layers] of statistics) {
+        for (const layer of layers) {
+          await this.db.run(
+            'INSERT INTO layer_stats (run_id, epoch, layer, name, act_mean, act_std, grad_mean, grad_std) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            [
+              runId,
+              epoch,
+              layer.layer,
+              layer.name,
+              real(layer.actMean),
+              real(layer.actStd),
+              real(layer.gradMean),
+              real(layer.gradStd),
+            ],
+          );
+        }
       }
       const p = report.progress;
       await this.db.run(

@@ -36,6 +36,11 @@ export interface EpochReport {
   seconds: number;
   /** Per-layer activation / gradient statistics on a fixed training batch; [] in a diverged epoch. */
   layers: LayerStats[];
+  /**
+   * The same statistics of the untrained model, stored as epoch 0: what the init alone does to the
+   * signal, before training washes it out. Only on epoch 1's report.
+   */
+  initialLayers?: LayerStats[];
   progress: RunProgress;
 }
 

@@ -55,6 +55,8 @@ export function trainRun(
   });
   // Layer statistics always look at the same batch, so epochs (and runs) compare like for like.
   const [statsX, statsY] = tensorsOf(data.train, Math.min(train.batchSize, data.train.count));
+  // Forward and backward without an update: the weights, and so every later number, are unchanged.
+  const initialLayers = model.layerStats(statsX, statsY);
   const progress: RunProgress = {
     finalTrainLoss: null,
     finalTrainAcc: null,
@@ -98,6 +100,7 @@ export function trainRun(
       lr,
       seconds: (performance.now() - started) / 1000,
       layers,
+      ...(epoch === 1 && { initialLayers }),
       progress,
     };
     updateProgress(progress, report);
