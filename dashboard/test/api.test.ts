@@ -167,7 +167,7 @@ describe('signal through depth', () => {
   }
 
   it.each([
-    ['', 'act_std', 1],
+    ['', 'act_std', 0],
     ['&stat=grad_mean&epoch=3', 'grad_mean', 3],
     ['&stat=act_mean&epoch=2', 'act_mean', 2],
   ])(
@@ -177,7 +177,7 @@ describe('signal through depth', () => {
         `${server.url}/api/sweeps/${sweepId}/depth?by=train.init${query}`,
       );
       expect(status).toBe(200);
-      expect(body).toMatchObject({ by: 'train.init', stat, epoch, epochs: [1, 2, 3] });
+      expect(body).toMatchObject({ by: 'train.init', stat, epoch, epochs: [0, 1, 2, 3] });
       const rows = await expected(stat, epoch);
       // hidden [16]: two Dense layers, named as the runner names them.
       expect(body.layers).toEqual([
@@ -278,7 +278,7 @@ describe('bad requests', () => {
     ['/api/sweeps/1/depth', 400],
     ['/api/sweeps/1/depth?by=train.lr', 400],
     ['/api/sweeps/1/depth?by=train.init&stat=act_var', 400],
-    ['/api/sweeps/1/depth?by=train.init&epoch=0', 400],
+    ['/api/sweeps/1/depth?by=train.init&epoch=-1', 400],
     ['/api/sweeps/1/depth?by=train.init&epoch=99', 400],
     ['/api/sweeps/1/depth?by=train.init&epoch=1.5', 400],
     ['/api/sweeps/999999/depth?by=train.init', 404],

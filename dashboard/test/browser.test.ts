@@ -304,7 +304,8 @@ describe('signal through depth', () => {
     await expect.poll(async () => (await chartState(canvas)).ys.flat().length).toBeGreaterThan(0);
     expect(await control(page, 'group by').inputValue()).toBe('train.init');
     expect(await control(page, 'statistic').inputValue()).toBe('act_std');
-    expect(await control(page, 'at epoch').inputValue()).toBe('1');
+    // The untrained model by default: the init's own effect.
+    expect(await control(page, 'at epoch').inputValue()).toBe('0');
     expect(await depthSection(page).locator('p.hint').last().textContent()).toContain(
       `init=he_normal: ${runIds.length / 2} runs`,
     );
@@ -346,7 +347,9 @@ describe('signal through depth', () => {
     const local = await startTestServer(copy);
     const { page, errors } = await open(`#/sweep/${sweepId}`, local.url);
     await depthSection(page).getByText('No layer statistics yet.').waitFor();
-    expect(await depthSection(page).locator('.notice').textContent()).toContain('train.lr');
+    expect(await depthSection(page).locator('.notice').textContent()).toContain(
+      'once a run has finished its first epoch',
+    );
     expect(errors).toEqual([]);
     await page.close();
     await local.close();

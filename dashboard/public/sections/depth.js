@@ -27,9 +27,9 @@ function noStatistics() {
   return notice(
     'empty',
     'No layer statistics yet.',
-    'The runner writes them for each Dense layer at the end of every epoch that does not diverge, so ' +
-      'they appear once a run has finished its first epoch. If every run diverged in its first epoch, ' +
-      'lower train.lr or pick a smaller train.init and run the sweep again.',
+    'The runner writes them for each Dense layer for the untrained model (epoch 0) with its first ' +
+      'epoch, then at the end of every epoch that does not diverge, so they appear once a run has ' +
+      'finished its first epoch.',
   );
 }
 
@@ -58,7 +58,7 @@ export function depthSection(charts, sweepId, params) {
 
   function renderControls() {
     const epochOptions = state.epochs.length
-      ? state.epochs.map((e) => [String(e), `epoch ${e}`])
+      ? state.epochs.map((e) => [String(e), e === 0 ? 'untrained (epoch 0)' : `epoch ${e}`])
       : [['', '–']];
     replaceChildren(
       controls,

@@ -61,8 +61,8 @@ export function aggregateRoutes(results: ResultsDb): Router {
     res.json(ablationOf(req, sweep));
   });
 
-  // Without an epoch: epoch 1 (the init's effect, before training washes it out), else the first
-  // epoch with statistics; epoch null when no run has any yet.
+  // Without an epoch: the first with statistics, epoch 0 (the untrained model: the init's own
+  // effect, before training washes it out) wherever the runner recorded it; null when none yet.
   router.get('/api/sweeps/:id/depth', async (req, res) => {
     const db = await results.require();
     const sweep = await loadSweep(db, sweepIdOf(req));
@@ -70,7 +70,7 @@ export function aggregateRoutes(results: ResultsDb): Router {
     const stat = parseChoice(optionalString(req.query, 'stat'), 'stat', LAYER_STATISTICS, 'act_std');
     const epochs = await layerStatEpochsOfSweep(db, sweep.id);
     const asked = optionalString(req.query, 'epoch');
-    const epoch = parseInteger(asked, 'epoch', 1, 999_999, epochs.includes(1) ? 1 : (epochs[0] ?? 0));
+    const epoch = parseInteger(asked, 'epoch', 0, 999_999, epochs[0] ?? 0);
     if (asked !== undefined && !epochs.includes(epoch)) {
       throw badRequest(
         `epoch: no layer statistics at epoch ${epoch} (${epochs.length ? `epochs with some: ${epochs.join(', ')}` : 'none yet'})`,
