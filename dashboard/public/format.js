@@ -1,5 +1,5 @@
 // How numbers and dates are shown.
-import { formatValue } from './lib/param-value.js';
+import { formatValue } from '/shared/format.js';
 
 export function number(value, digits = 4) {
   if (value === null || value === undefined) return '–';

@@ -2,8 +2,8 @@
 // ablation grid of a final metric over two params (mean, std, n, diverged per cell), and a layer
 // statistic by depth per group (mean and std per Dense layer at one epoch).
 import type { EpochRow, LayerStatsRow } from '@ablate/runner/schema';
-import { lttb } from '../public/lib/lttb.js';
-import { mean, std } from '../public/lib/stats.js';
+import { lttb } from '@ablate/runner/view/lttb.js';
+import { mean, std } from '@ablate/runner/view/stats.js';
 import type { EpochMetric, FinalMetric, LayerStatistic } from './metrics.ts';
 import { sameParam, type ApiRun, type ParamValue, type Params, type SweepWithRuns } from './sweep-data.ts';
 

@@ -1,7 +1,7 @@
 // A sweep's numbers for use elsewhere: long format (one row per run x epoch x metric) as CSV or
 // JSON, and the ablation grid as a Markdown table for a write-up.
 import type { EpochRow } from '@ablate/runner/schema';
-import { formatParam, formatValue } from '../public/lib/param-value.js';
+import { formatParam, formatValue } from '@ablate/runner/view/format.js';
 import type { Ablation } from './aggregates.ts';
 import { EPOCH_METRICS } from './metrics.ts';
 import { sameParam, type Params, type SweepWithRuns } from './sweep-data.ts';

@@ -4,7 +4,7 @@ import { Charts } from '../charts.js';
 import { h, replaceChildren, section, notice } from '../dom.js';
 import * as format from '../format.js';
 import { setCrumbs } from '../layout.js';
-import { configDiff } from '../lib/differences.js';
+import { configDiff } from '/shared/diff.js';
 import { runCurves } from '../sections/curves.js';
 
 export async function renderCompare(main, idA, idB) {

@@ -5,7 +5,7 @@ import { Charts, chartBox, colorAt, heatColor, lineDataset } from '../charts.js'
 import { h, notice, replaceChildren, section } from '../dom.js';
 import * as format from '../format.js';
 import { followChanges, setCrumbs } from '../layout.js';
-import { flatten } from '../lib/differences.js';
+import { flatten } from '/shared/diff.js';
 import { runCurves } from '../sections/curves.js';
 
 function configTable(config) {

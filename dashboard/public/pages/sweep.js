@@ -5,7 +5,7 @@ import { Charts } from '../charts.js';
 import { h, notice, replaceChildren, section } from '../dom.js';
 import * as format from '../format.js';
 import { followChanges, setCrumbs } from '../layout.js';
-import { shortNames } from '../lib/differences.js';
+import { shortNames } from '/shared/format.js';
 import { SelectableTable } from '../table.js';
 import { ablationSection } from '../sections/ablation.js';
 import { runCurves } from '../sections/curves.js';
@@ -45,9 +45,9 @@ function runColumns(varying, metrics) {
       value: (run) => run.label,
       cell: (run) => h('a', { href: `#/run/${run.id}` }, run.id.slice(0, 8)),
     },
-    ...varying.map((path) => ({
+    ...varying.map((path, i) => ({
       key: path,
-      title: names[path],
+      title: names[i],
       tooltip: path,
       value: (run) => sortableParam(run.params[path]),
       cell: (run) => format.param(run.params[path]),

@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { heatColor } from '../charts.js';
 import { h, notice, replaceChildren, select } from '../dom.js';
 import * as format from '../format.js';
-import { formatParam } from '../lib/param-value.js';
+import { formatParam } from '/shared/format.js';
 import { chosenMetric, metricSelect, whyNoValues } from '../metrics.js';
 import { significance } from './significance.js';
 import { runCurves } from './curves.js';

@@ -5,8 +5,8 @@
 import { api } from '../api.js';
 import { chartBox, colorAt, lineDataset, toPoints } from '../charts.js';
 import { h, notice, replaceChildren } from '../dom.js';
-import { legendLabels } from '../lib/differences.js';
-import { smoothEma } from '../lib/stats.js';
+import { legendLabels } from '/shared/diff.js';
+import { smoothEma } from '/shared/stats.js';
 
 const PANELS = [
   { key: 'loss', title: 'Loss', train: 'train_loss', val: 'val_loss', logScalable: true },

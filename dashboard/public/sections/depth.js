@@ -5,7 +5,7 @@
 import { api } from '../api.js';
 import { bandDatasets, chartBox, colorAt } from '../charts.js';
 import { h, notice, replaceChildren, select } from '../dom.js';
-import { legendLabels } from '../lib/differences.js';
+import { legendLabels } from '/shared/diff.js';
 
 const STATISTICS = [
   ['act_std', 'activation std'],

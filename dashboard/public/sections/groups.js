@@ -4,7 +4,7 @@
 import { api } from '../api.js';
 import { bandDatasets, chartBox, colorAt } from '../charts.js';
 import { h, notice, replaceChildren, select } from '../dom.js';
-import { legendLabels } from '../lib/differences.js';
+import { legendLabels } from '/shared/diff.js';
 import { metricName } from '../format.js';
 import { chosenMetric, metricSelect, whyNoValues } from '../metrics.js';
 

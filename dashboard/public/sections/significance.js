@@ -2,7 +2,7 @@
 // bootstrap CI of the difference of means, side by side.
 import { h } from '../dom.js';
 import * as format from '../format.js';
-import { bootstrapDifferenceCI, mean, welchTTest } from '../lib/stats.js';
+import { bootstrapDifferenceCI, mean, welchTTest } from '/shared/stats.js';
 
 export function significance(nameA, valuesA, nameB, valuesB, metric) {
   const test = welchTTest(valuesA, valuesB);

@@ -1,6 +1,6 @@
 // GET /api/runs/:id, /api/runs/:id/layers, /api/series?runs=a,b&points=N
 import { Router } from 'express';
-import { lttb } from '../../public/lib/lttb.js';
+import { lttb } from '@ablate/runner/view/lttb.js';
 import { notFound } from '../http-error.ts';
 import { EPOCH_METRICS, LAYER_STATISTICS } from '../metrics.ts';
 import { MAX_RUN_IDS_LENGTH, parseRunIds, pointsOf, requiredString, runIdOf } from '../params.ts';

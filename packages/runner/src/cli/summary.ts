@@ -1,7 +1,7 @@
 // The closing report of a sweep: one table row per group (config minus seed), the best run, and
 // where the results are.
 import { formatTable } from '../config/format.ts';
-import { formatValue, shortNames } from '../config/label.ts';
+import { formatValue, shortNames } from '../view/format.js';
 import type { SweepResult } from '../sweep/run-sweep.ts';
 import type { GroupSummary } from '../sweep/summary.ts';
 

@@ -1,6 +1,6 @@
 // The --dry-run output: what a sweep will run and roughly how long it will take.
 import { estimateRunSeconds } from './estimate.ts';
-import { formatValue, shortNames } from './label.ts';
+import { formatValue, shortNames } from '../view/format.js';
 import type { SweepPlan } from './plan.ts';
 
 const WORKER_COUNTS = [1, 2, 4];

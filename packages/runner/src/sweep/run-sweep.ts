@@ -13,7 +13,7 @@ import { ResultsWriter, type Provenance } from '../db/writer.ts';
 import type { EpochReport, RunOutcome } from '../exec/messages.ts';
 import { WorkerPool, type PoolTask } from '../exec/pool.ts';
 import { ablateVersion, codeVersion, repoRoot } from '../meta.ts';
-import { configDiff, summarizeDiff } from './config-diff.ts';
+import { describeConfigDiff, summarizeDiff } from './config-diff.ts';
 import { summarizeSweep, type SweepSummary } from './summary.ts';
 
 /**
@@ -140,7 +140,7 @@ async function checkVersion(writer: ResultsWriter, plan: SweepPlan, newVersion: 
   const versions = await writer.sweepsNamed(plan.name);
   if (versions.length === 0 || newVersion || versions.some((v) => v.config_hash === plan.configHash)) return;
   const latest = versions[versions.length - 1];
-  const diff = configDiff(JSON.parse(latest.config_json), plan.config);
+  const diff = describeConfigDiff(JSON.parse(latest.config_json), plan.config);
   throw new SweepInputError(
     `${plan.path}: sweep "${plan.name}" already exists in ${writer.db.path} with another config (${summarizeDiff(diff)}); ` +
       `rerun with --new-version to record this as a new version (finished runs it shares are reused), or rename the sweep`,

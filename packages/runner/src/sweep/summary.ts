@@ -1,6 +1,7 @@
 // The end-of-sweep view: runs grouped by config minus seed, with the spread over seeds of each
 // group's final accuracy (validation when the run has a validation set, test otherwise).
 import type { Database, RunStatus } from '../db/schema.ts';
+import { mean, std } from '../view/stats.js';
 
 export interface GroupSummary {
   groupId: string;
@@ -42,11 +43,7 @@ interface RunResultRow {
 }
 
 function meanStd(values: number[]): { mean: number | null; std: number | null } {
-  if (values.length === 0) return { mean: null, std: null };
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const variance =
-    values.length > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1) : 0;
-  return { mean, std: Math.sqrt(variance) };
+  return values.length ? { mean: mean(values), std: std(values) } : { mean: null, std: null };
 }
 
 /** The sweep's runs as they stand in the database, grouped, with the best finished run. */

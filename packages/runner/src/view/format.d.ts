@@ -1,2 +1,3 @@
 export function formatValue(value: unknown): string;
 export function formatParam(path: string, value: unknown): string;
+export function shortNames(paths: readonly string[]): string[];

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatValue as runnerLabel } from '../../packages/runner/src/config/label.ts';
-import { formatParam, formatValue } from '../public/lib/param-value.js';
+import { formatParam, formatValue, shortNames } from './format.js';
 
 describe('param values read as the runner labels them', () => {
   it('strings and numbers as they are, arrays compact, named objects as name(fields)', () => {
@@ -20,19 +19,8 @@ describe('param values read as the runner labels them', () => {
     expect(formatParam('train.init', { name: 'normal', std: 0.1 })).toBe('train.init=normal(std=0.1)');
   });
 
-  it("matches the runner's formatter", () => {
-    const values = [
-      'he_normal',
-      0,
-      1e-8,
-      [16],
-      [],
-      { name: 'normal', std: 1 },
-      { kind: 'mnist', path: 'x' },
-      { first: 600, last: [1, 2] },
-      { name: 3, std: 1 },
-      [{ name: 'uniform', limit: 0.05 }],
-    ];
-    for (const value of values) expect(formatValue(value)).toBe(runnerLabel(value));
+  it('names a path by its last segment unless two would collide', () => {
+    expect(shortNames(['train.lr', 'model.hidden', 'seed'])).toEqual(['lr', 'hidden', 'seed']);
+    expect(shortNames(['train.init', 'model.init', 'train.lr'])).toEqual(['train.init', 'model.init', 'lr']);
   });
 });

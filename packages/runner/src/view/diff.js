@@ -1,6 +1,6 @@
-// What differs between runs: for legends (name a curve only by what sets it apart from the others
-// shown) and for the config diff of the compare page. Shared by the server tests and the browser.
-import { formatParam } from './param-value.js';
+// What differs between configs and between runs: the runner's message for a changed sweep file,
+// the dashboard's compare page and its legends (a curve named only by what sets it apart).
+import { formatParam, shortNames } from './format.js';
 
 /**
  * Flattens nested objects into dotted paths. Arrays, scalars and, below the top, named values
@@ -17,9 +17,10 @@ export function flatten(value, prefix = '', into = {}) {
   return into;
 }
 
-const sameValue = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+/** Whether two values are the same setting (arrays and objects by their JSON). */
+export const sameValue = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
-/** The paths whose values differ between two configs, with both values (missing is undefined). */
+/** The paths whose values differ between two configs, sorted, with both values (missing is undefined). */
 export function configDiff(a, b) {
   const flatA = flatten(a);
   const flatB = flatten(b);
@@ -35,14 +36,6 @@ export function differingKeys(paramsList) {
   return keys.filter((key) => paramsList.some((params) => !sameValue(params[key], paramsList[0][key])));
 }
 
-/** "train.momentum" -> "momentum": the last segment, unless two keys shown would then collide. */
-export function shortNames(keys) {
-  const last = (key) => key.split('.').pop();
-  return Object.fromEntries(
-    keys.map((key) => [key, keys.filter((other) => last(other) === last(key)).length > 1 ? key : last(key)]),
-  );
-}
-
 /**
  * One legend label per params object, naming only what differs among them ("init=he momentum=0.9").
  * When nothing differs, the fallback labels (e.g. run labels) are used.
@@ -51,5 +44,5 @@ export function legendLabels(paramsList, fallbacks = []) {
   const keys = differingKeys(paramsList);
   if (!keys.length) return paramsList.map((_, i) => fallbacks[i] ?? `run ${i + 1}`);
   const names = shortNames(keys);
-  return paramsList.map((params) => keys.map((key) => formatParam(names[key], params[key])).join(' '));
+  return paramsList.map((params) => keys.map((key, i) => formatParam(names[i], params[key])).join(' '));
 }

@@ -1,5 +1,5 @@
-// Summary statistics and significance tests, shared by the server (aggregates) and the browser
-// (comparing two ablation cells). Pure functions over plain arrays of numbers.
+// Summary statistics and significance tests, for the runner's closing table, the dashboard's
+// aggregates and the browser (comparing two ablation cells). Pure functions over arrays of numbers.
 
 export function mean(values) {
   return values.length ? values.reduce((sum, v) => sum + v, 0) / values.length : NaN;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lttb } from '../public/lib/lttb.js';
+import { lttb } from './lttb.js';
 
 const series = (n: number) =>
   Array.from({ length: n }, (_, i): [number, number] => [i + 1, Math.sin(i / 5) + i / 100]);

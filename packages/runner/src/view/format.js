@@ -1,5 +1,6 @@
-// A param value as the runner's run labels show it (packages/runner/src/config/label.ts), so the
-// table, legends, heatmap and Markdown read like the labels: lecun_normal, [128,64], normal(std=1).
+// How a param value reads, wherever people read it: run labels, the CLI's tables, the dashboard's
+// tables, legends, heatmap and Markdown. One implementation, imported by the runner and served to
+// the browser as it is (see ../../README.md, "Shared with the browser").
 
 /** Compact and space-free: strings as they are, arrays as [a,b], {name, ...rest} as name(k=v). */
 export function formatValue(value) {
@@ -19,3 +20,11 @@ const fields = (object) =>
   Object.entries(object)
     .map(([key, v]) => `${key}=${formatValue(v)}`)
     .join(',');
+
+/** Each path's last segment ("train.lr" -> "lr"), or the whole path where two last segments collide. */
+export function shortNames(paths) {
+  const last = (path) => path.slice(path.lastIndexOf('.') + 1);
+  return paths.map((path) =>
+    paths.filter((other) => last(other) === last(path)).length > 1 ? path : last(path),
+  );
+}

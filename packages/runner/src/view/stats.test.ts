@@ -7,7 +7,7 @@ import {
   std,
   studentTCdf,
   welchTTest,
-} from '../public/lib/stats.js';
+} from './stats.js';
 
 describe('regularized incomplete beta', () => {
   it('matches closed forms: I_x(1,1) = x, I_x(a,1) = x^a, I_x(1,b) = 1-(1-x)^b', () => {
