@@ -9,7 +9,8 @@ export type {
   SubsetSpec,
   TargetSpec,
 } from './types.ts';
-export { prepareData, describeData, type DataShape, type PrepareOptions } from './prepare/prepare.ts';
+export { prepareData, type PrepareOptions } from './prepare/prepare.ts';
+export { dataSpecSchema, DataSpecError, SCALES, type ResolvedDataSpec } from './spec.ts';
 export { Batcher, type Batch, type BatcherOptions } from './batcher.ts';
 export { shareData, fromShared, type SharedDataset, type SharedPreparedData } from './shared.ts';
 export { parseIdx, loadIdxFolder, defaultMnistDir, type IdxArray } from './sources/idx.ts';

@@ -87,7 +87,7 @@ export type TargetSpec =
 export interface DataSpec {
   source: SourceSpec;
   /**
-   * Input scaling, default 'none'. The divisor d is 255 for IDX images, otherwise the largest
+   * Input scaling (default in ./spec.ts). The divisor d is 255 for IDX images, otherwise the largest
    * absolute training value.
    * - unit: x / d ([0, 1] for pixels)
    * - mean_shift: x / d - 0.5 ([-0.5, 0.5] for pixels)
@@ -95,7 +95,7 @@ export interface DataSpec {
    *   validation split), population std; a feature constant in training becomes 0 everywhere.
    */
   scale?: 'none' | 'unit' | 'mean_shift' | 'zscore';
-  /** Default one-hot. */
+  /** What `y` holds (default in ./spec.ts). */
   target?: TargetSpec;
   /** Applied to the training pool before the validation split. Default: everything. */
   subset?: SubsetSpec;
@@ -103,7 +103,7 @@ export interface DataSpec {
   testSubset?: SubsetSpec;
   /**
    * Validation samples carved from the (subset) training pool, seeded: a count (integer >= 1) or a
-   * fraction strictly between 0 and 1. 0 or absent: no validation set. 1 is a count (one sample),
+   * fraction strictly between 0 and 1. 0 (the default): no validation set. 1 is a count (one sample),
    * not the whole pool; at least one sample must stay in training.
    */
   validation?: number;

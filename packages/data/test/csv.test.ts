@@ -72,7 +72,7 @@ describe('CSV sources', () => {
     const dir = tempDir();
     const train = write(dir, 'train.csv', idCsv(10, 2));
     const data = prepareData(
-      { source: { kind: 'csv', train, test: write(dir, 'test.csv', '1,100,200\n') } },
+      { source: { kind: 'csv', train, test: write(dir, 'test.csv', '1,100,200\n') }, scale: 'none' },
       new Rng(1),
     );
     expect([data.train.count, data.test.count, ids(data.test.x, 2)]).toEqual([10, 1, [100]]);
@@ -84,13 +84,16 @@ describe('CSV sources', () => {
 
   it('without a test file, holds out a seeded disjoint testFraction', () => {
     const train = write(tempDir(), 'train.csv', idCsv(100, 2));
-    const data = prepareData({ source: { kind: 'csv', train, testFraction: 0.25 } }, new Rng(3));
+    const data = prepareData(
+      { source: { kind: 'csv', train, testFraction: 0.25 }, scale: 'none' },
+      new Rng(3),
+    );
     const trainIds = ids(data.train.x, 2);
     const testIds = ids(data.test.x, 2);
     expect([trainIds.length, testIds.length]).toEqual([75, 25]);
     expect([...trainIds, ...testIds].sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect(() => prepareData({ source: { kind: 'csv', train, testFraction: 1 } }, new Rng(3))).toThrow(
-      /testFraction 1, expected a fraction/,
+      /^source\.testFraction: Too big/,
     );
   });
 });

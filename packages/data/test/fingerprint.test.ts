@@ -38,7 +38,7 @@ describe('fingerprint', () => {
 
   it('changes when the spec changes', () => {
     const others: DataSpec[] = [
-      { ...base, scale: 'unit' },
+      { ...base, scale: 'none' },
       { ...base, validation: 6 },
       { ...base, subset: { first: 40 } },
       { ...base, target: { kind: 'one_vs_rest', positive: 1 } },
@@ -48,7 +48,7 @@ describe('fingerprint', () => {
   });
 
   it('treats a default written out like the default, and tells sources apart', () => {
-    expect(print({ source: { kind: 'xor' }, scale: 'none' })).toBe(print({ source: { kind: 'xor' } }));
+    expect(print({ source: { kind: 'xor' }, scale: 'unit' })).toBe(print({ source: { kind: 'xor' } }));
     expect(print({ source: { kind: 'xor' } })).not.toBe(print({ source: { kind: 'people' } }));
   });
 });

@@ -83,7 +83,7 @@ describe('scaling', () => {
     expect(Array.from(prepare({ source: { kind: 'people' }, scale: 'unit' }).train.x)).toEqual(
       [-2, -1, 25, 6, 17, 4, -15, -6].map((v) => Math.fround(v / 25)),
     );
-    expect(Array.from(prepare({ source: { kind: 'people' } }).train.x)).toEqual([
+    expect(Array.from(prepare({ source: { kind: 'people' }, scale: 'none' }).train.x)).toEqual([
       -2, -1, 25, 6, 17, 4, -15, -6,
     ]);
   });

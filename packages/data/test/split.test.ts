@@ -7,6 +7,7 @@ const pool = write(tempDir(), 'pool.csv', idCsv(100, 4));
 const test = write(tempDir(), 'test.csv', idCsv(8, 4));
 const spec = (extra: Partial<DataSpec> = {}): DataSpec => ({
   source: { kind: 'csv', train: pool, test },
+  scale: 'none', // rows keep their ids
   ...extra,
 });
 const split = (seed: number, extra: Partial<DataSpec> = {}) => {
@@ -36,11 +37,16 @@ describe('validation split', () => {
   it('takes a count or a fraction, none by default, and rejects impossible sizes', () => {
     expect(split(1, { validation: 7 }).validation.length).toBe(7);
     expect(prepareData(spec(), new Rng(1)).validation).toBeNull();
-    for (const bad of [-1, 1.5, 100, 0.001]) {
+    for (const bad of [100, 0.001]) {
       expect(() => prepareData(spec({ validation: bad }), new Rng(1))).toThrow(
         `validation ${bad} of 100 samples in ${pool}, expected a count from 1 to 99`,
       );
     }
+    // Not even a size: refused by the spec's schema, before the data is read.
+    expect(() => prepareData(spec({ validation: -1 }), new Rng(1))).toThrow(/^validation: Too small/);
+    expect(() => prepareData(spec({ validation: 1.5 }), new Rng(1))).toThrow(
+      /^validation: expected 0, a count >= 1 or a fraction/,
+    );
   });
 
   it('is carved after the subset, and leaves the official MNIST test set alone', () => {
@@ -67,7 +73,7 @@ describe('subsets', () => {
   it('perClass N takes the first N of every class from MNIST', () => {
     const raw = loadIdxFolder().train.labels;
     const data = prepareData(
-      { source: { kind: 'mnist' }, subset: { perClass: 3 }, testSubset: { perClass: 2 } },
+      { source: { kind: 'mnist' }, scale: 'none', subset: { perClass: 3 }, testSubset: { perClass: 2 } },
       new Rng(1),
     );
     // Independently: walk the raw labels and keep each class's first three positions.

@@ -14,7 +14,7 @@ describe('toy sources', () => {
 
   it('people: lesson 001 table, female = 1', () => {
     const { train } = prepareData(
-      { source: { kind: 'people' }, target: { kind: 'one_vs_rest', positive: 1 } },
+      { source: { kind: 'people' }, scale: 'none', target: { kind: 'one_vs_rest', positive: 1 } },
       new Rng(1),
     );
     expect(Array.from(train.x)).toEqual([-2, -1, 25, 6, 17, 4, -15, -6]); // Alice, Bob, Charlie, Diana
@@ -22,7 +22,7 @@ describe('toy sources', () => {
   });
 
   it('spirals: seeded, balanced, radius growing along each arm', () => {
-    const spec = { source: { kind: 'spirals', points: 40, classes: 3, noise: 0.1 } } as const;
+    const spec = { source: { kind: 'spirals', points: 40, classes: 3, noise: 0.1 }, scale: 'none' } as const;
     const data = prepareData(spec, new Rng(2));
     expect([data.train.count, data.test.count, data.train.classes]).toEqual([120, 120, 3]);
     expect(Array.from(data.train.labels.subarray(38, 42))).toEqual([0, 0, 1, 1]);
@@ -32,13 +32,13 @@ describe('toy sources', () => {
     expect(prepareData(spec, new Rng(2)).fingerprint).toBe(data.fingerprint);
     expect(prepareData(spec, new Rng(3)).fingerprint).not.toBe(data.fingerprint);
     expect(() => prepareData({ source: { kind: 'spirals', classes: 1 } }, new Rng(1))).toThrow(
-      'spirals: classes 1, expected an integer >= 2',
+      /^source\.classes: Too small: expected number to be >=2$/,
     );
   });
 
   it('rejects an unknown source kind', () => {
     expect(() => prepareData({ source: { kind: 'cifar' } } as never, new Rng(1))).toThrow(
-      /unknown data source kind "cifar"/,
+      /^source\.kind: Invalid discriminator value/,
     );
   });
 });

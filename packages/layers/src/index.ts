@@ -1,12 +1,28 @@
 // @ablate/layers: Dense layers, activations, losses, initializers, optimizers and the Sequential
-// model that trains multi-layer perceptrons from a plain config object.
-export { checkModelSpec, type ActivationName, type LossName, type ModelSpec } from './model/spec.ts';
+// model that trains multi-layer perceptrons from a plain config object. The names, rules and
+// defaults of those configs live here, as zod schemas that a config language composes its own from.
+export {
+  checkArchitecture,
+  checkModelSpec,
+  modelSpecSchema,
+  type ArchitectureSpec,
+  type ModelSpec,
+  type ResolvedModelSpec,
+} from './model/spec.ts';
+export { SpecError, type SpecPath } from './spec-error.ts';
 export { Sequential, type Evaluation, type LayerStats, type SequentialOptions } from './model/sequential.ts';
 export { PhaseTimer } from './model/timer.ts';
 export type { ClassMetrics } from './model/metrics.ts';
 export { Dense, type Param } from './layers/dense.ts';
-export { activation, type Activation } from './activations/activation.ts';
-export { loss, type Loss } from './losses/loss.ts';
-export { initialize, type InitSpec } from './init/init.ts';
-export type { Optimizer, OptimizerSpec, OptimizerState } from './optim/optimizer.ts';
-export { createOptimizer } from './optim/create.ts';
+export { ACTIVATIONS, activation, type Activation, type ActivationName } from './activations/activation.ts';
+export { LOSSES, loss, type Loss, type LossName } from './losses/loss.ts';
+export { initialize, NAMED_INITS, type InitSpec } from './init/init.ts';
+export { weightDecay, type Optimizer, type OptimizerState } from './optim/optimizer.ts';
+export {
+  OPTIMIZERS,
+  optimizerConfig,
+  type OptimizerConfig,
+  type OptimizerInput,
+  type OptimizerName,
+} from './optim/config.ts';
+export { createOptimizer, type OptimizerSpec } from './optim/create.ts';

@@ -133,7 +133,7 @@ describe('optimizer state', () => {
 describe('createOptimizer', () => {
   it('rejects a bad spec with a message naming the key', () => {
     expect(() => createOptimizer([], { name: 'sgd', lr: -1 })).toThrow(
-      /optimizer\.lr: expected a finite number >= 0, got -1/,
+      /optimizer\.lr: expected a finite number >= 0/,
     );
     expect(() => createOptimizer([], { name: 'adamw' as 'adam', lr: 1 })).toThrow(/optimizer\.name/);
     expect(() => createOptimizer([], { name: 'momentum', lr: 1, momentum: 1 })).toThrow(

@@ -3,7 +3,8 @@
 // same bytes read from another folder or machine are the same data, and the arrays carry the rest.
 
 import { createHash } from 'node:crypto';
-import type { DataSpec, Dataset } from '../types.ts';
+import type { ResolvedDataSpec } from '../spec.ts';
+import type { Dataset } from '../types.ts';
 
 /** JSON with object keys sorted, so key order in a config never changes the hash. */
 function canonical(value: unknown): string {
@@ -16,20 +17,13 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The spec as hashed: defaults written out, file locations dropped. */
-function hashedSpec(spec: DataSpec): unknown {
+/** The spec as hashed: absent subsets written as null, file locations dropped. */
+function hashedSpec(spec: ResolvedDataSpec): unknown {
   const { dir: _dir, train: _train, test: _test, ...source } = spec.source as Record<string, unknown>;
-  return {
-    source,
-    scale: spec.scale ?? 'none',
-    target: spec.target ?? { kind: 'one_hot' },
-    subset: spec.subset ?? null,
-    testSubset: spec.testSubset ?? null,
-    validation: spec.validation ?? 0,
-  };
+  return { ...spec, source, subset: spec.subset ?? null, testSubset: spec.testSubset ?? null };
 }
 
-export function fingerprint(spec: DataSpec, sets: Record<string, Dataset | null>): string {
+export function fingerprint(spec: ResolvedDataSpec, sets: Record<string, Dataset | null>): string {
   const hash = createHash('sha256').update(canonical(hashedSpec(spec)));
   for (const [name, set] of Object.entries(sets)) {
     if (!set) {

@@ -7,18 +7,6 @@ import type { DataSpec } from '../types.ts';
 
 export type ScaleKind = NonNullable<DataSpec['scale']>;
 
-const SCALE_KINDS: readonly string[] = ['none', 'unit', 'mean_shift', 'zscore'] satisfies ScaleKind[];
-
-/** The spec's scale (default 'none'), or an error naming the valid ones. */
-export function checkScale(scale: DataSpec['scale']): ScaleKind {
-  const kind = scale ?? 'none';
-  if (!SCALE_KINDS.includes(kind)) {
-    const valid = `${SCALE_KINDS.slice(0, -1).join(', ')} or ${SCALE_KINDS.at(-1)}`;
-    throw new Error(`unknown scale "${kind}", expected ${valid}`);
-  }
-  return kind;
-}
-
 /** Per-feature map x' = (x - offset) * factor. */
 export interface Scaling {
   offset: Float64Array;

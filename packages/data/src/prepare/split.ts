@@ -1,7 +1,5 @@
 // Choosing which samples go where. Everything works on index arrays into a pool, so a split is
 // disjoint by construction (a permutation is cut in two) and nothing is copied until the end.
-// Errors start with the set at fault ("training pool", "test set", "validation"): the runner maps
-// that prefix to the config key to blame.
 
 import type { RawSet } from '../sources/raw.ts';
 import type { RandomSource, SubsetSpec } from '../types.ts';
@@ -25,8 +23,6 @@ export function selectSubset(set: RawSet, subset: SubsetSpec | undefined, what: 
     return allIndices(n);
   }
   const n = subset.perClass;
-  if (!Number.isInteger(n) || n < 1)
-    throw new Error(`${what}: subset perClass ${n}, expected an integer >= 1`);
   const taken = new Map<number, number>();
   const picked: number[] = [];
   labels.forEach((label, i) => {

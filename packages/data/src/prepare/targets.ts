@@ -3,28 +3,15 @@
 import type { Allocator } from '../shared.ts';
 import type { TargetSpec } from '../types.ts';
 
-/**
- * The spec's target (default one-hot) with its number of `y` columns, or an error if it cannot
- * apply to data with `classes` classes.
- */
-export function checkTarget(
-  spec: TargetSpec | undefined,
-  classes: number,
-): { target: TargetSpec; columns: number } {
-  const target = spec ?? { kind: 'one_hot' };
+/** The target's number of `y` columns, or an error if it cannot apply to data with `classes` classes. */
+export function checkTarget(target: TargetSpec, classes: number): { target: TargetSpec; columns: number } {
   if (target.kind === 'one_hot') return { target, columns: classes };
-  if (target.kind === 'one_vs_rest') {
-    const { positive } = target;
-    if (!Number.isInteger(positive) || positive < 0 || positive >= classes) {
-      throw new Error(
-        `target one_vs_rest: positive class ${positive}, expected an integer from 0 to ${classes - 1}`,
-      );
-    }
-    return { target, columns: 1 };
+  if (target.positive >= classes) {
+    throw new Error(
+      `target one_vs_rest: positive class ${target.positive}, expected an integer from 0 to ${classes - 1}`,
+    );
   }
-  throw new Error(
-    `unknown target kind "${(target as { kind: unknown }).kind}", expected one_hot or one_vs_rest`,
-  );
+  return { target, columns: 1 };
 }
 
 /** `y` for the given labels, and its width and class count as a Dataset records them. */

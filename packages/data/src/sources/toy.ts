@@ -69,11 +69,6 @@ export function spirals(
   random: RandomSource,
   { points = 100, classes = 2, noise = 0.2 }: Extract<SourceSpec, { kind: 'spirals' }>,
 ): RawSource {
-  if (!Number.isInteger(points) || points < 1)
-    throw new Error(`spirals: points ${points}, expected an integer >= 1`);
-  if (!Number.isInteger(classes) || classes < 2)
-    throw new Error(`spirals: classes ${classes}, expected an integer >= 2`);
-  if (!(noise >= 0)) throw new Error(`spirals: noise ${noise}, expected a number >= 0`);
   const train = spiralSet(random, points, classes, noise);
   const test = spiralSet(random, points, classes, noise);
   return { train, test, classes, range: null };

@@ -5,9 +5,14 @@
 // activation's derivative is cheapest from one or the other: sigmoid' = s (1 - s) from out,
 // swish' from x).
 import type { Tensor } from '@ablate/tensor';
-import type { ActivationName } from '../model/spec.ts';
+import { z } from 'zod';
 import { leakyRelu, linear, relu, sigmoid, swish, tanh } from './pointwise.ts';
 import { softmax } from './softmax.ts';
+
+/** Every activation by name: the one list, for configs, schemas and messages. */
+export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softmax', 'swish'] as const;
+export type ActivationName = (typeof ACTIVATIONS)[number];
+export const activationName = z.enum(ACTIVATIONS, { error: `expected one of ${ACTIVATIONS.join(', ')}` });
 
 export interface Activation {
   readonly name: ActivationName;
@@ -23,7 +28,8 @@ export interface Activation {
   ): void;
 }
 
-export function activation(name: ActivationName, leakySlope = 0.01): Activation {
+/** The activation called name; leakySlope is read by leaky_relu only. */
+export function activation(name: ActivationName, leakySlope: number): Activation {
   switch (name) {
     case 'sigmoid':
       return sigmoid;

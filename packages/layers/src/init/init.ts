@@ -3,6 +3,7 @@
 // from a normal N(0, Var) or a uniform U(-sqrt(3 Var), sqrt(3 Var)) (same variance). Plain normal
 // (untruncated) draws everywhere: a learner can check the printed std against the formula.
 import type { Rng, Tensor } from '@ablate/tensor';
+import { z } from 'zod';
 
 export type InitSpec =
   | 'zeros' // Var = 0: right for biases; as weights every hidden unit stays identical (no symmetry breaking)
@@ -29,6 +30,21 @@ export const VARIANCE_SCALING: Record<Exclude<InitSpec, 'zeros' | object>, Varia
   he_uniform: { scale: 2, mode: 'fan_in', distribution: 'uniform' },
   lecun_normal: { scale: 1, mode: 'fan_in', distribution: 'normal' },
 };
+
+/** Every named initializer: the one list, for configs, schemas and messages. */
+export const NAMED_INITS = ['zeros', ...(Object.keys(VARIANCE_SCALING) as (keyof typeof VARIANCE_SCALING)[])];
+
+const scale = z.number().min(0).max(Number.MAX_VALUE, { error: 'expected a finite number >= 0' });
+export const initSpec = z.union(
+  [
+    z.enum(NAMED_INITS as [string, ...string[]]),
+    z.discriminatedUnion('name', [
+      z.strictObject({ name: z.literal('normal'), std: scale }),
+      z.strictObject({ name: z.literal('uniform'), scale }),
+    ]),
+  ],
+  { error: `expected one of ${NAMED_INITS.join(', ')}, {name: normal, std} or {name: uniform, scale}` },
+) as z.ZodType<InitSpec>;
 
 interface Draw {
   variance: number;

@@ -8,9 +8,14 @@
 // softmax): they read the logits z, so the loss is computed stably (log-sum-exp, no log(0)), and
 // their backward writes dL/dz = (a - y) / B directly, the textbook simplification.
 import type { Tensor } from '@ablate/tensor';
-import type { LossName } from '../model/spec.ts';
+import { z } from 'zod';
 import { bce, crossEntropy } from './classification.ts';
 import { mae, mse } from './regression.ts';
+
+/** Every loss by name: the one list, for configs, schemas and messages. */
+export const LOSSES = ['mse', 'mae', 'bce', 'cross_entropy'] as const;
+export type LossName = (typeof LOSSES)[number];
+export const lossName = z.enum(LOSSES, { error: `expected one of ${LOSSES.join(', ')}` });
 
 export interface Loss {
   readonly name: LossName;

@@ -10,7 +10,8 @@ import { initialize } from '../init/init.ts';
 import { Dense, type Param } from '../layers/dense.ts';
 import { loss, type Loss } from '../losses/loss.ts';
 import { createOptimizer } from '../optim/create.ts';
-import type { Optimizer, OptimizerSpec } from '../optim/optimizer.ts';
+import type { OptimizerSpec } from '../optim/create.ts';
+import type { Optimizer } from '../optim/optimizer.ts';
 import {
   accuracyOf,
   classMetrics,
@@ -19,7 +20,7 @@ import {
   meanStd,
   type ClassMetrics,
 } from './metrics.ts';
-import { checkModelSpec, hiddenActivation, type ModelSpec } from './spec.ts';
+import { checkModelSpec, hiddenActivation, type ModelSpec, type ResolvedModelSpec } from './spec.ts';
 import type { PhaseTimer } from './timer.ts';
 
 export interface Evaluation {
@@ -62,7 +63,8 @@ interface Buffers {
 const EVAL_BATCH = 256;
 
 export class Sequential {
-  readonly spec: ModelSpec;
+  /** The model's config, defaults filled in. */
+  readonly spec: ResolvedModelSpec;
   readonly optimizer: Optimizer;
   readonly layers: Dense[];
   readonly activations: Activation[];
@@ -79,9 +81,8 @@ export class Sequential {
    */
   lastCorrect = 0;
 
-  constructor(spec: ModelSpec, options: SequentialOptions) {
-    checkModelSpec(spec);
-    this.spec = spec;
+  constructor(config: ModelSpec, options: SequentialOptions) {
+    const spec = (this.spec = checkModelSpec(config));
     const sizes = [spec.input, ...spec.hidden, spec.output];
     this.layers = sizes.slice(1).map((n, l) => new Dense(`dense${l}`, sizes[l], n));
     const names = [...spec.hidden.map((_, l) => hiddenActivation(spec, l)), spec.outputActivation];
@@ -89,7 +90,7 @@ export class Sequential {
     this.loss = loss(spec.loss);
     for (const layer of this.layers) {
       initialize(layer.W.value, spec.init, layer.inputs, layer.outputs, options.rng);
-      initialize(layer.b.value, spec.biasInit ?? 'zeros', layer.inputs, layer.outputs, options.rng);
+      initialize(layer.b.value, spec.biasInit, layer.inputs, layer.outputs, options.rng);
     }
     this.params = this.layers.flatMap((layer) => layer.params);
     this.optimizer = createOptimizer(this.params, options.optimizer);

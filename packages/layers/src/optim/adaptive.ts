@@ -1,8 +1,29 @@
 // Per-coordinate adaptive rules, in order of increasing complexity: Adagrad, RMSProp, Adam.
 // Each divides the step by a running measure of the squared gradient, plus eps (outside the
-// root, as in PyTorch).
+// root, as in PyTorch). Each rule's config schema sits beside its class.
+import { z } from 'zod';
 import type { Param } from '../layers/dense.ts';
-import { Optimizer, type OptimizerSpec } from './optimizer.ts';
+import { Optimizer, type StepSettings } from './optimizer.ts';
+
+/** Added to the root in the denominator, so a zero second moment never divides by zero. */
+const eps = z.number().gt(0).default(1e-8);
+const decay = (fallback: number) => z.number().min(0).lt(1).default(fallback);
+
+export const adagradConfig = z.strictObject({ name: z.literal('adagrad'), eps });
+export const rmspropConfig = z.strictObject({
+  name: z.literal('rmsprop'),
+  /** Decay of the squared-gradient average. */
+  rho: decay(0.9),
+  eps,
+});
+export const adamConfig = z.strictObject({
+  name: z.literal('adam'),
+  /** Decay of the first-moment (mean gradient) average. */
+  beta1: decay(0.9),
+  /** Decay of the second-moment (squared gradient) average. */
+  beta2: decay(0.999),
+  eps,
+});
 
 /**
  * Adagrad: s += g^2;  w -= lr g / (sqrt(s) + eps): steps shrink as gradients accumulate.
@@ -14,12 +35,13 @@ export class Adagrad extends Optimizer {
 
   constructor(
     params: readonly Param[],
-    spec: OptimizerSpec,
+    config: z.output<typeof adagradConfig> | z.output<typeof rmspropConfig>,
+    settings: StepSettings,
     private readonly keep = 1,
     private readonly add = 1,
   ) {
-    super(params, spec);
-    this.eps = spec.eps ?? 1e-8;
+    super(params, config, settings);
+    this.eps = config.eps;
   }
 
   protected update(w: Float32Array, g: Float32Array, [s]: Float32Array[]): void {
@@ -34,9 +56,8 @@ export class Adagrad extends Optimizer {
 
 /** RMSProp: s = rho s + (1 - rho) g^2, then as Adagrad: Adagrad with a forgetting average. */
 export class RMSProp extends Adagrad {
-  constructor(params: readonly Param[], spec: OptimizerSpec) {
-    const rho = spec.rho ?? 0.9;
-    super(params, spec, rho, 1 - rho);
+  constructor(params: readonly Param[], config: z.output<typeof rmspropConfig>, settings: StepSettings) {
+    super(params, config, settings, config.rho, 1 - config.rho);
   }
 }
 
@@ -50,11 +71,11 @@ export class Adam extends Optimizer {
   private readonly beta1: number;
   private readonly beta2: number;
 
-  constructor(params: readonly Param[], spec: OptimizerSpec) {
-    super(params, spec);
-    this.eps = spec.eps ?? 1e-8;
-    this.beta1 = spec.beta1 ?? 0.9;
-    this.beta2 = spec.beta2 ?? 0.999;
+  constructor(params: readonly Param[], config: z.output<typeof adamConfig>, settings: StepSettings) {
+    super(params, config, settings);
+    this.eps = config.eps;
+    this.beta1 = config.beta1;
+    this.beta2 = config.beta2;
   }
 
   protected update(w: Float32Array, g: Float32Array, [m, v]: Float32Array[]): void {

@@ -1,45 +1,38 @@
 // From an OptimizerSpec to an optimizer over the given parameters, with the spec checked first.
+import { z } from 'zod';
 import type { Param } from '../layers/dense.ts';
+import { parseSpec } from '../spec-error.ts';
 import { Adagrad, Adam, RMSProp } from './adaptive.ts';
-import { OPTIMIZERS, type Optimizer, type OptimizerSpec } from './optimizer.ts';
+import { optimizerConfig, type OptimizerConfig, type OptimizerInput } from './config.ts';
+import { weightDecay, type Optimizer } from './optimizer.ts';
 import { Momentum, SGD } from './sgd.ts';
 
-/** Throws an Error with a one-line message naming the offending key and what was expected. */
-function checkOptimizerSpec(spec: OptimizerSpec): void {
-  const bad = (key: string, expected: string, got: unknown): never => {
-    throw new Error(`optimizer.${key}: expected ${expected}, got ${JSON.stringify(got)}`);
-  };
-  if (!OPTIMIZERS.includes(spec?.name)) bad('name', `one of ${OPTIMIZERS.join(', ')}`, spec?.name);
-  if (!(typeof spec.lr === 'number' && spec.lr >= 0 && Number.isFinite(spec.lr)))
-    bad('lr', 'a finite number >= 0', spec.lr);
-  for (const key of ['momentum', 'beta1', 'beta2', 'rho'] as const) {
-    const v = spec[key];
-    if (v !== undefined && !(typeof v === 'number' && v >= 0 && v < 1)) bad(key, 'a number in [0, 1)', v);
-  }
-  for (const key of ['eps', 'weightDecay'] as const) {
-    const v = spec[key];
-    if (v !== undefined && !(typeof v === 'number' && v >= 0 && Number.isFinite(v)))
-      bad(key, 'a finite number >= 0', v);
-  }
-  if (spec.momentumForm !== undefined && spec.momentumForm !== 'heavy_ball' && spec.momentumForm !== 'ema') {
-    bad('momentumForm', "'heavy_ball' or 'ema'", spec.momentumForm);
-  }
-}
+/** One object for code that builds an optimizer directly: the rule's config plus lr and weightDecay. */
+export type OptimizerSpec = Exclude<OptimizerInput, string> & {
+  /** Learning rate at the first step. */
+  lr: number;
+  weightDecay?: number;
+};
 
+const finite = { error: 'expected a finite number >= 0' };
+const settings = z.object({ lr: z.number(finite).min(0, finite).max(Number.MAX_VALUE, finite), weightDecay });
+
+/** Throws a SpecError ("optimizer.<key>: <what>") for a bad spec. */
 export function createOptimizer(params: readonly Param[], spec: OptimizerSpec): Optimizer {
-  checkOptimizerSpec(spec);
-  switch (spec.name) {
+  const { lr, weightDecay: decay, ...rule } = spec;
+  const step = parseSpec('optimizer', settings, { lr, weightDecay: decay });
+  const config: OptimizerConfig = parseSpec('optimizer', optimizerConfig, rule);
+  switch (config.name) {
     case 'sgd':
-      return new SGD(params, spec);
+      return new SGD(params, config, step);
     case 'momentum':
-      return new Momentum(params, spec, false);
     case 'nesterov':
-      return new Momentum(params, spec, true);
+      return new Momentum(params, config, step);
     case 'adagrad':
-      return new Adagrad(params, spec);
+      return new Adagrad(params, config, step);
     case 'rmsprop':
-      return new RMSProp(params, spec);
+      return new RMSProp(params, config, step);
     case 'adam':
-      return new Adam(params, spec);
+      return new Adam(params, config, step);
   }
 }

@@ -3,35 +3,23 @@
 // created at the first step (while the base constructor runs, a subclass's slotCount is not set
 // yet) and exposed for checkpoints. Subclasses only say how many slots they need and how one
 // parameter is updated.
+import { z } from 'zod';
 import type { Param } from '../layers/dense.ts';
+import type { OptimizerConfig } from './config.ts';
 
-/** The update rules, in order of increasing complexity. */
-export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const;
+/** L2 coefficient: g += weightDecay w on weights, not biases. */
+export const weightDecay = z.number().min(0).default(0);
 
-export interface OptimizerSpec {
-  /** Update rule, one of OPTIMIZERS. */
-  name: (typeof OPTIMIZERS)[number];
+/** What every rule reads besides its own config. */
+export interface StepSettings {
   /** Learning rate (the runner may change optimizer.lr between epochs). */
   lr: number;
-  /** Momentum / Nesterov coefficient mu (default 0.9). */
-  momentum?: number;
-  /** heavy_ball: v = mu v + g.  ema (lesson 001): v = mu v + (1 - mu) g, a running average. */
-  momentumForm?: 'heavy_ball' | 'ema';
-  /** Adam first-moment decay (default 0.9). */
-  beta1?: number;
-  /** Adam second-moment decay (default 0.999). */
-  beta2?: number;
-  /** Added to the root in adagrad / rmsprop / adam denominators (default 1e-8). */
-  eps?: number;
-  /** RMSProp decay of the squared-gradient average (default 0.9). */
-  rho?: number;
-  /** L2 coefficient: g += weightDecay w on weights, not biases (default 0). */
-  weightDecay?: number;
+  weightDecay: number;
 }
 
 /** A checkpoint of the optimizer: step count and the slot buffers of every parameter, by name. */
 export interface OptimizerState {
-  name: OptimizerSpec['name'];
+  name: OptimizerConfig['name'];
   t: number;
   slots: Record<string, Float32Array[]>;
 }
@@ -45,10 +33,12 @@ export abstract class Optimizer {
 
   constructor(
     private readonly params: readonly Param[],
-    private readonly spec: OptimizerSpec,
+    /** The rule and its own fields, defaults filled in. */
+    readonly config: OptimizerConfig,
+    settings: StepSettings,
   ) {
-    this.lr = spec.lr;
-    this.weightDecay = spec.weightDecay ?? 0;
+    this.lr = settings.lr;
+    this.weightDecay = settings.weightDecay;
   }
 
   /** How many state buffers, each the size of the parameter, the rule keeps per parameter. */
@@ -80,12 +70,12 @@ export abstract class Optimizer {
   getState(): OptimizerState {
     const slots: Record<string, Float32Array[]> = {};
     this.params.forEach((p, i) => (slots[p.name] = this.slots ? this.slots[i].map((s) => s.slice()) : []));
-    return { name: this.spec.name, t: this.t, slots };
+    return { name: this.config.name, t: this.t, slots };
   }
 
   setState(state: OptimizerState): void {
-    if (state?.name !== this.spec.name)
-      throw new Error(`optimizer state is for '${state?.name}', this optimizer is '${this.spec.name}'`);
+    if (state?.name !== this.config.name)
+      throw new Error(`optimizer state is for '${state?.name}', this optimizer is '${this.config.name}'`);
     const restored = this.params.map((p) => {
       const slots = state.slots[p.name];
       if (!slots) throw new Error(`optimizer state has no entry for parameter ${p.name}`);

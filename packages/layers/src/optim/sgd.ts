@@ -1,7 +1,20 @@
-// The first-order rules: plain SGD, then momentum (heavy-ball or EMA form) and Nesterov.
+// The first-order rules: plain SGD, then momentum (heavy-ball or EMA form) and Nesterov. Each rule's
+// config schema (its fields and their defaults) sits beside its class.
 import { kernels } from '@ablate/tensor';
+import { z } from 'zod';
 import type { Param } from '../layers/dense.ts';
-import { Optimizer, type OptimizerSpec } from './optimizer.ts';
+import { Optimizer, type StepSettings } from './optimizer.ts';
+
+export const sgdConfig = z.strictObject({ name: z.literal('sgd') });
+
+const momentumFields = {
+  /** The coefficient mu: the share of the velocity kept from one step to the next. */
+  momentum: z.number().min(0).lt(1).default(0.9),
+  /** heavy_ball: v = mu v + g (PyTorch).  ema (lesson 001): v = mu v + (1 - mu) g, a running average. */
+  momentumForm: z.enum(['heavy_ball', 'ema']).default('heavy_ball'),
+};
+export const momentumConfig = z.strictObject({ name: z.literal('momentum'), ...momentumFields });
+export const nesterovConfig = z.strictObject({ name: z.literal('nesterov'), ...momentumFields });
 
 /** w -= lr g */
 export class SGD extends Optimizer {
@@ -23,15 +36,17 @@ export class Momentum extends Optimizer {
   protected readonly slotCount = 1;
   private readonly mu: number;
   private readonly c: number;
+  private readonly nesterov: boolean;
 
   constructor(
     params: readonly Param[],
-    spec: OptimizerSpec,
-    private readonly nesterov: boolean,
+    config: z.output<typeof momentumConfig> | z.output<typeof nesterovConfig>,
+    settings: StepSettings,
   ) {
-    super(params, spec);
-    this.mu = spec.momentum ?? 0.9;
-    this.c = spec.momentumForm === 'ema' ? 1 - this.mu : 1;
+    super(params, config, settings);
+    this.mu = config.momentum;
+    this.c = config.momentumForm === 'ema' ? 1 - this.mu : 1;
+    this.nesterov = config.name === 'nesterov';
   }
 
   // A tensor kernel (WebAssembly SIMD on the fast path): this loop touches every parameter each
