@@ -16,7 +16,6 @@ export async function getJson(path) {
 
 export const api = {
   sweeps: () => getJson('/api/sweeps'),
-  sweep: (id) => getJson(`/api/sweeps/${id}`),
   sweepRuns: (id) => getJson(`/api/sweeps/${id}/runs`),
   run: (id) => getJson(`/api/runs/${encodeURIComponent(id)}`),
   layers: (id) => getJson(`/api/runs/${encodeURIComponent(id)}/layers`),

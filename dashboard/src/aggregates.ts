@@ -1,10 +1,10 @@
 // Seeds pooled: curves grouped by one or two varying params (mean and std per epoch), the
 // ablation grid of a final metric over two params (mean, std, n, diverged per cell), and a layer
-// statistic by depth per group (mean and std per Dense layer at one epoch).
-import type { EpochRow, LayerStatsRow } from '@ablate/runner/schema';
+// statistic by depth per group of one architecture (mean and std per Dense layer at one epoch).
+import type { StoredEpoch, StoredLayerStats } from '@ablate/runner/store';
 import { lttb } from '@ablate/runner/view/lttb.js';
 import { mean, std } from '@ablate/runner/view/stats.js';
-import type { EpochMetric, FinalMetric, LayerStatistic } from './metrics.ts';
+import type { EpochMetric, FinalMetric, LayerStatistic } from './metric-choices.ts';
 import { sameParam, type ApiRun, type ParamValue, type Params, type SweepWithRuns } from './sweep-data.ts';
 
 export interface GroupCurve {
@@ -48,7 +48,7 @@ const isNumber = (value: number | null | undefined): value is number =>
 
 export function groupCurves(
   sweep: SweepWithRuns,
-  epochs: EpochRow[],
+  epochs: StoredEpoch[],
   by: string[],
   metric: EpochMetric,
   points: number,
@@ -133,6 +133,7 @@ export function ablation(
 }
 
 export interface DepthGroup {
+  /** The value of `by`, and of every varying model param: one group is one architecture. */
   params: Params;
   /** The runs averaged: those with statistics at the epoch. */
   runIds: string[];
@@ -151,12 +152,20 @@ export interface DepthProfile {
 }
 
 /**
- * A statistic of each Dense layer at one epoch, by depth: per group of `by`, its mean and sample
- * std over the group's runs, layer by layer. `rows` are the sweep's layer_stats rows at that epoch.
+ * The varying params that change the network (model.*): runs that differ in them have layers of
+ * other sizes, activations or number, so their statistics are never averaged together.
+ */
+export const architectureParams = (sweep: SweepWithRuns, by: string) =>
+  sweep.varying.filter((path) => path.startsWith('model.') && path !== by);
+
+/**
+ * A statistic of each Dense layer at one epoch, by depth: per group of `by` and architecture, its
+ * mean and sample std over the group's runs, layer by layer. `rows` are the sweep's layer
+ * statistics at that epoch.
  */
 export function depthProfile(
   sweep: SweepWithRuns,
-  rows: LayerStatsRow[],
+  rows: StoredLayerStats[],
   by: string,
   statistic: LayerStatistic,
 ): DepthProfile {
@@ -166,7 +175,7 @@ export function depthProfile(
     .sort((a, b) => a - b)
     .map((layer) => ({ layer, name: [...names.get(layer)!].join(' / ') }));
   const rowsByRun = groupByRun(rows);
-  const groups = partition(sweep.runs, [by]).map(({ params, runs }) => {
+  const groups = partition(sweep.runs, [by, ...architectureParams(sweep, by)]).map(({ params, runs }) => {
     const counted = runs.filter((run) => rowsByRun.has(run.id));
     const valuesByLayer = new Map<number, number[]>();
     for (const run of counted) {

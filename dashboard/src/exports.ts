@@ -1,9 +1,9 @@
 // A sweep's numbers for use elsewhere: long format (one row per run x epoch x metric) as CSV or
 // JSON, and the ablation grid as a Markdown table for a write-up.
-import type { EpochRow } from '@ablate/runner/schema';
+import type { StoredEpoch } from '@ablate/runner/store';
 import { formatParam, formatValue } from '@ablate/runner/view/format.js';
 import type { Ablation } from './aggregates.ts';
-import { EPOCH_METRICS } from './metrics.ts';
+import { EPOCH_METRICS } from './metric-choices.ts';
 import { sameParam, type Params, type SweepWithRuns } from './sweep-data.ts';
 
 export interface LongRow {
@@ -16,7 +16,7 @@ export interface LongRow {
   value: number | null;
 }
 
-export function longRows(sweep: SweepWithRuns, epochs: EpochRow[]): LongRow[] {
+export function longRows(sweep: SweepWithRuns, epochs: StoredEpoch[]): LongRow[] {
   const runs = new Map(sweep.runs.map((run) => [run.id, run]));
   return epochs.flatMap((row) => {
     const run = runs.get(row.run_id)!;

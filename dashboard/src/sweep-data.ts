@@ -1,40 +1,28 @@
-// Rows turned into the API's objects: a sweep with its varying params, and its runs with their
-// params and summary metrics.
-import type { Database, RunStatus } from '@ablate/runner/schema';
+// A sweep as the API serves it: its record, its runs (params, status, results) and which metrics
+// have values. Every route of a sweep page needs it, so it is read once per change of the sweep
+// (the store's change token) and shared: one refresh of the page loads it once, whatever the
+// number of sections asking.
+import type { ResultsReader, RunStatus, SweepRun } from '@ablate/runner/store';
+import { sameValue } from '@ablate/runner/view/diff.js';
 import { notFound } from './http-error.ts';
 import {
   CURVE_METRICS,
   EPOCH_METRICS,
   FINAL_METRICS,
-  RANKING_METRICS,
-  firstWithData,
   metricChoice,
   type CurveMetric,
   type FinalMetric,
   type MetricChoice,
-} from './metrics.ts';
-import { epochMetricCounts, getSweep, sweepRuns, type SweepRunRow } from './queries.ts';
+} from './metric-choices.ts';
 
 export type ParamValue = string | number | boolean | null | unknown[];
 export type Params = Record<string, ParamValue>;
 
-export interface ApiRun {
-  id: string;
-  label: string;
-  groupId: string;
-  seed: number;
-  status: RunStatus;
-  error: string | null;
+/** A run as the API lists it; `summary` holds its final, best and test values. */
+export type ApiRun = Omit<SweepRun, 'results' | 'params'> & {
   params: Params;
-  epochsPlanned: number;
-  epochsDone: number;
-  divergedEpoch: number | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  wallSeconds: number | null;
-  bestEpoch: number | null;
   summary: Record<FinalMetric, number | null>;
-}
+};
 
 export interface SweepWithRuns {
   id: number;
@@ -48,71 +36,69 @@ export interface SweepWithRuns {
   /** Each varying path's values, in grid order. */
   values: Record<string, ParamValue[]>;
   runs: ApiRun[];
+  statusCounts: Partial<Record<RunStatus, number>>;
   metrics: SweepMetrics;
 }
 
-/** Which metrics have values in a sweep, so pages offer and default to those (see metrics.ts). */
+/** Which metrics have values in a sweep, so pages offer and default to those (see metric-choices.ts). */
 export interface SweepMetrics {
   curves: MetricChoice<CurveMetric>;
   final: MetricChoice<FinalMetric>;
-  /** What the sweep's runs are ranked by. */
-  ranking: (typeof RANKING_METRICS)[number];
 }
 
-async function sweepMetrics(db: Database, sweepId: number, runs: ApiRun[]): Promise<SweepMetrics> {
-  const counts = await epochMetricCounts(db, sweepId);
-  const final = FINAL_METRICS.filter((metric) => runs.some((run) => run.summary[metric] !== null));
-  return {
-    curves: metricChoice(
-      CURVE_METRICS,
-      EPOCH_METRICS.filter((metric) => counts[metric] > 0),
-    ),
-    final: metricChoice(FINAL_METRICS, final),
-    ranking: firstWithData(RANKING_METRICS, final),
-  };
-}
-
-export async function loadSweep(db: Database, sweepId: number): Promise<SweepWithRuns> {
-  const sweep = await getSweep(db, sweepId);
+async function readSweep(store: ResultsReader, sweepId: number): Promise<SweepWithRuns> {
+  const [sweep, storedRuns, counts] = await Promise.all([
+    store.sweep(sweepId),
+    store.sweepRuns(sweepId),
+    store.epochMetricCounts(sweepId),
+  ]);
   if (!sweep) throw notFound(`no sweep ${sweepId}`);
-  const runs = (await sweepRuns(db, sweepId)).map(toApiRun);
-  const varying = JSON.parse(sweep.varying_json) as string[];
+  const runs = storedRuns.map(({ results, params, ...run }) => ({
+    ...run,
+    params: params as Params,
+    summary: results,
+  }));
+  const withFinal = FINAL_METRICS.filter((metric) => runs.some((run) => run.summary[metric] !== null));
+  const statusCounts: Partial<Record<RunStatus, number>> = {};
+  for (const run of runs) statusCounts[run.status] = (statusCounts[run.status] ?? 0) + 1;
   return {
     id: sweep.id,
     name: sweep.name,
-    createdAt: sweep.created_at,
-    updatedAt: sweep.updated_at,
-    configPath: sweep.config_path,
-    configYaml: sweep.config_yaml,
-    varying,
+    createdAt: sweep.createdAt,
+    updatedAt: sweep.updatedAt,
+    configPath: sweep.configPath,
+    configYaml: sweep.configYaml,
+    varying: sweep.varying,
     values: Object.fromEntries(
-      varying.map((path) => [path, distinctValues(runs.map((run) => run.params[path]))]),
+      sweep.varying.map((path) => [path, distinctValues(runs.map((run) => run.params[path]))]),
     ),
     runs,
-    metrics: await sweepMetrics(db, sweepId, runs),
+    statusCounts,
+    metrics: {
+      curves: metricChoice(
+        CURVE_METRICS,
+        EPOCH_METRICS.filter((metric) => counts[metric] > 0),
+      ),
+      final: metricChoice(FINAL_METRICS, withFinal),
+    },
   };
 }
 
-function toApiRun(row: SweepRunRow): ApiRun {
-  return {
-    id: row.id,
-    label: row.label,
-    groupId: row.group_id,
-    seed: row.seed,
-    status: row.status,
-    error: row.error,
-    params: JSON.parse(row.params_json) as Params,
-    epochsPlanned: row.epochs_planned,
-    epochsDone: row.epochs_done,
-    divergedEpoch: row.diverged_epoch,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    wallSeconds: row.wall_seconds,
-    bestEpoch: row.best_epoch,
-    summary: Object.fromEntries(
-      FINAL_METRICS.map((metric) => [metric, row[metric] ?? null]),
-    ) as ApiRun['summary'],
-  };
+/** The last read of each sweep, by store, with the change token it was read at. */
+const cache = new WeakMap<ResultsReader, Map<number, { token: string; sweep: Promise<SweepWithRuns> }>>();
+
+/** The sweep as it stands: read again only when the store's change token for it has moved. */
+export async function loadSweep(store: ResultsReader, sweepId: number): Promise<SweepWithRuns> {
+  const token = await store.changeToken(sweepId);
+  const sweeps = cache.get(store) ?? new Map();
+  cache.set(store, sweeps);
+  const cached = sweeps.get(sweepId);
+  if (cached?.token === token) return cached.sweep;
+  const sweep = readSweep(store, sweepId);
+  sweeps.set(sweepId, { token, sweep });
+  // An unknown sweep (404) or a failed read is asked again next time, not remembered.
+  sweep.catch(() => sweeps.get(sweepId)?.sweep === sweep && sweeps.delete(sweepId));
+  return sweep;
 }
 
 /** Distinct values in first-seen order, compared by their JSON (so [64, 32] is one value). */
@@ -122,4 +108,4 @@ function distinctValues(values: ParamValue[]): ParamValue[] {
   return [...seen.values()];
 }
 
-export const sameParam = (a: ParamValue, b: ParamValue) => JSON.stringify(a) === JSON.stringify(b);
+export const sameParam: (a: ParamValue, b: ParamValue) => boolean = sameValue;

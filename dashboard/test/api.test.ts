@@ -1,7 +1,7 @@
 // The JSON API against a real smoke sweep's database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { openForReading, openForWriting, type Database } from '@ablate/runner/schema';
+import { openForReading, openForWriting, type Database } from '@ablate/runner/store';
 import type { RunningServer } from '../src/server.ts';
 import { copyOfSmokeDb, getJson, startTestServer } from './helpers.ts';
 
@@ -39,15 +39,15 @@ describe('sweeps', () => {
     expect(Object.values(sweep.statusCounts as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(
       runIds.length,
     );
-    expect(sweep.varying).toEqual(expect.arrayContaining(['train.init', 'train.momentum', 'seed']));
+    expect(sweep.varying).toEqual(expect.arrayContaining(['train.init', 'train.optimizer.momentum', 'seed']));
     expect(runIds).toContain(sweep.best.runId);
-    expect(sweep.best).toMatchObject({ metric: 'best_val_acc', value: expect.any(Number) });
+    expect(sweep.best).toMatchObject({ metric: 'final_val_acc', value: expect.any(Number) });
   });
 
   it('gives a sweep its varying params and their values in grid order', async () => {
     const { body } = await getJson(`${server.url}/api/sweeps/${sweepId}`);
     expect(body.values['train.init']).toEqual(['he_normal', 'glorot_uniform']);
-    expect(body.values['train.momentum']).toEqual([0, 0.9]);
+    expect(body.values['train.optimizer.momentum']).toEqual([0, 0.9]);
     expect(body.configYaml).toContain('smoke');
   });
 
@@ -56,7 +56,7 @@ describe('sweeps', () => {
     expect(body.runs.map((run: { id: string }) => run.id)).toEqual(runIds);
     for (const run of body.runs) {
       expect(Object.keys(run.params)).toEqual(
-        expect.arrayContaining(['train.init', 'train.momentum', 'seed']),
+        expect.arrayContaining(['train.init', 'train.optimizer.momentum', 'seed']),
       );
       expect(['finished', 'diverged']).toContain(run.status);
       expect(run.epochsDone).toBeGreaterThan(0);
@@ -67,7 +67,12 @@ describe('sweeps', () => {
     expect(body.metrics.curves).toMatchObject({ preferred: 'val_acc' });
     expect(body.metrics.curves.withData).toEqual(body.metrics.curves.choices);
     expect(body.metrics.final).toMatchObject({ preferred: 'final_val_acc' });
-    expect(body.metrics.ranking).toBe('best_val_acc');
+    // The best run, as the store ranks runs: rank 1 has the highest final val acc of the finished.
+    const finished = body.runs.filter((run: { status: string }) => run.status === 'finished');
+    const best = body.runs.find((run: { rank: number | null }) => run.rank === 1);
+    expect(best.summary.final_val_acc).toBe(
+      Math.max(...finished.map((run: { summary: { final_val_acc: number } }) => run.summary.final_val_acc)),
+    );
   });
 });
 
@@ -134,14 +139,16 @@ describe('aggregates', () => {
   });
 
   it('groups by two params into four cells', async () => {
-    const { body } = await getJson(`${server.url}/api/sweeps/${sweepId}/groups?by=train.init,train.momentum`);
+    const { body } = await getJson(
+      `${server.url}/api/sweeps/${sweepId}/groups?by=train.init,train.optimizer.momentum`,
+    );
     expect(body.groups).toHaveLength(4);
     expect(body.metric).toBe('val_acc');
   });
 
   it('builds the ablation grid: mean, std, n and diverged per cell', async () => {
     const { body } = await getJson(
-      `${server.url}/api/sweeps/${sweepId}/ablation?rows=train.init&cols=train.momentum&metric=final_val_acc`,
+      `${server.url}/api/sweeps/${sweepId}/ablation?rows=train.init&cols=train.optimizer.momentum&metric=final_val_acc`,
     );
     expect(body.cells).toHaveLength(4);
     for (const cell of body.cells) {
@@ -207,7 +214,7 @@ describe('signal through depth', () => {
     const writer = await openForWriting(copy);
     const local = await startTestServer(copy);
     const depth = async (query: string) =>
-      (await getJson(`${local.url}/api/sweeps/${sweepId}/depth?by=train.momentum${query}`)).body;
+      (await getJson(`${local.url}/api/sweeps/${sweepId}/depth?by=train.optimizer.momentum${query}`)).body;
     try {
       // As if the first run had diverged in epoch 2: statistics at epoch 1 only.
       await writer.run('DELETE FROM layer_stats WHERE run_id = ? AND epoch > 1', [runIds[0]]);
@@ -239,7 +246,7 @@ describe('exports', () => {
     expect(response.headers.get('content-type')).toMatch(/text\/csv/);
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="?smoke-\d+\.csv"?$/);
     const lines = (await response.text()).trimEnd().split('\r\n');
-    expect(lines[0]).toBe('run_id,label,status,train.init,train.momentum,seed,epoch,metric,value');
+    expect(lines[0]).toBe('run_id,label,status,train.init,train.optimizer.momentum,seed,epoch,metric,value');
     expect(lines.length - 1).toBe(epochRows * 6);
   });
 
@@ -251,9 +258,13 @@ describe('exports', () => {
 
   it('Markdown: the ablation table', async () => {
     const text = await (
-      await fetch(`${server.url}/api/sweeps/${sweepId}/ablation.md?rows=train.init&cols=train.momentum`)
+      await fetch(
+        `${server.url}/api/sweeps/${sweepId}/ablation.md?rows=train.init&cols=train.optimizer.momentum`,
+      )
     ).text();
-    expect(text).toContain('| train.init \\ train.momentum | train.momentum=0 | train.momentum=0.9 |');
+    expect(text).toContain(
+      '| train.init \\ train.optimizer.momentum | train.optimizer.momentum=0 | train.optimizer.momentum=0.9 |',
+    );
     expect(text.match(/^\| (he_normal|glorot_uniform) \|/gm)).toHaveLength(2);
   });
 });
@@ -272,7 +283,7 @@ describe('bad requests', () => {
     ['/api/series?runs=a&runs=b', 400],
     ['/api/sweeps/1/groups?by=train.nonsense', 400],
     ['/api/sweeps/1/groups?by=train.init&metric=nope', 400],
-    ['/api/sweeps/1/groups?by=train.init,train.momentum,seed', 400],
+    ['/api/sweeps/1/groups?by=train.init,train.optimizer.momentum,seed', 400],
     ['/api/sweeps/1/ablation?rows=train.init&cols=train.init', 400],
     ['/api/sweeps/1/ablation', 400],
     ['/api/sweeps/1/depth', 400],

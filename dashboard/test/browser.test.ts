@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openForReading, openForWriting } from '@ablate/runner/schema';
+import { openForReading, openForWriting } from '@ablate/runner/store';
 import type { RunningServer } from '../src/server.ts';
 import { copyOfSmokeDb, getJson, startTestServer } from './helpers.ts';
 
@@ -226,13 +226,16 @@ describe('interaction', () => {
       .locator('section', { hasText: 'Grouped by param' })
       .locator('label', { hasText: 'group by' })
       .locator('select')
-      .selectOption('train.momentum');
+      .selectOption('train.optimizer.momentum');
     await expect.poll(() => groupSummary.textContent()).toContain('momentum=0.9');
 
     const rowHeaders = () => page.locator('table.heatmap tbody th').allTextContents();
     expect(await rowHeaders()).toEqual(['train.init=he_normal', 'train.init=glorot_uniform']);
-    await page.locator('label', { hasText: 'rows' }).locator('select').selectOption('train.momentum');
-    await expect.poll(rowHeaders).toEqual(['train.momentum=0', 'train.momentum=0.9']);
+    await page
+      .locator('label', { hasText: 'rows' })
+      .locator('select')
+      .selectOption('train.optimizer.momentum');
+    await expect.poll(rowHeaders).toEqual(['train.optimizer.momentum=0', 'train.optimizer.momentum=0.9']);
 
     const cells = page.locator('table.heatmap button.cell');
     await cells.nth(0).click();

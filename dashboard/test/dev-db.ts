@@ -2,7 +2,7 @@
 // working on the dashboard without training: `npx tsx dashboard/test/dev-db.ts results/dev.db`.
 // The tests use a real smoke sweep instead (see global-setup.ts).
 import { createHash } from 'node:crypto';
-import { openForWriting } from '@ablate/runner/schema';
+import { openForWriting } from '@ablate/runner/store';
 
 const EPOCHS = 30;
 const inits = ['he_normal', 'glorot_uniform'];
@@ -70,7 +70,6 @@ export async function fillDevDb(path: string): Promise<void> {
           JSON.stringify({ 'train.init': init, 'train.momentum': momentum, seed }),
         ]);
         const speed = (init === 'he_normal' ? 0.25 : 0.18) * (momentum ? 1.6 : 1) * (1 + 0.05 * seed);
-        let best = { acc: 0, loss: Infinity, epoch: 1 };
         let last = { trainLoss: 0, trainAcc: 0, valLoss: 0, valAcc: 0 };
         for (let epoch = 1; epoch <= epochs; epoch++) {
           const noise = Math.sin(epoch * 7 + seed * 13) * 0.01;
@@ -81,7 +80,6 @@ export async function fillDevDb(path: string): Promise<void> {
             valLoss: blownUp ? NaN : 2.3 * Math.exp(-speed * epoch * 0.9) + 0.1 + noise,
             valAcc: 0.1 + 0.85 * (1 - Math.exp(-speed * epoch * 0.9)) - noise,
           };
-          if (last.valAcc > best.acc) best = { acc: last.valAcc, loss: last.valLoss, epoch };
           await db.run('INSERT INTO epochs VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
             id,
             epoch,
@@ -105,18 +103,6 @@ export async function fillDevDb(path: string): Promise<void> {
             ]);
           }
         }
-        await db.run('INSERT INTO run_summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-          id,
-          last.trainLoss,
-          last.trainAcc,
-          Number.isNaN(last.valLoss) ? null : last.valLoss,
-          last.valAcc,
-          best.loss,
-          best.acc,
-          best.epoch,
-          diverged ? null : last.valLoss,
-          diverged ? null : last.valAcc - 0.01,
-        ]);
         if (!diverged) {
           const confusion = Array.from({ length: 10 }, (_, t) =>
             Array.from({ length: 10 }, (_, p) => (t === p ? 90 + seed : (t + p + seed) % 3)),

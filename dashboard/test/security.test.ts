@@ -1,6 +1,6 @@
 // Path traversal, SQL-looking and oversized parameters are refused, and the database is intact.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openForReading } from '@ablate/runner/schema';
+import { openForReading } from '@ablate/runner/store';
 import type { RunningServer } from '../src/server.ts';
 import { copyOfSmokeDb, startTestServer } from './helpers.ts';
 
@@ -10,15 +10,7 @@ let dbPath: string;
 async function tableCounts(path: string): Promise<Record<string, number>> {
   const db = await openForReading(path);
   const counts: Record<string, number> = {};
-  for (const table of [
-    'sweeps',
-    'runs',
-    'sweep_runs',
-    'epochs',
-    'layer_stats',
-    'run_summary',
-    'test_results',
-  ]) {
+  for (const table of ['sweeps', 'runs', 'sweep_runs', 'epochs', 'layer_stats', 'test_results']) {
     // Table names come from the literal list above, not from a request.
     counts[table] = (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!.n;
   }

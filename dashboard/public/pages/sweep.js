@@ -1,5 +1,7 @@
 // #/sweep/:id : the runs table, the selected runs' curves, group means, signal through depth, the
-// ablation heatmap and exports. Everything re-fetches when the sweep's event stream reports a change.
+// ablation heatmap and exports. Everything re-fetches when the sweep's event stream reports a change:
+// the page loads the sweep once (/api/sweeps/:id/runs) and the sections' own requests reuse the
+// server's read of it.
 import { api } from '../api.js';
 import { Charts } from '../charts.js';
 import { h, notice, replaceChildren, section } from '../dom.js';
@@ -12,7 +14,7 @@ import { runCurves } from '../sections/curves.js';
 import { depthSection } from '../sections/depth.js';
 import { groupSection } from '../sections/groups.js';
 
-/** Runs drawn by default: all of a small sweep, else the best few. */
+/** Runs drawn by default: all of a small sweep, else the best few (as the runner ranks them). */
 const DEFAULT_SELECTED = 6;
 
 /**
@@ -113,14 +115,13 @@ const onlySeeds = (what) =>
   );
 
 export async function renderSweep(main, sweepId) {
-  const [sweep, runsData] = await Promise.all([api.sweep(sweepId), api.sweepRuns(sweepId)]);
+  let sweep = await api.sweepRuns(sweepId);
   setCrumbs(main, [null, sweep.name]);
   const charts = new Charts();
-  let { runs, metrics } = runsData;
+  let { runs, metrics } = sweep;
   const runsById = (id) => runs.find((run) => run.id === id);
-  const byBest = [...runs].sort(
-    (a, b) => (b.summary[metrics.ranking] ?? -1) - (a.summary[metrics.ranking] ?? -1),
-  );
+  // Ranked runs first, best first; unranked (unfinished) ones after them in plan order.
+  const byBest = [...runs].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity));
   const selected = new Set(byBest.slice(0, DEFAULT_SELECTED).map((run) => run.id));
 
   const heading = h('p', { className: 'hint' });
@@ -135,7 +136,7 @@ export async function renderSweep(main, sweepId) {
     },
     'Compare 2 selected',
   );
-  const table = new SelectableTable(runColumns(runsData.varying, metrics), {
+  const table = new SelectableTable(runColumns(sweep.varying, metrics), {
     rowKey: (run) => run.id,
     selected,
     caption: 'Runs of this sweep; select rows to draw their curves',
@@ -155,7 +156,7 @@ export async function renderSweep(main, sweepId) {
     },
   });
 
-  const params = runsData.varying.filter((path) => path !== 'seed');
+  const params = sweep.varying.filter((path) => path !== 'seed');
   const exports = exportLinks(sweepId, params.length > 0);
   const groups = params.length ? groupSection(charts, sweepId, params, () => metrics) : null;
   const depth = params.length ? depthSection(charts, sweepId, params) : null;
@@ -187,12 +188,11 @@ export async function renderSweep(main, sweepId) {
   await Promise.all([showSelected(), groups?.refresh(), depth?.refresh(), ablation?.refresh()]);
 
   const refresh = async () => {
-    const [fresh, freshRuns] = await Promise.all([api.sweep(sweepId), api.sweepRuns(sweepId)]);
-    Object.assign(sweep, fresh);
-    ({ runs, metrics } = freshRuns);
+    sweep = await api.sweepRuns(sweepId);
+    ({ runs, metrics } = sweep);
     describe();
     // Columns follow the metrics: test acc appears once the first run finishes.
-    table.columns = runColumns(freshRuns.varying, metrics);
+    table.columns = runColumns(sweep.varying, metrics);
     table.setRows(runs);
     await Promise.all([showSelected(), groups?.refresh(), depth?.refresh(), ablation?.refresh()]);
   };

@@ -7,7 +7,7 @@ import { heatColor } from '../charts.js';
 import { h, notice, replaceChildren, select } from '../dom.js';
 import * as format from '../format.js';
 import { formatParam } from '/shared/format.js';
-import { chosenMetric, metricSelect, whyNoValues } from '../metrics.js';
+import { chosenMetric, metricSelect, whyNoValues } from '../metric-select.js';
 import { significance } from './significance.js';
 import { runCurves } from './curves.js';
 

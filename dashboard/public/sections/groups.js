@@ -6,7 +6,7 @@ import { bandDatasets, chartBox, colorAt } from '../charts.js';
 import { h, notice, replaceChildren, select } from '../dom.js';
 import { legendLabels } from '/shared/diff.js';
 import { metricName } from '../format.js';
-import { chosenMetric, metricSelect, whyNoValues } from '../metrics.js';
+import { chosenMetric, metricSelect, whyNoValues } from '../metric-select.js';
 
 const NONE = '';
 

@@ -1,13 +1,12 @@
 // GET /api/sweeps/:id/groups?by=p1[,p2]&metric=val_acc&points=N
 // GET /api/sweeps/:id/ablation?rows=p1[&cols=p2]&metric=final_val_acc
 // GET /api/sweeps/:id/depth?by=p&stat=act_std&epoch=N
-// Without a metric, each uses the sweep's preferred one: the first with data (see metrics.ts).
+// Without a metric, each uses the sweep's preferred one: the first with data (see metric-choices.ts).
 import { Router, type Request } from 'express';
 import { ablation, depthProfile, groupCurves, type Ablation } from '../aggregates.ts';
 import { badRequest } from '../http-error.ts';
-import { EPOCH_METRICS, FINAL_METRICS, LAYER_STATISTICS } from '../metrics.ts';
+import { EPOCH_METRICS, FINAL_METRICS, LAYER_STATISTICS } from '../metric-choices.ts';
 import { optionalString, parseChoice, parseInteger, pointsOf, requiredString, sweepIdOf } from '../params.ts';
-import { epochsOfSweep, layerStatEpochsOfSweep, layerStatsOfSweep } from '../queries.ts';
 import type { ResultsDb } from '../results-db.ts';
 import { loadSweep, type SweepWithRuns } from '../sweep-data.ts';
 
@@ -40,8 +39,8 @@ export function aggregateRoutes(results: ResultsDb): Router {
   const router = Router();
 
   router.get('/api/sweeps/:id/groups', async (req, res) => {
-    const db = await results.require();
-    const sweep = await loadSweep(db, sweepIdOf(req));
+    const store = await results.require();
+    const sweep = await loadSweep(store, sweepIdOf(req));
     const by = requiredString(req.query, 'by')
       .split(',')
       .map((path) => varyingParam(sweep, path, 'by'));
@@ -52,7 +51,7 @@ export function aggregateRoutes(results: ResultsDb): Router {
       EPOCH_METRICS,
       sweep.metrics.curves.preferred,
     );
-    const groups = groupCurves(sweep, await epochsOfSweep(db, sweep.id), by, metric, pointsOf(req));
+    const groups = groupCurves(sweep, await store.epochsOfSweep(sweep.id), by, metric, pointsOf(req));
     res.json({ by, metric, groups });
   });
 
@@ -64,11 +63,11 @@ export function aggregateRoutes(results: ResultsDb): Router {
   // Without an epoch: the first with statistics, epoch 0 (the untrained model: the init's own
   // effect, before training washes it out) wherever the runner recorded it; null when none yet.
   router.get('/api/sweeps/:id/depth', async (req, res) => {
-    const db = await results.require();
-    const sweep = await loadSweep(db, sweepIdOf(req));
+    const store = await results.require();
+    const sweep = await loadSweep(store, sweepIdOf(req));
     const by = varyingParam(sweep, requiredString(req.query, 'by'), 'by');
     const stat = parseChoice(optionalString(req.query, 'stat'), 'stat', LAYER_STATISTICS, 'act_std');
-    const epochs = await layerStatEpochsOfSweep(db, sweep.id);
+    const epochs = await store.layerStatEpochs(sweep.id);
     const asked = optionalString(req.query, 'epoch');
     const epoch = parseInteger(asked, 'epoch', 0, 999_999, epochs[0] ?? 0);
     if (asked !== undefined && !epochs.includes(epoch)) {
@@ -76,7 +75,7 @@ export function aggregateRoutes(results: ResultsDb): Router {
         `epoch: no layer statistics at epoch ${epoch} (${epochs.length ? `epochs with some: ${epochs.join(', ')}` : 'none yet'})`,
       );
     }
-    const rows = epochs.length ? await layerStatsOfSweep(db, sweep.id, epoch) : [];
+    const rows = epochs.length ? await store.layerStatsOfSweep(sweep.id, epoch) : [];
     res.json({
       by,
       stat,

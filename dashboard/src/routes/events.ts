@@ -1,10 +1,9 @@
 // GET /api/events[?sweep=ID]: server-sent events. Each connection polls a cheap change signature
-// (see queries.changeSignature) and pushes `event: change` when it moves, so open pages re-fetch
+// (the store's changeToken) and pushes `event: change` when it moves, so open pages re-fetch
 // without reloading. Polling a WAL database never blocks the sweep writing it.
 import { Router } from 'express';
 import { notFound } from '../http-error.ts';
 import { optionalString, parseSweepId } from '../params.ts';
-import { changeSignature, getSweep } from '../queries.ts';
 import type { ResultsDb } from '../results-db.ts';
 
 const KEEPALIVE_MS = 15_000;
@@ -17,8 +16,7 @@ export function eventRoutes(results: ResultsDb, pollMs: number): Router {
     const sweepId = sweepValue === undefined ? null : parseSweepId(sweepValue);
     // An unknown sweep would stream nothing forever. Without a database yet, every sweep is still to come.
     const opened = await results.get();
-    if (opened && sweepId !== null && !(await getSweep(opened, sweepId)))
-      throw notFound(`no sweep ${sweepId}`);
+    if (opened && sweepId !== null && !(await opened.sweep(sweepId))) throw notFound(`no sweep ${sweepId}`);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache',
@@ -27,8 +25,8 @@ export function eventRoutes(results: ResultsDb, pollMs: number): Router {
     res.write('retry: 2000\n\n');
 
     const signature = async () => {
-      const db = await results.get();
-      return db ? changeSignature(db, sweepId) : 'no database';
+      const store = await results.get();
+      return store ? store.changeToken(sweepId) : 'no database';
     };
     let last = await signature().catch(() => 'unreadable');
     let polling = false;

@@ -3,7 +3,6 @@
 import { Router, type Response } from 'express';
 import { ablationMarkdown, longRows, toCsv } from '../exports.ts';
 import { sweepIdOf } from '../params.ts';
-import { epochsOfSweep } from '../queries.ts';
 import type { ResultsDb } from '../results-db.ts';
 import { loadSweep, type SweepWithRuns } from '../sweep-data.ts';
 import { ablationOf } from './aggregates.ts';
@@ -18,19 +17,19 @@ export function exportRoutes(results: ResultsDb): Router {
   const router = Router();
 
   router.get('/api/sweeps/:id/export.csv', async (req, res) => {
-    const db = await results.require();
-    const sweep = await loadSweep(db, sweepIdOf(req));
+    const store = await results.require();
+    const sweep = await loadSweep(store, sweepIdOf(req));
     attachment(res, sweep, 'csv');
-    res.type('text/csv').send(toCsv(sweep, longRows(sweep, await epochsOfSweep(db, sweep.id))));
+    res.type('text/csv').send(toCsv(sweep, longRows(sweep, await store.epochsOfSweep(sweep.id))));
   });
 
   router.get('/api/sweeps/:id/export.json', async (req, res) => {
-    const db = await results.require();
-    const sweep = await loadSweep(db, sweepIdOf(req));
+    const store = await results.require();
+    const sweep = await loadSweep(store, sweepIdOf(req));
     attachment(res, sweep, 'json');
     res.json({
       sweep: { id: sweep.id, name: sweep.name, createdAt: sweep.createdAt, varying: sweep.varying },
-      rows: longRows(sweep, await epochsOfSweep(db, sweep.id)),
+      rows: longRows(sweep, await store.epochsOfSweep(sweep.id)),
     });
   });
 

@@ -1,19 +1,10 @@
 // GET /api/runs/:id, /api/runs/:id/layers, /api/series?runs=a,b&points=N
 import { Router } from 'express';
+import { encodeWeights } from '@ablate/runner/store';
 import { lttb } from '@ablate/runner/view/lttb.js';
 import { notFound } from '../http-error.ts';
-import { EPOCH_METRICS, LAYER_STATISTICS } from '../metrics.ts';
+import { EPOCH_METRICS, LAYER_STATISTICS } from '../metric-choices.ts';
 import { MAX_RUN_IDS_LENGTH, parseRunIds, pointsOf, requiredString, runIdOf } from '../params.ts';
-import {
-  epochsOfRuns,
-  existingRunIds,
-  getRun,
-  layerStats,
-  runSummary,
-  runWeights,
-  sweepsOfRun,
-  testResult,
-} from '../queries.ts';
 import type { ResultsDb } from '../results-db.ts';
 import { groupByRun } from '../aggregates.ts';
 
@@ -21,56 +12,38 @@ export function runRoutes(results: ResultsDb): Router {
   const router = Router();
 
   router.get('/api/runs/:id', async (req, res) => {
-    const db = await results.require();
+    const store = await results.require();
     const runId = runIdOf(req);
-    const run = await getRun(db, runId);
+    const run = await store.run(runId);
     if (!run) throw notFound(`no run ${runId}`);
     const [summary, test, sweeps] = await Promise.all([
-      runSummary(db, runId),
-      testResult(db, runId),
-      sweepsOfRun(db, runId),
+      store.runResults(runId),
+      store.testResult(runId),
+      store.sweepsOfRun(runId),
     ]);
-    const { config_json, ...columns } = run;
-    res.json({
-      run: { ...columns, config: JSON.parse(config_json) },
-      summary: summary ?? null,
-      test: test
-        ? {
-            loss: test.loss,
-            accuracy: test.accuracy,
-            confusion: JSON.parse(test.confusion_json),
-            perClass: JSON.parse(test.per_class_json),
-          }
-        : null,
-      sweeps: sweeps.map((row) => ({
-        id: row.sweep_id,
-        name: row.name,
-        params: JSON.parse(row.params_json),
-      })),
-    });
+    res.json({ run, summary, test, sweeps });
   });
 
   // The trained parameters, for a browser to run the model: float32 little-endian, base64, in the
   // order of `shapes` (W then b per layer), as the runner's weights table stores them.
   router.get('/api/runs/:id/weights', async (req, res) => {
-    const db = await results.require();
     const runId = runIdOf(req);
-    const weights = await runWeights(db, runId);
+    const weights = await (await results.require()).loadWeights(runId);
     if (!weights) throw notFound(`no weights for run ${runId} (only finished runs keep their weights)`);
     res.json({
       runId,
       dtype: 'float32',
       littleEndian: true,
-      shapes: JSON.parse(weights.shapes_json),
-      data: weights.data.toString('base64'),
+      shapes: weights.shapes,
+      data: encodeWeights(weights.data).toString('base64'),
     });
   });
 
   router.get('/api/runs/:id/layers', async (req, res) => {
-    const db = await results.require();
+    const store = await results.require();
     const runId = runIdOf(req);
-    if (!(await getRun(db, runId))) throw notFound(`no run ${runId}`);
-    const rows = await layerStats(db, runId);
+    if (!(await store.run(runId))) throw notFound(`no run ${runId}`);
+    const rows = await store.layerStatsOfRun(runId);
     const layers = new Map<
       number,
       { layer: number; name: string; epochs: number[] } & Record<string, unknown>
@@ -95,11 +68,11 @@ export function runRoutes(results: ResultsDb): Router {
   router.get('/api/series', async (req, res) => {
     const runIds = parseRunIds(requiredString(req.query, 'runs', MAX_RUN_IDS_LENGTH));
     const points = pointsOf(req);
-    const db = await results.require();
-    const known = await existingRunIds(db, runIds);
+    const store = await results.require();
+    const known = await store.knownRuns(runIds);
     const unknown = runIds.filter((id) => !known.has(id));
     if (unknown.length) throw notFound(`no run ${unknown.join(', ')}`);
-    const epochsByRun = groupByRun(await epochsOfRuns(db, runIds));
+    const epochsByRun = groupByRun(await store.epochsOfRuns(runIds));
     const series = Object.fromEntries(
       runIds.map((runId) => {
         const rows = epochsByRun.get(runId) ?? [];

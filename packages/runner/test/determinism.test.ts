@@ -8,7 +8,7 @@ import { runCli, tempDir, withDb, writeSweep } from './helpers/cli.ts';
 const RESULT_QUERIES = [
   'SELECT run_id, epoch, train_loss, train_acc, val_loss, val_acc, lr FROM epochs ORDER BY run_id, epoch',
   'SELECT * FROM layer_stats ORDER BY run_id, epoch, layer',
-  'SELECT * FROM run_summary ORDER BY run_id',
+  'SELECT * FROM run_results ORDER BY run_id',
   'SELECT * FROM test_results ORDER BY run_id',
   'SELECT run_id, shapes_json, hex(data) AS data FROM weights ORDER BY run_id',
   'SELECT id, status, epochs_done, diverged_epoch, data_fingerprint FROM runs ORDER BY id',

@@ -9,6 +9,7 @@ import { Rng, Tensor } from '@ablate/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunConfig } from '../src/config/types.ts';
 import { repoRoot } from '../src/meta.ts';
+import { openReader } from '../src/db/index.ts';
 import { loadRunModel } from '../src/model/weights.ts';
 import { count, runCli, tempDir, withDb, writeSweep, type CliResult } from './helpers/cli.ts';
 
@@ -37,7 +38,15 @@ describe('ablate sweep', () => {
     // Every run records its untrained model as epoch 0; a diverged epoch records no statistics.
     expect(await count(dbPath, 'SELECT * FROM layer_stats WHERE epoch > 0')).toBe(FINISHED * EPOCHS * LAYERS);
     expect(await count(dbPath, 'SELECT * FROM layer_stats WHERE epoch = 0')).toBe(RUNS * LAYERS);
-    expect(await count(dbPath, 'SELECT * FROM run_summary')).toBe(RUNS);
+    // Final values are derived from the last epoch, test accuracy from test_results.
+    expect(
+      await count(
+        dbPath,
+        `SELECT * FROM run_results rr JOIN runs r ON r.id = rr.run_id JOIN test_results t ON t.run_id = r.id
+          WHERE rr.final_val_acc = (SELECT val_acc FROM epochs e WHERE e.run_id = r.id AND e.epoch = ${EPOCHS})
+            AND rr.test_acc = t.accuracy`,
+      ),
+    ).toBe(FINISHED);
     expect(await count(dbPath, 'SELECT * FROM test_results')).toBe(FINISHED);
     expect(await count(dbPath, 'SELECT * FROM weights')).toBe(FINISHED);
     expect(await count(dbPath, 'SELECT * FROM sweep_runs')).toBe(RUNS);
@@ -83,7 +92,8 @@ describe('ablate sweep', () => {
         "SELECT runs.id, config_json, data_fingerprint, accuracy FROM runs JOIN test_results ON run_id = runs.id WHERE status = 'finished' LIMIT 1",
       );
       const config = JSON.parse(row!.config_json) as RunConfig;
-      const model = await loadRunModel(db, row!.id);
+      const store = await openReader(dbPath);
+      const model = await loadRunModel(store, row!.id).finally(() => store.close());
       const { test, fingerprint } = prepareData(config.data, Rng.derive(0, 'data'));
       expect(fingerprint).toBe(row!.data_fingerprint); // the very data the run was trained and tested on
       const evaluation = model.evaluate(

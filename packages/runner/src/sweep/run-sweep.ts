@@ -4,17 +4,23 @@
 // and stay; interrupted, failed and abandoned ones are trained again from scratch.
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { prepareData, shareData, type SharedPreparedData } from '@ablate/data';
-import { Rng } from '@ablate/tensor';
 import type { PlannedRun, SweepPlan } from '../config/index.ts';
-import type { RunStatus } from '../db/schema.ts';
-import { acquireLease, DatabaseBusyError, type Lease } from '../db/lease.ts';
-import { ResultsWriter, type Provenance } from '../db/writer.ts';
+import {
+  DatabaseBusyError,
+  openStore,
+  type EpochRecord,
+  type PlannedSweepRecord,
+  type Provenance,
+  type ResultsStore,
+  type RunEndRecord,
+  type RunStatus,
+} from '../db/index.ts';
 import type { EpochReport, RunOutcome } from '../exec/messages.ts';
 import { WorkerPool, type PoolTask } from '../exec/pool.ts';
 import { ablateVersion, codeVersion, repoRoot } from '../meta.ts';
 import { describeConfigDiff, summarizeDiff } from './config-diff.ts';
-import { summarizeSweep, type SweepSummary } from './summary.ts';
+import { summarizeSweep, type SweepSummary } from './seed-groups.ts';
+import { dataKeyOf, prepareSweepData } from './sweep-data.ts';
 
 /**
  * Bad input found before anything was written: a data spec that cannot load, a changed sweep, a
@@ -73,56 +79,13 @@ export interface SweepResult {
 /** Results are already final for these; every other status means "train it (again)". */
 const DONE: ReadonlySet<RunStatus> = new Set(['finished', 'diverged']);
 
-/**
- * The data seed is fixed, not the run's: every run of a data spec trains on the same split, which
- * is what lets the sweep prepare it once and makes seeds vary only init and shuffling.
- */
-const DATA_SEED = 0;
-
-/** A dataset as the sweep holds it: shared with the workers, fingerprinted for the runs table. */
-interface SweepDataset {
-  shared: SharedPreparedData;
-  fingerprint: string;
-}
-
-/** Runs with equal data specs train on one dataset, found under this key. */
-function dataKeyOf(run: PlannedRun): string {
-  return JSON.stringify(run.config.data);
-}
-
-function prepareDatasets(plan: SweepPlan): Map<string, SweepDataset> {
-  const datasets = new Map<string, SweepDataset>();
-  for (const run of plan.runs) {
-    const key = dataKeyOf(run);
-    if (datasets.has(key)) continue;
-    try {
-      // Built in shared memory from the start, so handing it to the workers copies nothing.
-      const prepared = prepareData(run.config.data, Rng.derive(DATA_SEED, 'data'), { shared: true });
-      datasets.set(key, { shared: shareData(prepared), fingerprint: prepared.fingerprint });
-    } catch (err) {
-      throw new SweepInputError(`${plan.path}: data (run ${run.label}): ${messageOf(err)}`);
-    }
-  }
-  return datasets;
-}
-
-/** Takes the database's lease, then opens it; a path that cannot hold a database is bad input. */
-async function openResults(dbPath: string): Promise<{ lease: Lease; writer: ResultsWriter }> {
-  const unusable = (err: unknown) =>
-    err instanceof DatabaseBusyError
-      ? err
-      : new SweepInputError(`--db ${dbPath}: cannot use it as a results database (${messageOf(err)})`);
-  let lease: Lease;
+/** Opens the results store (taking its lease); a path that cannot hold a database is bad input. */
+async function openResults(dbPath: string): Promise<ResultsStore> {
   try {
-    lease = acquireLease(dbPath);
+    return await openStore(dbPath);
   } catch (err) {
-    throw unusable(err);
-  }
-  try {
-    return { lease, writer: await ResultsWriter.open(dbPath) };
-  } catch (err) {
-    lease.release();
-    throw unusable(err);
+    if (err instanceof DatabaseBusyError) throw err;
+    throw new SweepInputError(`--db ${dbPath}: cannot use it as a results database (${messageOf(err)})`);
   }
 }
 
@@ -136,13 +99,51 @@ function recordedPath(file: string): string {
   return relative.startsWith('..') ? file : relative;
 }
 
-async function checkVersion(writer: ResultsWriter, plan: SweepPlan, newVersion: boolean): Promise<void> {
-  const versions = await writer.sweepsNamed(plan.name);
-  if (versions.length === 0 || newVersion || versions.some((v) => v.config_hash === plan.configHash)) return;
+/** The plan as the store records it. */
+function plannedSweep(plan: SweepPlan): PlannedSweepRecord {
+  return {
+    name: plan.name,
+    configHash: plan.configHash,
+    configPath: recordedPath(plan.path),
+    yaml: plan.yaml,
+    config: plan.config,
+    varying: plan.varying,
+    runs: plan.runs.map((run) => ({
+      id: run.id,
+      groupId: run.groupId,
+      seed: run.seed,
+      label: run.label,
+      config: run.config,
+      position: run.position,
+      params: run.params,
+      epochsPlanned: run.config.train.epochs,
+    })),
+  };
+}
+
+/** A worker's epoch report as the store records it. */
+function epochRecord(report: EpochReport): EpochRecord {
+  const { progress: _derivedByTheStore, ...epoch } = report;
+  return epoch;
+}
+
+/** A worker's outcome as the store records it. */
+function runEnd(outcome: RunOutcome, wallSeconds: number): RunEndRecord {
+  return outcome.status === 'interrupted' ? outcome : { ...outcome, wallSeconds };
+}
+
+async function checkVersion(
+  store: ResultsStore,
+  dbPath: string,
+  plan: SweepPlan,
+  newVersion: boolean,
+): Promise<void> {
+  const versions = await store.sweepsNamed(plan.name);
+  if (versions.length === 0 || newVersion || versions.some((v) => v.configHash === plan.configHash)) return;
   const latest = versions[versions.length - 1];
-  const diff = describeConfigDiff(JSON.parse(latest.config_json), plan.config);
+  const diff = describeConfigDiff(latest.config, plan.config);
   throw new SweepInputError(
-    `${plan.path}: sweep "${plan.name}" already exists in ${writer.db.path} with another config (${summarizeDiff(diff)}); ` +
+    `${plan.path}: sweep "${plan.name}" already exists in ${dbPath} with another config (${summarizeDiff(diff)}); ` +
       `rerun with --new-version to record this as a new version (finished runs it shares are reused), or rename the sweep`,
   );
 }
@@ -153,19 +154,19 @@ async function checkVersion(writer: ResultsWriter, plan: SweepPlan, newVersion: 
  * DatabaseBusyError for a database another sweep holds) is thrown before anything is written.
  */
 export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<SweepResult> {
-  const datasets = prepareDatasets(plan);
-  const { lease, writer } = await openResults(options.dbPath);
+  const datasets = prepareSweepData(plan);
+  const store = await openResults(options.dbPath);
   const observer = options.observer ?? {};
   const ended: Record<RunOutcome['status'], number> = { finished: 0, diverged: 0, failed: 0, interrupted: 0 };
   let pool: WorkerPool | null = null;
   let writeError: unknown = null;
   const onAbort = () => void pool?.stop();
   try {
-    await checkVersion(writer, plan, options.newVersion ?? false);
+    await checkVersion(store, options.dbPath, plan, options.newVersion ?? false);
     const provenance: Provenance = { ablateVersion: ablateVersion(), codeVersion: codeVersion() };
-    const recovered = await writer.recoverAbandoned();
-    const sweepId = await writer.registerSweep(plan, recordedPath(plan.path), provenance);
-    const statuses = await writer.statuses(plan.runs.map((run) => run.id));
+    const recovered = await store.recoverAbandoned();
+    const sweepId = await store.planSweep(plannedSweep(plan), provenance);
+    const statuses = await store.statuses(plan.runs.map((run) => run.id));
     const toTrain: PoolTask[] = plan.runs
       .filter((run) => !DONE.has(statuses.get(run.id) as RunStatus))
       .map((run) => ({ run, dataKey: dataKeyOf(run) }));
@@ -194,17 +195,23 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
       started(slot, run, kernels) {
         startedAt.set(run.id, performance.now());
         const dataFingerprint = datasets.get(dataKeyOf(run))?.fingerprint ?? '';
-        track(writer.startRun(run, { ...provenance, dataFingerprint, kernels }));
+        // This process holds the store's lease and chose runs not done: a refused claim means the
+        // store changed under it, and training on would record nothing.
+        track(
+          store.claimRun(run.id, { ...provenance, dataFingerprint, kernels }).then((claim) => {
+            if (!claim) throw new Error(`run ${run.id} could not be claimed for training`);
+          }),
+        );
         observer.runStarted?.(slot, run);
       },
       epoch(slot, run, report) {
-        track(writer.recordEpoch(run.id, report));
+        track(store.commitEpoch(run.id, epochRecord(report)));
         observer.epoch?.(slot, run, report);
       },
       ended(slot, run, outcome) {
         const seconds = (performance.now() - (startedAt.get(run.id) ?? performance.now())) / 1000;
         ended[outcome.status]++;
-        track(writer.endRun(run.id, outcome, seconds));
+        track(store.finishRun(run.id, runEnd(outcome, seconds)));
         observer.runEnded?.(slot, run, outcome);
       },
     });
@@ -212,8 +219,8 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
     options.signal?.addEventListener('abort', onAbort);
     await pool.runAll(toTrain);
     await pool.stop();
-    await writer.flush();
-    const summary = await summarizeSweep(writer.db, sweepId);
+    await store.flush();
+    const summary = await summarizeSweep(store, sweepId);
     if (writeError) throw writeError;
     const interrupted =
       options.signal?.aborted === true && ended.finished + ended.diverged + ended.failed < toTrain.length;
@@ -229,7 +236,6 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await pool?.stop();
-    await writer.close();
-    lease.release();
+    await store.close();
   }
 }

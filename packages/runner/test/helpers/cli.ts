@@ -5,7 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openForReading, type Database } from '../../src/db/schema.ts';
+import type { Database } from '../../src/db/database.ts';
+import { openForReading } from '../../src/db/tables.ts';
 import { repoRoot } from '../../src/meta.ts';
 
 // node with tsx's loader rather than the tsx binary: the binary runs node as a child process, so
@@ -24,11 +25,20 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), `ablate-${prefix}-`));
 }
 
-/** Starts `ablate <args>` in the repo root, as nx does; `done` resolves when it exits. */
-export function startCli(args: string[]): { child: ChildProcess; done: Promise<CliResult> } {
+// Sweeps started by tests keep their epoch timings (cli/timings.ts) apart from the user's.
+const testCache = tempDir('cache');
+
+/**
+ * Starts `ablate <args>` in the repo root, as nx does, with `env` added to the environment; `done`
+ * resolves when it exits.
+ */
+export function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI, ...args], {
     cwd: repoRoot,
-    env: { ...process.env, INIT_CWD: repoRoot },
+    env: { ...process.env, INIT_CWD: repoRoot, ABLATE_CACHE_DIR: testCache, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -41,8 +51,8 @@ export function startCli(args: string[]): { child: ChildProcess; done: Promise<C
   return { child, done };
 }
 
-export function runCli(args: string[]): Promise<CliResult> {
-  return startCli(args).done;
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return startCli(args, env).done;
 }
 
 /** A sweep file over the first MNIST images, small enough to train in a second or two. */

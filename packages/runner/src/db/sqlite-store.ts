@@ -1,19 +1,25 @@
-// The one writer of a results database. Every write goes through a single queue so transactions
-// never interleave on the connection, and each epoch is committed on its own (epoch row, layer
-// statistics and the run summary together): a crash loses at most the epoch in flight.
+// The results store on one SQLite file (store.ts has the interface). One process owns the file: it
+// holds the lease (lease.ts) from open to close, so claiming a run is a status check and an update.
+// Every write goes through a single queue so transactions never interleave on the connection, and
+// each epoch is committed on its own (epoch row and layer statistics together): a crash loses at
+// most the epoch in flight. Reads go straight to the connection (WAL: they never wait for writes).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { PlannedRun, SweepPlan } from '../config/index.ts';
-import type { LayerStats } from '@ablate/layers';
-import type { EpochReport, RunOutcome } from '../exec/messages.ts';
-import { encodeWeights } from '../model/weights.ts';
-import { openForWriting, type Database, type RunStatus, type SweepRow } from './schema.ts';
-
-/** Where results came from, stamped on sweeps and runs. */
-export interface Provenance {
-  ablateVersion: string;
-  codeVersion: string | null;
-}
+import type { Database } from './database.ts';
+import { acquireLease, type Lease } from './lease.ts';
+import type {
+  EpochRecord,
+  LayerStatsRecord,
+  PlannedSweepRecord,
+  Provenance,
+  RunEndRecord,
+  RunStartRecord,
+  RunStatus,
+} from './records.ts';
+import { SqliteReads } from './sqlite-reads.ts';
+import type { ResultsReader, ResultsStore } from './store.ts';
+import { openForReading, openForWriting } from './tables.ts';
+import { encodeWeights } from './weights-blob.ts';
 
 /** SQLite has no NaN or Infinity; the schema stores them as NULL. */
 function real(value: number | null | undefined): number | null {
@@ -23,17 +29,40 @@ function real(value: number | null | undefined): number | null {
 const now = () => new Date().toISOString();
 
 /** The tables holding what a training attempt produced; cleared before a run is trained again. */
-const RUN_OUTPUT_TABLES = ['epochs', 'layer_stats', 'run_summary', 'test_results', 'weights'] as const;
+const RUN_OUTPUT_TABLES = ['epochs', 'layer_stats', 'test_results', 'weights'] as const;
 
-export class ResultsWriter {
+/** Runs that may be claimed: every status but these is "train it (again)". */
+const CLAIMABLE = "status NOT IN ('finished', 'diverged', 'running')";
+
+/**
+ * Opens the results store at dbPath for a sweep: takes the file's lease (DatabaseBusyError while
+ * another live sweep holds it), creates folders and file if needed, migrates it to SCHEMA_VERSION.
+ */
+export async function openStore(dbPath: string): Promise<ResultsStore> {
+  mkdirSync(path.dirname(dbPath), { recursive: true });
+  const lease = acquireLease(dbPath);
+  try {
+    return new SqliteStore(await openForWriting(dbPath), lease);
+  } catch (err) {
+    lease.release();
+    throw err;
+  }
+}
+
+/** Opens a results store read-only (the dashboard): no lease, no migration; the file must exist. */
+export async function openReader(dbPath: string): Promise<ResultsReader> {
+  const db = await openForReading(dbPath);
+  return Object.assign(new SqliteReads(db), { close: () => db.close() });
+}
+
+class SqliteStore extends SqliteReads implements ResultsStore {
   private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(readonly db: Database) {}
-
-  /** Opens (creating folders and file if needed) the database at dbPath, migrated and in WAL mode. */
-  static async open(dbPath: string): Promise<ResultsWriter> {
-    mkdirSync(path.dirname(dbPath), { recursive: true });
-    return new ResultsWriter(await openForWriting(dbPath));
+  constructor(
+    db: Database,
+    private readonly lease: Lease,
+  ) {
+    super(db);
   }
 
   /** Runs fn after every write queued before it; a failed write does not block the ones after. */
@@ -47,17 +76,12 @@ export class ResultsWriter {
     return this.serial(() => this.db.transaction(fn));
   }
 
-  /** Every recorded version of a sweep name, oldest first. */
-  sweepsNamed(name: string): Promise<SweepRow[]> {
-    return this.db.all<SweepRow>('SELECT * FROM sweeps WHERE name = ? ORDER BY id', [name]);
-  }
-
   /**
    * Records a sweep version (or touches the existing row of the same name and hash) with all its
    * runs: new runs are inserted as pending, runs already known (from this sweep or another) are
    * only linked, so a shared run is never trained twice.
    */
-  registerSweep(plan: SweepPlan, configPath: string | null, provenance: Provenance): Promise<number> {
+  planSweep(plan: PlannedSweepRecord, provenance: Provenance): Promise<number> {
     return this.inTransaction(async () => {
       const at = now();
       const existing = await this.db.get<{ id: number }>(
@@ -79,7 +103,7 @@ export class ResultsWriter {
           [
             plan.name,
             plan.configHash,
-            configPath,
+            plan.configPath,
             plan.yaml,
             JSON.stringify(plan.config),
             JSON.stringify(plan.varying),
@@ -101,7 +125,7 @@ export class ResultsWriter {
             run.seed,
             run.label,
             JSON.stringify(run.config),
-            run.config.train.epochs,
+            run.epochsPlanned,
             provenance.ablateVersion,
             provenance.codeVersion,
             at,
@@ -126,34 +150,23 @@ export class ResultsWriter {
     ).changes;
   }
 
-  /** The current status of each of these runs that the database knows. */
-  async statuses(runIds: readonly string[]): Promise<Map<string, RunStatus>> {
-    const rows = await this.db.all<{ id: string; status: RunStatus }>(
-      `SELECT id, status FROM runs WHERE id IN (SELECT value FROM json_each(?))`,
-      [JSON.stringify(runIds)],
-    );
-    return new Map(rows.map((row) => [row.id, row.status]));
-  }
-
-  /** Marks a run as training, after deleting whatever an earlier, unfinished attempt left. */
-  startRun(
-    run: PlannedRun,
-    details: Provenance & { dataFingerprint: string; kernels: string },
-  ): Promise<void> {
+  claimRun(runId: string, start: RunStartRecord): Promise<{ runId: string } | null> {
     return this.inTransaction(async () => {
+      const claimable = await this.db.get(`SELECT 1 FROM runs WHERE id = ? AND ${CLAIMABLE}`, [runId]);
+      if (!claimable) return null;
       for (const table of RUN_OUTPUT_TABLES)
-        await this.db.run(`DELETE FROM ${table} WHERE run_id = ?`, [run.id]);
+        await this.db.run(`DELETE FROM ${table} WHERE run_id = ?`, [runId]);
       await this.db.run(
         `UPDATE runs SET status = 'running', error = NULL, epochs_done = 0, diverged_epoch = NULL, data_fingerprint = ?,
            code_version = ?, ablate_version = ?, kernels = ?, started_at = ?, finished_at = NULL, wall_seconds = NULL
          WHERE id = ?`,
-        [details.dataFingerprint, details.codeVersion, details.ablateVersion, details.kernels, now(), run.id],
+        [start.dataFingerprint, start.codeVersion, start.ablateVersion, start.kernels, now(), runId],
       );
+      return { runId };
     });
   }
 
-  /** Commits one epoch: its row, its layer statistics and the run's summary so far, together. */
-  recordEpoch(runId: string, report: EpochReport): Promise<void> {
+  commitEpoch(runId: string, report: EpochRecord): Promise<void> {
     return this.inTransaction(async () => {
       await this.db.run(
         'INSERT INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, val_acc, lr, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -168,7 +181,7 @@ export class ResultsWriter {
           report.seconds,
         ],
       );
-      const statistics: [number, LayerStats[]][] = [
+      const statistics: [number, LayerStatsRecord[]][] = [
         [0, report.initialLayers ?? []],
         [report.epoch, report.layers],
       ];
@@ -189,35 +202,16 @@ export class ResultsWriter {
           );
         }
       }
-      const p = report.progress;
-      await this.db.run(
-        `INSERT INTO run_summary (run_id, final_train_loss, final_train_acc, final_val_loss, final_val_acc, best_val_loss, best_val_acc, best_epoch)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (run_id) DO UPDATE SET final_train_loss = excluded.final_train_loss, final_train_acc = excluded.final_train_acc,
-           final_val_loss = excluded.final_val_loss, final_val_acc = excluded.final_val_acc, best_val_loss = excluded.best_val_loss,
-           best_val_acc = excluded.best_val_acc, best_epoch = excluded.best_epoch`,
-        [
-          runId,
-          real(p.finalTrainLoss),
-          real(p.finalTrainAcc),
-          real(p.finalValLoss),
-          real(p.finalValAcc),
-          real(p.bestValLoss),
-          real(p.bestValAcc),
-          p.bestEpoch,
-        ],
-      );
       await this.db.run('UPDATE runs SET epochs_done = ? WHERE id = ?', [report.epoch, runId]);
     });
   }
 
-  /** Records how a run ended: test results and weights when it finished, the reason otherwise. */
-  endRun(runId: string, outcome: RunOutcome, wallSeconds: number): Promise<void> {
+  finishRun(runId: string, end: RunEndRecord): Promise<void> {
     return this.inTransaction(async () => {
       const finishedAt = now();
-      switch (outcome.status) {
+      switch (end.status) {
         case 'finished': {
-          const { test, weights } = outcome;
+          const { test, weights, wallSeconds } = end;
           await this.db.run(
             'INSERT INTO test_results (run_id, loss, accuracy, confusion_json, per_class_json) VALUES (?, ?, ?, ?, ?)',
             [
@@ -228,11 +222,6 @@ export class ResultsWriter {
               JSON.stringify(test.perClass),
             ],
           );
-          await this.db.run(
-            `INSERT INTO run_summary (run_id, test_loss, test_acc) VALUES (?, ?, ?)
-             ON CONFLICT (run_id) DO UPDATE SET test_loss = excluded.test_loss, test_acc = excluded.test_acc`,
-            [runId, real(test.loss), test.accuracy],
-          );
           await this.db.run('INSERT INTO weights (run_id, shapes_json, data) VALUES (?, ?, ?)', [
             runId,
             JSON.stringify(weights.shapes),
@@ -242,11 +231,11 @@ export class ResultsWriter {
           break;
         }
         case 'diverged':
-          await this.db.run('UPDATE runs SET diverged_epoch = ? WHERE id = ?', [outcome.epoch, runId]);
-          await this.setEnded(runId, 'diverged', outcome.reason, finishedAt, wallSeconds);
+          await this.db.run('UPDATE runs SET diverged_epoch = ? WHERE id = ?', [end.epoch, runId]);
+          await this.setEnded(runId, 'diverged', end.reason, finishedAt, end.wallSeconds);
           break;
         case 'failed':
-          await this.setEnded(runId, 'failed', outcome.error, finishedAt, wallSeconds);
+          await this.setEnded(runId, 'failed', end.error, finishedAt, end.wallSeconds);
           break;
         case 'interrupted':
           await this.setEnded(runId, 'interrupted', null, null, null);
@@ -275,9 +264,13 @@ export class ResultsWriter {
     await this.queue;
   }
 
-  /** Waits for every queued write, then closes the connection. */
+  /** Waits for every queued write, then closes the connection and gives up the lease. */
   async close(): Promise<void> {
-    await this.flush();
-    await this.db.close();
+    try {
+      await this.flush();
+      await this.db.close();
+    } finally {
+      this.lease.release();
+    }
   }
 }

@@ -1,13 +1,12 @@
-// The metric names the API accepts. They are the results-db column names, so a name means the
-// same thing in a query string, a JSON payload and the schema; values are picked out in code,
-// never spliced into SQL.
+// Which metrics a page offers and which it shows first. The names are the results store's (epoch
+// metrics, run results, layer statistics), so a name means the same thing in a query string, a
+// JSON payload and the store; values are picked out in code, never spliced into SQL.
 //
 // Lists that offer a choice are in the order a default is picked: validation first, then test,
 // then training. A sweep without a validation set (val_* NULL everywhere) so opens on numbers.
-import type { EpochRow, LayerStatsRow, RunSummaryRow } from '@ablate/runner/schema';
+import type { RunResults } from '@ablate/runner/store';
 
-export const EPOCH_METRICS = ['train_loss', 'train_acc', 'val_loss', 'val_acc', 'lr', 'seconds'] as const;
-export type EpochMetric = (typeof EPOCH_METRICS)[number] & keyof EpochRow;
+export { EPOCH_METRICS, LAYER_STATISTICS, type EpochMetric, type LayerStatistic } from '@ablate/runner/store';
 
 /** The epoch metrics drawn as curves. */
 export const CURVE_METRICS = ['val_acc', 'val_loss', 'train_acc', 'train_loss'] as const;
@@ -23,14 +22,7 @@ export const FINAL_METRICS = [
   'final_train_acc',
   'final_train_loss',
 ] as const;
-export type FinalMetric = (typeof FINAL_METRICS)[number] & keyof RunSummaryRow;
-
-/** The per-layer statistics of the layer_stats table: activation and weight-gradient mean and std. */
-export const LAYER_STATISTICS = ['act_mean', 'act_std', 'grad_mean', 'grad_std'] as const;
-export type LayerStatistic = (typeof LAYER_STATISTICS)[number] & keyof LayerStatsRow;
-
-/** What makes a run the best of its sweep (higher is better for each). */
-export const RANKING_METRICS = ['best_val_acc', 'test_acc', 'final_train_acc'] as const;
+export type FinalMetric = (typeof FINAL_METRICS)[number] & keyof RunResults;
 
 /** The first choice that has data; the first choice when none has any yet. */
 export function firstWithData<T extends string>(choices: readonly T[], withData: readonly string[]): T {

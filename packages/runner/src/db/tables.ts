@@ -1,23 +1,24 @@
-// The one place that knows the shape of a results database: tables, indexes, the schema version
-// and the migrations between versions. The runner writes through it, the dashboard reads through
-// it. Columns are documented once, here.
+// The shape of a SQLite results database: tables, indexes, the schema version and the migrations
+// between versions, and the derived views every connection reads through. Columns are documented
+// once, here; only the SQLite store (sqlite-store.ts, sqlite-reads.ts) uses them.
 //
 // Identity: a run's id is a hash of its fully resolved config (seed included); its group_id is the
 // same hash without the seed, so runs that differ only by seed share a group. A run can belong to
 // several sweeps (sweep_runs), so a sweep whose YAML gained a value reuses the finished runs it
 // shares with its predecessor instead of training them again.
 import { Database } from './database.ts';
+import { migrateOptimizerConfigs } from './migrate-optimizer.ts';
+import type { RunStatus } from './records.ts';
 
-export { Database, type OpenOptions, type SqlParams } from './database.ts';
+export const SCHEMA_VERSION = 2;
 
-export const SCHEMA_VERSION = 1;
-
-export const RUN_STATUSES = ['pending', 'running', 'finished', 'diverged', 'failed', 'interrupted'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-
-/** migrations[v] takes a database from version v to v + 1. */
-const migrations: string[] = [
-  `
+/**
+ * migrations[v] takes a database from version v to v + 1, inside one transaction. A migration is
+ * never edited once released: databases in the field were written by it.
+ */
+const migrations: Array<(db: Database) => Promise<void>> = [
+  (db) =>
+    db.exec(`
   CREATE TABLE sweeps (
     id             INTEGER PRIMARY KEY,
     name           TEXT NOT NULL,   -- the YAML's name
@@ -91,7 +92,7 @@ const migrations: string[] = [
     PRIMARY KEY (run_id, epoch, layer)
   ) WITHOUT ROWID;
 
-  -- Best and final values, kept current every epoch, so lists need no scan of epochs.
+  -- Version 1 only (dropped by version 2: it repeated the epochs and test_results).
   CREATE TABLE run_summary (
     run_id           TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
     final_train_loss REAL,
@@ -120,8 +121,56 @@ const migrations: string[] = [
     shapes_json TEXT NOT NULL,   -- [{name, shape}]
     data        BLOB NOT NULL
   );
-  `,
+  `),
+  // 1 -> 2: each fact once. Final and best values are derived from epochs (RESULT_VIEWS), test
+  // accuracy lives only in test_results; and stored configs take the current optimizer shape,
+  // which re-keys the runs whose ids hash them.
+  async (db) => {
+    await db.exec('DROP TABLE run_summary');
+    await migrateOptimizerConfigs(db);
+  },
 ];
+
+/**
+ * Derived per connection (TEMP), so they are code, not schema: a database of any version reads
+ * through the current definitions, including a version-1 file the dashboard opens read-only.
+ *
+ * run_results: a run's final values (its last epoch), best validation values (best_epoch, the first
+ * epoch of the highest val_acc) and its test results.
+ *
+ * ranked_runs: THE definition of the best run. Among a sweep's finished runs, the highest final
+ * validation accuracy (val_acc of the last epoch); a run without a validation set ranks by its test
+ * accuracy; ties go to the run planned first. rank 1 is the sweep's best run; runs not finished (or
+ * without either accuracy) are not ranked.
+ */
+const RESULT_VIEWS = `
+  CREATE TEMP VIEW IF NOT EXISTS run_results AS
+  SELECT r.id AS run_id,
+         last.train_loss AS final_train_loss, last.train_acc AS final_train_acc,
+         last.val_loss AS final_val_loss, last.val_acc AS final_val_acc,
+         (SELECT MIN(e.val_loss) FROM epochs e WHERE e.run_id = r.id) AS best_val_loss,
+         best.val_acc AS best_val_acc, best.epoch AS best_epoch,
+         t.loss AS test_loss, t.accuracy AS test_acc
+    FROM runs r
+    LEFT JOIN epochs last
+      ON last.run_id = r.id AND last.epoch = (SELECT MAX(e.epoch) FROM epochs e WHERE e.run_id = r.id)
+    LEFT JOIN epochs best
+      ON best.run_id = r.id
+     AND best.epoch = (SELECT e.epoch FROM epochs e WHERE e.run_id = r.id AND e.val_acc IS NOT NULL
+                        ORDER BY e.val_acc DESC, e.epoch LIMIT 1)
+    LEFT JOIN test_results t ON t.run_id = r.id;
+
+  CREATE TEMP VIEW IF NOT EXISTS ranked_runs AS
+  SELECT sr.sweep_id, sr.run_id,
+         IIF(rr.final_val_acc IS NULL, 'test_acc', 'final_val_acc') AS metric,
+         COALESCE(rr.final_val_acc, rr.test_acc) AS value,
+         ROW_NUMBER() OVER (PARTITION BY sr.sweep_id
+                            ORDER BY COALESCE(rr.final_val_acc, rr.test_acc) DESC, sr.position) AS rank
+    FROM sweep_runs sr
+    JOIN runs r ON r.id = sr.run_id
+    JOIN run_results rr ON rr.run_id = sr.run_id
+   WHERE r.status = 'finished' AND COALESCE(rr.final_val_acc, rr.test_acc) IS NOT NULL;
+`;
 
 export interface SweepRow {
   id: number;
@@ -165,30 +214,8 @@ export interface SweepRunRow {
   params_json: string;
 }
 
-export interface EpochRow {
-  run_id: string;
-  epoch: number;
-  train_loss: number | null;
-  train_acc: number | null;
-  val_loss: number | null;
-  val_acc: number | null;
-  lr: number;
-  seconds: number;
-}
-
-/** One Dense layer's statistics at the end of an epoch; epoch 0 is the untrained model. */
-export interface LayerStatsRow {
-  run_id: string;
-  epoch: number;
-  layer: number;
-  name: string;
-  act_mean: number | null;
-  act_std: number | null;
-  grad_mean: number | null;
-  grad_std: number | null;
-}
-
-export interface RunSummaryRow {
+/** A row of the run_results view. */
+export interface RunResultsRow {
   run_id: string;
   final_train_loss: number | null;
   final_train_acc: number | null;
@@ -212,7 +239,7 @@ export interface TestResultRow {
 export interface WeightsRow {
   run_id: string;
   shapes_json: string;
-  data: Buffer;
+  data: Uint8Array;
 }
 
 /** The version a database file is at (0 for a new, empty file). */
@@ -230,23 +257,33 @@ export async function openForWriting(path: string): Promise<Database> {
   await closeOnError(db, async () => {
     await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
     await migrate(db);
+    await db.exec(RESULT_VIEWS);
   });
   return db;
 }
 
-/** Opens a results database read-only (the dashboard); refuses a file from a newer Ablate. */
+/**
+ * Opens a results database read-only (the dashboard), without migrating it: an older file is read
+ * as it is (the derived views cover the difference); a file from a newer Ablate is refused.
+ */
 export async function openForReading(path: string): Promise<Database> {
   const db = await Database.open(path, { readonly: true });
-  await closeOnError(db, () => versionNotNewer(db));
+  await closeOnError(db, async () => {
+    await versionNotNewer(db);
+    await db.exec(RESULT_VIEWS);
+  });
   return db;
 }
 
-/** Applies the migrations a database is missing, each in its own transaction. */
+/**
+ * Applies the migrations a database is missing, each in its own transaction: a failed step leaves
+ * the file at the version before it, with nothing lost.
+ */
 export async function migrate(db: Database): Promise<void> {
   const from = await versionNotNewer(db);
   for (let v = from; v < SCHEMA_VERSION; v++) {
     await db.transaction(async () => {
-      await db.exec(migrations[v]);
+      await migrations[v](db);
       // PRAGMA takes no bound parameters; v is an integer we control.
       await db.exec(`PRAGMA user_version = ${v + 1}`);
     });

@@ -1,4 +1,4 @@
-// Metric selects over the API's MetricChoice ({ choices, withData, preferred }, see src/metrics.ts)
+// Metric selects over the API's MetricChoice ({ choices, withData, preferred }, see src/metric-choices.ts)
 // and what to say when the chosen metric has no values, e.g. in a sweep without a validation set.
 import { select } from './dom.js';
 import { metricName } from './format.js';

@@ -1,4 +1,5 @@
-// Content hashes: the same config gives the same id whatever the key order in the YAML.
+// Content hashes, the identity of runs and sweep versions in a results store: the same config gives
+// the same id whatever the key order in the YAML.
 import { createHash } from 'node:crypto';
 
 /** JSON with object keys sorted at every depth (undefined members dropped, as JSON does). */

@@ -1,9 +1,9 @@
-// The closing report of a sweep: one table row per group (config minus seed), the best run, and
+// The closing report of a sweep (printed by the CLI): one table row per group (config minus seed), the best run, and
 // where the results are.
 import { formatTable } from '../config/format.ts';
 import { formatValue, shortNames } from '../view/format.js';
 import type { SweepResult } from '../sweep/run-sweep.ts';
-import type { GroupSummary } from '../sweep/summary.ts';
+import type { GroupSummary } from '../sweep/seed-groups.ts';
 
 function formatAccuracy(group: GroupSummary): string {
   if (group.mean === null) return '-';
@@ -13,7 +13,7 @@ function formatAccuracy(group: GroupSummary): string {
 }
 
 /** The text printed when a sweep ends. */
-export function formatSummary(result: SweepResult): string {
+export function formatReport(result: SweepResult): string {
   const { summary } = result;
   const header = [
     ...shortNames(summary.varying),

@@ -1,0 +1,11 @@
+// @ablate/runner/store: the results store (store.ts) for everything outside the runner that reads
+// or writes results: the dashboard, tests, scripts. db/ imports nothing from the rest of the runner.
+export type { ResultsReader, ResultsStore } from './store.ts';
+export { openReader, openStore } from './sqlite-store.ts';
+export * from './records.ts';
+export { DatabaseBusyError } from './lease.ts';
+export { canonicalJson, hashConfig } from './identity.ts';
+export { encodeWeights, decodeWeights } from './weights-blob.ts';
+// The SQLite layer underneath, for tests that check what is on disk.
+export { Database } from './database.ts';
+export { SCHEMA_VERSION, openForReading, openForWriting, schemaVersion } from './tables.ts';

@@ -1,0 +1,234 @@
+// The plain data a results store takes and gives: no SQL, no driver types, so a second store
+// (PostgreSQL, many machines claiming runs) implements the same interface over the same records.
+// Every write names the run it belongs to.
+
+export const RUN_STATUSES = ['pending', 'running', 'finished', 'diverged', 'failed', 'interrupted'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Where results came from, stamped on sweeps and runs. */
+export interface Provenance {
+  ablateVersion: string;
+  codeVersion: string | null;
+}
+
+/** One run of a planned sweep; its id is the hash of its resolved config (identity.ts). */
+export interface PlannedRunRecord {
+  id: string;
+  /** The same hash without the seed: runs that differ only by seed share it. */
+  groupId: string;
+  seed: number;
+  /** What varies, for people: "lr=0.1 init=he_normal seed=1". */
+  label: string;
+  /** The fully resolved run config (JSON). */
+  config: unknown;
+  /** Order in the expanded grid. */
+  position: number;
+  /** This run's values of the sweep's varying paths. */
+  params: Record<string, unknown>;
+  epochsPlanned: number;
+}
+
+/** A sweep version as planned: its file, its validated config and every run. */
+export interface PlannedSweepRecord {
+  name: string;
+  configHash: string;
+  /** The YAML file, relative to the repo root when inside it. */
+  configPath: string | null;
+  yaml: string;
+  /** The validated config, defaults filled in (JSON). */
+  config: unknown;
+  /** The config paths that vary across runs ("seed" included). */
+  varying: string[];
+  runs: PlannedRunRecord[];
+}
+
+/** A recorded version of a sweep name. */
+export interface SweepVersion {
+  id: number;
+  configHash: string;
+  config: unknown;
+}
+
+/** What a run is trained with, recorded when it is claimed. */
+export interface RunStartRecord extends Provenance {
+  /** SHA-256 of the exact data the run sees. */
+  dataFingerprint: string;
+  /** The matmul implementation that trains it. */
+  kernels: string;
+}
+
+/** One Dense layer's statistics on a fixed training batch; layer 0 is the first Dense layer. */
+export interface LayerStatsRecord {
+  layer: number;
+  name: string;
+  actMean: number;
+  actStd: number;
+  gradMean: number;
+  gradStd: number;
+}
+
+/** One finished epoch. NaN and Infinity are stored as missing values. */
+export interface EpochRecord {
+  /** 1-based. */
+  epoch: number;
+  trainLoss: number;
+  trainAcc: number | null;
+  valLoss: number | null;
+  valAcc: number | null;
+  lr: number;
+  seconds: number;
+  layers: LayerStatsRecord[];
+  /** The untrained model's statistics, stored as epoch 0; with the first epoch only. */
+  initialLayers?: LayerStatsRecord[];
+}
+
+/** A model's parameters, flattened in the order of `shapes` (W then b per layer). */
+export interface WeightsRecord {
+  shapes: { name: string; shape: number[] }[];
+  data: Float32Array;
+}
+
+/** The end-of-run evaluation on the test set. */
+export interface TestRecord {
+  loss: number | null;
+  accuracy: number;
+  /** [true class][predicted class] counts. */
+  confusion: number[][];
+  /** Per class: precision, recall, f1, support. */
+  perClass: unknown[];
+}
+
+/** How a run ended; only a finished run has test results and weights. */
+export type RunEndRecord =
+  | { status: 'finished'; test: TestRecord; weights: WeightsRecord; wallSeconds: number }
+  | { status: 'diverged'; epoch: number; reason: string; wallSeconds: number }
+  | { status: 'failed'; error: string; wallSeconds: number }
+  /** Stopped from outside before it ended: to be trained again. */
+  | { status: 'interrupted' };
+
+/** Final and best values of a run, derived from its epochs and test results. */
+export interface RunResults {
+  final_train_loss: number | null;
+  final_train_acc: number | null;
+  final_val_loss: number | null;
+  final_val_acc: number | null;
+  best_val_loss: number | null;
+  best_val_acc: number | null;
+  test_loss: number | null;
+  test_acc: number | null;
+}
+export const RUN_RESULT_METRICS = [
+  'final_train_loss',
+  'final_train_acc',
+  'final_val_loss',
+  'final_val_acc',
+  'best_val_loss',
+  'best_val_acc',
+  'test_loss',
+  'test_acc',
+] as const satisfies ReadonlyArray<keyof RunResults>;
+
+/** A sweep's best run (see ResultsReader.sweepRuns for the definition) and the accuracy it won by. */
+export interface BestRun {
+  runId: string;
+  label: string;
+  metric: 'final_val_acc' | 'test_acc';
+  value: number;
+}
+
+/** A sweep version as recorded. */
+export interface SweepRecord {
+  id: number;
+  name: string;
+  configHash: string;
+  configPath: string | null;
+  configYaml: string;
+  config: unknown;
+  varying: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A sweep in the list of all sweeps. */
+export interface SweepListing {
+  id: number;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  varying: string[];
+  runCount: number;
+  statusCounts: Partial<Record<RunStatus, number>>;
+  best: BestRun | null;
+}
+
+/** One run of a sweep as it stands, in plan order. */
+export interface SweepRun {
+  id: string;
+  label: string;
+  groupId: string;
+  seed: number;
+  status: RunStatus;
+  error: string | null;
+  params: Record<string, unknown>;
+  epochsPlanned: number;
+  epochsDone: number;
+  divergedEpoch: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  wallSeconds: number | null;
+  /** The epoch of best_val_acc. */
+  bestEpoch: number | null;
+  /** 1 for the sweep's best run, 2 for the next...; null for a run not ranked (not finished). */
+  rank: number | null;
+  results: RunResults;
+}
+
+/** A run as stored: its columns (snake_case, as the runs table documents them), config parsed. */
+export interface RunRecord {
+  id: string;
+  group_id: string;
+  seed: number;
+  label: string;
+  config: unknown;
+  status: RunStatus;
+  error: string | null;
+  epochs_planned: number;
+  epochs_done: number;
+  diverged_epoch: number | null;
+  data_fingerprint: string | null;
+  code_version: string | null;
+  ablate_version: string;
+  kernels: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  wall_seconds: number | null;
+}
+
+/** One stored epoch (metrics missing where NaN, or without a validation set). */
+export interface StoredEpoch {
+  run_id: string;
+  epoch: number;
+  train_loss: number | null;
+  train_acc: number | null;
+  val_loss: number | null;
+  val_acc: number | null;
+  lr: number;
+  seconds: number;
+}
+export const EPOCH_METRICS = ['train_loss', 'train_acc', 'val_loss', 'val_acc', 'lr', 'seconds'] as const;
+export type EpochMetric = (typeof EPOCH_METRICS)[number];
+
+/** One stored layer statistic row; epoch 0 is the untrained model. */
+export interface StoredLayerStats {
+  run_id: string;
+  epoch: number;
+  layer: number;
+  name: string;
+  act_mean: number | null;
+  act_std: number | null;
+  grad_mean: number | null;
+  grad_std: number | null;
+}
+export const LAYER_STATISTICS = ['act_mean', 'act_std', 'grad_mean', 'grad_std'] as const;
+export type LayerStatistic = (typeof LAYER_STATISTICS)[number];

@@ -1,0 +1,270 @@
+// The SQLite store's reads (ResultsReader, store.ts): each one short statement (a read transaction
+// per statement, so a sweep writing the same WAL database is never held up), bound by parameters.
+// Final, best and ranked values come from the derived views of tables.ts.
+import type { Database } from './database.ts';
+import {
+  EPOCH_METRICS,
+  type BestRun,
+  type EpochMetric,
+  type RunRecord,
+  type RunResults,
+  type RunStatus,
+  type StoredEpoch,
+  type StoredLayerStats,
+  type SweepListing,
+  type SweepRecord,
+  type SweepRun,
+  type SweepVersion,
+  type TestRecord,
+  type WeightsRecord,
+} from './records.ts';
+import type { ResultsReader } from './store.ts';
+import type { RunResultsRow, RunRow, SweepRow, TestResultRow, WeightsRow } from './tables.ts';
+import { decodeWeights } from './weights-blob.ts';
+
+/** A list bound as one JSON parameter, so statements stay fixed whatever its length. */
+const IN_LIST = 'SELECT value FROM json_each(?)';
+
+function toSweepRecord(row: SweepRow): SweepRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    configHash: row.config_hash,
+    configPath: row.config_path,
+    configYaml: row.config_yaml,
+    config: JSON.parse(row.config_json),
+    varying: JSON.parse(row.varying_json) as string[],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+type SweepRunRow = Omit<RunRow, 'config_json' | 'created_at' | 'data_fingerprint'> &
+  RunResultsRow & { params_json: string; rank: number | null };
+
+function toSweepRun(row: SweepRunRow): SweepRun {
+  const { best_epoch, ...results } = pickResults(row);
+  return {
+    id: row.id,
+    label: row.label,
+    groupId: row.group_id,
+    seed: row.seed,
+    status: row.status,
+    error: row.error,
+    params: JSON.parse(row.params_json) as Record<string, unknown>,
+    epochsPlanned: row.epochs_planned,
+    epochsDone: row.epochs_done,
+    divergedEpoch: row.diverged_epoch,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    wallSeconds: row.wall_seconds,
+    bestEpoch: best_epoch,
+    rank: row.rank,
+    results,
+  };
+}
+
+function pickResults(row: RunResultsRow): RunResults & { best_epoch: number | null } {
+  return {
+    final_train_loss: row.final_train_loss,
+    final_train_acc: row.final_train_acc,
+    final_val_loss: row.final_val_loss,
+    final_val_acc: row.final_val_acc,
+    best_val_loss: row.best_val_loss,
+    best_val_acc: row.best_val_acc,
+    best_epoch: row.best_epoch,
+    test_loss: row.test_loss,
+    test_acc: row.test_acc,
+  };
+}
+
+/** The read half of the SQLite store, over one open connection. */
+export class SqliteReads implements Omit<ResultsReader, 'close'> {
+  constructor(protected readonly db: Database) {}
+
+  async sweepList(): Promise<SweepListing[]> {
+    const [sweeps, counts, best] = await Promise.all([
+      this.db.all<SweepRow>('SELECT * FROM sweeps ORDER BY created_at DESC, id DESC'),
+      this.db.all<{ sweep_id: number; status: RunStatus; n: number }>(
+        `SELECT sr.sweep_id, r.status, COUNT(*) AS n FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id
+          GROUP BY sr.sweep_id, r.status`,
+      ),
+      this.db.all<{
+        sweep_id: number;
+        run_id: string;
+        label: string;
+        metric: BestRun['metric'];
+        value: number;
+      }>(
+        `SELECT k.sweep_id, k.run_id, r.label, k.metric, k.value FROM ranked_runs k JOIN runs r ON r.id = k.run_id
+          WHERE k.rank = 1`,
+      ),
+    ]);
+    return sweeps.map((sweep) => {
+      const own = counts.filter((row) => row.sweep_id === sweep.id);
+      const top = best.find((row) => row.sweep_id === sweep.id);
+      return {
+        id: sweep.id,
+        name: sweep.name,
+        createdAt: sweep.created_at,
+        updatedAt: sweep.updated_at,
+        varying: JSON.parse(sweep.varying_json) as string[],
+        runCount: own.reduce((sum, row) => sum + row.n, 0),
+        statusCounts: Object.fromEntries(own.map((row) => [row.status, row.n])),
+        best: top ? { runId: top.run_id, label: top.label, metric: top.metric, value: top.value } : null,
+      };
+    });
+  }
+
+  async sweepsNamed(name: string): Promise<SweepVersion[]> {
+    const rows = await this.db.all<Pick<SweepRow, 'id' | 'config_hash' | 'config_json'>>(
+      'SELECT id, config_hash, config_json FROM sweeps WHERE name = ? ORDER BY id',
+      [name],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      configHash: row.config_hash,
+      config: JSON.parse(row.config_json),
+    }));
+  }
+
+  async sweep(sweepId: number): Promise<SweepRecord | null> {
+    const row = await this.db.get<SweepRow>('SELECT * FROM sweeps WHERE id = ?', [sweepId]);
+    return row ? toSweepRecord(row) : null;
+  }
+
+  async sweepRuns(sweepId: number): Promise<SweepRun[]> {
+    const rows = await this.db.all<SweepRunRow>(
+      `SELECT sr.params_json, r.id, r.group_id, r.seed, r.label, r.status, r.error, r.epochs_planned,
+              r.epochs_done, r.diverged_epoch, r.code_version, r.ablate_version, r.kernels, r.started_at,
+              r.finished_at, r.wall_seconds, rr.*, k.rank
+         FROM sweep_runs sr
+         JOIN runs r ON r.id = sr.run_id
+         JOIN run_results rr ON rr.run_id = sr.run_id
+         LEFT JOIN ranked_runs k ON k.sweep_id = sr.sweep_id AND k.run_id = sr.run_id
+        WHERE sr.sweep_id = ?
+        ORDER BY sr.position`,
+      [sweepId],
+    );
+    return rows.map(toSweepRun);
+  }
+
+  async epochMetricCounts(sweepId: number): Promise<Record<EpochMetric, number>> {
+    const counts = EPOCH_METRICS.map((metric) => `COUNT(e.${metric}) AS ${metric}`).join(', ');
+    const row = await this.db.get<Record<EpochMetric, number>>(
+      `SELECT ${counts} FROM epochs e JOIN sweep_runs sr ON sr.run_id = e.run_id WHERE sr.sweep_id = ?`,
+      [sweepId],
+    );
+    return row!;
+  }
+
+  epochsOfSweep(sweepId: number): Promise<StoredEpoch[]> {
+    return this.db.all(
+      `SELECT e.* FROM epochs e JOIN sweep_runs sr ON sr.run_id = e.run_id
+        WHERE sr.sweep_id = ? ORDER BY sr.position, e.epoch`,
+      [sweepId],
+    );
+  }
+
+  async layerStatEpochs(sweepId: number): Promise<number[]> {
+    const rows = await this.db.all<{ epoch: number }>(
+      `SELECT DISTINCT ls.epoch FROM layer_stats ls JOIN sweep_runs sr ON sr.run_id = ls.run_id
+        WHERE sr.sweep_id = ? ORDER BY ls.epoch`,
+      [sweepId],
+    );
+    return rows.map((row) => row.epoch);
+  }
+
+  layerStatsOfSweep(sweepId: number, epoch: number): Promise<StoredLayerStats[]> {
+    return this.db.all(
+      `SELECT ls.* FROM layer_stats ls JOIN sweep_runs sr ON sr.run_id = ls.run_id
+        WHERE sr.sweep_id = ? AND ls.epoch = ? ORDER BY sr.position, ls.layer`,
+      [sweepId, epoch],
+    );
+  }
+
+  async run(runId: string): Promise<RunRecord | null> {
+    const row = await this.db.get<RunRow>('SELECT * FROM runs WHERE id = ?', [runId]);
+    if (!row) return null;
+    const { config_json, ...columns } = row;
+    return { ...columns, config: JSON.parse(config_json) };
+  }
+
+  async runResults(runId: string): Promise<(RunResults & { best_epoch: number | null }) | null> {
+    const row = await this.db.get<RunResultsRow>('SELECT * FROM run_results WHERE run_id = ?', [runId]);
+    return row ? pickResults(row) : null;
+  }
+
+  async testResult(runId: string): Promise<TestRecord | null> {
+    const row = await this.db.get<TestResultRow>('SELECT * FROM test_results WHERE run_id = ?', [runId]);
+    return row
+      ? {
+          loss: row.loss,
+          accuracy: row.accuracy,
+          confusion: JSON.parse(row.confusion_json) as number[][],
+          perClass: JSON.parse(row.per_class_json) as unknown[],
+        }
+      : null;
+  }
+
+  async sweepsOfRun(
+    runId: string,
+  ): Promise<Array<{ id: number; name: string; params: Record<string, unknown> }>> {
+    const rows = await this.db.all<{ sweep_id: number; name: string; params_json: string }>(
+      `SELECT sr.sweep_id, s.name, sr.params_json FROM sweep_runs sr JOIN sweeps s ON s.id = sr.sweep_id
+        WHERE sr.run_id = ? ORDER BY sr.sweep_id`,
+      [runId],
+    );
+    return rows.map((row) => ({ id: row.sweep_id, name: row.name, params: JSON.parse(row.params_json) }));
+  }
+
+  async knownRuns(runIds: readonly string[]): Promise<Set<string>> {
+    const rows = await this.db.all<{ id: string }>(`SELECT id FROM runs WHERE id IN (${IN_LIST})`, [
+      JSON.stringify(runIds),
+    ]);
+    return new Set(rows.map((row) => row.id));
+  }
+
+  epochsOfRuns(runIds: readonly string[]): Promise<StoredEpoch[]> {
+    return this.db.all(`SELECT * FROM epochs WHERE run_id IN (${IN_LIST}) ORDER BY run_id, epoch`, [
+      JSON.stringify(runIds),
+    ]);
+  }
+
+  layerStatsOfRun(runId: string): Promise<StoredLayerStats[]> {
+    return this.db.all('SELECT * FROM layer_stats WHERE run_id = ? ORDER BY layer, epoch', [runId]);
+  }
+
+  async loadWeights(runId: string): Promise<WeightsRecord | null> {
+    const row = await this.db.get<WeightsRow>('SELECT shapes_json, data FROM weights WHERE run_id = ?', [
+      runId,
+    ]);
+    return row ? { shapes: JSON.parse(row.shapes_json), data: decodeWeights(row.data) } : null;
+  }
+
+  async statuses(runIds: readonly string[]): Promise<Map<string, RunStatus>> {
+    const rows = await this.db.all<{ id: string; status: RunStatus }>(
+      `SELECT id, status FROM runs WHERE id IN (${IN_LIST})`,
+      [JSON.stringify(runIds)],
+    );
+    return new Map(rows.map((row) => [row.id, row.status]));
+  }
+
+  /** Reads only indexes and the small runs table. */
+  async changeToken(sweepId: number | null): Promise<string> {
+    const row =
+      sweepId === null
+        ? await this.db.get(
+            `SELECT (SELECT COUNT(*) || ':' || IFNULL(MAX(updated_at), '') FROM sweeps) AS sweeps,
+                    (SELECT COUNT(*) || ':' || IFNULL(SUM(epochs_done), 0) || ':' || IFNULL(GROUP_CONCAT(status), '') FROM runs) AS runs`,
+          )
+        : await this.db.get(
+            `SELECT (SELECT COUNT(*) FROM epochs e JOIN sweep_runs sr ON sr.run_id = e.run_id WHERE sr.sweep_id = ?1) AS epochs,
+                    (SELECT IFNULL(SUM(r.epochs_done), 0) || ':' || IFNULL(GROUP_CONCAT(r.status), '')
+                       FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id WHERE sr.sweep_id = ?1) AS runs,
+                    (SELECT updated_at FROM sweeps WHERE id = ?1) AS updated`,
+            [sweepId],
+          );
+    return JSON.stringify(row);
+  }
+}

@@ -1,0 +1,96 @@
+// The results store: what the runner writes and what the CLI and the dashboard read, as one
+// interface over plain records (records.ts). Today's implementation is one SQLite file
+// (sqlite-store.ts); the interface is shaped so that another (PostgreSQL: many machines claiming runs
+// with FOR UPDATE SKIP LOCKED and leases) can plug in: every method is async, a claim may come back
+// empty, and every write names the run it belongs to.
+//
+// The best run of a sweep is defined once, by the store: among its finished runs, the highest final
+// validation accuracy (the accuracy of the last epoch); a run without a validation set ranks by its
+// test accuracy; ties go to the run planned first. SweepRun.rank and SweepListing.best both say it.
+import type {
+  EpochMetric,
+  EpochRecord,
+  PlannedSweepRecord,
+  Provenance,
+  RunEndRecord,
+  RunRecord,
+  RunResults,
+  RunStartRecord,
+  RunStatus,
+  StoredEpoch,
+  StoredLayerStats,
+  SweepListing,
+  SweepRecord,
+  SweepRun,
+  SweepVersion,
+  TestRecord,
+  WeightsRecord,
+} from './records.ts';
+
+/** Reading a store: the CLI's closing report, the dashboard, loading a trained model. */
+export interface ResultsReader {
+  /** Every sweep, newest first, with its run counts by status and its best run. */
+  sweepList(): Promise<SweepListing[]>;
+  /** Every recorded version of a sweep name, oldest first. */
+  sweepsNamed(name: string): Promise<SweepVersion[]>;
+  sweep(sweepId: number): Promise<SweepRecord | null>;
+  /** A sweep's runs in plan order, with their results and rank (1 = the best run). */
+  sweepRuns(sweepId: number): Promise<SweepRun[]>;
+  /** How many of a sweep's epochs have a value of each metric (no val_*: no validation set). */
+  epochMetricCounts(sweepId: number): Promise<Record<EpochMetric, number>>;
+  /** Every epoch of a sweep's runs, in plan order then epoch order. */
+  epochsOfSweep(sweepId: number): Promise<StoredEpoch[]>;
+  /** The epochs at which some run of the sweep has layer statistics, ascending. */
+  layerStatEpochs(sweepId: number): Promise<number[]>;
+  /** Every layer statistic of a sweep's runs at one epoch, in plan order then layer order. */
+  layerStatsOfSweep(sweepId: number, epoch: number): Promise<StoredLayerStats[]>;
+
+  run(runId: string): Promise<RunRecord | null>;
+  runResults(runId: string): Promise<(RunResults & { best_epoch: number | null }) | null>;
+  testResult(runId: string): Promise<TestRecord | null>;
+  /** The sweeps a run belongs to, with its params in each. */
+  sweepsOfRun(runId: string): Promise<Array<{ id: number; name: string; params: Record<string, unknown> }>>;
+  /** The ids among runIds that the store knows. */
+  knownRuns(runIds: readonly string[]): Promise<Set<string>>;
+  /** Every epoch of these runs, by run then epoch. */
+  epochsOfRuns(runIds: readonly string[]): Promise<StoredEpoch[]>;
+  /** Every layer statistic of a run, by layer then epoch. */
+  layerStatsOfRun(runId: string): Promise<StoredLayerStats[]>;
+  /** A finished run's trained parameters; null for any other run. */
+  loadWeights(runId: string): Promise<WeightsRecord | null>;
+  /** The current status of each of these runs that the store knows. */
+  statuses(runIds: readonly string[]): Promise<Map<string, RunStatus>>;
+  /**
+   * A cheap token that changes whenever what a page of one sweep (or, for null, the sweep list)
+   * shows could have changed: a run's status or progress, an epoch, a new sweep.
+   */
+  changeToken(sweepId: number | null): Promise<string>;
+
+  close(): Promise<void>;
+}
+
+/** Writing a store: one sweep process (or, in a shared store, many) planning and training runs. */
+export interface ResultsStore extends ResultsReader {
+  /**
+   * Records a sweep version (or touches the existing one of the same name and config hash) with
+   * its runs: new runs are added as pending, known runs (from this sweep or another) only linked,
+   * so a run shared by sweeps is trained once. Returns the sweep's id.
+   */
+  planSweep(plan: PlannedSweepRecord, provenance: Provenance): Promise<number>;
+  /**
+   * Runs left running by a process that is gone become interrupted, to be trained again. Returns
+   * how many there were.
+   */
+  recoverAbandoned(): Promise<number>;
+  /**
+   * Claims a run for training: deletes whatever an earlier, unfinished attempt left and marks it
+   * running. Null when the run is not claimable (finished, diverged, or being trained elsewhere).
+   */
+  claimRun(runId: string, start: RunStartRecord): Promise<{ runId: string } | null>;
+  /** Commits one epoch of a claimed run (its metrics and layer statistics) at once, or nothing. */
+  commitEpoch(runId: string, epoch: EpochRecord): Promise<void>;
+  /** Records how a claimed run ended; a finished run's test results and weights with it. */
+  finishRun(runId: string, end: RunEndRecord): Promise<void>;
+  /** Resolves when every write issued so far has settled. */
+  flush(): Promise<void>;
+}

@@ -1,0 +1,68 @@
+// The end-of-sweep view: runs grouped by config minus seed, with the spread over seeds of each
+// group's final accuracy (validation when the run has a validation set, test otherwise), and the
+// sweep's best run as the store ranks it.
+import type { ResultsReader, RunStatus, SweepRun } from '../db/index.ts';
+import { mean, std } from '../view/stats.js';
+
+export interface GroupSummary {
+  groupId: string;
+  /** The sweep's varying params without the seed. */
+  params: Record<string, unknown>;
+  runs: number;
+  /** Mean and sample std of the final accuracy over the group's finished runs (null when none). */
+  mean: number | null;
+  std: number | null;
+  finished: number;
+  diverged: number;
+  failed: number;
+  /** Interrupted or never started. */
+  unfinished: number;
+}
+
+export interface BestRunSummary {
+  runId: string;
+  label: string;
+  accuracy: number;
+}
+
+export interface SweepSummary {
+  /** Which accuracy the means are of: "val acc", "test acc", or "val/test acc" when runs differ. */
+  metric: string;
+  varying: string[];
+  groups: GroupSummary[];
+  best: BestRunSummary | null;
+}
+
+/** A finished run's final accuracy: validation, or test for a run without a validation set. */
+function finalAccuracy(run: SweepRun): number | null {
+  return run.status === 'finished' ? (run.results.final_val_acc ?? run.results.test_acc) : null;
+}
+
+/** The sweep's runs as they stand in the store, grouped, with the best finished run. */
+export async function summarizeSweep(store: ResultsReader, sweepId: number): Promise<SweepSummary> {
+  const [sweep, runs] = await Promise.all([store.sweep(sweepId), store.sweepRuns(sweepId)]);
+  const varying = (sweep?.varying ?? []).filter((key) => key !== 'seed');
+  const metricsUsed = new Set<string>();
+  const byGroup = new Map<string, SweepRun[]>();
+  for (const run of runs) byGroup.set(run.groupId, [...(byGroup.get(run.groupId) ?? []), run]);
+  const groups = [...byGroup].map(([groupId, members]): GroupSummary => {
+    const accuracies = members.map(finalAccuracy).filter((value) => value !== null);
+    for (const run of members.filter((member) => finalAccuracy(member) !== null))
+      metricsUsed.add(run.results.final_val_acc !== null ? 'val acc' : 'test acc');
+    const count = (status: RunStatus) => members.filter((m) => m.status === status).length;
+    return {
+      groupId,
+      params: Object.fromEntries(varying.map((key) => [key, members[0].params[key]])),
+      runs: members.length,
+      ...(accuracies.length ? { mean: mean(accuracies), std: std(accuracies) } : { mean: null, std: null }),
+      finished: count('finished'),
+      diverged: count('diverged'),
+      failed: count('failed'),
+      unfinished: members.length - count('finished') - count('diverged') - count('failed'),
+    };
+  });
+  const top = runs.find((run) => run.rank === 1);
+  const best = top ? { runId: top.id, label: top.label, accuracy: finalAccuracy(top)! } : null;
+  const metric = metricsUsed.size === 1 ? [...metricsUsed][0] : 'val/test acc';
+  return { metric, varying, groups, best };
+}
