@@ -20,6 +20,7 @@ export { initialize, NAMED_INITS, type InitSpec } from './init/init.ts';
 export { weightDecay, type Optimizer, type OptimizerState } from './optim/optimizer.ts';
 export {
   OPTIMIZERS,
+  OPTIMIZER_FIELDS,
   optimizerConfig,
   type OptimizerConfig,
   type OptimizerInput,

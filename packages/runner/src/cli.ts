@@ -3,19 +3,30 @@
 import { ConfigError, formatPlan, loadSweep } from './config/index.ts';
 import { parseCommand, UsageError, USAGE, type SweepCommand } from './cli/args.ts';
 import { LiveProgress, PlainProgress } from './cli/progress.ts';
-import { formatSummary } from './cli/summary.ts';
+import { formatReport } from './cli/report.ts';
+import { estimateRuns, TimingRecorder } from './cli/timings.ts';
 import { DatabaseBusyError } from './db/lease.ts';
-import { runSweep, SweepInputError } from './sweep/run-sweep.ts';
+import { runSweep, SweepInputError, type SweepObserver } from './sweep/run-sweep.ts';
 
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /** Mistakes in what the user gave us: one line on stderr, exit code 2, nothing written. */
 const INPUT_ERRORS = [UsageError, ConfigError, SweepInputError, DatabaseBusyError];
 
+/** One observer that passes every event to each of these, in order. */
+function fanOut(...observers: SweepObserver[]): SweepObserver {
+  return {
+    begin: (info) => observers.forEach((o) => o.begin?.(info)),
+    runStarted: (slot, run) => observers.forEach((o) => o.runStarted?.(slot, run)),
+    epoch: (slot, run, report) => observers.forEach((o) => o.epoch?.(slot, run, report)),
+    runEnded: (slot, run, outcome) => observers.forEach((o) => o.runEnded?.(slot, run, outcome)),
+  };
+}
+
 async function sweep(command: SweepCommand): Promise<number> {
   const plan = await loadSweep(command.configPath, { maxRuns: command.maxRuns });
   if (command.dryRun) {
-    process.stdout.write(`${formatPlan(plan)}\n`);
+    process.stdout.write(`${formatPlan(plan, estimateRuns(plan.runs))}\n`);
     return 0;
   }
   const controller = new AbortController();
@@ -30,14 +41,16 @@ async function sweep(command: SweepCommand): Promise<number> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
 
   const progress = process.stdout.isTTY ? new LiveProgress(plan.name) : new PlainProgress(plan.name);
+  const timings = new TimingRecorder();
   const result = await runSweep(plan, {
     dbPath: command.dbPath,
     workers: command.workers,
     newVersion: command.newVersion,
     signal: controller.signal,
-    observer: progress,
+    observer: fanOut(progress, timings),
   });
-  process.stdout.write(formatSummary(result));
+  timings.save();
+  process.stdout.write(formatReport(result));
   if (stoppedBy) return SIGNAL_EXIT_CODES[stoppedBy];
   return result.ended.failed > 0 ? 1 : 0;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseSweep } from '../src/config/index.ts';
+import { prepareSweepData } from '../src/sweep/sweep-data.ts';
 
 // A valid sweep; each test breaks one line of it. Lines: 1 name, 2 data, 3 source, 4 model, 5 hidden,
 // 6 train, 7 epochs, 8 lr, 9 sweep, 10 grid, 11 the grid's first key.
@@ -19,9 +20,13 @@ sweep:
     train.batchSize: [2, 4]
 `;
 
-function errorOf(yaml: string, options?: { maxRuns?: number }): string {
+/**
+ * The one-line ConfigError a sweep file gets: from planning, or from the checks against its data
+ * that run once the data is prepared (before any run starts).
+ */
+function errorOf(yaml: string, options?: { maxRuns?: number }, file = 'bad.yaml'): string {
   try {
-    parseSweep(yaml, 'bad.yaml', options);
+    prepareSweepData(parseSweep(yaml, file, options));
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
@@ -143,16 +148,19 @@ describe('sweep file errors', () => {
     ).toMatch(/^bad\.yaml:6:9: model\.loss: 'bce' needs output 1 with outputActivation 'sigmoid'/);
   });
 
-  it('refuses a grid over a field the optimizer ignores', () => {
-    expect(errorOf(`${valid}    train.momentum: [0, 0.9]\n`)).toMatch(
-      /^bad\.yaml:12:22: sweep\.grid\.train\.momentum\[0\]: varies, but optimizer sgd ignores it/,
+  it("refuses a field the optimizer's rule does not have, and release 0.1's flat optimizer fields", () => {
+    expect(errorOf(`${valid}    train.optimizer.momentum: [0, 0.9]\n`)).toMatch(
+      /^bad\.yaml:12:32: sweep\.grid\.train\.optimizer\.momentum\[0\]: unknown key \(in the run with/,
     );
     expect(
       parseSweep(
-        `${valid}    train.momentum: [0, 0.9]\n`.replace('lr: 0.1', 'optimizer: momentum'),
+        `${valid}    train.optimizer.momentum: [0, 0.9]\n`.replace('lr: 0.1', 'optimizer: momentum'),
         'ok.yaml',
       ).runs,
     ).toHaveLength(4);
+    expect(errorOf(replace('lr: 0.1', 'lr: 0.1\n  beta1: 0.9'))).toBe(
+      'bad.yaml:9:3: train.beta1: unknown key; did you mean optimizer.beta1?',
+    );
   });
 
   it('refuses link lists of unequal length and exclusions that match nothing', () => {
@@ -184,15 +192,16 @@ describe('sweep file errors', () => {
     writeFileSync(path.join(dir, 'train.csv'), 'a,b,label\n1,2,0\n3,4,1\n5,6,2\n7,8,1\n9,9,0\n');
     const csv = replace('{ kind: xor }', '{ kind: csv, train: train.csv, labelColumn: label }');
     // 5 rows, 1 held out as the test set (testFraction 0.2): 4 to train on.
+    expect(prepareSweepData(parseSweep(csv, path.join(dir, 'ok.yaml'))).size).toBe(1);
     expect(parseSweep(csv, path.join(dir, 'ok.yaml')).runs[1].config.data.source).toEqual({
       kind: 'csv',
       train: path.join(dir, 'train.csv'),
       labelColumn: 'label',
     });
-    expect(() => parseSweep(csv.replace('[2, 4]', '[2, 5]'), path.join(dir, 'bad.yaml'))).toThrow(
+    expect(errorOf(csv.replace('[2, 4]', '[2, 5]'), {}, path.join(dir, 'bad.yaml'))).toMatch(
       /batchSize\[1\]: 5 is larger than the training set \(4 samples/,
     );
-    expect(() => parseSweep(csv.replace('label }', 'labels }'), path.join(dir, 'bad.yaml'))).toThrow(
+    expect(errorOf(csv.replace('label }', 'labels }'), {}, path.join(dir, 'bad.yaml'))).toMatch(
       /data\.source: \S+train\.csv: no column named "labels", expected one of a, b, label/,
     );
   });

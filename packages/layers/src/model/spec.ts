@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { ACTIVATIONS, activationName, type ActivationName } from '../activations/activation.ts';
 import { initSpec, type InitSpec } from '../init/init.ts';
-import { lossName, type LossName } from '../losses/loss.ts';
+import { lossName } from '../losses/loss.ts';
 import { parseSpec, SpecError } from '../spec-error.ts';
 
 const units = z

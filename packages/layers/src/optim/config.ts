@@ -9,6 +9,11 @@ const RULES = [sgdConfig, momentumConfig, nesterovConfig, adagradConfig, rmsprop
 
 export const OPTIMIZERS = RULES.map((rule) => rule.shape.name.value);
 
+/** Every field some rule reads, besides its name. */
+export const OPTIMIZER_FIELDS: readonly string[] = [
+  ...new Set(RULES.flatMap((rule) => Object.keys(rule.shape)).filter((key) => key !== 'name')),
+];
+
 const rule = z.discriminatedUnion('name', RULES, { error: `expected one of ${OPTIMIZERS.join(', ')}` });
 
 /** An optimizer config with its rule's defaults filled in. */

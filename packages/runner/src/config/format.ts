@@ -1,34 +1,39 @@
 // The --dry-run output: what a sweep will run and roughly how long it will take.
-import { estimateRunSeconds } from './estimate.ts';
 import { formatValue, shortNames } from '../view/format.js';
 import type { SweepPlan } from './plan.ts';
 
 const WORKER_COUNTS = [1, 2, 4];
 
-/** The --dry-run text; `secondsPerRun` defaults to this machine's estimate of each run. */
-export function formatPlan(
-  plan: SweepPlan,
-  secondsPerRun: number[] = plan.runs.map(estimateRunSeconds),
-): string {
+/**
+ * The --dry-run text; `secondsPerRun` is each run's estimate, null where nothing measured one like
+ * it. Totals count the estimated runs only, and say how many have none.
+ */
+export function formatPlan(plan: SweepPlan, secondsPerRun: readonly (number | null)[]): string {
   const seeds = plan.config.sweep.seeds.length;
   const grid = plan.runs.length / seeds;
   const header = ['#', ...shortNames(plan.varying), 'est.'];
   const rows = plan.runs.map((run, i) => [
     String(run.position),
     ...plan.varying.map((p) => formatValue(run.params[p])),
-    formatDuration(secondsPerRun[i]),
+    secondsPerRun[i] === null ? '?' : formatDuration(secondsPerRun[i]),
   ]);
-  const total = secondsPerRun.reduce((sum, s) => sum + s, 0);
+  const known = secondsPerRun.filter((s) => s !== null);
+  const total = known.reduce((sum, s) => sum + s, 0);
   const perWorkers = WORKER_COUNTS.map(
-    (n) => `${n} worker${n > 1 ? 's' : ''} ~${formatDuration(makespan(secondsPerRun, n))}`,
+    (n) => `${n} worker${n > 1 ? 's' : ''} ~${formatDuration(makespan(known, n))}`,
   );
+  const unknown = secondsPerRun.length - known.length;
+  const estimate =
+    known.length === 0
+      ? 'No estimate: no run like these has been trained on this machine yet.'
+      : `Estimated training time ${formatDuration(total)}${unknown > 0 ? ` for the ${known.length} runs with an estimate` : ''} in total: ${perWorkers.join(', ')}.`;
   return [
     `${plan.name}: ${plan.runs.length} runs (${grid} grid points x ${seeds} seed${seeds > 1 ? 's' : ''}) from ${plan.path}`,
     '',
     ...formatTable([header, ...rows]),
     '',
-    `Estimated training time ${formatDuration(total)} in total: ${perWorkers.join(', ')}.`,
-    "(A rough estimate: each run's arithmetic at this machine's matmul speed, plus a fixed start-up cost.)",
+    estimate,
+    `(From the mean epoch time of earlier sweeps on this CPU with the same data, network and batch size${unknown > 0 ? `; ${unknown} runs have none (?)` : ''}.)`,
   ].join('\n');
 }
 

@@ -1,6 +1,6 @@
 // The sweep's axes (grid keys and link groups) and the points of their cartesian product.
 import type { Fail } from './errors.ts';
-import { canonicalJson } from './hash.ts';
+import { canonicalJson } from '../db/identity.ts';
 import { formatKeyPath, type KeyPath } from './key-path.ts';
 import { didYouMean } from './suggest.ts';
 import type { SweepSpec } from './types.ts';

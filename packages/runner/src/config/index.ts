@@ -1,7 +1,6 @@
 // The config half of the runner: sweep files in, planned runs out.
-export { ConfigError } from './errors.ts';
+export { ConfigError, RunIssue } from './errors.ts';
 export { loadSweep, parseSweep, type PlannedRun, type PlanOptions, type SweepPlan } from './plan.ts';
 export { formatPlan, formatDuration } from './format.ts';
-export { estimateRunSeconds } from './estimate.ts';
-export { hashConfig, canonicalJson } from './hash.ts';
+export { hashConfig, canonicalJson } from '../db/identity.ts';
 export type { RunConfig, ModelConfig, TrainConfig, SweepConfig, SweepSpec } from './types.ts';

@@ -22,7 +22,7 @@ const TYPE_NAMES: Record<string, string> = {
   boolean: 'true or false',
 };
 
-/** `keysAt(path)` lists the keys allowed at an object path, for suggestions. */
+/** `keysAt(path)` lists the keys allowed below an object path (dotted when nested), for suggestions. */
 export function describeIssue(
   issue: Issue,
   input: unknown,

@@ -1,12 +1,13 @@
 // From a sweep file to its planned runs: validate the file, expand the grid, resolve and check every
-// run, and give each its content-hash id. Nothing here writes anything.
+// run, and give each its content-hash id. Pure: nothing here reads data, measures the machine or
+// writes anything; the checks that need the data run once it is prepared (SweepPlan.checkRun).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { DataSpec } from '@ablate/data';
 import { ConfigError, RunIssue, show, type Fail } from './errors.ts';
 import { buildAxes, checkRunPath, gridPoints, gridSize, type Axis } from './grid.ts';
-import { canonicalJson, hashConfig } from './hash.ts';
+import { canonicalJson, hashConfig } from '../db/identity.ts';
 import { describeIssue } from './issues.ts';
 import { formatKeyPath, valueAt, type KeyPath } from './key-path.ts';
 import { formatLabel } from './label.ts';
@@ -43,6 +44,11 @@ export interface SweepPlan {
   /** The dotted paths that vary across runs, "seed" last (always present). */
   varying: string[];
   runs: PlannedRun[];
+  /**
+   * Runs a check of one run that needs more than the file (its prepared data, say), turning the
+   * RunIssue it may throw into a ConfigError located in the sweep file, as planning's own are.
+   */
+  checkRun<T>(run: PlannedRun, check: () => T): T;
 }
 
 export interface PlanOptions {
@@ -102,7 +108,7 @@ export function parseSweep(text: string, file: string, options: PlanOptions = {}
   limit(points.length * seeds.length);
 
   const varyingPaths = new Set(axes.flatMap((axis) => axis.paths));
-  const configs = points.map((point) => resolveRun(point, axes, base, baseDir, varyingPaths, fail));
+  const configs = points.map((point) => resolveRun(point, axes, base, baseDir, fail));
   const differs = (p: string) =>
     new Set(configs.map((run) => canonicalJson(valueAt(run, p.split('.'))))).size > 1;
   const varying = [...varyingPaths].filter(differs).concat('seed');
@@ -118,6 +124,8 @@ export function parseSweep(text: string, file: string, options: PlanOptions = {}
     configHash: hashConfig(config),
     varying,
     runs: plan,
+    // Seeds outermost: a run's grid point is its position modulo the number of points.
+    checkRun: (run, check) => reportIssue(check, failInRun(points[run.position % points.length], axes, fail)),
   };
 }
 
@@ -130,12 +138,12 @@ function validate<T extends z.ZodType>(
 ): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
+  // The keys below an object path, relative to it, nested ones included ("optimizer.momentum").
   const keysAt = (at: KeyPath) => {
     const prefix = at.filter((key) => typeof key === 'string').join('.');
-    const depth = prefix === '' ? 0 : prefix.split('.').length;
-    return paths
-      .filter((p) => (depth === 0 || p.startsWith(`${prefix}.`)) && p.split('.').length === depth + 1)
-      .map((p) => p.split('.')[depth]);
+    return prefix === ''
+      ? [...paths]
+      : paths.filter((p) => p.startsWith(`${prefix}.`)).map((p) => p.slice(prefix.length + 1));
   };
   const issue = describeIssue(result.error.issues[0], value, keysAt);
   return fail(issue.path, issue.at, issue.message);
@@ -196,18 +204,41 @@ function applyExclusions(
   return kept;
 }
 
-/**
- * Validates one grid point as a full run (seed aside); a problem is reported at the grid value that
- * caused it when the faulty path varies, else at the base config's key.
- */
+/** Validates one grid point as a full run (seed aside), without touching its data. */
 function resolveRun(
   point: readonly number[],
   axes: readonly Axis[],
   base: object,
   baseDir: string,
-  varyingPaths: ReadonlySet<string>,
   fail: Fail,
 ): Omit<RunConfig, 'seed'> {
+  const runFail = failInRun(point, axes, fail);
+  const { seed: _seed, ...run } = validate(
+    runSchema,
+    { ...assign(base, point, axes), seed: 0 },
+    RUN_PATHS,
+    runFail,
+  );
+  run.data = resolveDataPaths(run.data, baseDir);
+  reportIssue(() => checkRun(run), runFail);
+  return run;
+}
+
+/** Runs a check, turning the RunIssue it may throw into a located ConfigError. */
+function reportIssue<T>(check: () => T, runFail: Fail): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof RunIssue) runFail(error.path.split('.'), 'value', error.message);
+    throw error;
+  }
+}
+
+/**
+ * Reports a problem of the run at this grid point: at the grid value that caused it when the
+ * faulty path varies, else at the base config's key, naming the run's grid values.
+ */
+function failInRun(point: readonly number[], axes: readonly Axis[], fail: Fail): Fail {
   const locateInGrid = (at: KeyPath) => {
     for (const [a, axis] of axes.entries()) {
       for (const p of axis.paths) {
@@ -218,7 +249,7 @@ function resolveRun(
     }
     return at;
   };
-  const runFail: Fail = (at, side, message) => {
+  return (at, side, message) => {
     const values = axes.flatMap((axis, a) =>
       axis.paths.map((p, j) => `${p}=${show(axis.values[point[a]][j])}`),
     );
@@ -228,20 +259,6 @@ function resolveRun(
       values.length > 0 ? `${message} (in the run with ${values.join(' ')})` : message,
     );
   };
-  const { seed: _seed, ...run } = validate(
-    runSchema,
-    { ...assign(base, point, axes), seed: 0 },
-    RUN_PATHS,
-    runFail,
-  );
-  run.data = resolveDataPaths(run.data, baseDir);
-  try {
-    checkRun({ ...run, seed: 0 }, varyingPaths);
-  } catch (error) {
-    if (error instanceof RunIssue) runFail(error.path.split('.'), 'value', error.message);
-    throw error;
-  }
-  return run;
 }
 
 function plannedRun(config: RunConfig, varying: readonly string[], position: number): PlannedRun {

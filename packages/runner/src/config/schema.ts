@@ -1,124 +1,36 @@
-// The zod schemas a sweep file is validated with: the rules and the defaults. Fields are documented
-// where their types are declared (./types.ts); the `satisfies` clauses keep the two in step.
+// The zod schemas a sweep file is validated with, composed from the layers' and data's own pieces
+// (their names, rules and defaults live there); the runner adds only what is its own: epochs,
+// batches, the learning-rate schedule, divergence and the sweep. Fields are documented where their
+// types are declared (./types.ts); the `satisfies` clauses keep the two in step.
 import { z } from 'zod';
-import type { ActivationName, LossName, OptimizerSpec } from '@ablate/layers';
-import type { DataSpec } from '@ablate/data';
+import { modelSpecSchema, optimizerConfig, weightDecay } from '@ablate/layers';
+import { dataSpecSchema } from '@ablate/data';
 import type { ModelConfig, RunConfig, SweepConfig, TrainConfig } from './types.ts';
-
-const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softmax', 'swish'] as const;
-const LOSSES = ['mse', 'mae', 'bce', 'cross_entropy'] as const;
-const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adam', 'rmsprop', 'adagrad'] as const;
-const NAMED_INITS = [
-  'zeros',
-  'glorot_normal',
-  'glorot_uniform',
-  'he_normal',
-  'he_uniform',
-  'lecun_normal',
-] as const;
-
-/** The train fields only some optimizers read, with those optimizers (see validate-run.ts). */
-export const OPTIMIZER_FIELDS: Record<string, readonly OptimizerSpec['name'][]> = {
-  momentum: ['momentum', 'nesterov'],
-  momentumForm: ['momentum', 'nesterov'],
-  beta1: ['adam'],
-  beta2: ['adam'],
-  eps: ['adam', 'rmsprop', 'adagrad'],
-  rho: ['rmsprop'],
-};
 
 const count = z.number().int().min(1);
 const index = z.number().int().min(0);
-const unitInterval = z.number().min(0).lt(1);
-// Compile-time checks that the literal lists above match the packages' unions.
-const activation = z.enum(ACTIVATIONS) satisfies z.ZodType<ActivationName>;
-const loss = z.enum(LOSSES) satisfies z.ZodType<LossName>;
-
-const init = z.union(
-  [
-    z.enum(NAMED_INITS),
-    z.discriminatedUnion('name', [
-      z.strictObject({ name: z.literal('normal'), std: z.number().min(0) }),
-      z.strictObject({ name: z.literal('uniform'), scale: z.number().min(0) }),
-    ]),
-  ],
-  { error: `expected one of ${NAMED_INITS.join(', ')}, {name: normal, std} or {name: uniform, scale}` },
-);
-
-const subset = z.union([z.strictObject({ first: count }), z.strictObject({ perClass: count })], {
-  error: 'expected {first: N} or {perClass: N}',
-});
-
-const source = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('mnist'), dir: z.string().min(1).optional() }),
-  z.strictObject({
-    kind: z.literal('csv'),
-    train: z.string().min(1),
-    test: z.string().min(1).optional(),
-    labelColumn: z
-      .union([z.string().min(1), index], { error: 'expected a column name or a 0-based index' })
-      .optional(),
-    header: z.boolean().optional(),
-    testFraction: z.number().gt(0).lt(1).optional(),
-  }),
-  z.strictObject({ kind: z.literal('xor') }),
-  z.strictObject({ kind: z.literal('people') }),
-  z.strictObject({
-    kind: z.literal('spirals'),
-    points: count.optional(),
-    classes: z.number().int().min(2).optional(),
-    noise: z.number().min(0).optional(),
-  }),
-]);
-
-const data = z.strictObject({
-  source,
-  scale: z.enum(['none', 'unit', 'mean_shift', 'zscore']).default('unit'),
-  target: z
-    .discriminatedUnion('kind', [
-      z.strictObject({ kind: z.literal('one_hot') }),
-      z.strictObject({ kind: z.literal('one_vs_rest'), positive: index }),
-    ])
-    .prefault({ kind: 'one_hot' }),
-  subset: subset.optional(),
-  testSubset: subset.optional(),
-  validation: z
-    .number()
-    .min(0)
-    .refine((v) => v < 1 || Number.isInteger(v), {
-      error: 'expected 0, a count >= 1 or a fraction in (0, 1)',
-    })
-    .default(0),
-}) satisfies z.ZodType<DataSpec>;
-
-const model = z.strictObject({
-  hidden: z.array(count),
-  activation: z
-    .union([activation, z.array(activation)], { error: `expected one of ${ACTIVATIONS.join(', ')}` })
-    .default('relu'),
-  leakySlope: z.number().default(0.01),
-  outputActivation: activation.default('softmax'),
-  loss: loss.default('cross_entropy'),
-}) satisfies z.ZodType<ModelConfig>;
+const model = modelSpecSchema.pick({
+  hidden: true,
+  activation: true,
+  leakySlope: true,
+  outputActivation: true,
+  loss: true,
+}) satisfies z.ZodType<ModelConfig, unknown>;
 
 const train = z.strictObject({
   epochs: count.default(5),
   batchSize: count.default(64),
   keepLastBatch: z.boolean().default(true),
-  optimizer: z.enum(OPTIMIZERS).default('sgd'),
+  optimizer: optimizerConfig.prefault('sgd'),
   lr: z.number().gt(0).default(0.1),
   lrDecay: z.number().gt(0).default(1),
-  momentum: unitInterval.default(0.9),
-  momentumForm: z.enum(['heavy_ball', 'ema']).default('heavy_ball'),
-  beta1: unitInterval.default(0.9),
-  beta2: unitInterval.default(0.999),
-  eps: z.number().gt(0).default(1e-8),
-  rho: unitInterval.default(0.9),
-  weightDecay: z.number().min(0).default(0),
-  init: init.default('he_normal'),
-  biasInit: init.default('zeros'),
+  weightDecay,
+  init: modelSpecSchema.shape.init,
+  biasInit: modelSpecSchema.shape.biasInit,
   divergenceLoss: z.number().gt(0).default(1e4),
-}) satisfies z.ZodType<TrainConfig>;
+}) satisfies z.ZodType<TrainConfig, unknown>;
+
+const data = dataSpecSchema;
 
 /** One resolved run. */
 export const runSchema = z.strictObject({
@@ -162,10 +74,12 @@ export function keyPaths(schema: z.ZodType, prefix = ''): string[] {
   const def = schema._zod.def as {
     type: string;
     innerType?: z.ZodType;
+    out?: z.ZodType;
     options?: z.ZodType[];
     shape?: Record<string, z.ZodType>;
   };
   if (def.innerType) return keyPaths(def.innerType, prefix);
+  if (def.out) return keyPaths(def.out, prefix); // a preprocessed value: its parsed shape
   if (def.options) return [...new Set(def.options.flatMap((option) => keyPaths(option, prefix)))];
   if (def.type !== 'object' || !def.shape) return [];
   return Object.entries(def.shape).flatMap(([key, child]) => [

@@ -13,13 +13,30 @@ function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
-/** "; did you mean lr?" for the closest candidate within a few edits, else "". */
+const lastKey = (path: string) => path.slice(path.lastIndexOf('.') + 1);
+const firstKey = (path: string) => path.split('.')[0];
+
+/**
+ * "; did you mean lr?" for the closest candidate within a few edits, else "". Candidates may be
+ * dotted paths; a key written a level too high ("momentum" where "optimizer.momentum" is meant, as
+ * in sweep files from before optimizers had their own fields) is found by its last key.
+ */
 export function didYouMean(word: string, candidates: readonly string[]): string {
+  const nested = candidates.find(
+    (c) =>
+      c !== word &&
+      c.includes('.') &&
+      lastKey(c) === lastKey(word) &&
+      (!word.includes('.') || firstKey(c) === firstKey(word)),
+  );
+  if (nested && !candidates.includes(word)) return `; did you mean ${nested}?`;
   const lower = word.toLowerCase();
   // Two edits (a swapped pair: "trian" -> "train"), more for long words, never the whole word.
   let best: string | null = null;
   let bestDistance = Math.min(Math.max(2, Math.floor(word.length / 3)), word.length - 1) + 1;
   for (const candidate of candidates) {
+    // The word itself is a key of another branch (a field of another optimizer): no spelling to fix.
+    if (candidate === word) continue;
     const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }

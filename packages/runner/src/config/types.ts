@@ -3,21 +3,14 @@
 // ./schema.ts, and experiments/README.md is the guide for people writing sweep files. Keys are
 // written in YAML exactly as here (camelCase); grid keys are dotted paths into RunConfig
 // ("train.lr", "model.hidden").
-import type { ActivationName, InitSpec, LossName, OptimizerSpec } from '@ablate/layers';
-import type { DataSpec } from '@ablate/data';
+import type { InitSpec, OptimizerConfig, ResolvedModelSpec } from '@ablate/layers';
+import type { ResolvedDataSpec } from '@ablate/data';
 
-export interface ModelConfig {
-  /** Sizes of the hidden Dense layers, input side first ([] is logistic regression). */
-  hidden: number[];
-  /** Hidden activation: one for all layers, or one per hidden layer. */
-  activation: ActivationName | ActivationName[];
-  /** Slope of leaky_relu for negative inputs. */
-  leakySlope: number;
-  /** Activation of the output layer (softmax for classes, sigmoid for one-vs-rest). */
-  outputActivation: ActivationName;
-  /** Training loss; cross_entropy needs a softmax output, bce a 1-unit sigmoid one. */
-  loss: LossName;
-}
+/** The network: these fields of @ablate/layers' ModelSpec, documented there. */
+export type ModelConfig = Pick<
+  ResolvedModelSpec,
+  'hidden' | 'activation' | 'leakySlope' | 'outputActivation' | 'loss'
+>;
 
 export interface TrainConfig {
   /** Passes over the training set. */
@@ -26,27 +19,18 @@ export interface TrainConfig {
   batchSize: number;
   /** Keep the last, smaller batch of an epoch (true) or drop it. */
   keepLastBatch: boolean;
-  /** The update rule; the fields below marked with an optimizer are read by it only. */
-  optimizer: OptimizerSpec['name'];
+  /**
+   * The update rule with its own fields only (@ablate/layers' optimizer configs): written as a
+   * name ("adam") or an object ({name: adam, beta1: 0.95}).
+   */
+  optimizer: OptimizerConfig;
   /** Learning rate at epoch 1. */
   lr: number;
   /** Multiply the learning rate by this after every epoch (1 = constant). */
   lrDecay: number;
-  /** Momentum coefficient: momentum, nesterov. */
-  momentum: number;
-  /** momentum, nesterov. heavy_ball: v = mu v + g; ema: v = beta v + (1 - beta) g (the lessons' form). */
-  momentumForm: 'heavy_ball' | 'ema';
-  /** Decay of the first-moment (mean gradient) average: adam. */
-  beta1: number;
-  /** Decay of the second-moment (squared gradient) average: adam. */
-  beta2: number;
-  /** Added to the denominator so a zero second moment never divides by zero: adam, rmsprop, adagrad. */
-  eps: number;
-  /** Decay of the squared-gradient average: rmsprop. */
-  rho: number;
-  /** L2 weight decay added to the gradient. */
+  /** L2 weight decay added to the gradient of the weights (not the biases). */
   weightDecay: number;
-  /** Weight initializer. */
+  /** Weight initializer (@ablate/layers' InitSpec). */
   init: InitSpec;
   /** Bias initializer. */
   biasInit: InitSpec;
@@ -57,7 +41,7 @@ export interface TrainConfig {
 /** One run: everything that determines its numbers. Its hash is the run id. */
 export interface RunConfig {
   /** The data and its split (documented with DataSpec, in @ablate/data). */
-  data: DataSpec;
+  data: ResolvedDataSpec;
   model: ModelConfig;
   train: TrainConfig;
   /** Seeds the run's own random streams (initialization, shuffling); never the data split. */
@@ -83,7 +67,7 @@ export interface SweepConfig {
   /** Names the sweep in the results database; a-z, 0-9, ".", "_" and "-". */
   name: string;
   /** The base run: what every run has unless the grid sets it. Paths in data are absolute. */
-  data: DataSpec;
+  data: ResolvedDataSpec;
   model: ModelConfig;
   train: TrainConfig;
   sweep: SweepSpec;

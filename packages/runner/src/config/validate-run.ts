@@ -1,45 +1,38 @@
-// The checks a resolved run needs beyond its schema: fields that depend on each other or on the data.
-import { checkModelSpec } from '@ablate/layers';
-import { modelSpecOf } from '../model/spec.ts';
-import { dataShape, type DataShape } from './data-shape.ts';
+// The checks a resolved run needs beyond its schema: fields that depend on each other (at planning,
+// without touching the data) and fields that depend on the data (once it is prepared, before any
+// run starts). Problems come back as RunIssues naming the run-config key at fault.
+import { checkArchitecture, checkModelSpec, SpecError } from '@ablate/layers';
+import { MODEL_SPEC_SOURCES, modelSpecOf } from '../model/build-model.ts';
 import { RunIssue } from './errors.ts';
-import { OPTIMIZER_FIELDS } from './schema.ts';
 import type { RunConfig } from './types.ts';
 
-// checkModelSpec names ModelSpec keys; these are the run-config keys a person would edit instead.
-const MODEL_SPEC_PATHS: Record<string, string> = {
-  input: 'data.source',
-  output: 'model.outputActivation',
-  init: 'train.init',
-  biasInit: 'train.biasInit',
-};
+/** A layers SpecError as a RunIssue at the run-config key the model spec's key comes from. */
+function blameModel(step: () => void): void {
+  try {
+    step();
+  } catch (error) {
+    if (!(error instanceof SpecError)) throw error;
+    const key = error.path[0] as keyof typeof MODEL_SPEC_SOURCES | undefined;
+    throw new RunIssue(key ? MODEL_SPEC_SOURCES[key] : 'model', error.reason);
+  }
+}
 
-/** Throws a RunIssue naming the run-config path at fault; `varying` are the paths the grid sets. */
-export function checkRun(run: RunConfig, varying: ReadonlySet<string>): DataShape {
-  const shape = dataShape(run.data);
-  const { train } = run;
-  if (train.batchSize > shape.train) {
+/** The checks that need no data: the model's fields agree with each other. */
+export function checkRun(run: Omit<RunConfig, 'seed'>): void {
+  blameModel(() => checkArchitecture(run.model));
+}
+
+/** The checks that need the prepared data: sizes, and the model's fit to the data's input and output. */
+export function checkRunOnData(
+  run: RunConfig,
+  data: { train: { count: number }; inputSize: number; outputSize: number },
+): void {
+  const { batchSize } = run.train;
+  if (batchSize > data.train.count) {
     throw new RunIssue(
       'train.batchSize',
-      `${train.batchSize} is larger than the training set (${shape.train} samples after subset and validation)`,
+      `${batchSize} is larger than the training set (${data.train.count} samples after subset and validation)`,
     );
   }
-  try {
-    checkModelSpec(modelSpecOf(run, shape.input, shape.output));
-  } catch (error) {
-    // Its messages read "model.<key>...: <what>"; anything else is reported against the model.
-    const text = (error as Error).message;
-    const [, key, message] = /^model\.(\w*)[^:]*: (.*)$/.exec(text) ?? ['', '', text];
-    throw new RunIssue(MODEL_SPEC_PATHS[key] ?? `model.${key}`, message);
-  }
-  // A grid over a field the optimizer never reads plans runs that differ only in their ids.
-  for (const [field, readers] of Object.entries(OPTIMIZER_FIELDS)) {
-    if (varying.has(`train.${field}`) && !readers.includes(train.optimizer)) {
-      throw new RunIssue(
-        `train.${field}`,
-        `varies, but optimizer ${train.optimizer} ignores it (read by ${readers.join(', ')}); set train.optimizer`,
-      );
-    }
-  }
-  return shape;
+  blameModel(() => checkModelSpec(modelSpecOf(run, data.inputSize, data.outputSize)));
 }

@@ -4,7 +4,7 @@
 import { Batcher, type Dataset, type PreparedData } from '@ablate/data';
 import { Tensor, Rng } from '@ablate/tensor';
 import type { RunConfig } from '../config/types.ts';
-import { buildModel, lrAtEpoch } from '../model/spec.ts';
+import { buildModel, lrAtEpoch } from '../model/build-model.ts';
 import type { EpochReport, RunOutcome, RunProgress } from './messages.ts';
 
 /** The first `rows` samples of a set (all of them by default) as (inputs, targets) tensors. */

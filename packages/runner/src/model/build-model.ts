@@ -12,26 +12,28 @@ export function buildModel(config: RunConfig, input: number, output: number): Se
   });
 }
 
+/** Where each ModelSpec key comes from in a run config: a SpecError about a key is reported there. */
+export const MODEL_SPEC_SOURCES: Record<keyof ModelSpec, string> = {
+  input: 'data.source',
+  hidden: 'model.hidden',
+  activation: 'model.activation',
+  leakySlope: 'model.leakySlope',
+  output: 'model.outputActivation', // the output size is the data's; the activation is what one edits
+  outputActivation: 'model.outputActivation',
+  loss: 'model.loss',
+  init: 'train.init',
+  biasInit: 'train.biasInit',
+};
+
 /** The layers package's description of a run's network, for data with these input and output sizes. */
 export function modelSpecOf(config: RunConfig, input: number, output: number): ModelSpec {
   const { model, train } = config;
-  return {
-    input,
-    hidden: model.hidden,
-    activation: model.activation,
-    leakySlope: model.leakySlope,
-    output,
-    outputActivation: model.outputActivation,
-    loss: model.loss,
-    init: train.init,
-    biasInit: train.biasInit,
-  };
+  return { ...model, input, output, init: train.init, biasInit: train.biasInit };
 }
 
 /** The optimizer at epoch 1; the trainer lowers optimizer.lr by lrDecay after every epoch. */
 export function optimizerSpecOf(train: TrainConfig): OptimizerSpec {
-  const { optimizer: name, lr, momentum, momentumForm, beta1, beta2, eps, rho, weightDecay } = train;
-  return { name, lr, momentum, momentumForm, beta1, beta2, eps, rho, weightDecay };
+  return { ...train.optimizer, lr: train.lr, weightDecay: train.weightDecay };
 }
 
 /** The learning rate of a 1-based epoch. */
