@@ -117,16 +117,6 @@ export interface RunResults {
   test_loss: number | null;
   test_acc: number | null;
 }
-export const RUN_RESULT_METRICS = [
-  'final_train_loss',
-  'final_train_acc',
-  'final_val_loss',
-  'final_val_acc',
-  'best_val_loss',
-  'best_val_acc',
-  'test_loss',
-  'test_acc',
-] as const satisfies ReadonlyArray<keyof RunResults>;
 
 /** A sweep's best run (see ResultsReader.sweepRuns for the definition) and the accuracy it won by. */
 export interface BestRun {
