@@ -1,8 +1,9 @@
 // The JSON API against a real smoke sweep's database.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
 import { openForReading, openForWriting, type Database } from '@ablate/runner/store';
-import type { RunningServer } from '../src/server.ts';
+import { createApp, type RunningServer } from '../src/server.ts';
 import { copyOfSmokeDb, getJson, startTestServer } from './helpers.ts';
 
 let server: RunningServer;
@@ -318,6 +319,40 @@ describe('no database yet', () => {
       expect(sweep.body.error).toMatch(/no sweeps yet/);
     } finally {
       await empty.close();
+    }
+  });
+});
+
+describe('one refresh of the sweep page', () => {
+  it('reads the sweep from the store once, whatever the number of sections asking, until it changes', async () => {
+    const copy = copyOfSmokeDb();
+    const { app, results } = createApp({ dbPath: copy });
+    const listening = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => listening.once('listening', resolve));
+    const url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}/api/sweeps/${sweepId}`;
+    const reads = vi.spyOn((await results.require())!, 'sweepRuns');
+    // What the sweep page asks for on each refresh: the sweep, then its sections.
+    const refresh = () =>
+      Promise.all(
+        ['/runs', '/groups?by=train.init', '/depth?by=train.init', '/ablation?rows=train.init'].map(
+          async (path) => expect((await getJson(`${url}${path}`)).status).toBe(200),
+        ),
+      );
+    const writer = await openForWriting(copy);
+    try {
+      await refresh();
+      expect(reads).toHaveBeenCalledTimes(1);
+      await refresh();
+      expect(reads).toHaveBeenCalledTimes(1);
+      // A run moves on: the next refresh reads the sweep again, once.
+      await writer.run("UPDATE runs SET status = 'interrupted' WHERE id = ?", [runIds[0]]);
+      await refresh();
+      expect(reads).toHaveBeenCalledTimes(2);
+    } finally {
+      await writer.close();
+      listening.closeAllConnections();
+      await new Promise((resolve) => listening.close(resolve));
+      await results.close();
     }
   });
 });

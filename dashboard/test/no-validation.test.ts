@@ -61,4 +61,29 @@ describe('a sweep without a validation set', () => {
     const csv = await (await fetch(`${sweepUrl}/export.csv`)).text();
     expect(csv).toContain(',"{""name"":""normal"",""std"":0.1}","[8,8]",');
   });
+
+  it('never averages layers of networks of different depth: one depth group per init and architecture', async () => {
+    const { body } = await getJson(`${sweepUrl}/depth?by=train.init`);
+    type Group = { params: Record<string, unknown>; runIds: string[]; n: number; mean: Array<number | null> };
+    const groups: Group[] = body.groups;
+    expect(groups.map((group) => group.params)).toEqual(
+      expect.arrayContaining([
+        { 'train.init': 'he_normal', 'model.hidden': [16] },
+        { 'train.init': 'he_normal', 'model.hidden': [8, 8] },
+        { 'train.init': { name: 'normal', std: 0.1 }, 'model.hidden': [16] },
+        { 'train.init': { name: 'normal', std: 0.1 }, 'model.hidden': [8, 8] },
+      ]),
+    );
+    expect(groups).toHaveLength(4);
+    const { body: sweep } = await getJson(`${sweepUrl}/runs`);
+    const hiddenOf = (runId: string) =>
+      sweep.runs.find((run: { id: string }) => run.id === runId).params['model.hidden'];
+    for (const group of groups) {
+      expect(group.n).toBe(2); // the seeds, nothing else
+      for (const runId of group.runIds) expect(hiddenOf(runId)).toEqual(group.params['model.hidden']);
+      // [16] has two Dense layers, [8, 8] three: the shallow group has no value at the third.
+      const layers = (group.params['model.hidden'] as number[]).length + 1;
+      expect(group.mean.map((value) => value !== null)).toEqual([0, 1, 2].map((layer) => layer < layers));
+    }
+  });
 });
