@@ -17,6 +17,6 @@ export {
   type BestRunSummary,
 } from './sweep/seed-groups.ts';
 export { trainRun } from './exec/train.ts';
-export type { EpochReport, RunOutcome, RunProgress, TestReport } from './exec/messages.ts';
+export type { EpochReport, RunOutcome, TestReport } from './exec/messages.ts';
 export { loadRunModel, type ExportedWeights } from './model/weights.ts';
 export { modelSpecOf, optimizerSpecOf, lrAtEpoch } from './model/build-model.ts';

@@ -51,9 +51,14 @@ async function resultsInRawTables(dbPath: string): Promise<string[]> {
       results.push({
         status: run.status,
         epochsDone: run.epochs_done,
-        epochs: strip(await db.all('SELECT * FROM epochs WHERE run_id = ? ORDER BY epoch', [run.id])),
+        epochs: strip(
+          await db.all<{ run_id: string }>('SELECT * FROM epochs WHERE run_id = ? ORDER BY epoch', [run.id]),
+        ),
         layers: strip(
-          await db.all('SELECT * FROM layer_stats WHERE run_id = ? ORDER BY epoch, layer', [run.id]),
+          await db.all<{ run_id: string }>(
+            'SELECT * FROM layer_stats WHERE run_id = ? ORDER BY epoch, layer',
+            [run.id],
+          ),
         ),
         test: test && {
           loss: test.loss,

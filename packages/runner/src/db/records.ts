@@ -1,6 +1,7 @@
 // The plain data a results store takes and gives: no SQL, no driver types, so a second store
 // (PostgreSQL, many machines claiming runs) implements the same interface over the same records.
 // Every write names the run it belongs to.
+import type { LayerStats } from '@ablate/layers';
 
 export const RUN_STATUSES = ['pending', 'running', 'finished', 'diverged', 'failed', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -58,27 +59,32 @@ export interface RunStartRecord extends Provenance {
 }
 
 /** One Dense layer's statistics on a fixed training batch; layer 0 is the first Dense layer. */
-export interface LayerStatsRecord {
-  layer: number;
-  name: string;
-  actMean: number;
-  actStd: number;
-  gradMean: number;
-  gradStd: number;
-}
+export type LayerStatsRecord = LayerStats;
 
-/** One finished epoch. NaN and Infinity are stored as missing values. */
+/** What one epoch of a run measured. NaN and Infinity are stored as missing values. */
 export interface EpochRecord {
   /** 1-based. */
   epoch: number;
+  /** Mean batch loss over the epoch, weighted by batch size; NaN when the run blew up. */
   trainLoss: number;
+  /**
+   * Running accuracy over the epoch's batches, each judged on the forward pass its loss came from
+   * (as Keras reports it); null for the epoch a run diverged in.
+   */
   trainAcc: number | null;
+  /** Loss and accuracy on the validation set; null without one, or in a diverged epoch. */
   valLoss: number | null;
   valAcc: number | null;
+  /** The learning rate the epoch trained with. */
   lr: number;
+  /** Wall time of the epoch, evaluation included. */
   seconds: number;
+  /** Per-layer activation / gradient statistics on a fixed training batch; [] in a diverged epoch. */
   layers: LayerStatsRecord[];
-  /** The untrained model's statistics, stored as epoch 0; with the first epoch only. */
+  /**
+   * The same statistics of the untrained model, stored as epoch 0: what the init alone does to the
+   * signal, before training washes it out. With the first epoch only.
+   */
   initialLayers?: LayerStatsRecord[];
 }
 

@@ -8,7 +8,7 @@
 // shares with its predecessor instead of training them again.
 import { Database } from './database.ts';
 import { migrateOptimizerConfigs } from './migrate-optimizer.ts';
-import type { RunStatus } from './records.ts';
+import type { RunRecord, RunResults } from './records.ts';
 
 export const SCHEMA_VERSION = 2;
 
@@ -186,26 +186,8 @@ export interface SweepRow {
   code_version: string | null;
 }
 
-export interface RunRow {
-  id: string;
-  group_id: string;
-  seed: number;
-  label: string;
-  config_json: string;
-  status: RunStatus;
-  error: string | null;
-  epochs_planned: number;
-  epochs_done: number;
-  diverged_epoch: number | null;
-  data_fingerprint: string | null;
-  code_version: string | null;
-  ablate_version: string;
-  kernels: string | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  wall_seconds: number | null;
-}
+/** A runs row: the run record (records.ts) with its config as stored. */
+export type RunRow = Omit<RunRecord, 'config'> & { config_json: string };
 
 export interface SweepRunRow {
   sweep_id: number;
@@ -215,18 +197,7 @@ export interface SweepRunRow {
 }
 
 /** A row of the run_results view. */
-export interface RunResultsRow {
-  run_id: string;
-  final_train_loss: number | null;
-  final_train_acc: number | null;
-  final_val_loss: number | null;
-  final_val_acc: number | null;
-  best_val_loss: number | null;
-  best_val_acc: number | null;
-  best_epoch: number | null;
-  test_loss: number | null;
-  test_acc: number | null;
-}
+export type RunResultsRow = RunResults & { run_id: string; best_epoch: number | null };
 
 export interface TestResultRow {
   run_id: string;

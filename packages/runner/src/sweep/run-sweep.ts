@@ -8,7 +8,6 @@ import type { PlannedRun, SweepPlan } from '../config/index.ts';
 import {
   DatabaseBusyError,
   openStore,
-  type EpochRecord,
   type PlannedSweepRecord,
   type Provenance,
   type ResultsStore,
@@ -121,12 +120,6 @@ function plannedSweep(plan: SweepPlan): PlannedSweepRecord {
   };
 }
 
-/** A worker's epoch report as the store records it. */
-function epochRecord(report: EpochReport): EpochRecord {
-  const { progress: _derivedByTheStore, ...epoch } = report;
-  return epoch;
-}
-
 /** A worker's outcome as the store records it. */
 function runEnd(outcome: RunOutcome, wallSeconds: number): RunEndRecord {
   return outcome.status === 'interrupted' ? outcome : { ...outcome, wallSeconds };
@@ -205,7 +198,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
         observer.runStarted?.(slot, run);
       },
       epoch(slot, run, report) {
-        track(store.commitEpoch(run.id, epochRecord(report)));
+        track(store.commitEpoch(run.id, report));
         observer.epoch?.(slot, run, report);
       },
       ended(slot, run, outcome) {
