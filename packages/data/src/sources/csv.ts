@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { allIndices, carve, holdOutSize } from '../prepare/split.ts';
 import type { RandomSource, SourceSpec } from '../types.ts';
+import { parseOnce } from './file-cache.ts';
 import { classCount, takeRows, type RawSet, type RawSource } from './raw.ts';
 
 type CsvSpec = Extract<SourceSpec, { kind: 'csv' }>;
@@ -82,13 +83,15 @@ function resolveLabelColumn(
 }
 
 function readCsv(file: string, options: CsvOptions): RawSet {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new Error(`${file}: cannot read the CSV file (${(error as Error).message})`);
-  }
-  return parseCsv(text, file, options);
+  return parseOnce(file, JSON.stringify(options), () => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new Error(`${file}: cannot read the CSV file (${(error as Error).message})`);
+    }
+    return parseCsv(text, file, options);
+  });
 }
 
 /** A CSV source: its test file, or else a seeded `testFraction` of the training file. */
@@ -105,11 +108,6 @@ export function loadCsv(source: CsvSpec, random: RandomSource): RawSource {
     return { train, test, classes: classCount(train, test), range: null };
   }
   const fraction = source.testFraction ?? 0.2;
-  if (!(fraction > 0 && fraction < 1)) {
-    throw new Error(
-      `${source.train}: testFraction ${fraction}, expected a fraction in (0, 1) (or a test file)`,
-    );
-  }
   const testSize = holdOutSize(fraction, train.count, 'testFraction', train.origin);
   const split = carve(allIndices(train.count), testSize, random);
   return {

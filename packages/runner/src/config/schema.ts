@@ -3,7 +3,7 @@
 // batches, the learning-rate schedule, divergence and the sweep. Fields are documented where their
 // types are declared (./types.ts); the `satisfies` clauses keep the two in step.
 import { z } from 'zod';
-import { modelSpecSchema, optimizerConfig, weightDecay } from '@ablate/layers';
+import { modelSpecSchema, OPTIMIZERS, optimizerConfig, weightDecay } from '@ablate/layers';
 import { dataSpecSchema } from '@ablate/data';
 import type { ModelConfig, RunConfig, SweepConfig, TrainConfig } from './types.ts';
 
@@ -21,7 +21,8 @@ const train = z.strictObject({
   epochs: count.default(5),
   batchSize: count.default(64),
   keepLastBatch: z.boolean().default(true),
-  optimizer: optimizerConfig.prefault('sgd'),
+  // Without one, the simplest rule: layers lists them in order of increasing complexity.
+  optimizer: optimizerConfig.prefault(OPTIMIZERS[0]),
   lr: z.number().gt(0).default(0.1),
   lrDecay: z.number().gt(0).default(1),
   weightDecay,

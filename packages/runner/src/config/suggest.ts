@@ -18,8 +18,8 @@ const firstKey = (path: string) => path.split('.')[0];
 
 /**
  * "; did you mean lr?" for the closest candidate within a few edits, else "". Candidates may be
- * dotted paths; a key written a level too high ("momentum" where "optimizer.momentum" is meant, as
- * in sweep files from before optimizers had their own fields) is found by its last key.
+ * dotted paths; a key written a level too high (a field of the optimizer written in train, as in
+ * sweep files from before optimizers had their own fields) is found by its last key.
  */
 export function didYouMean(word: string, candidates: readonly string[]): string {
   const nested = candidates.find(

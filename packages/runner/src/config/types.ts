@@ -21,7 +21,7 @@ export interface TrainConfig {
   keepLastBatch: boolean;
   /**
    * The update rule with its own fields only (@ablate/layers' optimizer configs): written as a
-   * name ("adam") or an object ({name: adam, beta1: 0.95}).
+   * bare name or as an object with the rule's name and any of its fields.
    */
   optimizer: OptimizerConfig;
   /** Learning rate at epoch 1. */
