@@ -114,7 +114,7 @@ describe('pages', () => {
     );
     // The Markdown export follows the ablation's selects.
     expect(await page.getByRole('link', { name: 'Markdown ablation table' }).getAttribute('href')).toMatch(
-      /ablation\.md\?rows=train\.init&cols=train\.momentum&metric=final_val_acc$/,
+      /ablation\.md\?rows=train\.init&cols=train\.optimizer\.momentum&metric=final_val_acc$/,
     );
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
     await shoot(page, 'sweep');
