@@ -70,6 +70,24 @@ describe('ablate sweep', () => {
     expect(first.stdout).toContain(`results: ${dbPath}`);
   });
 
+  it("names as best run the store's best, the one the dashboard lists: highest final val acc, first planned", async () => {
+    const bestId = /best run: .* id ([0-9a-f]+)\)/.exec(first.stdout)?.[1];
+    // From the raw tables: the finished runs by their last epoch's val acc, then plan position.
+    const expected = await withDb(dbPath, (db) =>
+      db.get<{ id: string }>(
+        `SELECT r.id FROM runs r JOIN sweep_runs sr ON sr.run_id = r.id JOIN epochs e ON e.run_id = r.id
+          WHERE r.status = 'finished' AND e.epoch = r.epochs_done ORDER BY e.val_acc DESC, sr.position LIMIT 1`,
+      ),
+    );
+    expect(bestId).toBe(expected?.id);
+    const store = await openReader(dbPath);
+    try {
+      expect((await store.sweepList())[0].best?.runId).toBe(bestId);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('records a huge learning rate as diverged, with its epoch, and goes on', async () => {
     const diverged = await withDb(dbPath, (db) =>
       db.all<{ diverged_epoch: number; error: string }>("SELECT * FROM runs WHERE status = 'diverged'"),
