@@ -155,7 +155,7 @@ export interface DepthProfile {
  * The varying params that change the network (model.*): runs that differ in them have layers of
  * other sizes, activations or number, so their statistics are never averaged together.
  */
-export const architectureParams = (sweep: SweepWithRuns, by: string) =>
+const architectureParams = (sweep: SweepWithRuns, by: string) =>
   sweep.varying.filter((path) => path.startsWith('model.') && path !== by);
 
 /**

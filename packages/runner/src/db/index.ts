@@ -5,7 +5,7 @@ export { openReader, openStore } from './sqlite-store.ts';
 export * from './records.ts';
 export { DatabaseBusyError } from './lease.ts';
 export { canonicalJson, hashConfig } from './identity.ts';
-export { encodeWeights, decodeWeights } from './weights-blob.ts';
+export { encodeWeights } from './weights-blob.ts';
 // The SQLite layer underneath, for tests that check what is on disk.
 export { Database } from './database.ts';
-export { SCHEMA_VERSION, openForReading, openForWriting, schemaVersion } from './tables.ts';
+export { openForReading, openForWriting } from './tables.ts';

@@ -189,13 +189,6 @@ export interface SweepRow {
 /** A runs row: the run record (records.ts) with its config as stored. */
 export type RunRow = Omit<RunRecord, 'config'> & { config_json: string };
 
-export interface SweepRunRow {
-  sweep_id: number;
-  run_id: string;
-  position: number;
-  params_json: string;
-}
-
 /** A row of the run_results view. */
 export type RunResultsRow = RunResults & { run_id: string; best_epoch: number | null };
 
