@@ -24,7 +24,10 @@ function fanOut(...observers: SweepObserver[]): SweepObserver {
 }
 
 async function sweep(command: SweepCommand): Promise<number> {
-  const plan = await loadSweep(command.configPath, { maxRuns: command.maxRuns });
+  const plan = await loadSweep(command.configPath, {
+    maxRuns: command.maxRuns,
+    overrides: command.overrides,
+  });
   if (command.dryRun) {
     process.stdout.write(`${formatPlan(plan, estimateRuns(plan.runs))}\n`);
     return 0;

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseSweep } from '../src/config/index.ts';
+import { ConfigError, formatPlan, parseSweep } from '../src/config/index.ts';
 import { prepareSweepData } from '../src/sweep/sweep-data.ts';
 
 // A valid sweep; each test breaks one line of it. Lines: 1 name, 2 data, 3 source, 4 model, 5 hidden,
@@ -51,8 +51,22 @@ describe('sweep file errors', () => {
   });
 
   it('reports a YAML syntax error at its line and column', () => {
-    expect(errorOf(replace('  epochs: 2', '  epochs: [2'))).toMatch(/^bad\.yaml:\d+:\d+: YAML syntax: /);
-    expect(errorOf(replace('  lr: 0.1', ' lr: 0.1'))).toMatch(/^bad\.yaml:8:\d+: YAML syntax: /);
+    expect(errorOf(replace('  epochs: 2', '  epochs: [2'))).toMatch(/^bad\.yaml:\d+:\d+: YAML: /);
+    expect(errorOf(replace('  lr: 0.1', ' lr: 0.1'))).toMatch(/^bad\.yaml:8:\d+: YAML: /);
+  });
+
+  it('reports every other objection of the YAML parser in one line, and values as YAML writes them', () => {
+    expect(errorOf(`${valid}x: *nowhere\n`)).toMatch(/^bad\.yaml:1:1: YAML: Unresolved alias .*: nowhere$/);
+    expect(errorOf(`${valid}---\nname: u\n`)).toBe(
+      'bad.yaml:12:1: YAML: expected one document, found a second one (---)',
+    );
+    expect(errorOf(replace('epochs: 2', 'epochs: !custom 2'))).toBe(
+      'bad.yaml:7:11: YAML: Unresolved tag: !custom',
+    );
+    expect(errorOf(replace('lr: 0.1', 'lr: .nan'))).toBe(
+      'bad.yaml:8:7: train.lr: expected a number, found .nan',
+    );
+    expect(errorOf(replace('[2, 4]', '[2, -.inf]'))).toMatch(/^bad\.yaml:11:26: .*found -\.inf/);
   });
 
   it('suggests the right spelling of a misspelt key', () => {
@@ -175,16 +189,26 @@ describe('sweep file errors', () => {
     );
   });
 
-  it('refuses an absurd number of runs without an explicit cap', () => {
+  it('refuses a sweep of over 200 runs without a cap, and runs the first N in plan order with one', () => {
     const big = `${valid}    train.lr: [0.001, 0.002, 0.005, 0.01, 0.02]\n    train.epochs: [1, 2, 3, 4, 5]\n    train.lrDecay: [1, 0.99, 0.9, 0.8, 0.5]\n`;
     expect(errorOf(big)).toBe(
-      'bad.yaml:9:1: sweep: the sweep expands to 250 runs, more than 200; set sweep.maxRuns: 250 if you mean it',
+      'bad.yaml:9:1: sweep: the sweep expands to 250 runs, more than 200; set sweep.maxRuns (or --max-runs) to run the first N of them',
     );
     expect(parseSweep(`${big}  maxRuns: 250\n`, 'ok.yaml').runs).toHaveLength(250);
-    expect(errorOf(`${big}  maxRuns: 100\n`)).toBe(
-      'bad.yaml:15:12: sweep.maxRuns: the sweep expands to 250 runs, more than maxRuns 100',
-    );
     expect(parseSweep(big, 'ok.yaml', { maxRuns: 300 }).runs).toHaveLength(250);
+    // Seeds outermost: a cap of one grid's worth covers every grid point once.
+    const seeded = parseSweep(`${big}  seeds: 2\n  maxRuns: 250\n`, 'ok.yaml');
+    expect([seeded.total, seeded.runs.length]).toEqual([500, 250]);
+    expect(new Set(seeded.runs.map((run) => run.groupId)).size).toBe(250);
+    expect(seeded.runs.every((run) => run.seed === 1)).toBe(true);
+    const capped = parseSweep(`${big}  maxRuns: 100\n`, 'ok.yaml');
+    expect(capped.runs.map((run) => run.position)).toEqual([...Array(100).keys()]);
+    expect(
+      formatPlan(
+        capped,
+        capped.runs.map(() => null),
+      ),
+    ).toContain('capped: the first 100 of 250 runs in plan order');
   });
 
   it('counts a CSV training set from its lines, relative to the sweep file', () => {

@@ -41,6 +41,8 @@ export interface SweepCommand {
   workers?: number;
   /** Overrides sweep.maxRuns. */
   maxRuns?: number;
+  /** `path=value` arguments after the sweep file. */
+  overrides: string[];
   dryRun: boolean;
   newVersion: boolean;
 }
@@ -92,7 +94,7 @@ export function parseCommand(argv: string[]): Command {
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
-  const [command, file, ...extra] = positionals;
+  const [command, file, ...rest] = positionals;
   if (command !== 'sweep')
     throw new UsageError(
       command
@@ -100,8 +102,11 @@ export function parseCommand(argv: string[]): Command {
         : 'missing command (see --help)',
     );
   if (!file) throw new UsageError('sweep: missing the sweep file, e.g. experiments/smoke.yaml');
-  if (extra.length > 0)
-    throw new UsageError(`sweep: unexpected argument "${extra[0]}" (one sweep file at a time)`);
+  const extra = rest.find((arg) => !arg.includes('='));
+  if (extra !== undefined)
+    throw new UsageError(
+      `sweep: unexpected argument "${extra}" (one sweep file at a time; overrides are path=value)`,
+    );
   const folders = userFolders();
   return {
     kind: 'sweep',
@@ -109,6 +114,7 @@ export function parseCommand(argv: string[]): Command {
     dbPath: values.db ? path.resolve(folders[0], values.db) : path.join(repoRoot, 'results', 'ablate.db'),
     workers: positiveInteger('workers', values.workers),
     maxRuns: positiveInteger('max-runs', values['max-runs']),
+    overrides: rest,
     dryRun: values['dry-run'],
     newVersion: values['new-version'],
   };

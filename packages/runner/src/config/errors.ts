@@ -15,7 +15,14 @@ export type Fail = (path: KeyPath, at: 'key' | 'value', message: string) => neve
 /** A value as it appears in a message: JSON, cut short so the message stays one line. */
 export function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
+  // Non-finite numbers as YAML writes them (JSON would say null).
+  const yamlNumber = (v: number) => (Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf');
+  const text =
+    typeof value === 'number' && !Number.isFinite(value)
+      ? yamlNumber(value)
+      : (JSON.stringify(value, (_key, v: unknown) =>
+          typeof v === 'number' && !Number.isFinite(v) ? `\u0000${yamlNumber(v)}\u0000` : v,
+        )?.replace(/"\\u0000(.*?)\\u0000"/g, '$1') ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

@@ -10,7 +10,8 @@ const WORKER_COUNTS = [1, 2, 4];
  */
 export function formatPlan(plan: SweepPlan, secondsPerRun: readonly (number | null)[]): string {
   const seeds = plan.config.sweep.seeds.length;
-  const grid = plan.runs.length / seeds;
+  const samples = plan.config.sweep.sample?.count ?? 1;
+  const grid = plan.total / seeds / samples;
   const header = ['#', ...shortNames(plan.varying), 'est.'];
   const rows = plan.runs.map((run, i) => [
     String(run.position),
@@ -28,13 +29,19 @@ export function formatPlan(plan: SweepPlan, secondsPerRun: readonly (number | nu
       ? 'No estimate: no run like these has been trained on this machine yet.'
       : `Estimated training time ${formatDuration(total)}${unknown > 0 ? ` for the ${known.length} runs with an estimate` : ''} in total: ${perWorkers.join(', ')}.`;
   return [
-    `${plan.name}: ${plan.runs.length} runs (${grid} grid points x ${seeds} seed${seeds > 1 ? 's' : ''}) from ${plan.path}`,
+    `${plan.name}: ${plan.total} runs (${grid} grid point${grid > 1 ? 's' : ''}${plan.config.sweep.sample ? ` x ${samples} sampled point${samples > 1 ? 's' : ''}` : ''} x ${seeds} seed${seeds > 1 ? 's' : ''}) from ${plan.path}`,
+    ...(plan.runs.length < plan.total ? [capNote(plan)] : []),
     '',
     ...formatTable([header, ...rows]),
     '',
     estimate,
     `(From the mean epoch time of earlier sweeps on this CPU with the same data, network and batch size${unknown > 0 ? `; ${unknown} runs have none (?)` : ''}.)`,
   ].join('\n');
+}
+
+/** What a cap does to a plan, in one line. */
+export function capNote(plan: SweepPlan): string {
+  return `capped: the first ${plan.runs.length} of ${plan.total} runs in plan order (seeds outermost: the grid once before it repeats)`;
 }
 
 /** Rows of cells as aligned text lines, columns two spaces apart. */

@@ -3,6 +3,7 @@ import type { Fail } from './errors.ts';
 import { canonicalJson } from '../db/identity.ts';
 import { formatKeyPath, type KeyPath } from './key-path.ts';
 import { didYouMean } from './suggest.ts';
+import { sampleAxis } from './sample.ts';
 import type { SweepSpec } from './types.ts';
 
 /** One dimension of the grid: a single grid key, or a link group whose paths move together. */
@@ -57,6 +58,9 @@ export function buildAxes(sweep: SweepSpec, runPaths: readonly string[], fail: F
     });
   });
   for (const axis of axes) checkDistinct(axis, fail);
+  // Innermost: every grid point runs every sampled point.
+  const sampled = sampleAxis(sweep.sample, claim, fail);
+  if (sampled) axes.push(sampled);
   return axes;
 }
 

@@ -11,6 +11,7 @@ import { canonicalJson, hashConfig } from '../db/identity.ts';
 import { describeIssue } from './issues.ts';
 import { formatKeyPath, valueAt, type KeyPath } from './key-path.ts';
 import { formatLabel } from './label.ts';
+import { applyOverride, parseOverride } from './overrides.ts';
 import { keyPaths, runSchema, sweepSchema } from './schema.ts';
 import type { RunConfig, SweepConfig } from './types.ts';
 import { checkRun } from './validate-run.ts';
@@ -43,7 +44,10 @@ export interface SweepPlan {
   configHash: string;
   /** The dotted paths that vary across runs, "seed" last (always present). */
   varying: string[];
+  /** The runs to train: the first `maxRuns` of the plan when a cap applies. */
   runs: PlannedRun[];
+  /** How many runs the sweep expands to before any cap. */
+  total: number;
   /**
    * Runs a check of one run that needs more than the file (its prepared data, say), turning the
    * RunIssue it may throw into a ConfigError located in the sweep file, as planning's own are.
@@ -52,12 +56,16 @@ export interface SweepPlan {
 }
 
 export interface PlanOptions {
-  /** Overrides sweep.maxRuns (e.g. from the command line). */
+  /** Overrides sweep.maxRuns (e.g. from the command line): run the first N runs in plan order. */
   maxRuns?: number;
+  /** `path=value` arguments written over the file before it is validated (./overrides.ts). */
+  overrides?: readonly string[];
 }
 
-/** Without an explicit sweep.maxRuns, a sweep larger than this is refused as probably a mistake. */
+/** Without a cap (sweep.maxRuns or --max-runs), a sweep larger than this is refused as probably a mistake. */
 const DEFAULT_MAX_RUNS = 200;
+/** Grids larger than this are refused before their points are listed. */
+const MAX_GRID_POINTS = 1e6;
 
 // Grid keys may name any run-config path but the seed, which sweep.seeds sets.
 const RUN_PATHS = keyPaths(runSchema).filter((p) => p !== 'seed');
@@ -79,9 +87,20 @@ export function loadSweep(file: string, options: PlanOptions = {}): SweepPlan {
 /** Plans a sweep from its YAML text; `file` names it in messages and anchors its relative paths. */
 export function parseSweep(text: string, file: string, options: PlanOptions = {}): SweepPlan {
   const source = readYaml(text, file);
+  const overrides = (options.overrides ?? []).map(parseOverride);
+  if (overrides.length > 0 && !isMap(source.value))
+    throw new ConfigError(`${file}: expected a map of keys to override, found ${show(source.value)}`);
+  const written = overrides.map((override) => ({
+    arg: override.arg,
+    at: applyOverride(source.value as Record<string, unknown>, override),
+  }));
   const fail: Fail = (at, side, message) => {
     const key = at.length > 0 ? `${formatKeyPath(at)}: ` : '';
-    throw new ConfigError(`${source.locate(at, side)}: ${key}${message}`);
+    // A problem inside what an argument wrote is the argument's: the file never said it.
+    const under = (o: (typeof written)[number]) =>
+      o.at.every((k, i) => at[i] === k) || (at.length > 0 && at.every((k, i) => o.at[i] === k));
+    const by = written.findLast(under);
+    throw new ConfigError(`${by ? `argument ${by.arg}` : source.locate(at, side)}: ${key}${message}`);
   };
   const baseDir = path.dirname(path.resolve(file));
   const parsed = validate(sweepSchema, source.value, SWEEP_PATHS, fail);
@@ -89,23 +108,20 @@ export function parseSweep(text: string, file: string, options: PlanOptions = {}
   const axes = buildAxes(config.sweep, RUN_PATHS, fail);
   const seeds = config.sweep.seeds;
 
-  const cap = options.maxRuns ?? config.sweep.maxRuns;
-  const limit = (count: number) => {
-    if (count <= (cap ?? DEFAULT_MAX_RUNS)) return;
-    if (cap !== undefined)
-      fail(['sweep', 'maxRuns'], 'value', `the sweep expands to ${count} runs, more than maxRuns ${cap}`);
-    fail(
-      ['sweep'],
-      'key',
-      `the sweep expands to ${count} runs, more than ${DEFAULT_MAX_RUNS}; set sweep.maxRuns: ${count} if you mean it`,
-    );
-  };
   // Exclusions only shrink the grid, but listing millions of points to find out how far is pointless.
-  if (gridSize(axes) > 1e6) limit(gridSize(axes) * seeds.length);
+  if (gridSize(axes) > MAX_GRID_POINTS)
+    fail(['sweep'], 'key', `the grid has ${gridSize(axes)} points, more than ${MAX_GRID_POINTS}`);
 
   const base = { data: config.data, model: config.model, train: config.train };
   const points = applyExclusions(gridPoints(axes), axes, base, config.sweep.exclude, fail);
-  limit(points.length * seeds.length);
+  const cap = options.maxRuns ?? config.sweep.maxRuns;
+  const total = points.length * seeds.length;
+  if (cap === undefined && total > DEFAULT_MAX_RUNS)
+    fail(
+      ['sweep'],
+      'key',
+      `the sweep expands to ${total} runs, more than ${DEFAULT_MAX_RUNS}; set sweep.maxRuns (or --max-runs) to run the first N of them`,
+    );
 
   const varyingPaths = new Set(axes.flatMap((axis) => axis.paths));
   const configs = points.map((point) => resolveRun(point, axes, base, baseDir, fail));
@@ -116,18 +132,28 @@ export function parseSweep(text: string, file: string, options: PlanOptions = {}
   const runs = seeds.flatMap((seed) => configs.map((run) => ({ ...run, seed })));
   const plan = runs.map((run, position) => plannedRun(run, varying, position));
   checkUnique(plan, fail);
+  // A cap keeps the first runs in plan order: with seeds outermost, the whole grid once before any
+  // point runs a second seed.
+  const kept = cap === undefined ? plan : plan.slice(0, cap);
   return {
     name: config.name,
     path: path.resolve(file),
-    yaml: text,
+    // The overrides are part of what was run: recorded with the text, as the comment they would be.
+    yaml:
+      overrides.length > 0
+        ? `${text.trimEnd()}\n# command-line overrides:\n${overrides.map((o) => `#   ${o.arg}\n`).join('')}`
+        : text,
     config,
     configHash: hashConfig(config),
     varying,
-    runs: plan,
+    runs: kept,
+    total,
     // Seeds outermost: a run's grid point is its position modulo the number of points.
     checkRun: (run, check) => reportIssue(check, failInRun(points[run.position % points.length], axes, fail)),
   };
 }
+
+const isMap = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Parses `value`, turning the first issue into a located ConfigError. */
 function validate<T extends z.ZodType>(

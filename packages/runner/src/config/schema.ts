@@ -62,6 +62,14 @@ export const sweepSchema = z.strictObject({
           typeof seeds === 'number' ? Array.from({ length: seeds }, (_, i) => i + 1) : seeds,
         )
         .prefault(1),
+      sample: z
+        .strictObject({
+          count,
+          seed: index.default(0),
+          // Each distribution is checked where it is drawn (sample.ts), with its own message.
+          params: z.record(z.string(), z.unknown()),
+        })
+        .optional(),
       maxRuns: count.optional(),
     })
     .prefault({}),

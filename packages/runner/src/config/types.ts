@@ -56,10 +56,22 @@ export interface SweepSpec {
   link: Record<string, unknown[]>[];
   /** Partial assignments; a grid point matching every key of one entry is dropped. */
   exclude: Record<string, unknown>[];
+  /** Points drawn at random once, each a value per path; they form one more axis (see sample.ts). */
+  sample?: SampleSpec;
   /** The seeds every grid point runs with (a count N in YAML means 1..N). */
   seeds: number[];
   /** Largest number of runs allowed (--max-runs overrides it); without it, over 200 is refused. */
   maxRuns?: number;
+}
+
+/** `sweep.sample`: how many points, from which seed, and how each path draws its value. */
+export interface SampleSpec {
+  /** Distinct points to draw. */
+  count: number;
+  /** Seeds the draws (not the runs): the same file gives the same points everywhere. */
+  seed: number;
+  /** Dotted run-config path -> {logUniform: [a, b]}, {uniform: [a, b]}, {intUniform: [a, b]} or {choice: [...]}. */
+  params: Record<string, unknown>;
 }
 
 /** A sweep file once validated: the base run config (defaults filled) and how it varies. */

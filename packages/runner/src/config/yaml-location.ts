@@ -1,6 +1,6 @@
 // Reads the YAML keeping every node's source range, so an error found later in the parsed value
 // can name the line and column of the key or value that caused it.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { ConfigError } from './errors.ts';
 import type { KeyPath } from './key-path.ts';
 
@@ -14,21 +14,34 @@ export interface YamlSource {
   locate(path: KeyPath, at: 'key' | 'value'): string;
 }
 
-/** Parses YAML text; a syntax error becomes a ConfigError at its line and column. */
+/**
+ * Parses YAML text; whatever the parser objects to (a syntax error, a warning such as an unknown
+ * tag, a second document, an alias to nothing) becomes a one-line ConfigError at its line and column.
+ */
 export function readYaml(text: string, file: string): YamlSource {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  // logLevel 'silent': the parser's objections come back as errors and warnings, never printed.
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, logLevel: 'silent' });
   const position = (offset: number) => {
     const at = lines.linePos(offset);
     return `${file}:${at.line}:${at.col}`;
   };
-  const syntax = doc.errors[0];
-  if (syntax)
-    throw new ConfigError(`${position(syntax.pos[0])}: YAML syntax: ${syntax.message.split('\n')[0]}`);
-  return {
-    value: doc.toJS(),
-    locate: (path, at) => position(nodeOffset(doc, path, at)),
+  const fail = (offset: number, message: string): never => {
+    throw new ConfigError(`${position(offset)}: YAML: ${message.split('\n')[0]}`);
   };
+  if (docs.length > 1) fail(docs[1].range[0], 'expected one document, found a second one (---)');
+  const doc = docs[0];
+  // An empty file is an empty document: the schema says what it lacks.
+  if (!doc) return { value: null, locate: () => position(0) };
+  const objection = doc.errors[0] ?? doc.warnings[0];
+  if (objection) fail(objection.pos[0], objection.message);
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (error) {
+    fail(0, (error as Error).message);
+  }
+  return { value, locate: (path, at) => position(nodeOffset(doc, path, at)) };
 }
 
 function nodeOffset(doc: Document, path: KeyPath, at: 'key' | 'value'): number {

@@ -5,7 +5,7 @@ import { Batcher, type Dataset, type PreparedData } from '@ablate/data';
 import { Tensor, Rng } from '@ablate/tensor';
 import type { RunConfig } from '../config/types.ts';
 import { buildModel, lrAtEpoch } from '../model/build-model.ts';
-import type { EpochReport, RunOutcome, RunProgress } from './messages.ts';
+import type { EpochReport, RunOutcome } from './messages.ts';
 
 /** The first `rows` samples of a set (all of them by default) as (inputs, targets) tensors. */
 function tensorsOf(set: Dataset, rows = set.count): [Tensor, Tensor] {
@@ -13,21 +13,6 @@ function tensorsOf(set: Dataset, rows = set.count): [Tensor, Tensor] {
     new Tensor(set.x.subarray(0, rows * set.features), [rows, set.features]),
     new Tensor(set.y.subarray(0, rows * set.targets), [rows, set.targets]),
   ];
-}
-
-/** Keeps the final and best values current as epochs come in. */
-function updateProgress(progress: RunProgress, epoch: EpochReport): void {
-  progress.finalTrainLoss = epoch.trainLoss;
-  progress.finalTrainAcc = epoch.trainAcc;
-  progress.finalValLoss = epoch.valLoss;
-  progress.finalValAcc = epoch.valAcc;
-  // A NaN loss (a model that blew up on validation) is never the best one.
-  if (epoch.valLoss !== null && epoch.valLoss < (progress.bestValLoss ?? Infinity))
-    progress.bestValLoss = epoch.valLoss;
-  if (epoch.valAcc !== null && epoch.valAcc > (progress.bestValAcc ?? -Infinity)) {
-    progress.bestValAcc = epoch.valAcc;
-    progress.bestEpoch = epoch.epoch;
-  }
 }
 
 /** Why a batch loss ends the run as diverged, or null while it is fine. */
@@ -57,15 +42,6 @@ export function trainRun(
   const [statsX, statsY] = tensorsOf(data.train, Math.min(train.batchSize, data.train.count));
   // Forward and backward without an update: the weights, and so every later number, are unchanged.
   const initialLayers = model.layerStats(statsX, statsY);
-  const progress: RunProgress = {
-    finalTrainLoss: null,
-    finalTrainAcc: null,
-    finalValLoss: null,
-    finalValAcc: null,
-    bestValLoss: null,
-    bestValAcc: null,
-    bestEpoch: null,
-  };
 
   for (let epoch = 1; epoch <= train.epochs; epoch++) {
     const started = performance.now();
@@ -101,9 +77,7 @@ export function trainRun(
       seconds: (performance.now() - started) / 1000,
       layers,
       ...(epoch === 1 && { initialLayers }),
-      progress,
     };
-    updateProgress(progress, report);
     onEpoch(report);
     if (diverged) return { status: 'diverged', epoch, reason: diverged };
   }
