@@ -1,7 +1,7 @@
 // @ablate/runner/store: the results store (store.ts) for everything outside the runner that reads
 // or writes results: the dashboard, tests, scripts. db/ imports nothing from the rest of the runner.
-export type { ResultsReader, ResultsStore } from './store.ts';
-export { openReader, openStore } from './sqlite-store.ts';
+export type { ResultsReader, ResultsStore, RunAnnotator } from './store.ts';
+export { openAnnotator, openReader, openStore } from './sqlite-store.ts';
 export * from './records.ts';
 export { DatabaseBusyError } from './lease.ts';
 export { canonicalJson, hashConfig } from './identity.ts';

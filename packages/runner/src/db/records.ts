@@ -158,9 +158,21 @@ export interface SweepListing {
 }
 
 /** One run of a sweep as it stands, in plan order. */
+/** A note someone wrote on a run. */
+export interface RunNote {
+  text: string;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/** A tag: a word of letters, digits and - _ . : / (so it reads the same in a URL and a shell). */
+export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:/-]*$/;
+
 export interface SweepRun {
   id: string;
   label: string;
+  /** Tags people gave the run, sorted. */
+  tags: string[];
   groupId: string;
   seed: number;
   status: RunStatus;

@@ -7,6 +7,7 @@ import {
   type BestRun,
   type EpochMetric,
   type RunRecord,
+  type RunNote,
   type RunResults,
   type RunStatus,
   type StoredEpoch,
@@ -40,7 +41,7 @@ function toSweepRecord(row: SweepRow): SweepRecord {
 }
 
 type SweepRunRow = Omit<RunRow, 'config_json' | 'created_at' | 'data_fingerprint'> &
-  RunResultsRow & { params_json: string; rank: number | null };
+  RunResultsRow & { params_json: string; rank: number | null; tags: string | null };
 
 function toSweepRun(row: SweepRunRow): SweepRun {
   const { best_epoch, ...results } = pickResults(row);
@@ -60,6 +61,8 @@ function toSweepRun(row: SweepRunRow): SweepRun {
     wallSeconds: row.wall_seconds,
     bestEpoch: best_epoch,
     rank: row.rank,
+    // Tags are single words (TAG_PATTERN), so a space separates them.
+    tags: row.tags ? row.tags.split(' ') : [],
     results,
   };
 }
@@ -137,7 +140,8 @@ export class SqliteReads implements Omit<ResultsReader, 'close'> {
     const rows = await this.db.all<SweepRunRow>(
       `SELECT sr.params_json, r.id, r.group_id, r.seed, r.label, r.status, r.error, r.epochs_planned,
               r.epochs_done, r.diverged_epoch, r.code_version, r.ablate_version, r.kernels, r.started_at,
-              r.finished_at, r.wall_seconds, rr.*, k.rank
+              r.finished_at, r.wall_seconds, rr.*, k.rank,
+              (SELECT GROUP_CONCAT(tag, ' ') FROM (SELECT tag FROM run_tags t WHERE t.run_id = r.id ORDER BY tag)) AS tags
          FROM sweep_runs sr
          JOIN runs r ON r.id = sr.run_id
          JOIN run_results rr ON rr.run_id = sr.run_id
@@ -262,9 +266,27 @@ export class SqliteReads implements Omit<ResultsReader, 'close'> {
             `SELECT (SELECT COUNT(*) FROM epochs e JOIN sweep_runs sr ON sr.run_id = e.run_id WHERE sr.sweep_id = ?1) AS epochs,
                     (SELECT IFNULL(SUM(r.epochs_done), 0) || ':' || IFNULL(GROUP_CONCAT(r.status), '')
                        FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id WHERE sr.sweep_id = ?1) AS runs,
-                    (SELECT updated_at FROM sweeps WHERE id = ?1) AS updated`,
+                    (SELECT updated_at FROM sweeps WHERE id = ?1) AS updated,
+                    (SELECT COUNT(*) || ':' || IFNULL(GROUP_CONCAT(t.run_id || t.tag), '')
+                       FROM run_tags t JOIN sweep_runs sr ON sr.run_id = t.run_id WHERE sr.sweep_id = ?1) AS tags,
+                    (SELECT COUNT(*) FROM run_notes n JOIN sweep_runs sr ON sr.run_id = n.run_id WHERE sr.sweep_id = ?1) AS notes`,
             [sweepId],
           );
     return JSON.stringify(row);
+  }
+
+  async runsByPrefix(prefix: string): Promise<string[]> {
+    // A prefix is hex digits (checked by the caller), so it holds no LIKE wildcard.
+    const rows = await this.db.all<{ id: string }>("SELECT id FROM runs WHERE id LIKE ? || '%' ORDER BY id", [
+      prefix,
+    ]);
+    return rows.map((row) => row.id);
+  }
+
+  async notes(runId: string): Promise<RunNote[]> {
+    return this.db.all<RunNote>(
+      'SELECT text, created_at AS createdAt FROM run_notes WHERE run_id = ? ORDER BY created_at, id',
+      [runId],
+    );
   }
 }

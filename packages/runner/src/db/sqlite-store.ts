@@ -17,7 +17,7 @@ import type {
   RunStatus,
 } from './records.ts';
 import { SqliteReads } from './sqlite-reads.ts';
-import type { ResultsReader, ResultsStore } from './store.ts';
+import type { ResultsReader, ResultsStore, RunAnnotator } from './store.ts';
 import { openForReading, openForWriting } from './tables.ts';
 import { encodeWeights } from './weights-blob.ts';
 
@@ -47,6 +47,33 @@ export async function openStore(dbPath: string): Promise<ResultsStore> {
     lease.release();
     throw err;
   }
+}
+
+/**
+ * Opens a results store for annotations (tags and notes): no lease, since a sweep may be writing
+ * the same file (SQLite serializes the two writers); migrated like any writer's open.
+ */
+export async function openAnnotator(dbPath: string): Promise<RunAnnotator> {
+  const db = await openForWriting(dbPath);
+  const annotate = (sql: string, rows: unknown[][]) =>
+    db.transaction(async () => {
+      for (const params of rows) await db.run(sql, params);
+    });
+  return {
+    tagRun: (runId, tags) =>
+      annotate(
+        'INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)',
+        tags.map((tag) => [runId, tag]),
+      ),
+    untagRun: (runId, tags) =>
+      annotate(
+        'DELETE FROM run_tags WHERE run_id = ? AND tag = ?',
+        tags.map((tag) => [runId, tag]),
+      ),
+    noteRun: (runId, text) =>
+      annotate('INSERT INTO run_notes (run_id, text, created_at) VALUES (?, ?, ?)', [[runId, text, now()]]),
+    close: () => db.close(),
+  };
 }
 
 /** Opens a results store read-only (the dashboard): no lease, no migration; the file must exist. */
@@ -257,6 +284,19 @@ class SqliteStore extends SqliteReads implements ResultsStore {
       "UPDATE runs SET status = ?, error = ?, finished_at = ?, wall_seconds = ? WHERE id = ? AND status = 'running'",
       [status, error, finishedAt, wallSeconds, runId],
     );
+  }
+
+  removeSweep(sweepId: number): Promise<{ runsRemoved: number }> {
+    return this.inTransaction(async () => {
+      const only = `SELECT run_id FROM sweep_runs WHERE sweep_id = ?
+                    EXCEPT SELECT run_id FROM sweep_runs WHERE sweep_id <> ?`;
+      const orphans = await this.db.all<{ run_id: string }>(only, [sweepId, sweepId]);
+      await this.db.run('DELETE FROM sweep_runs WHERE sweep_id = ?', [sweepId]);
+      // Everything a run produced or was given goes with it (ON DELETE CASCADE).
+      for (const { run_id } of orphans) await this.db.run('DELETE FROM runs WHERE id = ?', [run_id]);
+      await this.db.run('DELETE FROM sweeps WHERE id = ?', [sweepId]);
+      return { runsRemoved: orphans.length };
+    });
   }
 
   /** Resolves when every write queued so far has settled. */

@@ -16,6 +16,7 @@ import type {
   RunRecord,
   RunResults,
   RunStartRecord,
+  RunNote,
   RunStatus,
   StoredEpoch,
   StoredLayerStats,
@@ -65,7 +66,25 @@ export interface ResultsReader {
    * shows could have changed: a run's status or progress, an epoch, a new sweep.
    */
   changeToken(sweepId: number | null): Promise<string>;
+  /** The ids of the runs whose id starts with `prefix` (how people name a run: its first digits). */
+  runsByPrefix(prefix: string): Promise<string[]>;
+  /** The notes on a run, oldest first. */
+  notes(runId: string): Promise<RunNote[]>;
 
+  close(): Promise<void>;
+}
+
+/**
+ * Annotating runs: tags and notes people add (`ablate tag`, `ablate note`). Any process may write
+ * them at any time, a sweep training on the same store included; they never touch results.
+ */
+export interface RunAnnotator {
+  /** Adds tags to a run (a tag it has already is kept once). */
+  tagRun(runId: string, tags: readonly string[]): Promise<void>;
+  /** Removes tags from a run; those it does not have are ignored. */
+  untagRun(runId: string, tags: readonly string[]): Promise<void>;
+  /** Adds a note to a run. */
+  noteRun(runId: string, text: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -91,6 +110,11 @@ export interface ResultsStore extends ResultsReader {
   commitEpoch(runId: string, epoch: EpochRecord): Promise<void>;
   /** Records how a claimed run ended; a finished run's test results and weights with it. */
   finishRun(runId: string, end: RunEndRecord): Promise<void>;
+  /**
+   * Removes a sweep, and the runs no other sweep uses with everything they produced. Returns how
+   * many runs went.
+   */
+  removeSweep(sweepId: number): Promise<{ runsRemoved: number }>;
   /** Resolves when every write issued so far has settled. */
   flush(): Promise<void>;
 }

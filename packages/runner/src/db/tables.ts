@@ -125,11 +125,31 @@ const migrations: Array<(db: Database) => Promise<void>> = [
   // 1 -> 2: each fact once. Final and best values are derived from epochs (RESULT_VIEWS), test
   // accuracy lives only in test_results; and stored configs take the current optimizer shape,
   // which re-keys the runs whose ids hash them.
+  // Also: tags and notes, which people add to runs (`ablate tag`, `ablate note`), any time.
   async (db) => {
     await db.exec('DROP TABLE run_summary');
+    await db.exec(ANNOTATION_TABLES);
     await migrateOptimizerConfigs(db);
   },
 ];
+
+/** Annotations: what people say about runs. Never part of a run's identity or results. */
+const ANNOTATION_TABLES = `
+  CREATE TABLE run_tags (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    tag    TEXT NOT NULL,   -- a word: letters, digits, "-", "_", ".", ":" or "/"
+    PRIMARY KEY (run_id, tag)
+  ) WITHOUT ROWID;
+  CREATE INDEX run_tags_tag ON run_tags (tag);
+
+  CREATE TABLE run_notes (
+    id         INTEGER PRIMARY KEY,
+    run_id     TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    text       TEXT NOT NULL,
+    created_at TEXT NOT NULL   -- ISO 8601
+  );
+  CREATE INDEX run_notes_run ON run_notes (run_id);
+`;
 
 /**
  * Derived per connection (TEMP), so they are code, not schema: a database of any version reads
@@ -233,7 +253,11 @@ export async function openForWriting(path: string): Promise<Database> {
 export async function openForReading(path: string): Promise<Database> {
   const db = await Database.open(path, { readonly: true });
   await closeOnError(db, async () => {
-    await versionNotNewer(db);
+    // A version-1 file has no annotations: empty TEMP stand-ins let the same reads run on it.
+    if ((await versionNotNewer(db)) < 2)
+      await db.exec(
+        ANNOTATION_TABLES.replaceAll('CREATE TABLE', 'CREATE TEMP TABLE').replace(/CREATE INDEX[^;]*;/g, ''),
+      );
     await db.exec(RESULT_VIEWS);
   });
   return db;
