@@ -75,7 +75,7 @@ function bar(fraction: number, width: number): string {
 
 /** The terminal view: the overall line and one per worker, redrawn in place. */
 export class LiveProgress implements SweepObserver {
-  private readonly out = process.stdout;
+  private readonly out = process.stderr;
   private readonly tally = new Tally();
   private readonly workers: (WorkerLine | null)[] = [];
   private linesDrawn = 0;
@@ -144,7 +144,7 @@ export class LiveProgress implements SweepObserver {
 
 /** The log view: a line at the start and one per run as it ends. */
 export class PlainProgress implements SweepObserver {
-  private readonly out = process.stdout;
+  private readonly out = process.stderr;
   private readonly tally = new Tally();
 
   constructor(private readonly name: string) {}
@@ -169,4 +169,13 @@ export class PlainProgress implements SweepObserver {
       `[${ended}/${toTrain}] ${run.label}: ${describeOutcome(outcome)}  (elapsed ${formatDuration(this.tally.elapsed())}, ETA ${this.tally.eta()})\n`,
     );
   }
+}
+
+/**
+ * The progress view for this process: bars redrawn in place on a terminal, plain lines when stderr
+ * is a file or a pipe, or when TERM=dumb or NO_COLOR says the terminal should not be drawn on.
+ */
+export function progressFor(name: string): SweepObserver {
+  const drawable = process.stderr.isTTY && process.env.TERM !== 'dumb' && !process.env.NO_COLOR;
+  return drawable ? new LiveProgress(name) : new PlainProgress(name);
 }

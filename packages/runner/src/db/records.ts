@@ -41,6 +41,26 @@ export interface PlannedSweepRecord {
   /** The config paths that vary across runs ("seed" included). */
   varying: string[];
   runs: PlannedRunRecord[];
+  /** {data spec (JSON): fingerprint} of the data this machine prepared for the sweep. */
+  dataFingerprints: Record<string, string>;
+  /** The kernel set every run must train on; null: any. */
+  kernels: string | null;
+}
+
+/** A claimed run: every write about it names the attempt, and is refused once it is not the current one. */
+export interface RunClaim {
+  runId: string;
+  attempt: number;
+}
+
+/** A run claimed from a shared store, with what training it needs. */
+export interface ClaimedRun extends RunClaim {
+  groupId: string;
+  seed: number;
+  label: string;
+  config: unknown;
+  position: number;
+  params: Record<string, unknown>;
 }
 
 /** A recorded version of a sweep name. */
@@ -143,6 +163,10 @@ export interface SweepRecord {
   varying: string[];
   createdAt: string;
   updatedAt: string;
+  /** The kernel set its runs must train on; null: any. */
+  kernels: string | null;
+  /** {data spec (JSON): fingerprint} as the sweep first prepared its data; null before it recorded them. */
+  dataFingerprints: Record<string, string> | null;
 }
 
 /** A sweep in the list of all sweeps. */
@@ -157,7 +181,6 @@ export interface SweepListing {
   best: BestRun | null;
 }
 
-/** One run of a sweep as it stands, in plan order. */
 /** A note someone wrote on a run. */
 export interface RunNote {
   text: string;
@@ -168,6 +191,7 @@ export interface RunNote {
 /** A tag: a word of letters, digits and - _ . : / (so it reads the same in a URL and a shell). */
 export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:/-]*$/;
 
+/** One run of a sweep as it stands, in plan order. */
 export interface SweepRun {
   id: string;
   label: string;

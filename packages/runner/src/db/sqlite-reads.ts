@@ -1,7 +1,7 @@
-// The SQLite store's reads (ResultsReader, store.ts): each one short statement (a read transaction
-// per statement, so a sweep writing the same WAL database is never held up), bound by parameters.
-// Final, best and ranked values come from the derived views of tables.ts.
-import type { Database } from './database.ts';
+// The results store's reads (ResultsReader, store.ts), on SQLite and PostgreSQL alike: each one short
+// statement (a read transaction per statement, so a sweep writing the same database is never held
+// up), bound by parameters, in the SQL both engines share (sql.ts names where they part). Final,
+// best and ranked values come from the derived views of tables.ts.
 import {
   EPOCH_METRICS,
   type BestRun,
@@ -19,12 +19,10 @@ import {
   type TestRecord,
   type WeightsRecord,
 } from './records.ts';
+import type { SqlConnection } from './sql.ts';
 import type { ResultsReader } from './store.ts';
 import type { RunResultsRow, RunRow, SweepRow, TestResultRow, WeightsRow } from './tables.ts';
 import { decodeWeights } from './weights-blob.ts';
-
-/** A list bound as one JSON parameter, so statements stay fixed whatever its length. */
-const IN_LIST = 'SELECT value FROM json_each(?)';
 
 function toSweepRecord(row: SweepRow): SweepRecord {
   return {
@@ -37,6 +35,11 @@ function toSweepRecord(row: SweepRow): SweepRecord {
     varying: JSON.parse(row.varying_json) as string[],
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    // Absent before schema version 3.
+    kernels: row.kernels ?? null,
+    dataFingerprints: row.data_fingerprints_json
+      ? (JSON.parse(row.data_fingerprints_json) as Record<string, string>)
+      : null,
   };
 }
 
@@ -81,9 +84,13 @@ function pickResults(row: RunResultsRow): RunResults & { best_epoch: number | nu
   };
 }
 
-/** The read half of the SQLite store, over one open connection. */
+/** The read half of either store, over its connection; a list is bound as one JSON parameter (inList). */
 export class SqliteReads implements Omit<ResultsReader, 'close'> {
-  constructor(protected readonly db: Database) {}
+  constructor(protected readonly db: SqlConnection) {}
+
+  private get inList(): string {
+    return this.db.dialect.inList;
+  }
 
   async sweepList(): Promise<SweepListing[]> {
     const [sweeps, counts, best] = await Promise.all([
@@ -141,7 +148,7 @@ export class SqliteReads implements Omit<ResultsReader, 'close'> {
       `SELECT sr.params_json, r.id, r.group_id, r.seed, r.label, r.status, r.error, r.epochs_planned,
               r.epochs_done, r.diverged_epoch, r.code_version, r.ablate_version, r.kernels, r.started_at,
               r.finished_at, r.wall_seconds, rr.*, k.rank,
-              (SELECT GROUP_CONCAT(tag, ' ') FROM (SELECT tag FROM run_tags t WHERE t.run_id = r.id ORDER BY tag)) AS tags
+              (SELECT string_agg(t.tag, ' ' ORDER BY t.tag) FROM run_tags t WHERE t.run_id = r.id) AS tags
          FROM sweep_runs sr
          JOIN runs r ON r.id = sr.run_id
          JOIN run_results rr ON rr.run_id = sr.run_id
@@ -223,14 +230,14 @@ export class SqliteReads implements Omit<ResultsReader, 'close'> {
   }
 
   async knownRuns(runIds: readonly string[]): Promise<Set<string>> {
-    const rows = await this.db.all<{ id: string }>(`SELECT id FROM runs WHERE id IN (${IN_LIST})`, [
+    const rows = await this.db.all<{ id: string }>(`SELECT id FROM runs WHERE id IN (${this.inList})`, [
       JSON.stringify(runIds),
     ]);
     return new Set(rows.map((row) => row.id));
   }
 
   epochsOfRuns(runIds: readonly string[]): Promise<StoredEpoch[]> {
-    return this.db.all(`SELECT * FROM epochs WHERE run_id IN (${IN_LIST}) ORDER BY run_id, epoch`, [
+    return this.db.all(`SELECT * FROM epochs WHERE run_id IN (${this.inList}) ORDER BY run_id, epoch`, [
       JSON.stringify(runIds),
     ]);
   }
@@ -248,7 +255,7 @@ export class SqliteReads implements Omit<ResultsReader, 'close'> {
 
   async statuses(runIds: readonly string[]): Promise<Map<string, RunStatus>> {
     const rows = await this.db.all<{ id: string; status: RunStatus }>(
-      `SELECT id, status FROM runs WHERE id IN (${IN_LIST})`,
+      `SELECT id, status FROM runs WHERE id IN (${this.inList})`,
       [JSON.stringify(runIds)],
     );
     return new Map(rows.map((row) => [row.id, row.status]));
@@ -259,15 +266,15 @@ export class SqliteReads implements Omit<ResultsReader, 'close'> {
     const row =
       sweepId === null
         ? await this.db.get(
-            `SELECT (SELECT COUNT(*) || ':' || IFNULL(MAX(updated_at), '') FROM sweeps) AS sweeps,
-                    (SELECT COUNT(*) || ':' || IFNULL(SUM(epochs_done), 0) || ':' || IFNULL(GROUP_CONCAT(status), '') FROM runs) AS runs`,
+            `SELECT (SELECT COUNT(*) || ':' || COALESCE(MAX(updated_at), '') FROM sweeps) AS sweeps,
+                    (SELECT COUNT(*) || ':' || COALESCE(SUM(epochs_done), 0) || ':' || COALESCE(string_agg(status, ',' ORDER BY id), '') FROM runs) AS runs`,
           )
         : await this.db.get(
             `SELECT (SELECT COUNT(*) FROM epochs e JOIN sweep_runs sr ON sr.run_id = e.run_id WHERE sr.sweep_id = ?1) AS epochs,
-                    (SELECT IFNULL(SUM(r.epochs_done), 0) || ':' || IFNULL(GROUP_CONCAT(r.status), '')
+                    (SELECT COALESCE(SUM(r.epochs_done), 0) || ':' || COALESCE(string_agg(r.status, ',' ORDER BY sr.position), '')
                        FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id WHERE sr.sweep_id = ?1) AS runs,
                     (SELECT updated_at FROM sweeps WHERE id = ?1) AS updated,
-                    (SELECT COUNT(*) || ':' || IFNULL(GROUP_CONCAT(t.run_id || t.tag), '')
+                    (SELECT COUNT(*) || ':' || COALESCE(string_agg(t.run_id || t.tag, ',' ORDER BY t.run_id, t.tag), '')
                        FROM run_tags t JOIN sweep_runs sr ON sr.run_id = t.run_id WHERE sr.sweep_id = ?1) AS tags,
                     (SELECT COUNT(*) FROM run_notes n JOIN sweep_runs sr ON sr.run_id = n.run_id WHERE sr.sweep_id = ?1) AS notes`,
             [sweepId],
@@ -281,6 +288,14 @@ export class SqliteReads implements Omit<ResultsReader, 'close'> {
       prefix,
     ]);
     return rows.map((row) => row.id);
+  }
+
+  async tags(runId: string): Promise<string[]> {
+    const rows = await this.db.all<{ tag: string }>(
+      'SELECT tag FROM run_tags WHERE run_id = ? ORDER BY tag',
+      [runId],
+    );
+    return rows.map((row) => row.tag);
   }
 
   async notes(runId: string): Promise<RunNote[]> {

@@ -8,11 +8,13 @@
 // validation accuracy (the accuracy of the last epoch); a run without a validation set ranks by its
 // test accuracy; ties go to the run planned first. SweepRun.rank and SweepListing.best both say it.
 import type {
+  ClaimedRun,
   EpochMetric,
   EpochRecord,
   PlannedSweepRecord,
   Provenance,
   RunEndRecord,
+  RunClaim,
   RunRecord,
   RunResults,
   RunStartRecord,
@@ -70,6 +72,8 @@ export interface ResultsReader {
   runsByPrefix(prefix: string): Promise<string[]>;
   /** The notes on a run, oldest first. */
   notes(runId: string): Promise<RunNote[]>;
+  /** A run's tags, sorted. */
+  tags(runId: string): Promise<string[]>;
 
   close(): Promise<void>;
 }
@@ -102,14 +106,21 @@ export interface ResultsStore extends ResultsReader {
    */
   recoverAbandoned(): Promise<number>;
   /**
-   * Claims a run for training: deletes whatever an earlier, unfinished attempt left and marks it
-   * running. Null when the run is not claimable (finished, diverged, or being trained elsewhere).
+   * Claims a run for training, as a new attempt: deletes whatever an earlier, unfinished attempt
+   * left and marks it running. Null when the run is not claimable (finished, diverged, or being
+   * trained elsewhere).
    */
-  claimRun(runId: string, start: RunStartRecord): Promise<{ runId: string } | null>;
-  /** Commits one epoch of a claimed run (its metrics and layer statistics) at once, or nothing. */
-  commitEpoch(runId: string, epoch: EpochRecord): Promise<void>;
-  /** Records how a claimed run ended; a finished run's test results and weights with it. */
-  finishRun(runId: string, end: RunEndRecord): Promise<void>;
+  claimRun(runId: string, start: RunStartRecord): Promise<RunClaim | null>;
+  /**
+   * Commits one epoch of a claimed run (its metrics and layer statistics) at once, or nothing, and
+   * renews the claim's lease. LeaseLostError when the claim is no longer the run's current attempt.
+   */
+  commitEpoch(claim: RunClaim, epoch: EpochRecord): Promise<void>;
+  /**
+   * Records how a claimed run ended; a finished run's test results and weights with it.
+   * LeaseLostError when the claim is no longer the run's current attempt.
+   */
+  finishRun(claim: RunClaim, end: RunEndRecord): Promise<void>;
   /**
    * Removes a sweep, and the runs no other sweep uses with everything they produced. Returns how
    * many runs went.
@@ -117,4 +128,31 @@ export interface ResultsStore extends ResultsReader {
   removeSweep(sweepId: number): Promise<{ runsRemoved: number }>;
   /** Resolves when every write issued so far has settled. */
   flush(): Promise<void>;
+}
+
+/** What a worker trains with, for a run it has not seen yet: its data fingerprint follows from its config. */
+export interface ClaimStart extends Provenance {
+  kernels: string;
+  dataFingerprint(config: unknown): string;
+}
+
+/**
+ * A store many workers on many machines share (PostgreSQL): they claim runs one at a time, each claim
+ * an attempt under a lease that commits and a heartbeat renew; a lapsed lease frees the run again.
+ */
+export interface SharedResultsStore extends ResultsStore {
+  /**
+   * Claims the sweep's first run in plan order that is pending, interrupted, or running under a
+   * lapsed lease, as a new attempt. Null when none is claimable now.
+   */
+  claimNext(sweepId: number, start: ClaimStart): Promise<ClaimedRun | null>;
+  /** How many of the sweep's runs have not ended (pending, running, interrupted): 0 when it is done. */
+  runsLeft(sweepId: number): Promise<number>;
+  /** The sweeps with a run claimable now, oldest first. */
+  sweepsWithWork(): Promise<number[]>;
+}
+
+/** A write about a run whose claim another attempt has superseded (its lease lapsed): nothing was written. */
+export class LeaseLostError extends Error {
+  override name = 'LeaseLostError';
 }

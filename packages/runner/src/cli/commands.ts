@@ -1,0 +1,17 @@
+// The runner's commands, in the order `ablate --help` lists them.
+import { noteCommand, tagCommand, untagCommand } from './annotate.ts';
+import type { Command } from './command.ts';
+import { lsCommand } from './ls.ts';
+import { rmCommand } from './rm.ts';
+import { showCommand } from './show.ts';
+import { sweepCommand } from './sweep.ts';
+
+export const RUNNER_COMMANDS: readonly Command[] = [
+  sweepCommand,
+  lsCommand,
+  showCommand,
+  tagCommand,
+  untagCommand,
+  noteCommand,
+  rmCommand,
+];

@@ -1,0 +1,43 @@
+// `ablate ls`: the sweeps in a results database, with their runs counted by status and their best run.
+import { formatTable } from '../config/format.ts';
+import { openReader, RUN_STATUSES } from '../db/index.ts';
+import { dbLocation, DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
+import type { Command } from './command.ts';
+
+const USAGE = `usage: ablate ls [--db PATH]
+
+Lists the sweeps in the results database (default ${DEFAULT_DB}), newest first: their number
+(what ablate rm and the dashboard call them), name, runs by status, and best run.`;
+
+async function ls(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('ls', args, { db: { type: 'string' } });
+  if (positionals.length > 0) throw new UsageError(`ls: unexpected argument "${positionals[0]}"`);
+  const reader = await openReader(dbLocation(values.db));
+  try {
+    const sweeps = await reader.sweepList();
+    if (sweeps.length === 0) {
+      process.stdout.write('no sweeps yet (ablate sweep FILE records one)\n');
+      return 0;
+    }
+    const rows = sweeps.map((sweep) => [
+      String(sweep.id),
+      sweep.name,
+      String(sweep.runCount),
+      ...RUN_STATUSES.map((status) => String(sweep.statusCounts[status] ?? 0)),
+      sweep.best ? `${sweep.best.runId} ${sweep.best.metric} ${sweep.best.value.toFixed(4)}` : '-',
+      sweep.updatedAt.slice(0, 19).replace('T', ' '),
+    ]);
+    const header = ['#', 'name', 'runs', ...RUN_STATUSES, 'best run', 'updated (UTC)'];
+    process.stdout.write(`${formatTable([header, ...rows]).join('\n')}\n`);
+    return 0;
+  } finally {
+    await reader.close();
+  }
+}
+
+export const lsCommand: Command = {
+  name: 'ls',
+  summary: 'list the sweeps of a results database, runs counted by status',
+  usage: USAGE,
+  run: ls,
+};

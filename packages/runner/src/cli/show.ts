@@ -1,0 +1,55 @@
+// `ablate show RUN`: one run as the database holds it: what it is, how it ended, where it belongs,
+// what people said about it.
+import { stringify } from 'yaml';
+import { openReader } from '../db/index.ts';
+import { dbLocation, DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
+import type { Command } from './command.ts';
+import { findRun } from './results-args.ts';
+
+const USAGE = `usage: ablate show RUN [--db PATH]
+
+Prints a run of the results database (default ${DEFAULT_DB}): RUN is its id or its first digits
+(at least 4). Its status, results, sweeps, tags, notes and full config.`;
+
+const metric = (value: number | null) => (value === null ? '-' : value.toFixed(4));
+
+async function show(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('show', args, { db: { type: 'string' } });
+  if (positionals.length !== 1)
+    throw new UsageError('show: expected one run id (see ablate ls and the dashboard)');
+  const reader = await openReader(dbLocation(values.db));
+  try {
+    const id = await findRun(reader, positionals[0]);
+    const [run, results, sweeps, notes, tags] = await Promise.all([
+      reader.run(id),
+      reader.runResults(id),
+      reader.sweepsOfRun(id),
+      reader.notes(id),
+      reader.tags(id),
+    ]);
+    if (!run) throw new UsageError(`run ${id}: not in the database`);
+    const lines = [
+      `run ${run.id}  ${run.label}`,
+      `status: ${run.status}${run.error ? ` (${run.error})` : ''}, ${run.epochs_done}/${run.epochs_planned} epochs${run.wall_seconds === null ? '' : `, ${run.wall_seconds.toFixed(1)} s`}`,
+      `group: ${run.group_id}  seed: ${run.seed}  kernels: ${run.kernels ?? '-'}  code: ${run.code_version ?? '-'}`,
+      results &&
+        `final: train acc ${metric(results.final_train_acc)}, val acc ${metric(results.final_val_acc)}; best val acc ${metric(results.best_val_acc)}; test acc ${metric(results.test_acc)}`,
+      `sweeps: ${sweeps.map((sweep) => `#${sweep.id} ${sweep.name}`).join(', ') || '-'}`,
+      `tags: ${tags.join(' ') || '-'}`,
+      ...notes.map((note) => `note (${note.createdAt.slice(0, 19).replace('T', ' ')} UTC): ${note.text}`),
+      'config:',
+      stringify(run.config).trimEnd().replace(/^/gm, '  '),
+    ];
+    process.stdout.write(`${lines.filter((line) => line).join('\n')}\n`);
+    return 0;
+  } finally {
+    await reader.close();
+  }
+}
+
+export const showCommand: Command = {
+  name: 'show',
+  summary: 'print one run: status, results, sweeps, tags, notes, config',
+  usage: USAGE,
+  run: show,
+};

@@ -1,0 +1,102 @@
+// `ablate sweep FILE [path=value ...]`: plans the sweep file and trains the runs not yet done.
+import { formatPlan, loadSweep } from '../config/index.ts';
+import { runSweep, type SweepObserver } from '../sweep/run-sweep.ts';
+import { dbLocation, DEFAULT_DB, parseCommandArgs, positiveInteger, sweepFile, UsageError } from './args.ts';
+import type { Command } from './command.ts';
+import { capNote } from '../config/format.ts';
+import { progressFor } from './progress.ts';
+import { formatReport } from './report.ts';
+import { estimateRuns, TimingRecorder } from './timings.ts';
+
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+const USAGE = `usage: ablate sweep <config.yaml> [path=value ...] [options]
+
+Expands the sweep file into runs and trains those not yet done, recording every epoch in the
+results database. Rerunning resumes: finished and diverged runs are kept, interrupted and failed
+ones are redone. Relative paths are taken from the folder the command was typed in; the sweep file
+is also looked for in the repo root.
+
+path=value       override the file: train.lr=0.1, sweep.seeds=5, model.hidden=[256,128]
+                 (values are YAML; recorded with the sweep)
+options:
+  --db PATH        results database (default ${DEFAULT_DB}); one sweep at a time may write it
+  --workers N      training threads (default: one per core, at most one per run to train)
+  --max-runs N     run the first N runs in plan order (in place of sweep.maxRuns); without a cap,
+                   a sweep of over 200 runs is refused
+  --dry-run        print the planned runs with time estimates; write nothing
+  --new-version    record a changed config under an existing sweep name as a new version
+  -h, --help       this text
+
+Progress goes to stderr (plain lines unless it is a terminal; NO_COLOR and TERM=dumb respected),
+the closing report to stdout.
+exit codes: 0 every run ended (finished or diverged), 1 some runs failed, 2 bad input or a
+database another sweep is writing (nothing written), 130 / 143 stopped by SIGINT / SIGTERM
+(finished epochs kept; rerun to resume)`;
+
+/** One observer that passes every event to each of these, in order. */
+function fanOut(...observers: SweepObserver[]): SweepObserver {
+  return {
+    begin: (info) => observers.forEach((o) => o.begin?.(info)),
+    runStarted: (slot, run) => observers.forEach((o) => o.runStarted?.(slot, run)),
+    epoch: (slot, run, report) => observers.forEach((o) => o.epoch?.(slot, run, report)),
+    runEnded: (slot, run, outcome) => observers.forEach((o) => o.runEnded?.(slot, run, outcome)),
+  };
+}
+
+async function sweep(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('sweep', args, {
+    db: { type: 'string' },
+    workers: { type: 'string' },
+    'max-runs': { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+    'new-version': { type: 'boolean', default: false },
+  });
+  const [file, ...overrides] = positionals;
+  if (!file) throw new UsageError('sweep: missing the sweep file, e.g. experiments/smoke.yaml');
+  const extra = overrides.find((arg) => !arg.includes('='));
+  if (extra !== undefined)
+    throw new UsageError(
+      `sweep: unexpected argument "${extra}" (one sweep file at a time; overrides are path=value)`,
+    );
+  const plan = loadSweep(sweepFile(file), {
+    maxRuns: positiveInteger('max-runs', values['max-runs']),
+    overrides,
+  });
+  if (values['dry-run']) {
+    process.stdout.write(`${formatPlan(plan, estimateRuns(plan.runs))}\n`);
+    return 0;
+  }
+  if (plan.runs.length < plan.total) process.stderr.write(`${plan.name}: ${capNote(plan)}\n`);
+
+  const controller = new AbortController();
+  let stoppedBy: keyof typeof SIGNAL_EXIT_CODES | null = null;
+  const stop = (signal: keyof typeof SIGNAL_EXIT_CODES) => {
+    // A second Ctrl-C means "now": every committed epoch is already safe on disk.
+    if (stoppedBy) process.exit(SIGNAL_EXIT_CODES[signal]);
+    stoppedBy = signal;
+    process.stderr.write(`\n${signal}: stopping, marking runs in flight as interrupted (rerun to resume)\n`);
+    controller.abort();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
+
+  const timings = new TimingRecorder();
+  const result = await runSweep(plan, {
+    dbPath: dbLocation(values.db),
+    workers: positiveInteger('workers', values.workers),
+    newVersion: values['new-version'],
+    signal: controller.signal,
+    observer: fanOut(progressFor(plan.name), timings),
+  });
+  timings.save();
+  process.stdout.write(formatReport(result));
+  if (stoppedBy) return SIGNAL_EXIT_CODES[stoppedBy];
+  return result.ended.failed > 0 ? 1 : 0;
+}
+
+export const sweepCommand: Command = {
+  name: 'sweep',
+  summary: 'plan a sweep file and train the runs not yet done',
+  usage: USAGE,
+  run: sweep,
+};
