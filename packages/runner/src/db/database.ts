@@ -1,6 +1,7 @@
 // A small promise face over the sqlite3 package's callback API: just what the runner and the
 // dashboard use. Every statement takes bound parameters; no SQL is ever built from values.
 import sqlite3 from 'sqlite3';
+import { sqliteDialect, type SqlConnection } from './sql.ts';
 
 /** Values bound to a statement's ? (a list) or :name (a map) placeholders. */
 export type SqlParams = readonly unknown[] | Record<string, unknown>;
@@ -13,7 +14,9 @@ export interface OpenOptions {
 }
 
 /** One connection to an SQLite file. */
-export class Database {
+export class Database implements SqlConnection {
+  readonly dialect = sqliteDialect;
+
   private constructor(
     private readonly db: sqlite3.Database,
     readonly path: string,
@@ -62,10 +65,10 @@ export class Database {
    * Runs fn inside BEGIN IMMEDIATE ... COMMIT, rolling back if it throws. Callers must not start
    * another transaction on this connection until the promise settles.
    */
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Database) => Promise<T>): Promise<T> {
     await this.exec('BEGIN IMMEDIATE');
     try {
-      const result = await fn();
+      const result = await fn(this);
       await this.exec('COMMIT');
       return result;
     } catch (err) {

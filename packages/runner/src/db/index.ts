@@ -1,7 +1,17 @@
 // @ablate/runner/store: the results store (store.ts) for everything outside the runner that reads
 // or writes results: the dashboard, tests, scripts. db/ imports nothing from the rest of the runner.
-export type { ResultsReader, ResultsStore, RunAnnotator } from './store.ts';
-export { openAnnotator, openReader, openStore } from './sqlite-store.ts';
+export type { ClaimStart, ResultsReader, ResultsStore, RunAnnotator, SharedResultsStore } from './store.ts';
+export { LeaseLostError } from './store.ts';
+export {
+  isDatabaseUrl,
+  isShared,
+  openAnnotator,
+  openReader,
+  openSharedStore,
+  openStore,
+} from './store-location.ts';
+export { DEFAULT_LEASE_SECONDS } from './sql-store.ts';
+export { redactUrl } from './postgres-connection.ts';
 export * from './records.ts';
 export { DatabaseBusyError } from './lease.ts';
 export { canonicalJson, hashConfig } from './identity.ts';

@@ -1,6 +1,7 @@
-// The shape of a SQLite results database: tables, indexes, the schema version and the migrations
-// between versions, and the derived views every connection reads through. Columns are documented
-// once, here; only the SQLite store (sqlite-store.ts, sqlite-reads.ts) uses them.
+// The shape of a results database: tables, indexes, the schema version and the migrations between
+// versions, and the derived views every connection reads through. Columns are documented once, here,
+// in SQL that SQLite runs as it is and postgres-tables.ts renders for PostgreSQL; only the stores in
+// db/ use them.
 //
 // Identity: a run's id is a hash of its fully resolved config (seed included); its group_id is the
 // same hash without the seed, so runs that differ only by seed share a group. A run can belong to
@@ -10,15 +11,14 @@ import { Database } from './database.ts';
 import { migrateOptimizerConfigs } from './migrate-optimizer.ts';
 import type { RunRecord, RunResults } from './records.ts';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
- * migrations[v] takes a database from version v to v + 1, inside one transaction. A migration is
- * never edited once released: databases in the field were written by it.
+ * The tables of version 1 that every later version keeps, as they were created then. Shared by
+ * SQLite's first migration and PostgreSQL's creation (postgres-tables.ts renders them), so each
+ * column is stated once; a change to them is a new migration, never an edit here.
  */
-const migrations: Array<(db: Database) => Promise<void>> = [
-  (db) =>
-    db.exec(`
+export const RESULT_TABLES = `
   CREATE TABLE sweeps (
     id             INTEGER PRIMARY KEY,
     name           TEXT NOT NULL,   -- the YAML's name
@@ -92,20 +92,6 @@ const migrations: Array<(db: Database) => Promise<void>> = [
     PRIMARY KEY (run_id, epoch, layer)
   ) WITHOUT ROWID;
 
-  -- Version 1 only (dropped by version 2: it repeated the epochs and test_results).
-  CREATE TABLE run_summary (
-    run_id           TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
-    final_train_loss REAL,
-    final_train_acc  REAL,
-    final_val_loss   REAL,
-    final_val_acc    REAL,
-    best_val_loss    REAL,
-    best_val_acc     REAL,
-    best_epoch       INTEGER,   -- the epoch of best_val_acc
-    test_loss        REAL,      -- set when the run finishes
-    test_acc         REAL
-  );
-
   -- The end-of-run evaluation on the test set.
   CREATE TABLE test_results (
     run_id         TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
@@ -121,7 +107,46 @@ const migrations: Array<(db: Database) => Promise<void>> = [
     shapes_json TEXT NOT NULL,   -- [{name, shape}]
     data        BLOB NOT NULL
   );
-  `),
+`;
+
+const RUN_SUMMARY_V1 = `
+  -- Version 1 only (dropped by version 2: it repeated the epochs and test_results).
+  CREATE TABLE run_summary (
+    run_id           TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    final_train_loss REAL,
+    final_train_acc  REAL,
+    final_val_loss   REAL,
+    final_val_acc    REAL,
+    best_val_loss    REAL,
+    best_val_acc     REAL,
+    best_epoch       INTEGER,   -- the epoch of best_val_acc
+    test_loss        REAL,      -- set when the run finishes
+    test_acc         REAL
+  );
+
+`;
+
+/** Version 3's columns. */
+export const CLAIM_COLUMNS = `
+  -- Claims so far (0: never claimed). Every write of a run names the attempt it belongs to and is
+  -- refused once another claim has superseded it.
+  ALTER TABLE runs ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;
+  -- A claimed run's lease: when it lapses, in seconds since 1970 by the database clock. A running run
+  -- whose lease has lapsed belongs to a worker that is gone, and may be claimed again.
+  ALTER TABLE runs ADD COLUMN lease_expires REAL;
+  -- The kernel set every run of the sweep must train on (NULL: any), for bit-identical results.
+  ALTER TABLE sweeps ADD COLUMN kernels TEXT;
+  -- {data spec (JSON): SHA-256 fingerprint} as the sweep first prepared its data; a worker whose
+  -- data differs declines the sweep.
+  ALTER TABLE sweeps ADD COLUMN data_fingerprints_json TEXT;
+`;
+
+/**
+ * migrations[v] takes a database from version v to v + 1, inside one transaction. A migration is
+ * never edited once released: databases in the field were written by it.
+ */
+const migrations: Array<(db: Database) => Promise<void>> = [
+  (db) => db.exec(RESULT_TABLES + RUN_SUMMARY_V1),
   // 1 -> 2: each fact once. Final and best values are derived from epochs (RESULT_VIEWS), test
   // accuracy lives only in test_results; and stored configs take the current optimizer shape,
   // which re-keys the runs whose ids hash them.
@@ -131,10 +156,13 @@ const migrations: Array<(db: Database) => Promise<void>> = [
     await db.exec(ANNOTATION_TABLES);
     await migrateOptimizerConfigs(db);
   },
+  // 2 -> 3: runs claimed by many workers (a shared PostgreSQL store), each claim an attempt with a
+  // lease; sweeps that say which data and kernels their runs must train on.
+  (db) => db.exec(CLAIM_COLUMNS),
 ];
 
 /** Annotations: what people say about runs. Never part of a run's identity or results. */
-const ANNOTATION_TABLES = `
+export const ANNOTATION_TABLES = `
   CREATE TABLE run_tags (
     run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
     tag    TEXT NOT NULL,   -- a word: letters, digits, "-", "_", ".", ":" or "/"
@@ -163,7 +191,7 @@ const ANNOTATION_TABLES = `
  * accuracy; ties go to the run planned first. rank 1 is the sweep's best run; runs not finished (or
  * without either accuracy) are not ranked.
  */
-const RESULT_VIEWS = `
+export const RESULT_VIEWS = `
   CREATE TEMP VIEW IF NOT EXISTS run_results AS
   SELECT r.id AS run_id,
          last.train_loss AS final_train_loss, last.train_acc AS final_train_acc,
@@ -182,7 +210,7 @@ const RESULT_VIEWS = `
 
   CREATE TEMP VIEW IF NOT EXISTS ranked_runs AS
   SELECT sr.sweep_id, sr.run_id,
-         IIF(rr.final_val_acc IS NULL, 'test_acc', 'final_val_acc') AS metric,
+         CASE WHEN rr.final_val_acc IS NULL THEN 'test_acc' ELSE 'final_val_acc' END AS metric,
          COALESCE(rr.final_val_acc, rr.test_acc) AS value,
          ROW_NUMBER() OVER (PARTITION BY sr.sweep_id
                             ORDER BY COALESCE(rr.final_val_acc, rr.test_acc) DESC, sr.position) AS rank
@@ -204,6 +232,9 @@ export interface SweepRow {
   updated_at: string;
   ablate_version: string;
   code_version: string | null;
+  /** Version 3 on. */
+  kernels?: string | null;
+  data_fingerprints_json?: string | null;
 }
 
 /** A runs row: the run record (records.ts) with its config as stored. */

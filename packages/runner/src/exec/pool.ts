@@ -1,5 +1,6 @@
-// A fixed pool of training threads fed from one queue of runs, in plan order. Workers are
-// started lazily (never more than there are runs), get each distinct dataset once, and a worker
+// A fixed pool of training threads, each asking for its next run when it is free (the caller claims
+// runs in plan order). Workers are started lazily (never more than get a run), get each distinct
+// dataset once, and a worker
 // that dies (a crash, or stop()) ends its run as failed (or interrupted) and is replaced.
 import { Worker } from 'node:worker_threads';
 import type { SharedPreparedData } from '@ablate/data';
@@ -105,16 +106,19 @@ export class WorkerPool {
     this.slots = Array.from({ length: size }, (_, i) => new Slot(i, datasets, listener));
   }
 
-  /** Trains every task, at most `size` at a time; resolves when all have ended or stop() was called. */
-  async runAll(tasks: readonly PoolTask[]): Promise<void> {
-    const queue = [...tasks];
+  /**
+   * Trains the tasks `next` hands out (claiming each as it goes), at most `size` at a time; resolves
+   * when `next` has none left for any slot, or stop() was called.
+   */
+  async runAll(next: () => Promise<PoolTask | null>): Promise<void> {
     const drain = async (slot: Slot) => {
-      while (!this.stopped && queue.length > 0) {
-        const task = queue.shift() as PoolTask;
+      while (!this.stopped) {
+        const task = await next();
+        if (!task || this.stopped) return;
         this.listener.ended(slot.index, task.run, await slot.train(task));
       }
     };
-    // A slot whose drain finds the queue empty never starts its thread.
+    // A slot whose first `next` finds nothing never starts its thread.
     await Promise.all(this.slots.map(drain));
   }
 

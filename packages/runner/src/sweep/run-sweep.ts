@@ -1,25 +1,32 @@
 // A sweep, end to end: prepare each distinct dataset once, record the sweep and its runs, train
 // the runs not yet done on a pool of worker threads, and write every report as it arrives, from
 // this thread only. Rerunning the same sweep resumes it: finished and diverged runs are results
-// and stay; interrupted, failed and abandoned ones are trained again from scratch.
+// and stay; interrupted, failed and abandoned ones are trained again from scratch. On PostgreSQL
+// (dbPath a URL) the sweep is shared: this process plans it and works on it like any `worker`,
+// claiming runs one at a time, and returns once every run has ended, whoever trained it.
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { PlannedRun, SweepPlan } from '../config/index.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { kernels as activeKernels } from '@ablate/tensor';
 import {
   DatabaseBusyError,
+  isShared,
   openStore,
+  redactUrl,
   type PlannedSweepRecord,
   type Provenance,
   type ResultsStore,
-  type RunEndRecord,
   type RunStatus,
+  type SharedResultsStore,
 } from '../db/index.ts';
 import type { EpochReport, RunOutcome } from '../exec/messages.ts';
-import { WorkerPool, type PoolTask } from '../exec/pool.ts';
 import { ablateVersion, codeVersion, repoRoot } from '../meta.ts';
 import { describeConfigDiff, summarizeDiff } from './config-diff.ts';
 import { summarizeSweep, type SweepSummary } from './seed-groups.ts';
-import { dataKeyOf, prepareSweepData } from './sweep-data.ts';
+import { claimFrom, dataMismatch } from './shared-claims.ts';
+import { dataKeyOf, prepareSweepData, type SweepDataset } from './sweep-data.ts';
+import { trainClaims, type ClaimedTask } from './train-claims.ts';
 
 /**
  * Bad input found before anything was written: a data spec that cannot load, a changed sweep, a
@@ -51,6 +58,7 @@ export interface SweepObserver {
 }
 
 export interface SweepOptions {
+  /** A SQLite file, or a PostgreSQL URL (postgresql://...) for a sweep shared by workers. */
   dbPath: string;
   /** Worker threads; default one per core. */
   workers?: number;
@@ -59,6 +67,13 @@ export interface SweepOptions {
   /** Aborting stops the sweep cleanly: runs in flight are marked interrupted. */
   signal?: AbortSignal;
   observer?: SweepObserver;
+  /**
+   * PostgreSQL: the kernel set (wasm-relaxed-simd, wasm-simd, reference) every run must train on, so
+   * results are bit-identical across machines; workers on others decline the sweep.
+   */
+  kernels?: string;
+  /** PostgreSQL: seconds a claim lasts without a commit or heartbeat (DEFAULT_LEASE_SECONDS). */
+  leaseSeconds?: number;
 }
 
 export interface SweepResult {
@@ -78,13 +93,21 @@ export interface SweepResult {
 /** Results are already final for these; every other status means "train it (again)". */
 const DONE: ReadonlySet<RunStatus> = new Set(['finished', 'diverged']);
 
-/** Opens the results store (taking its lease); a path that cannot hold a database is bad input. */
-async function openResults(dbPath: string): Promise<ResultsStore> {
+/** How often a sweep whose runs others are training looks again. */
+const WAIT_MS = 1000;
+
+/**
+ * Opens the results store (a SQLite file's lease taken); a location that cannot hold a database
+ * (a bad path, an unreachable server, bad credentials, a newer schema) is bad input.
+ */
+async function openResults(dbPath: string, leaseSeconds: number | undefined): Promise<ResultsStore> {
   try {
-    return await openStore(dbPath);
+    return await openStore(dbPath, { leaseSeconds });
   } catch (err) {
     if (err instanceof DatabaseBusyError) throw err;
-    throw new SweepInputError(`--db ${dbPath}: cannot use it as a results database (${messageOf(err)})`);
+    throw new SweepInputError(
+      `--db ${redactUrl(dbPath)}: cannot use it as a results database (${messageOf(err)})`,
+    );
   }
 }
 
@@ -99,8 +122,14 @@ function recordedPath(file: string): string {
 }
 
 /** The plan as the store records it. */
-function plannedSweep(plan: SweepPlan): PlannedSweepRecord {
+function plannedSweep(
+  plan: SweepPlan,
+  datasets: ReadonlyMap<string, SweepDataset>,
+  kernels: string | null,
+): PlannedSweepRecord {
   return {
+    dataFingerprints: Object.fromEntries([...datasets].map(([key, data]) => [key, data.fingerprint])),
+    kernels,
     name: plan.name,
     configHash: plan.configHash,
     configPath: recordedPath(plan.path),
@@ -120,11 +149,6 @@ function plannedSweep(plan: SweepPlan): PlannedSweepRecord {
   };
 }
 
-/** A worker's outcome as the store records it. */
-function runEnd(outcome: RunOutcome, wallSeconds: number): RunEndRecord {
-  return outcome.status === 'interrupted' ? outcome : { ...outcome, wallSeconds };
-}
-
 async function checkVersion(
   store: ResultsStore,
   dbPath: string,
@@ -141,6 +165,47 @@ async function checkVersion(
   );
 }
 
+/** This process's runs to train in a SQLite file: those not done, in plan order, each claimed as it is reached. */
+function fileClaims(
+  store: ResultsStore,
+  plan: SweepPlan,
+  statuses: ReadonlyMap<string, RunStatus>,
+  start: (run: PlannedRun) => Parameters<ResultsStore['claimRun']>[1],
+): { count: number; epochs: number; next: () => Promise<ClaimedTask | null> } {
+  const queue = plan.runs.filter((run) => !DONE.has(statuses.get(run.id) as RunStatus));
+  const count = queue.length;
+  const epochs = queue.reduce((sum, run) => sum + run.config.train.epochs, 0);
+  const next = async (): Promise<ClaimedTask | null> => {
+    const run = queue.shift();
+    if (!run) return null;
+    // This process holds the file's lease and chose runs not done: a refused claim means the store
+    // changed under it, and training on would record nothing.
+    const claim = await store.claimRun(run.id, start(run));
+    if (!claim) throw new Error(`run ${run.id} could not be claimed for training`);
+    return { run, dataKey: dataKeyOf(run), claim };
+  };
+  return { count, epochs, next };
+}
+
+/** Claims from a shared store until the sweep has no run left that anyone is training; waits meanwhile. */
+function sharedClaims(
+  store: SharedResultsStore,
+  sweepId: number,
+  claim: () => Promise<ClaimedTask | null>,
+  signal: AbortSignal | undefined,
+): () => Promise<ClaimedTask | null> {
+  return async () => {
+    while (!signal?.aborted) {
+      const task = await claim();
+      if (task) return task;
+      if ((await store.runsLeft(sweepId)) === 0) return null;
+      // Others are training the rest; one of their leases may yet lapse.
+      await sleep(WAIT_MS, undefined, { signal }).catch(() => undefined);
+    }
+    return null;
+  };
+}
+
 /**
  * Trains the plan's runs that are not done yet, recording them in options.dbPath, and resolves once
  * every run has ended or options.signal stopped the sweep. Bad input (SweepInputError, or
@@ -148,87 +213,68 @@ async function checkVersion(
  */
 export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<SweepResult> {
   const datasets = prepareSweepData(plan);
-  const store = await openResults(options.dbPath);
-  const observer = options.observer ?? {};
-  const ended: Record<RunOutcome['status'], number> = { finished: 0, diverged: 0, failed: 0, interrupted: 0 };
-  let pool: WorkerPool | null = null;
-  let writeError: unknown = null;
-  const onAbort = () => void pool?.stop();
+  const store = await openResults(options.dbPath, options.leaseSeconds);
+  const shownDb = redactUrl(options.dbPath);
   try {
-    await checkVersion(store, options.dbPath, plan, options.newVersion ?? false);
+    await checkVersion(store, shownDb, plan, options.newVersion ?? false);
     const provenance: Provenance = { ablateVersion: ablateVersion(), codeVersion: codeVersion() };
+    const kernels = activeKernels().name;
     const recovered = await store.recoverAbandoned();
-    const sweepId = await store.planSweep(plannedSweep(plan), provenance);
+    const sweepId = await store.planSweep(plannedSweep(plan, datasets, options.kernels ?? null), provenance);
     const statuses = await store.statuses(plan.runs.map((run) => run.id));
-    const toTrain: PoolTask[] = plan.runs
-      .filter((run) => !DONE.has(statuses.get(run.id) as RunStatus))
-      .map((run) => ({ run, dataKey: dataKeyOf(run) }));
-    const skipped = plan.runs.length - toTrain.length;
+    const start = (run: PlannedRun) => ({
+      ...provenance,
+      kernels,
+      dataFingerprint: datasets.get(dataKeyOf(run))?.fingerprint ?? '',
+    });
+    let work: { count: number; epochs: number; next: () => Promise<ClaimedTask | null> };
+    if (isShared(store)) {
+      const sweep = await store.sweep(sweepId);
+      const mismatch = sweep && dataMismatch(sweep, datasets);
+      if (mismatch) throw new SweepInputError(`${plan.path}: ${mismatch}`);
+      const left = plan.runs.filter((run) => !DONE.has(statuses.get(run.id) as RunStatus));
+      // On other kernels this process trains nothing; it waits for the sweep like its planner.
+      const mine = !sweep?.kernels || sweep.kernels === kernels;
+      const claim = mine ? claimFrom(store, sweepId, datasets, provenance, kernels) : async () => null;
+      work = {
+        count: left.length,
+        epochs: left.reduce((sum, run) => sum + run.config.train.epochs, 0),
+        next: sharedClaims(store, sweepId, claim, options.signal),
+      };
+    } else {
+      work = fileClaims(store, plan, statuses, start);
+    }
     // Never more threads than runs to train.
-    const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), toTrain.length));
-    observer.begin?.({
+    const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), work.count));
+    options.observer?.begin?.({
       total: plan.runs.length,
-      toTrain: toTrain.length,
-      epochsToTrain: toTrain.reduce((sum, task) => sum + task.run.config.train.epochs, 0),
-      skipped,
+      toTrain: work.count,
+      epochsToTrain: work.epochs,
+      skipped: plan.runs.length - work.count,
       recovered,
       workers,
     });
-
-    // A failed write (disk full, database locked for too long) stops the sweep: training on
-    // without recording would break the promise that no work is lost silently.
-    const track = (write: Promise<void>) =>
-      write.catch((err: unknown) => {
-        writeError ??= err;
-        void pool?.stop();
-      });
-    const startedAt = new Map<string, number>();
-    const shared = new Map([...datasets].map(([key, value]) => [key, value.shared]));
-    pool = new WorkerPool(workers, shared, {
-      started(slot, run, kernels) {
-        startedAt.set(run.id, performance.now());
-        const dataFingerprint = datasets.get(dataKeyOf(run))?.fingerprint ?? '';
-        // This process holds the store's lease and chose runs not done: a refused claim means the
-        // store changed under it, and training on would record nothing.
-        track(
-          store.claimRun(run.id, { ...provenance, dataFingerprint, kernels }).then((claim) => {
-            if (!claim) throw new Error(`run ${run.id} could not be claimed for training`);
-          }),
-        );
-        observer.runStarted?.(slot, run);
-      },
-      epoch(slot, run, report) {
-        track(store.commitEpoch(run.id, report));
-        observer.epoch?.(slot, run, report);
-      },
-      ended(slot, run, outcome) {
-        const seconds = (performance.now() - (startedAt.get(run.id) ?? performance.now())) / 1000;
-        ended[outcome.status]++;
-        track(store.finishRun(run.id, runEnd(outcome, seconds)));
-        observer.runEnded?.(slot, run, outcome);
-      },
+    const { ended } = await trainClaims({
+      store,
+      datasets,
+      workers,
+      next: work.next,
+      signal: options.signal,
+      observer: options.observer,
     });
-    if (options.signal?.aborted) onAbort();
-    options.signal?.addEventListener('abort', onAbort);
-    await pool.runAll(toTrain);
-    await pool.stop();
-    await store.flush();
     const summary = await summarizeSweep(store, sweepId);
-    if (writeError) throw writeError;
     const interrupted =
-      options.signal?.aborted === true && ended.finished + ended.diverged + ended.failed < toTrain.length;
+      options.signal?.aborted === true && ended.finished + ended.diverged + ended.failed < work.count;
     return {
       sweepId,
-      dbPath: options.dbPath,
+      dbPath: shownDb,
       ended,
-      skipped,
+      skipped: plan.runs.length - work.count,
       recovered,
       interrupted,
       summary,
     };
   } finally {
-    options.signal?.removeEventListener('abort', onAbort);
-    await pool?.stop();
     await store.close();
   }
 }

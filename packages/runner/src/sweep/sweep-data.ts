@@ -19,15 +19,23 @@ export interface SweepDataset {
 }
 
 /** Runs with equal data specs train on one dataset, found under this key. */
-export function dataKeyOf(run: PlannedRun): string {
+export function dataKeyOf(run: Pick<PlannedRun, 'config'>): string {
   return JSON.stringify(run.config.data);
+}
+
+/**
+ * Prepares one data spec from this machine's copy of its source (a worker joining a sweep from
+ * another machine prepares it again; the fingerprint says whether it got the same data).
+ */
+export function prepareDataset(spec: PlannedRun['config']['data']): SweepDataset {
+  // Built in shared memory from the start, so handing it to the workers copies nothing.
+  const prepared = prepareData(spec, Rng.derive(DATA_SEED, 'data'), { shared: true });
+  return { shared: shareData(prepared), fingerprint: prepared.fingerprint };
 }
 
 function prepare(run: PlannedRun): SweepDataset {
   try {
-    // Built in shared memory from the start, so handing it to the workers copies nothing.
-    const prepared = prepareData(run.config.data, Rng.derive(DATA_SEED, 'data'), { shared: true });
-    return { shared: shareData(prepared), fingerprint: prepared.fingerprint };
+    return prepareDataset(run.config.data);
   } catch (error) {
     if (error instanceof DataSpecError) throw new RunIssue(`data.${error.key}`, error.message);
     throw error;

@@ -1,0 +1,103 @@
+// A pool of connections to one PostgreSQL database (the `pg` package), behind the SqlConnection face
+// the rest of db/ writes its SQL against: `?` and `?N` placeholders become $N, 64-bit integers
+// (COUNT, SUM, ROW_NUMBER) come back as numbers, and a transaction holds one pooled connection.
+import pg from 'pg';
+import { postgresDialect, type SqlConnection, type SqlParams } from './sql.ts';
+
+/** int8: the counts and sums a results store reads stay far below 2^53. */
+const INT8_OID = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** A URL as it may be shown: the password replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ':***@');
+  }
+}
+
+/** `?` and `?N` as PostgreSQL's $N. No statement in db/ has a ? inside a string literal. */
+function numbered(sql: string): string {
+  let next = 0;
+  return sql.replace(/\?(\d+)?/g, (_, n: string | undefined) => `$${n ?? ++next}`);
+}
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+class PgQueries implements SqlConnection {
+  readonly dialect = postgresDialect;
+
+  constructor(protected readonly db: Queryable) {}
+
+  async all<T>(sql: string, params: SqlParams = []): Promise<T[]> {
+    return (await this.db.query(numbered(sql), params as unknown[])).rows as T[];
+  }
+
+  async get<T>(sql: string, params: SqlParams = []): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  async run(sql: string, params: SqlParams = []): Promise<{ changes: number }> {
+    return { changes: (await this.db.query(numbered(sql), params as unknown[])).rowCount ?? 0 };
+  }
+
+  /** Nested transactions share their outer one. */
+  transaction<T>(fn: (tx: SqlConnection) => Promise<T>): Promise<T> {
+    return fn(this);
+  }
+}
+
+export class PgConnection extends PgQueries {
+  private constructor(
+    private readonly pool: pg.Pool,
+    /** The URL with its password hidden, for messages. */
+    readonly shownUrl: string,
+  ) {
+    super(pool);
+  }
+
+  /** Connects once (so a bad URL, server or password fails here, in one line naming the URL). */
+  static async open(url: string, poolSize = 4): Promise<PgConnection> {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: poolSize,
+      types,
+      connectionTimeoutMillis: 10_000,
+    });
+    // An idle connection the server dropped is replaced on next use; a query on it fails by itself.
+    pool.on('error', () => undefined);
+    const shown = redactUrl(url);
+    try {
+      (await pool.connect()).release();
+    } catch (err) {
+      await pool.end();
+      throw new Error(`cannot connect to ${shown}: ${(err as Error).message}`);
+    }
+    return new PgConnection(pool, shown);
+  }
+
+  override async transaction<T>(fn: (tx: SqlConnection) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(new PgQueries(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}

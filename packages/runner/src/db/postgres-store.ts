@@ -1,0 +1,160 @@
+// The results store on PostgreSQL, shared by every worker on every machine (store.ts has the
+// interface; sql-store.ts the writes both engines share). A worker claims a sweep's first claimable
+// run in plan order with FOR UPDATE SKIP LOCKED, so two workers never take the same run and never
+// wait for each other; the claim is an attempt under a lease, renewed by the database clock with
+// every epoch commit and by a heartbeat between them, so a long epoch is not a dead worker. A
+// worker that stops renewing (kill -9, a lost machine or connection, a pause) loses its runs to the
+// next claim once their lease lapses, and its late writes are refused.
+import type { ClaimedRun, RunClaim, RunEndRecord } from './records.ts';
+import type { PgConnection } from './postgres-connection.ts';
+import { openPostgresForReading, openPostgresForWriting } from './postgres-tables.ts';
+import type { SqlConnection } from './sql.ts';
+import { annotator, DEFAULT_LEASE_SECONDS, SqlStore } from './sql-store.ts';
+import { SqliteReads } from './sqlite-reads.ts';
+import type { ClaimStart, ResultsReader, RunAnnotator, SharedResultsStore } from './store.ts';
+
+export interface PostgresStoreOptions {
+  /** Seconds a claim lasts without a commit or a heartbeat (DEFAULT_LEASE_SECONDS). */
+  leaseSeconds?: number;
+}
+
+/** Heartbeats per lease: a claim survives two lost heartbeats. */
+const HEARTBEATS_PER_LEASE = 3;
+
+export async function openPostgresStore(
+  url: string,
+  options: PostgresStoreOptions = {},
+): Promise<SharedResultsStore> {
+  return new PostgresStore(await openPostgresForWriting(url), options.leaseSeconds ?? DEFAULT_LEASE_SECONDS);
+}
+
+export async function openPostgresReader(url: string): Promise<ResultsReader> {
+  const db = await openPostgresForReading(url);
+  return Object.assign(new SqliteReads(db), { close: () => db.close() });
+}
+
+export async function openPostgresAnnotator(url: string): Promise<RunAnnotator> {
+  const db = await openPostgresForWriting(url);
+  return annotator(db, () => db.close());
+}
+
+type ClaimedRow = {
+  id: string;
+  group_id: string;
+  seed: number;
+  label: string;
+  config_json: string;
+  position: number;
+  params_json: string;
+};
+
+class PostgresStore extends SqlStore implements SharedResultsStore {
+  private readonly pending = new Set<Promise<unknown>>();
+  /** Claims this process holds, by run id: the heartbeat renews them. */
+  private readonly held = new Map<string, RunClaim>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(
+    private readonly pg: PgConnection,
+    leaseSeconds: number,
+  ) {
+    super(pg, leaseSeconds);
+    this.heartbeat = setInterval(() => void this.renew(), (leaseSeconds * 1000) / HEARTBEATS_PER_LEASE);
+    this.heartbeat.unref();
+  }
+
+  /** Pending, interrupted, or running under a lapsed lease (its worker is gone). */
+  private get claimableNow(): string {
+    return `(r.status IN ('pending', 'interrupted') OR (r.status = 'running' AND r.lease_expires < ${this.db.dialect.nowSeconds}))`;
+  }
+
+  protected write<T>(fn: (tx: SqlConnection) => Promise<T>): Promise<T> {
+    const result = this.pg.transaction(fn);
+    const settled = result.catch(() => undefined);
+    this.pending.add(settled);
+    void settled.then(() => this.pending.delete(settled));
+    return result;
+  }
+
+  /** Nothing to recover at start: a run whose worker is gone is claimable once its lease lapses. */
+  async recoverAbandoned(): Promise<number> {
+    return 0;
+  }
+
+  claimNext(sweepId: number, start: ClaimStart): Promise<ClaimedRun | null> {
+    return this.write(async (tx) => {
+      const row = await tx.get<ClaimedRow>(
+        `SELECT r.id, r.group_id, r.seed, r.label, r.config_json, sr.position, sr.params_json
+           FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id
+          WHERE sr.sweep_id = ? AND ${this.claimableNow}
+          ORDER BY sr.position LIMIT 1 ${tx.dialect.claimRows}`,
+        [sweepId],
+      );
+      if (!row) return null;
+      const config: unknown = JSON.parse(row.config_json);
+      const claim = await this.startAttempt(tx, row.id, {
+        ...start,
+        dataFingerprint: start.dataFingerprint(config),
+      });
+      this.held.set(claim.runId, claim);
+      return {
+        ...claim,
+        groupId: row.group_id,
+        seed: row.seed,
+        label: row.label,
+        config,
+        position: row.position,
+        params: JSON.parse(row.params_json) as Record<string, unknown>,
+      };
+    });
+  }
+
+  override async finishRun(claim: RunClaim, end: RunEndRecord): Promise<void> {
+    try {
+      await super.finishRun(claim, end);
+    } finally {
+      this.held.delete(claim.runId);
+    }
+  }
+
+  /** Renews the lease of every claim still held; a claim found superseded is dropped. */
+  private async renew(): Promise<void> {
+    for (const claim of [...this.held.values()]) {
+      const { changes } = await this.pg
+        .run(
+          `UPDATE runs SET lease_expires = ${this.leaseEnd} WHERE id = ? AND attempt = ? AND status = 'running'`,
+          [this.leaseSeconds, claim.runId, claim.attempt],
+        )
+        // A failed heartbeat (the server unreachable for a moment) is retried on the next beat.
+        .catch(() => ({ changes: 1 }));
+      if (changes === 0 && this.held.get(claim.runId) === claim) this.held.delete(claim.runId);
+    }
+  }
+
+  async runsLeft(sweepId: number): Promise<number> {
+    const row = await this.pg.get<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id
+        WHERE sr.sweep_id = ? AND r.status IN ('pending', 'running', 'interrupted')`,
+      [sweepId],
+    );
+    return row?.n ?? 0;
+  }
+
+  async sweepsWithWork(): Promise<number[]> {
+    const rows = await this.pg.all<{ sweep_id: number }>(
+      `SELECT DISTINCT sr.sweep_id FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id
+        WHERE ${this.claimableNow} ORDER BY sr.sweep_id`,
+    );
+    return rows.map((row) => row.sweep_id);
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all(this.pending);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    await this.flush();
+    await this.pg.close();
+  }
+}

@@ -1,0 +1,282 @@
+// The results store's writes, on SQLite and PostgreSQL alike (the engine-specific parts live in
+// sqlite-store.ts and postgres-store.ts). Every write of a run is one transaction that first checks,
+// and takes a row lock on, the run's current attempt: a writer whose claim was superseded (its
+// lease lapsed and another worker claimed the run) writes nothing.
+import type {
+  EpochRecord,
+  LayerStatsRecord,
+  PlannedSweepRecord,
+  Provenance,
+  RunClaim,
+  RunEndRecord,
+  RunStartRecord,
+  RunStatus,
+} from './records.ts';
+import type { SqlConnection } from './sql.ts';
+import { SqliteReads } from './sqlite-reads.ts';
+import { LeaseLostError, type RunAnnotator } from './store.ts';
+import { encodeWeights } from './weights-blob.ts';
+
+/** How long a claim lasts without a commit or a heartbeat, by default. */
+export const DEFAULT_LEASE_SECONDS = 30;
+
+/** SQLite has no NaN or Infinity; the schema stores them as NULL (on PostgreSQL too, to read alike). */
+function real(value: number | null | undefined): number | null {
+  return value !== null && value !== undefined && Number.isFinite(value) ? value : null;
+}
+
+export const now = () => new Date().toISOString();
+
+/** The tables holding what a training attempt produced; cleared before a run is trained again. */
+const RUN_OUTPUT_TABLES = ['epochs', 'layer_stats', 'test_results', 'weights'] as const;
+
+/** The runs the claim names, if the claim is still the run's current attempt. */
+const CURRENT_ATTEMPT = "id = ? AND attempt = ? AND status = 'running'";
+
+/** Annotations over any connection; a sweep may be writing the same store meanwhile. */
+export function annotator(db: SqlConnection, close: () => Promise<void>): RunAnnotator {
+  const annotate = (sql: string, rows: unknown[][]) =>
+    db.transaction(async (tx) => {
+      for (const params of rows) await tx.run(sql, params);
+    });
+  return {
+    tagRun: (runId, tags) =>
+      annotate(
+        'INSERT INTO run_tags (run_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING',
+        tags.map((tag) => [runId, tag]),
+      ),
+    untagRun: (runId, tags) =>
+      annotate(
+        'DELETE FROM run_tags WHERE run_id = ? AND tag = ?',
+        tags.map((tag) => [runId, tag]),
+      ),
+    noteRun: (runId, text) =>
+      annotate('INSERT INTO run_notes (run_id, text, created_at) VALUES (?, ?, ?)', [[runId, text, now()]]),
+    close,
+  };
+}
+
+export abstract class SqlStore extends SqliteReads {
+  constructor(
+    db: SqlConnection,
+    protected readonly leaseSeconds: number,
+  ) {
+    super(db);
+  }
+
+  /** Runs fn as one write transaction. */
+  protected abstract write<T>(fn: (tx: SqlConnection) => Promise<T>): Promise<T>;
+
+  /** The lease a claim gets now, by the database clock. */
+  protected get leaseEnd(): string {
+    return `${this.db.dialect.nowSeconds} + ?`;
+  }
+
+  /**
+   * Records a sweep version (or touches the existing row of the same name and hash) with all its
+   * runs: new runs are inserted as pending, runs already known (from this sweep or another) are
+   * only linked, so a shared run is never trained twice. Its failed runs are to be tried again.
+   */
+  planSweep(plan: PlannedSweepRecord, provenance: Provenance): Promise<number> {
+    return this.write(async (tx) => {
+      const at = now();
+      const sweep = await tx.get<{ id: number }>(
+        `INSERT INTO sweeps (name, config_hash, config_path, config_yaml, config_json, varying_json, created_at, updated_at,
+                             ablate_version, code_version, kernels, data_fingerprints_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (name, config_hash) DO UPDATE
+            SET updated_at = excluded.updated_at, code_version = excluded.code_version,
+                data_fingerprints_json = COALESCE(sweeps.data_fingerprints_json, excluded.data_fingerprints_json)
+         RETURNING id`,
+        [
+          plan.name,
+          plan.configHash,
+          plan.configPath,
+          plan.yaml,
+          JSON.stringify(plan.config),
+          JSON.stringify(plan.varying),
+          at,
+          at,
+          provenance.ablateVersion,
+          provenance.codeVersion,
+          plan.kernels,
+          JSON.stringify(plan.dataFingerprints),
+        ],
+      );
+      const sweepId = sweep!.id;
+      for (const run of plan.runs) {
+        await tx.run(
+          `INSERT INTO runs (id, group_id, seed, label, config_json, status, epochs_planned, ablate_version, code_version, created_at)
+           VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+          [
+            run.id,
+            run.groupId,
+            run.seed,
+            run.label,
+            JSON.stringify(run.config),
+            run.epochsPlanned,
+            provenance.ablateVersion,
+            provenance.codeVersion,
+            at,
+          ],
+        );
+        await tx.run(
+          'INSERT INTO sweep_runs (sweep_id, run_id, position, params_json) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+          [sweepId, run.id, run.position, JSON.stringify(run.params)],
+        );
+      }
+      await tx.run(
+        `UPDATE runs SET status = 'pending' WHERE status = 'failed'
+            AND id IN (SELECT run_id FROM sweep_runs WHERE sweep_id = ?)`,
+        [sweepId],
+      );
+      return sweepId;
+    });
+  }
+
+  /** Starts a new attempt at a run the caller has just found claimable (and, on PostgreSQL, locked). */
+  protected async startAttempt(tx: SqlConnection, runId: string, start: RunStartRecord): Promise<RunClaim> {
+    for (const table of RUN_OUTPUT_TABLES) await tx.run(`DELETE FROM ${table} WHERE run_id = ?`, [runId]);
+    const row = await tx.get<{ attempt: number }>(
+      `UPDATE runs SET status = 'running', attempt = attempt + 1, lease_expires = ${this.leaseEnd}, error = NULL,
+              epochs_done = 0, diverged_epoch = NULL, data_fingerprint = ?, code_version = ?, ablate_version = ?,
+              kernels = ?, started_at = ?, finished_at = NULL, wall_seconds = NULL
+        WHERE id = ? RETURNING attempt`,
+      [
+        this.leaseSeconds,
+        start.dataFingerprint,
+        start.codeVersion,
+        start.ablateVersion,
+        start.kernels,
+        now(),
+        runId,
+      ],
+    );
+    return { runId, attempt: row!.attempt };
+  }
+
+  claimRun(runId: string, start: RunStartRecord): Promise<RunClaim | null> {
+    return this.write(async (tx) => {
+      const claimable = await tx.get(
+        "SELECT 1 FROM runs r WHERE r.id = ? AND r.status NOT IN ('finished', 'diverged', 'running') " +
+          tx.dialect.claimRows,
+        [runId],
+      );
+      return claimable ? this.startAttempt(tx, runId, start) : null;
+    });
+  }
+
+  /**
+   * Checks the claim is current (locking the run's row until commit) and applies `set` to the run;
+   * throws LeaseLostError, writing nothing, when another attempt has taken the run.
+   */
+  private async holding(tx: SqlConnection, claim: RunClaim, set: string, params: unknown[]): Promise<void> {
+    const { changes } = await tx.run(`UPDATE runs SET ${set} WHERE ${CURRENT_ATTEMPT}`, [
+      ...params,
+      claim.runId,
+      claim.attempt,
+    ]);
+    if (changes === 0)
+      throw new LeaseLostError(`run ${claim.runId}: attempt ${claim.attempt} is no longer its current one`);
+  }
+
+  commitEpoch(claim: RunClaim, report: EpochRecord): Promise<void> {
+    return this.write(async (tx) => {
+      await this.holding(tx, claim, `epochs_done = ?, lease_expires = ${this.leaseEnd}`, [
+        report.epoch,
+        this.leaseSeconds,
+      ]);
+      await tx.run(
+        'INSERT INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, val_acc, lr, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+          claim.runId,
+          report.epoch,
+          real(report.trainLoss),
+          real(report.trainAcc),
+          real(report.valLoss),
+          real(report.valAcc),
+          report.lr,
+          report.seconds,
+        ],
+      );
+      const statistics: [number, LayerStatsRecord[]][] = [
+        [0, report.initialLayers ?? []],
+        [report.epoch, report.layers],
+      ];
+      for (const [epoch, layers] of statistics) {
+        for (const layer of layers) {
+          await tx.run(
+            'INSERT INTO layer_stats (run_id, epoch, layer, name, act_mean, act_std, grad_mean, grad_std) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            [
+              claim.runId,
+              epoch,
+              layer.layer,
+              layer.name,
+              real(layer.actMean),
+              real(layer.actStd),
+              real(layer.gradMean),
+              real(layer.gradStd),
+            ],
+          );
+        }
+      }
+    });
+  }
+
+  finishRun(claim: RunClaim, end: RunEndRecord): Promise<void> {
+    return this.write(async (tx) => {
+      const ended = (status: RunStatus, error: string | null, wallSeconds: number | null) =>
+        this.holding(
+          tx,
+          claim,
+          'status = ?, error = ?, finished_at = ?, wall_seconds = ?, lease_expires = NULL',
+          [status, error, wallSeconds === null ? null : now(), wallSeconds],
+        );
+      switch (end.status) {
+        case 'finished': {
+          const { test, weights, wallSeconds } = end;
+          await ended('finished', null, wallSeconds);
+          await tx.run(
+            'INSERT INTO test_results (run_id, loss, accuracy, confusion_json, per_class_json) VALUES (?, ?, ?, ?, ?)',
+            [
+              claim.runId,
+              real(test.loss),
+              test.accuracy,
+              JSON.stringify(test.confusion),
+              JSON.stringify(test.perClass),
+            ],
+          );
+          await tx.run('INSERT INTO weights (run_id, shapes_json, data) VALUES (?, ?, ?)', [
+            claim.runId,
+            JSON.stringify(weights.shapes),
+            encodeWeights(weights.data),
+          ]);
+          break;
+        }
+        case 'diverged':
+          await ended('diverged', end.reason, end.wallSeconds);
+          await tx.run('UPDATE runs SET diverged_epoch = ? WHERE id = ?', [end.epoch, claim.runId]);
+          break;
+        case 'failed':
+          await ended('failed', end.error, end.wallSeconds);
+          break;
+        case 'interrupted':
+          await ended('interrupted', null, null);
+          break;
+      }
+    });
+  }
+
+  removeSweep(sweepId: number): Promise<{ runsRemoved: number }> {
+    return this.write(async (tx) => {
+      const only = `SELECT run_id FROM sweep_runs WHERE sweep_id = ?
+                    EXCEPT SELECT run_id FROM sweep_runs WHERE sweep_id <> ?`;
+      const orphans = await tx.all<{ run_id: string }>(only, [sweepId, sweepId]);
+      await tx.run('DELETE FROM sweep_runs WHERE sweep_id = ?', [sweepId]);
+      // Everything a run produced or was given goes with it (ON DELETE CASCADE).
+      for (const { run_id } of orphans) await tx.run('DELETE FROM runs WHERE id = ?', [run_id]);
+      await tx.run('DELETE FROM sweeps WHERE id = ?', [sweepId]);
+      return { runsRemoved: orphans.length };
+    });
+  }
+}
