@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const projects = ['tensor', 'layers', 'data', 'runner', 'dashboard'];
+const projects = ['tensor', 'layers', 'data', 'runner', 'dashboard', 'cli'];
 
 function step(name, command, args) {
   console.log(`\n== ${name}: ${command} ${args.join(' ')}`);

@@ -1,0 +1,54 @@
+// `ablate serve` (also `npx nx run dashboard:serve`): the dashboard over a results database.
+import { existsSync } from 'node:fs';
+import { dbLocation, DEFAULT_DB, parseCommandArgs, UsageError, type Command } from '@ablate/runner/cli';
+import { NO_SWEEPS_HINT } from './results-db.ts';
+import { startServer } from './server.ts';
+
+const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
+
+const USAGE = `usage: ablate serve [--db PATH] [--port N] [--host ADDRESS]
+
+Serves the dashboard over a results database (read-only: it never writes one).
+options:
+  --db PATH        results database (default ${DEFAULT_DB})
+  --port N         0-65535, 0 for any free port (default 8080)
+  --host ADDRESS   where to listen (default 127.0.0.1; anything else is reachable from other
+                   machines, with no authentication)
+Stops on Ctrl-C (SIGINT) or SIGTERM, with exit code 0.`;
+
+async function serve(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('serve', args, {
+    port: { type: 'string', default: '8080' },
+    host: { type: 'string', default: '127.0.0.1' },
+    db: { type: 'string' },
+  });
+  if (positionals.length > 0) throw new UsageError(`serve: unexpected argument "${positionals[0]}"`);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(
+      `serve: --port: expected 0-65535 (0 = any free port), got ${JSON.stringify(values.port)}`,
+    );
+  const dbPath = dbLocation(values.db);
+  const server = await startServer({ dbPath, host: values.host, port });
+  process.stdout.write(`Ablate dashboard: ${server.url}/\n`);
+  process.stdout.write(
+    `results database: ${dbPath}${existsSync(dbPath) || dbPath.includes('://') ? '' : ` (not there yet: ${NO_SWEEPS_HINT})`}\n`,
+  );
+  if (!LOOPBACK.includes(values.host))
+    process.stdout.write(
+      `listening on ${values.host}: reachable from other machines, with no authentication\n`,
+    );
+  // Runs until stopped; a stop is the normal end.
+  await new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+  });
+  await server.close();
+  return 0;
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'serve the dashboard over a results database',
+  usage: USAGE,
+  run: serve,
+};

@@ -1,0 +1,6 @@
+// @ablate/cli: the `ablate` program. It sits on top of the dependency graph, the one place that
+// knows both the runner's commands and the dashboard's `serve`.
+import { serveCommand } from '@ablate/dashboard/serve';
+import { main, RUNNER_COMMANDS } from '@ablate/runner/cli';
+
+process.exitCode = await main([...RUNNER_COMMANDS, serveCommand], process.argv.slice(2));

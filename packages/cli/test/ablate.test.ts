@@ -1,0 +1,188 @@
+// The `ablate` bin through npx, as a user types it, from folders of the workspace outside the
+// packages: help and version for every command, paths taken from where the user stands, overrides
+// recorded with the sweep, exit codes, and annotations written while a sweep trains.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openReader, type ResultsReader } from '@ablate/runner/store';
+import { describe, expect, it } from 'vitest';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const experiments = path.join(repoRoot, 'experiments');
+const COMMANDS = ['sweep', 'ls', 'show', 'tag', 'untag', 'note', 'rm', 'serve'];
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function ablate(args: string[], cwd = experiments): { done: Promise<Result>; stop(): void } {
+  // Test sweeps keep their epoch timings apart from the user's (see runner/src/cli/timings.ts).
+  const env = { ...process.env, ABLATE_CACHE_DIR: tempDir() };
+  delete env.INIT_CWD; // as in a shell: npx starts from the folder it is typed in
+  // Its own process group, so a stop reaches ablate itself as well as npx, as Ctrl-C in a shell does.
+  const child = spawn('npx', ['ablate', ...args], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return {
+    done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))),
+    stop: () => process.kill(-(child.pid as number), 'SIGINT'),
+  };
+}
+const run = (args: string[], cwd?: string) => ablate(args, cwd).done;
+
+function tempDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'ablate-cli-'));
+}
+
+async function withReader<T>(db: string, fn: (reader: ResultsReader) => Promise<T>): Promise<T> {
+  const reader = await openReader(db);
+  try {
+    return await fn(reader);
+  } finally {
+    await reader.close();
+  }
+}
+
+describe('npx ablate', () => {
+  it('answers --version and --help, for itself and every command', async () => {
+    const version = await run(['--version']);
+    expect(version).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ablate \d+\.\d+\.\d+\n$/) });
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    for (const name of COMMANDS) expect(help.stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
+    for (const name of COMMANDS) {
+      const result = await run([name, '--help'], repoRoot);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^usage: ablate ${name} `));
+    }
+  });
+
+  it('exits 2 with one line for bad input, naming the argument', async () => {
+    const cases: [string[], RegExp][] = [
+      [['bogus'], /^ablate: unknown command "bogus"/],
+      [['sweep', 'nowhere.yaml'], /^ablate: nowhere\.yaml: no such sweep file/],
+      [
+        ['sweep', 'smoke.yaml', 'train.lr=abc', '--dry-run'],
+        /^ablate: argument train\.lr=abc: train\.lr: expected a number/,
+      ],
+      [['sweep', 'smoke.yaml', '--workers', '0'], /^ablate: --workers: expected a positive integer/],
+      [['serve', '--port', '70000'], /^ablate: serve: --port: expected 0-65535/],
+      [['ls', '--bogus'], /^ablate: ls: Unknown option '--bogus'/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await run(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('plans a sampled sweep the same in two processes', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'sampled.yaml'),
+      `name: sampled
+data: { source: { kind: xor } }
+model: { hidden: [4] }
+train: { epochs: 2, batchSize: 4 }
+sweep:
+  grid: { train.init: [he_normal, glorot_uniform] }
+  sample: { count: 5, seed: 3, params: { train.lr: { logUniform: [0.001, 1] } } }
+`,
+    );
+    // npx finds the bin from any folder of the workspace; the sweep file may live anywhere.
+    const file = path.join(dir, 'sampled.yaml');
+    const a = await run(['sweep', file, '--dry-run']);
+    const b = await run(['sweep', file, '--dry-run'], repoRoot);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toContain('10 runs (2 grid points x 5 sampled points x 1 seed)');
+    expect(b.stdout).toBe(a.stdout);
+  });
+
+  it('runs a sweep from the folder it is typed in, overrides recorded, and manages its results', async () => {
+    const dir = tempDir();
+    // smoke.yaml from experiments/, the database relative to it.
+    const db = path.relative(experiments, path.join(dir, 'r.db'));
+    const sweep = await run(['sweep', 'smoke.yaml', 'train.epochs=1', 'sweep.seeds=1', '--db', db]);
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect(sweep.stdout).toContain('trained 4 finished');
+    const full = path.join(dir, 'r.db');
+    const [sweepRecord, runs] = await withReader(full, async (reader) => [
+      await reader.sweep(1),
+      await reader.sweepRuns(1),
+    ]);
+    expect(sweepRecord?.configYaml).toContain(
+      '# command-line overrides:\n#   train.epochs=1\n#   sweep.seeds=1\n',
+    );
+    expect(runs).toHaveLength(4);
+    expect(runs.every((r) => r.epochsDone === 1)).toBe(true);
+
+    const ls = await run(['ls', '--db', db]);
+    expect(ls.stdout).toMatch(/^1 +smoke +4 +0 +0 +4 /m);
+    const id = runs[0].id;
+    expect((await run(['tag', id.slice(0, 6), 'baseline', 'keep', '--db', db])).code).toBe(0);
+    expect((await run(['note', id.slice(0, 6), 'the', 'one', 'to', 'beat', '--db', db])).code).toBe(0);
+    const show = await run(['show', id.slice(0, 6), '--db', db]);
+    expect(show.stdout).toContain(`run ${id}`);
+    expect(show.stdout).toMatch(/^tags: baseline keep$/m);
+    expect(show.stdout).toMatch(/^note \(.*\): the one to beat$/m);
+    expect((await run(['rm', 'smoke', '--db', db])).code).toBe(2); // no --yes
+    const rm = await run(['rm', 'smoke', '--yes', '--db', db]);
+    expect(rm.stdout).toContain('removed sweep #1 smoke and 4 runs');
+    expect((await run(['ls', '--db', db])).stdout).toContain('no sweeps yet');
+  });
+
+  it('tags and notes a run while a sweep is training on the same database', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'live.db');
+    const sweep = ablate([
+      'sweep',
+      'smoke.yaml',
+      // Long enough to outlast two more commands on a loaded machine; stopped once they are done.
+      'data.subset={first: 20000}',
+      'train.epochs=200',
+      'sweep.seeds=1',
+      '--workers',
+      '1',
+      '--db',
+      db,
+    ]);
+    let trained = false;
+    void sweep.done.then(() => (trained = true));
+    let first: string | undefined;
+    while (!first) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      first = await withReader(
+        db,
+        async (reader) => (await reader.sweepRuns(1)).find((r) => r.epochsDone > 0)?.id,
+      ).catch(() => undefined);
+    }
+    const tag = await run(['tag', first, 'live', '--db', db]);
+    const note = await run(['note', first, 'tagged mid-sweep', '--db', db]);
+    expect([tag.code, note.code]).toEqual([0, 0]);
+    const [tags, notes] = await withReader(db, async (reader) => [
+      await reader.tags(first),
+      await reader.notes(first),
+    ]);
+    expect(tags).toEqual(['live']);
+    expect(notes.map((n) => n.text)).toEqual(['tagged mid-sweep']);
+    expect(trained).toBe(false); // the sweep was training all along
+    sweep.stop();
+    await sweep.done;
+    // Stopped cleanly: the run in flight was marked interrupted, none is left running.
+    const statuses = await withReader(db, async (reader) => (await reader.sweepRuns(1)).map((r) => r.status));
+    expect(statuses).toContain('interrupted');
+    expect(statuses).not.toContain('running');
+  });
+});

@@ -1,0 +1,6 @@
+// @ablate/runner/cli: the command line's parts, for the workspace's `ablate` bin (packages/cli) and
+// for other packages' commands (the dashboard's serve).
+export { main, runCommand } from './main.ts';
+export { RUNNER_COMMANDS } from './commands.ts';
+export type { Command } from './command.ts';
+export { dbLocation, DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
