@@ -169,6 +169,7 @@ describe('experiments/', () => {
     ],
     ['init-momentum.yaml', 36, ['train.init', 'train.optimizer.momentum', 'seed']],
     ['lesson-98.yaml', 12, ['train.init', 'train.optimizer.momentum', 'seed']],
+    ['init-momentum-lr.yaml', 72, ['train.init', 'train.optimizer.momentum', 'train.lr', 'seed']],
   ])('%s plans %i runs', (file, runs, varying) => {
     const plan = loadSweep(path.join(experiments, file));
     expect(plan.runs).toHaveLength(runs);
