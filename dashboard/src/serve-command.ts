@@ -1,6 +1,6 @@
 // `ablate serve` (also `npx nx run dashboard:serve`): the dashboard over a results database.
 import { existsSync } from 'node:fs';
-import { dbLocation, DEFAULT_DB, parseCommandArgs, UsageError, type Command } from '@ablate/runner/cli';
+import { command, dbLocation, DEFAULT_DB, parseCommandArgs, UsageError } from '@ablate/runner/cli';
 import { NO_SWEEPS_HINT } from './results-db.ts';
 import { startServer } from './server.ts';
 
@@ -46,9 +46,4 @@ async function serve(args: string[]): Promise<number> {
   return 0;
 }
 
-export const serveCommand: Command = {
-  name: 'serve',
-  summary: 'serve the dashboard over a results database',
-  usage: USAGE,
-  run: serve,
-};
+export const serveCommand = command('serve', 'serve the dashboard over a results database', USAGE, serve);

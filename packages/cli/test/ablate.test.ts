@@ -21,7 +21,7 @@ interface Result {
 
 function ablate(args: string[], cwd = experiments): { done: Promise<Result>; stop(): void } {
   // Test sweeps keep their epoch timings apart from the user's (see runner/src/cli/timings.ts).
-  const env = { ...process.env, ABLATE_CACHE_DIR: tempDir() };
+  const env: NodeJS.ProcessEnv = { ...process.env, ABLATE_CACHE_DIR: tempDir() };
   delete env.INIT_CWD; // as in a shell: npx starts from the folder it is typed in
   // Its own process group, so a stop reaches ablate itself as well as npx, as Ctrl-C in a shell does.
   const child = spawn('npx', ['ablate', ...args], {
@@ -47,11 +47,7 @@ function tempDir(): string {
 
 async function withReader<T>(db: string, fn: (reader: ResultsReader) => Promise<T>): Promise<T> {
   const reader = await openReader(db);
-  try {
-    return await fn(reader);
-  } finally {
-    await reader.close();
-  }
+  return fn(reader).finally(() => reader.close());
 }
 
 describe('npx ablate', () => {

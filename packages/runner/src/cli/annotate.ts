@@ -1,9 +1,9 @@
 // `ablate tag`, `untag` and `note`: what people say about runs, stored beside the results. Any
 // time, a sweep running on the same database or not; results are never touched.
-import { openAnnotator, openReader, TAG_PATTERN, type RunAnnotator } from '../db/index.ts';
+import { openAnnotator, TAG_PATTERN, type RunAnnotator } from '../db/index.ts';
 import { dbLocation, DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
 import type { Command } from './command.ts';
-import { findRun } from './results-args.ts';
+import { findRun, withReader } from './results-args.ts';
 
 interface Annotation {
   name: string;
@@ -43,13 +43,7 @@ defaults to ${DEFAULT_DB}. The dashboard shows tags and notes, and filters runs 
       // Opened first: it migrates an older database, so the run is found by its current id.
       const annotator = await openAnnotator(location);
       try {
-        const reader = await openReader(location);
-        let runId: string;
-        try {
-          runId = await findRun(reader, typed);
-        } finally {
-          await reader.close();
-        }
+        const runId = await withReader(location, (reader) => findRun(reader, typed));
         await annotation.write(annotator, runId, operands);
         process.stdout.write(`${annotation.name}: run ${runId}\n`);
         return 0;
@@ -60,21 +54,23 @@ defaults to ${DEFAULT_DB}. The dashboard shows tags and notes, and filters runs 
   };
 }
 
-export const tagCommand = annotationCommand({
-  name: 'tag',
-  summary: 'add tags to a run',
-  operands: 'TAG...',
-  explain: 'Adds tags (words) to a run.',
-  write: (annotator, runId, tags) => annotator.tagRun(runId, checkTags(tags)),
-});
+/** tag and untag: the same words, one method of the annotator. */
+const tagEdit = (name: string, summary: string, explain: string, edit: 'tagRun' | 'untagRun') =>
+  annotationCommand({
+    name,
+    summary,
+    operands: 'TAG...',
+    explain,
+    write: (annotator, runId, tags) => annotator[edit](runId, checkTags(tags)),
+  });
 
-export const untagCommand = annotationCommand({
-  name: 'untag',
-  summary: 'remove tags from a run',
-  operands: 'TAG...',
-  explain: 'Removes tags from a run; tags it does not have are ignored.',
-  write: (annotator, runId, tags) => annotator.untagRun(runId, checkTags(tags)),
-});
+export const tagCommand = tagEdit('tag', 'add tags to a run', 'Adds tags (words) to a run.', 'tagRun');
+export const untagCommand = tagEdit(
+  'untag',
+  'remove tags from a run',
+  'Removes tags from a run; tags it does not have are ignored.',
+  'untagRun',
+);
 
 export const noteCommand = annotationCommand({
   name: 'note',

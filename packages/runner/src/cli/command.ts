@@ -14,3 +14,13 @@ export interface Command {
    */
   run(args: string[]): Promise<number>;
 }
+
+/** A Command from its four parts, in the order `ablate --help` reads them. */
+export function command(
+  name: string,
+  summary: string,
+  usage: string,
+  run: (args: string[]) => Promise<number>,
+): Command {
+  return { name, summary, usage, run };
+}

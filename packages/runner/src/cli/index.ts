@@ -2,5 +2,5 @@
 // for other packages' commands (the dashboard's serve).
 export { main, runCommand } from './main.ts';
 export { RUNNER_COMMANDS } from './commands.ts';
-export type { Command } from './command.ts';
+export { command, type Command } from './command.ts';
 export { dbLocation, DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';

@@ -1,8 +1,9 @@
 // `ablate ls`: the sweeps in a results database, with their runs counted by status and their best run.
 import { formatTable } from '../config/format.ts';
-import { openReader, RUN_STATUSES } from '../db/index.ts';
+import { RUN_STATUSES } from '../db/index.ts';
 import { dbLocation, DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
-import type { Command } from './command.ts';
+import { command } from './command.ts';
+import { withReader } from './results-args.ts';
 
 const USAGE = `usage: ablate ls [--db PATH]
 
@@ -12,32 +13,27 @@ Lists the sweeps in the results database (default ${DEFAULT_DB}), newest first: 
 async function ls(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('ls', args, { db: { type: 'string' } });
   if (positionals.length > 0) throw new UsageError(`ls: unexpected argument "${positionals[0]}"`);
-  const reader = await openReader(dbLocation(values.db));
-  try {
-    const sweeps = await reader.sweepList();
-    if (sweeps.length === 0) {
-      process.stdout.write('no sweeps yet (ablate sweep FILE records one)\n');
-      return 0;
-    }
-    const rows = sweeps.map((sweep) => [
-      String(sweep.id),
-      sweep.name,
-      String(sweep.runCount),
-      ...RUN_STATUSES.map((status) => String(sweep.statusCounts[status] ?? 0)),
-      sweep.best ? `${sweep.best.runId} ${sweep.best.metric} ${sweep.best.value.toFixed(4)}` : '-',
-      sweep.updatedAt.slice(0, 19).replace('T', ' '),
-    ]);
-    const header = ['#', 'name', 'runs', ...RUN_STATUSES, 'best run', 'updated (UTC)'];
-    process.stdout.write(`${formatTable([header, ...rows]).join('\n')}\n`);
+  const sweeps = await withReader(dbLocation(values.db), (reader) => reader.sweepList());
+  if (sweeps.length === 0) {
+    process.stdout.write('no sweeps yet (ablate sweep FILE records one)\n');
     return 0;
-  } finally {
-    await reader.close();
   }
+  const rows = sweeps.map((sweep) => [
+    String(sweep.id),
+    sweep.name,
+    String(sweep.runCount),
+    ...RUN_STATUSES.map((status) => String(sweep.statusCounts[status] ?? 0)),
+    sweep.best ? `${sweep.best.runId} ${sweep.best.metric} ${sweep.best.value.toFixed(4)}` : '-',
+    sweep.updatedAt.slice(0, 19).replace('T', ' '),
+  ]);
+  const header = ['#', 'name', 'runs', ...RUN_STATUSES, 'best run', 'updated (UTC)'];
+  process.stdout.write(`${formatTable([header, ...rows]).join('\n')}\n`);
+  return 0;
 }
 
-export const lsCommand: Command = {
-  name: 'ls',
-  summary: 'list the sweeps of a results database, runs counted by status',
-  usage: USAGE,
-  run: ls,
-};
+export const lsCommand = command(
+  'ls',
+  'list the sweeps of a results database, runs counted by status',
+  USAGE,
+  ls,
+);

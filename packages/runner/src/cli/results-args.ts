@@ -1,7 +1,17 @@
 // Naming results on the command line: a run by its id or the first digits of it, a sweep by its
 // number or its name (the newest version of that name).
-import type { ResultsReader } from '../db/index.ts';
+import { openReader, type ResultsReader } from '../db/index.ts';
 import { UsageError } from './args.ts';
+
+/** fn over a reader of the store at `location`, closed afterwards whatever happens. */
+export async function withReader<T>(location: string, fn: (reader: ResultsReader) => Promise<T>): Promise<T> {
+  const reader = await openReader(location);
+  try {
+    return await fn(reader);
+  } finally {
+    await reader.close();
+  }
+}
 
 /** How many digits of a run id people type at least (ids are 16 hex digits). */
 const MIN_PREFIX = 4;

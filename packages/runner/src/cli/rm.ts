@@ -1,8 +1,8 @@
 // `ablate rm SWEEP --yes`: removes a sweep and the runs no other sweep uses.
-import { openReader, openStore } from '../db/index.ts';
+import { openStore } from '../db/index.ts';
 import { dbLocation, DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
-import type { Command } from './command.ts';
-import { findSweep } from './results-args.ts';
+import { command } from './command.ts';
+import { findSweep, withReader } from './results-args.ts';
 
 const USAGE = `usage: ablate rm SWEEP --yes [--db PATH]
 
@@ -19,13 +19,7 @@ async function rm(args: string[]): Promise<number> {
   if (positionals.length !== 1)
     throw new UsageError('rm: expected one sweep (its number or name; see ablate ls)');
   const location = dbLocation(values.db);
-  const reader = await openReader(location);
-  let sweep: { id: number; name: string };
-  try {
-    sweep = await findSweep(reader, positionals[0]);
-  } finally {
-    await reader.close();
-  }
+  const sweep = await withReader(location, (reader) => findSweep(reader, positionals[0]));
   if (!values.yes)
     throw new UsageError(
       `rm: this removes sweep #${sweep.id} ${sweep.name} and the runs only it uses; add --yes to do it`,
@@ -42,9 +36,4 @@ async function rm(args: string[]): Promise<number> {
   }
 }
 
-export const rmCommand: Command = {
-  name: 'rm',
-  summary: 'remove a sweep and the runs only it uses',
-  usage: USAGE,
-  run: rm,
-};
+export const rmCommand = command('rm', 'remove a sweep and the runs only it uses', USAGE, rm);

@@ -1,10 +1,9 @@
 // `ablate show RUN`: one run as the database holds it: what it is, how it ended, where it belongs,
 // what people said about it.
 import { stringify } from 'yaml';
-import { openReader } from '../db/index.ts';
 import { dbLocation, DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
-import type { Command } from './command.ts';
-import { findRun } from './results-args.ts';
+import { command } from './command.ts';
+import { findRun, withReader } from './results-args.ts';
 
 const USAGE = `usage: ablate show RUN [--db PATH]
 
@@ -17,8 +16,7 @@ async function show(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('show', args, { db: { type: 'string' } });
   if (positionals.length !== 1)
     throw new UsageError('show: expected one run id (see ablate ls and the dashboard)');
-  const reader = await openReader(dbLocation(values.db));
-  try {
+  return withReader(dbLocation(values.db), async (reader) => {
     const id = await findRun(reader, positionals[0]);
     const [run, results, sweeps, notes, tags] = await Promise.all([
       reader.run(id),
@@ -42,14 +40,12 @@ async function show(args: string[]): Promise<number> {
     ];
     process.stdout.write(`${lines.filter((line) => line).join('\n')}\n`);
     return 0;
-  } finally {
-    await reader.close();
-  }
+  });
 }
 
-export const showCommand: Command = {
-  name: 'show',
-  summary: 'print one run: status, results, sweeps, tags, notes, config',
-  usage: USAGE,
-  run: show,
-};
+export const showCommand = command(
+  'show',
+  'print one run: status, results, sweeps, tags, notes, config',
+  USAGE,
+  show,
+);

@@ -2,7 +2,7 @@
 import { formatPlan, loadSweep } from '../config/index.ts';
 import { runSweep, type SweepObserver } from '../sweep/run-sweep.ts';
 import { dbLocation, DEFAULT_DB, parseCommandArgs, positiveInteger, sweepFile, UsageError } from './args.ts';
-import type { Command } from './command.ts';
+import { command } from './command.ts';
 import { capNote } from '../config/format.ts';
 import { progressFor } from './progress.ts';
 import { formatReport } from './report.ts';
@@ -94,9 +94,9 @@ async function sweep(args: string[]): Promise<number> {
   return result.ended.failed > 0 ? 1 : 0;
 }
 
-export const sweepCommand: Command = {
-  name: 'sweep',
-  summary: 'plan a sweep file and train the runs not yet done',
-  usage: USAGE,
-  run: sweep,
-};
+export const sweepCommand = command(
+  'sweep',
+  'plan a sweep file and train the runs not yet done',
+  USAGE,
+  sweep,
+);

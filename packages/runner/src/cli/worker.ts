@@ -1,0 +1,80 @@
+// `ablate worker --db postgresql://...`: trains runs of every sweep in a shared PostgreSQL store
+// that has runs left, on this machine's cores, and exits when none has (--follow: waits for more).
+// Start as many as there are machines; each claims runs one at a time, so none is trained twice.
+import { DEFAULT_LEASE_SECONDS, isDatabaseUrl } from '../db/index.ts';
+import { runWorker } from '../sweep/join-sweeps.ts';
+import { parseCommandArgs, positiveInteger, UsageError } from './args.ts';
+import type { Command } from './command.ts';
+
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+const USAGE = `usage: ablate worker --db postgresql://USER:PASSWORD@HOST/DATABASE [options]
+
+Joins every sweep in the PostgreSQL results database that has runs left to train (\`ablate sweep
+FILE --db URL\` records one), claiming runs one at a time in plan order, and exits when none is left.
+Each machine prepares a sweep's data from its own copy of the sources; a sweep whose data differs
+here, or that requires other kernels (--kernels), is declined in one line.
+
+options:
+  --db URL             the shared results database (a libpq URL)
+  --workers N          training threads (default: one per core)
+  --follow             keep waiting for new sweeps instead of exiting
+  --lease-seconds N    how long a claimed run stays this worker's without a sign of life
+                       (default ${DEFAULT_LEASE_SECONDS}); then any worker may claim it again
+  -h, --help           this text
+
+A worker killed (kill -9, a machine lost, a connection cut) loses only its runs in flight: they
+are claimed again once their lease lapses and retrained from epoch 0.
+exit codes: 0 nothing left to train, 1 some runs failed, 2 bad input (an unreachable server, bad
+credentials, a database of a newer schema), 130 / 143 stopped by SIGINT / SIGTERM (runs in flight
+marked interrupted, for any worker to claim)`;
+
+async function worker(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('worker', args, {
+    db: { type: 'string' },
+    workers: { type: 'string' },
+    follow: { type: 'boolean' },
+    'lease-seconds': { type: 'string' },
+  });
+  if (positionals.length > 0) throw new UsageError(`worker: unexpected argument "${positionals[0]}"`);
+  if (!values.db || !isDatabaseUrl(values.db))
+    throw new UsageError('worker: --db postgresql://... is required (workers share a PostgreSQL database)');
+
+  const controller = new AbortController();
+  let stoppedBy: keyof typeof SIGNAL_EXIT_CODES | null = null;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.on(signal, () => {
+      if (stoppedBy) process.exit(SIGNAL_EXIT_CODES[signal]);
+      stoppedBy = signal;
+      process.stderr.write(`\n${signal}: stopping, marking runs in flight as interrupted\n`);
+      controller.abort();
+    });
+
+  const result = await runWorker({
+    dbUrl: values.db,
+    workers: positiveInteger('workers', values.workers),
+    follow: values.follow,
+    leaseSeconds: positiveInteger('lease-seconds', values['lease-seconds']),
+    signal: controller.signal,
+    observer: (sweep) => ({
+      runEnded: (_slot, run, outcome) =>
+        process.stderr.write(`${sweep.name}: ${run.label}: ${outcome.status}\n`),
+    }),
+    declined: (line) => process.stderr.write(`ablate: worker: ${line}\n`),
+  });
+  const { finished, diverged, failed, interrupted } = result.ended;
+  process.stdout.write(
+    `trained ${finished} finished, ${diverged} diverged, ${failed} failed, ${interrupted} interrupted` +
+      (result.lost > 0 ? `; ${result.lost} lost to another worker after a lapsed lease` : '') +
+      '\n',
+  );
+  if (stoppedBy) return SIGNAL_EXIT_CODES[stoppedBy];
+  return failed > 0 ? 1 : 0;
+}
+
+export const workerCommand: Command = {
+  name: 'worker',
+  summary: 'train runs of the sweeps in a shared PostgreSQL database, from any machine',
+  usage: USAGE,
+  run: worker,
+};
