@@ -19,14 +19,13 @@ export function dataMismatch(sweep: SweepRecord, datasets: ReadonlyMap<string, S
   return null;
 }
 
-/** Prepares every data spec the sweep recorded, from this machine's sources. */
-export function prepareRecordedData(sweep: SweepRecord): Map<string, SweepDataset> {
-  return new Map(
-    Object.keys(sweep.dataFingerprints ?? {}).map((key) => [
-      key,
-      prepareDataset(JSON.parse(key) as RunConfig['data']),
-    ]),
-  );
+/** Prepares every data spec the sweep recorded that `known` lacks, from this machine's sources. */
+export function prepareRecordedData(
+  sweep: SweepRecord,
+  known: ReadonlyMap<string, SweepDataset>,
+): Map<string, SweepDataset> {
+  const missing = Object.keys(sweep.dataFingerprints ?? {}).filter((key) => !known.has(key));
+  return new Map(missing.map((key) => [key, prepareDataset(JSON.parse(key) as RunConfig['data'])]));
 }
 
 /** Claims the sweep's next claimable run (null when none is now) as a task for the pool. */

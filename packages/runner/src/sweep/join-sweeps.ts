@@ -1,0 +1,103 @@
+// `worker`: join every sweep in a shared store (PostgreSQL) that has runs left to train, from any
+// machine, until none has (or, following, forever). A sweep that needs another kernel set, or whose
+// data this machine prepares differently, is declined in one line and left to other workers.
+import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { kernels as activeKernels } from '@ablate/tensor';
+import { openSharedStore, redactUrl, type SharedResultsStore, type SweepRecord } from '../db/index.ts';
+import type { RunOutcome } from '../exec/messages.ts';
+import { ablateVersion, codeVersion } from '../meta.ts';
+import { SweepInputError, type SweepObserver } from './run-sweep.ts';
+import { claimFrom, dataMismatch, prepareRecordedData } from './shared-claims.ts';
+import type { SweepDataset } from './sweep-data.ts';
+import { trainClaims } from './train-claims.ts';
+
+/** How often a following worker with nothing to do looks for new sweeps. */
+const FOLLOW_MS = 2000;
+
+export interface WorkerOptions {
+  /** postgresql://... */
+  dbUrl: string;
+  /** Training threads; default one per core. */
+  workers?: number;
+  /** Wait for new sweeps instead of exiting when none has runs left. */
+  follow?: boolean;
+  /** Seconds a claim lasts without a commit or heartbeat (DEFAULT_LEASE_SECONDS). */
+  leaseSeconds?: number;
+  /** Aborting stops the worker: runs in flight are marked interrupted, for any worker to claim. */
+  signal?: AbortSignal;
+  /** Progress, per sweep joined. */
+  observer?(sweep: SweepRecord): SweepObserver;
+  /** One line about a sweep declined. */
+  declined?(line: string): void;
+}
+
+export interface WorkerResult {
+  ended: Record<RunOutcome['status'], number>;
+  /** Runs whose lease lapsed while this worker trained them (paused, cut off): another attempt owns them. */
+  lost: number;
+}
+
+async function openShared(options: WorkerOptions): Promise<SharedResultsStore> {
+  try {
+    return await openSharedStore(options.dbUrl, { leaseSeconds: options.leaseSeconds });
+  } catch (err) {
+    throw new SweepInputError(
+      `--db ${redactUrl(options.dbUrl)}: cannot use it as a results database (${(err as Error).message})`,
+    );
+  }
+}
+
+/** Why this worker cannot train the sweep, or null; datasets gains the sweep's data when it can. */
+function refusal(sweep: SweepRecord, kernels: string, datasets: Map<string, SweepDataset>): string | null {
+  if (sweep.kernels && sweep.kernels !== kernels)
+    return `sweep "${sweep.name}" (#${sweep.id}) requires kernels ${sweep.kernels}, this worker has ${kernels}; declined`;
+  try {
+    for (const [key, data] of prepareRecordedData(sweep, datasets)) datasets.set(key, data);
+  } catch (err) {
+    return `sweep "${sweep.name}" (#${sweep.id}): cannot prepare its data here (${(err as Error).message}); declined`;
+  }
+  return dataMismatch(sweep, datasets);
+}
+
+export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
+  const store = await openShared(options);
+  const kernels = activeKernels().name;
+  const provenance = { ablateVersion: ablateVersion(), codeVersion: codeVersion() };
+  const result: WorkerResult = { ended: { finished: 0, diverged: 0, failed: 0, interrupted: 0 }, lost: 0 };
+  const declined = new Set<number>();
+  const datasets = new Map<string, SweepDataset>();
+  try {
+    while (!options.signal?.aborted) {
+      const open = (await store.sweepsWithWork()).filter((id) => !declined.has(id));
+      if (open.length === 0) {
+        if (!options.follow) break;
+        await sleep(FOLLOW_MS, undefined, { signal: options.signal }).catch(() => undefined);
+        continue;
+      }
+      for (const sweepId of open) {
+        const sweep = await store.sweep(sweepId);
+        const why = sweep && refusal(sweep, kernels, datasets);
+        if (!sweep || why) {
+          if (why) options.declined?.(why);
+          declined.add(sweepId);
+          continue;
+        }
+        const { ended, lost } = await trainClaims({
+          store,
+          datasets,
+          workers: options.workers ?? availableParallelism(),
+          next: claimFrom(store, sweepId, datasets, provenance, kernels),
+          signal: options.signal,
+          observer: options.observer?.(sweep),
+        });
+        for (const status of Object.keys(ended) as RunOutcome['status'][])
+          result.ended[status] += ended[status];
+        result.lost += lost;
+      }
+    }
+  } finally {
+    await store.close();
+  }
+  return result;
+}
