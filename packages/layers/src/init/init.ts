@@ -23,7 +23,7 @@ interface VarianceScaling {
 }
 
 /** The named fan-based initializers (every InitSpec name but 'zeros') in the VarianceScaling family. */
-export const VARIANCE_SCALING: Record<Exclude<InitSpec, 'zeros' | object>, VarianceScaling> = {
+const VARIANCE_SCALING: Record<Exclude<InitSpec, 'zeros' | object>, VarianceScaling> = {
   glorot_normal: { scale: 1, mode: 'fan_avg', distribution: 'normal' },
   glorot_uniform: { scale: 1, mode: 'fan_avg', distribution: 'uniform' },
   he_normal: { scale: 2, mode: 'fan_in', distribution: 'normal' },
