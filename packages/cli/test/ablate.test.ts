@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const experiments = path.join(repoRoot, 'experiments');
-const COMMANDS = ['sweep', 'ls', 'show', 'tag', 'untag', 'note', 'rm', 'serve'];
+const COMMANDS = ['sweep', 'worker', 'ls', 'show', 'tag', 'untag', 'note', 'rm', 'export', 'serve'];
 
 interface Result {
   code: number | null;
