@@ -14,19 +14,41 @@ export async function getJson(path) {
   return body;
 }
 
+/**
+ * The read of each sweep the page shows (SweepWithRuns.version), set by api.sweep. Every other
+ * request about the sweep names it, so the server answers from that read without asking the
+ * store whether it changed: the page learns of changes from its event stream and calls api.sweep.
+ */
+const versions = new Map();
+
+/** A sweep's route with its query and the version the page shows. */
+function sweepPath(id, route, query = {}) {
+  const params = new URLSearchParams(query);
+  if (versions.has(id)) params.set('version', versions.get(id));
+  return `/api/sweeps/${id}${route}?${params}`;
+}
+
 export const api = {
   sweeps: () => getJson('/api/sweeps'),
-  sweepRuns: (id) => getJson(`/api/sweeps/${id}/runs`),
+  /** The sweep without its runs: name, varying params and values, metrics, status counts, tags. */
+  sweep: async (id) => {
+    const sweep = await getJson(`/api/sweeps/${id}`);
+    versions.set(id, sweep.version);
+    return sweep;
+  },
+  /** One page of the runs table: { total, matched, offset, runs }; query: offset, limit, sort, order, q, tag, ranges. */
+  runPage: (id, query) => getJson(sweepPath(id, '/runs', query)),
+  sweepRunsById: (id, runIds) => getJson(sweepPath(id, '/runs', { ids: runIds.join(',') })),
   run: (id) => getJson(`/api/runs/${encodeURIComponent(id)}`),
   layers: (id) => getJson(`/api/runs/${encodeURIComponent(id)}/layers`),
   series: (runIds, points = 500) =>
     runIds.length
       ? getJson(`/api/series?runs=${runIds.map(encodeURIComponent).join(',')}&points=${points}`)
       : Promise.resolve({ series: {} }),
-  groups: (id, by, metric) =>
-    getJson(`/api/sweeps/${id}/groups?${new URLSearchParams({ by: by.join(','), metric })}`),
-  ablation: (id, query) => getJson(`/api/sweeps/${id}/ablation?${new URLSearchParams(query)}`),
-  depth: (id, query) => getJson(`/api/sweeps/${id}/depth?${new URLSearchParams(query)}`),
+  groups: (id, by, metric) => getJson(sweepPath(id, '/groups', { by: by.join(','), metric })),
+  ablation: (id, query) => getJson(sweepPath(id, '/ablation', query)),
+  depth: (id, query) => getJson(sweepPath(id, '/depth', query)),
+  importance: (id, query) => getJson(sweepPath(id, '/importance', query)),
 };
 
 /**

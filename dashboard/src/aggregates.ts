@@ -5,7 +5,14 @@ import type { StoredEpoch, StoredLayerStats } from '@ablate/runner/store';
 import { lttb } from '@ablate/runner/view/lttb.js';
 import { mean, std } from '@ablate/runner/view/stats.js';
 import type { EpochMetric, FinalMetric, LayerStatistic } from './metric-choices.ts';
-import { sameParam, type ApiRun, type ParamValue, type Params, type SweepWithRuns } from './sweep-data.ts';
+import {
+  groupByRun,
+  pushTo,
+  type ApiRun,
+  type ParamValue,
+  type Params,
+  type SweepWithRuns,
+} from './sweep-data.ts';
 
 export interface GroupCurve {
   params: Params;
@@ -18,42 +25,33 @@ export interface GroupCurve {
   n: number[];
 }
 
-/** Runs partitioned by their values of `by`, in grid order. */
-function partition(runs: ApiRun[], by: string[]): Array<{ params: Params; runs: ApiRun[] }> {
-  const groups: Array<{ params: Params; runs: ApiRun[] }> = [];
+/**
+ * Runs partitioned by their values of `by`, in grid order. Groups are found by the values' JSON
+ * (as sameParam compares them), one lookup per run: 10,000 runs in a few milliseconds.
+ */
+export function partition(runs: ApiRun[], by: string[]): Array<{ params: Params; runs: ApiRun[] }> {
+  const groups = new Map<string, { params: Params; runs: ApiRun[] }>();
   for (const run of runs) {
     const params = Object.fromEntries(by.map((path) => [path, run.params[path] ?? null]));
-    const group = groups.find((g) => by.every((path) => sameParam(g.params[path], params[path])));
+    const key = JSON.stringify(by.map((path) => params[path]));
+    const group = groups.get(key);
     if (group) group.runs.push(run);
-    else groups.push({ params, runs: [run] });
+    else groups.set(key, { params, runs: [run] });
   }
-  return groups;
-}
-
-/** Appends value to the list under key, creating the list on first use. */
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-export function groupByRun<T extends { run_id: string }>(rows: T[]): Map<string, T[]> {
-  const byRun = new Map<string, T[]>();
-  for (const row of rows) pushTo(byRun, row.run_id, row);
-  return byRun;
+  return [...groups.values()];
 }
 
 const isNumber = (value: number | null | undefined): value is number =>
   typeof value === 'number' && Number.isFinite(value);
 
+/** epochsByRun: the sweep's epochs by run (loadSweepEpochs). */
 export function groupCurves(
   sweep: SweepWithRuns,
-  epochs: StoredEpoch[],
+  epochsByRun: Map<string, StoredEpoch[]>,
   by: string[],
   metric: EpochMetric,
   points: number,
 ): GroupCurve[] {
-  const epochsByRun = groupByRun(epochs);
   return partition(sweep.runs, by).map(({ params, runs }) => {
     const valuesByEpoch = new Map<number, number[]>();
     for (const run of runs) {
@@ -90,6 +88,7 @@ export interface AblationCell {
   mean: number | null;
   std: number | null;
   diverged: number;
+  failed: number;
 }
 
 export interface Ablation {
@@ -122,6 +121,7 @@ export function ablation(
       mean: values.length ? mean(values) : null,
       std: values.length ? std(values) : null,
       diverged: runs.filter((run) => run.status === 'diverged').length,
+      failed: runs.filter((run) => run.status === 'failed').length,
     };
   });
   return {

@@ -81,3 +81,9 @@ export const runIdOf = (req: Request) => parseRunId(String(req.params.id), 'run 
 /** ?points=N: the most points a downsampled series may keep. */
 export const pointsOf = (req: Request) =>
   parseInteger(optionalString(req.query, 'points'), 'points', 2, MAX_POINTS, DEFAULT_POINTS);
+
+/** ?version=N: the read of the sweep the page shows (see SweepWithRuns.version); a malformed one is ignored. */
+export function versionOf(req: Request): number | undefined {
+  const version = Number(optionalString(req.query, 'version'));
+  return Number.isSafeInteger(version) ? version : undefined;
+}

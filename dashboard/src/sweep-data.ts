@@ -2,7 +2,7 @@
 // have values. Every route of a sweep page needs it, so it is read once per change of the sweep
 // (the store's change token) and shared: one refresh of the page loads it once, whatever the
 // number of sections asking.
-import type { ResultsReader, RunStatus, SweepRun } from '@ablate/runner/store';
+import type { ResultsReader, RunStatus, StoredEpoch, SweepRun } from '@ablate/runner/store';
 import { sameValue } from '@ablate/runner/view/diff.js';
 import { notFound } from './http-error.ts';
 import {
@@ -26,6 +26,12 @@ export type ApiRun = Omit<SweepRun, 'results' | 'params'> & {
 
 export interface SweepWithRuns {
   id: number;
+  /**
+   * Which read of the sweep this is (a counter per server): a page passes it back with ?version=
+   * while it pages, sorts and filters the runs it is showing, which then come from the same read
+   * without asking the store for its change token again (tens of ms at 10,000 runs).
+   */
+  version: number;
   name: string;
   createdAt: string;
   updatedAt: string;
@@ -46,7 +52,10 @@ export interface SweepMetrics {
   final: MetricChoice<FinalMetric>;
 }
 
+let reads = 0;
+
 async function readSweep(store: ResultsReader, sweepId: number): Promise<SweepWithRuns> {
+  const version = ++reads;
   const [sweep, storedRuns, counts] = await Promise.all([
     store.sweep(sweepId),
     store.sweepRuns(sweepId),
@@ -63,6 +72,7 @@ async function readSweep(store: ResultsReader, sweepId: number): Promise<SweepWi
   for (const run of runs) statusCounts[run.status] = (statusCounts[run.status] ?? 0) + 1;
   return {
     id: sweep.id,
+    version,
     name: sweep.name,
     createdAt: sweep.createdAt,
     updatedAt: sweep.updatedAt,
@@ -87,11 +97,21 @@ async function readSweep(store: ResultsReader, sweepId: number): Promise<SweepWi
 /** The last read of each sweep, by store, with the change token it was read at. */
 const cache = new WeakMap<ResultsReader, Map<number, { token: string; sweep: Promise<SweepWithRuns> }>>();
 
-/** The sweep as it stands: read again only when the store's change token for it has moved. */
-export async function loadSweep(store: ResultsReader, sweepId: number): Promise<SweepWithRuns> {
-  const token = await store.changeToken(sweepId);
+/**
+ * The sweep as it stands: read again only when the store's change token for it has moved. With the
+ * version of the read a page is showing, that read while it is still the latest (see `version`).
+ */
+export async function loadSweep(
+  store: ResultsReader,
+  sweepId: number,
+  version?: number,
+): Promise<SweepWithRuns> {
   const sweeps = cache.get(store) ?? new Map();
   cache.set(store, sweeps);
+  const latest = sweeps.get(sweepId);
+  if (version !== undefined && latest && (await latest.sweep.catch(() => null))?.version === version)
+    return latest.sweep;
+  const token = await store.changeToken(sweepId);
   const cached = sweeps.get(sweepId);
   if (cached?.token === token) return cached.sweep;
   const sweep = readSweep(store, sweepId);
@@ -99,6 +119,39 @@ export async function loadSweep(store: ResultsReader, sweepId: number): Promise<
   // An unknown sweep (404) or a failed read is asked again next time, not remembered.
   sweep.catch(() => sweeps.get(sweepId)?.sweep === sweep && sweeps.delete(sweepId));
   return sweep;
+}
+
+/**
+ * Every epoch of the sweep, by run: read once per read of the sweep (the object loadSweep returned
+ * stands for one change token), as the groups and the exports of a 10,000-run sweep would otherwise
+ * read 100,000 rows per request.
+ */
+const epochCache = new WeakMap<SweepWithRuns, Promise<Map<string, StoredEpoch[]>>>();
+
+export function loadSweepEpochs(
+  store: ResultsReader,
+  sweep: SweepWithRuns,
+): Promise<Map<string, StoredEpoch[]>> {
+  let epochs = epochCache.get(sweep);
+  if (!epochs) {
+    epochs = store.epochsOfSweep(sweep.id).then(groupByRun);
+    epochCache.set(sweep, epochs);
+    epochs.catch(() => epochCache.delete(sweep));
+  }
+  return epochs;
+}
+
+/** Appends value to the list under key, creating the list on first use. */
+export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export function groupByRun<T extends { run_id: string }>(rows: T[]): Map<string, T[]> {
+  const byRun = new Map<string, T[]>();
+  for (const row of rows) pushTo(byRun, row.run_id, row);
+  return byRun;
 }
 
 /** Distinct values in first-seen order, compared by their JSON (so [64, 32] is one value). */

@@ -1,14 +1,16 @@
 // #/sweep/:id : the runs table, the selected runs' curves, group means, signal through depth, the
-// ablation heatmap and exports. Everything re-fetches when the sweep's event stream reports a change:
-// the page loads the sweep once (/api/sweeps/:id/runs) and the sections' own requests reuse the
-// server's read of it.
+// ablation heatmap and exports. The page loads the sweep's description (/api/sweeps/:id) and the
+// table pages its runs from the server, so a 10,000-run sweep costs what a screenful of rows does.
+// Everything re-fetches when the sweep's event stream reports a change. The view (sort, filters,
+// selection, each section's choices) lives in the address: see url-state.js.
 import { api } from '../api.js';
 import { Charts } from '../charts.js';
-import { h, notice, replaceChildren, section } from '../dom.js';
+import { h, notice, replaceChildren, section, select } from '../dom.js';
 import * as format from '../format.js';
 import { followChanges, setCrumbs } from '../layout.js';
 import { shortNames } from '/shared/format.js';
-import { SelectableTable } from '../table.js';
+import { RunTable } from '../table.js';
+import { setViewState, viewState } from '../url-state.js';
 import { ablationSection } from '../sections/ablation.js';
 import { runCurves } from '../sections/curves.js';
 import { depthSection } from '../sections/depth.js';
@@ -32,9 +34,6 @@ const METRIC_COLUMNS = [
   ['final_train_loss', format.number],
 ];
 
-/** A param's value to sort and filter by: numbers as numbers, anything else as its label. */
-const sortableParam = (value) => (typeof value === 'number' ? value : format.param(value));
-
 function runColumns(varying, metrics) {
   // "init" rather than "train.init" keeps the table within a laptop screen; the tooltip has the path.
   const names = shortNames(varying);
@@ -51,7 +50,6 @@ function runColumns(varying, metrics) {
       key: path,
       title: names[i],
       tooltip: path,
-      value: (run) => sortableParam(run.params[path]),
       cell: (run) => format.param(run.params[path]),
     })),
     {
@@ -85,6 +83,12 @@ function runColumns(varying, metrics) {
       value: (run) => run.wallSeconds,
       cell: (run) => format.seconds(run.wallSeconds),
     },
+    // Tags people gave the run (ablate tag); the tag select above the table filters by one.
+    {
+      key: 'tags',
+      title: 'tags',
+      cell: (run) => run.tags.map((tag) => h('span', { className: 'tag' }, tag)),
+    },
   ];
 }
 
@@ -115,18 +119,26 @@ const onlySeeds = (what) =>
   );
 
 export async function renderSweep(main, sweepId) {
-  let sweep = await api.sweepRuns(sweepId);
+  let sweep = await api.sweep(sweepId);
   setCrumbs(main, [null, sweep.name]);
   const charts = new Charts();
-  let { runs, metrics } = sweep;
-  const runsById = (id) => runs.find((run) => run.id === id);
-  // Ranked runs first, best first; unranked (unfinished) ones after them in plan order.
-  const byBest = [...runs].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity));
-  const selected = new Set(byBest.slice(0, DEFAULT_SELECTED).map((run) => run.id));
+  let { metrics } = sweep;
+  const view = viewState();
+  const runsByIds = async (ids) => (ids.length ? (await api.sweepRunsById(sweepId, ids)).runs : []);
+  // The selection from the address, else the best few runs as the store ranks them.
+  const selected = new Set(
+    view.get('sel')?.split(',').filter(Boolean) ??
+      (await api.runPage(sweepId, { sort: 'rank', limit: DEFAULT_SELECTED })).runs
+        .filter((run) => run.rank !== null)
+        .map((run) => run.id),
+  );
 
   const heading = h('p', { className: 'hint' });
   const curves = runCurves(charts, 'runs');
-  const showSelected = () => curves.show(runs.filter((run) => selected.has(run.id)));
+  const showSelected = async () => {
+    setViewState({ sel: [...selected].join(',') });
+    await curves.show(await runsByIds([...selected]));
+  };
   const compareButton = h(
     'button',
     {
@@ -136,38 +148,65 @@ export async function renderSweep(main, sweepId) {
     },
     'Compare 2 selected',
   );
-  const table = new SelectableTable(runColumns(sweep.varying, metrics), {
-    rowKey: (run) => run.id,
-    selected,
-    caption: 'Runs of this sweep; select rows to draw their curves',
-    filterPlaceholder: 'filter runs (e.g. he_normal, diverged)',
-    empty: 'No runs yet: they appear here as the sweep schedules them.',
-    tools: [
-      compareButton,
-      h(
-        'span',
-        { className: 'hint' },
-        'Click a row or press Enter/Space to select it; select exactly two to compare them.',
-      ),
-    ],
-    onSelect: () => {
-      compareButton.disabled = selected.size !== 2;
-      showSelected();
+  const filters = { tag: view.get('tag') ?? '' };
+  const tagSelect = h('span');
+  const renderTagSelect = () =>
+    replaceChildren(
+      tagSelect,
+      sweep.tags.length
+        ? select('tag', [['', '(any)'], ...sweep.tags], filters.tag, (value) => {
+            filters.tag = value;
+            setViewState({ tag: value });
+            table.reload();
+          })
+        : null,
+    );
+  const table = new RunTable(
+    runColumns(sweep.varying, metrics),
+    {
+      fetchPage: (query) => api.runPage(sweepId, query),
+      query: () => ({ ...(filters.tag ? { tag: filters.tag } : {}) }),
+      rowKey: (run) => run.id,
+      selected,
+      caption: 'Runs of this sweep; select rows to draw their curves',
+      filterPlaceholder: 'filter runs (e.g. he_normal 0.9, diverged)',
+      empty: 'No runs yet: they appear here as the sweep schedules them.',
+      tools: [
+        tagSelect,
+        compareButton,
+        h(
+          'span',
+          { className: 'hint' },
+          'Click a row or press Enter/Space to select it; select exactly two to compare them.',
+        ),
+      ],
+      onSelect: () => {
+        compareButton.disabled = selected.size !== 2;
+        showSelected();
+      },
+      onQuery: () =>
+        setViewState({
+          q: table.filter,
+          sort: table.sort.key,
+          order: table.sort.key && table.sort.descending ? 'desc' : '',
+        }),
     },
-  });
+    { sort: view.get('sort'), descending: view.get('order') === 'desc', filter: view.get('q') ?? '' },
+  );
 
   const params = sweep.varying.filter((path) => path !== 'seed');
   const exports = exportLinks(sweepId, params.length > 0);
   const groups = params.length ? groupSection(charts, sweepId, params, () => metrics) : null;
   const depth = params.length ? depthSection(charts, sweepId, params) : null;
   const ablation = params.length
-    ? ablationSection(charts, sweepId, params, runsById, () => metrics, exports.followAblation)
+    ? ablationSection(charts, sweepId, params, runsByIds, () => metrics, exports.followAblation)
     : null;
 
   const describe = () => {
-    heading.textContent = `${sweep.configPath ?? 'inline config'} · created ${format.date(sweep.createdAt)} · ${runs.length} runs: ${format.statusCounts(sweep.statusCounts)}`;
+    heading.textContent = `${sweep.configPath ?? 'inline config'} · created ${format.date(sweep.createdAt)} · ${sweep.runCount} runs: ${format.statusCounts(sweep.statusCounts)}`;
   };
   describe();
+  renderTagSelect();
   replaceChildren(
     main,
     h('div', { className: 'page-head' }, h('h1', {}, sweep.name), heading, exports.element),
@@ -183,18 +222,25 @@ export async function renderSweep(main, sweepId) {
     ),
     section('Ablation', ablation ? ablation.element : onlySeeds('ablate')),
   );
-  table.setRows(runs);
   compareButton.disabled = selected.size !== 2;
+  // The table first: its rows are what a person looks at first.
+  await table.reload();
   await Promise.all([showSelected(), groups?.refresh(), depth?.refresh(), ablation?.refresh()]);
 
   const refresh = async () => {
-    sweep = await api.sweepRuns(sweepId);
-    ({ runs, metrics } = sweep);
+    sweep = await api.sweep(sweepId);
+    ({ metrics } = sweep);
     describe();
+    renderTagSelect();
     // Columns follow the metrics: test acc appears once the first run finishes.
     table.columns = runColumns(sweep.varying, metrics);
-    table.setRows(runs);
-    await Promise.all([showSelected(), groups?.refresh(), depth?.refresh(), ablation?.refresh()]);
+    await Promise.all([
+      table.reload(),
+      showSelected(),
+      groups?.refresh(),
+      depth?.refresh(),
+      ablation?.refresh(),
+    ]);
   };
   const unsubscribe = followChanges(main, sweepId, refresh);
   return () => {

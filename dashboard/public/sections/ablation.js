@@ -14,11 +14,14 @@ import { runCurves } from './curves.js';
 const NONE = '';
 const sameValue = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
+/** A cell's curves draw its first runs: a 100-seed cell would be a tangle (and 100 requests' worth). */
+const CELL_CURVES = 20;
+
 /**
- * runsById(id) -> { id, label, params, status } for the curves of a cell; metrics() -> the sweep's
- * current metrics (the runs API's `metrics`).
+ * runsByIds(ids) -> Promise of [{ id, label, params, status }] for the curves of a cell; metrics()
+ * -> the sweep's current metrics (the runs API's `metrics`).
  */
-export function ablationSection(charts, sweepId, params, runsById, metrics, onQuery) {
+export function ablationSection(charts, sweepId, params, runsByIds, metrics, onQuery) {
   const state = { rows: params[0], cols: params[1] ?? NONE, metric: null, picked: [] }; // metric null: the sweep's preferred
   const controls = h('div', { className: 'controls' });
   const heatmap = h('div', { className: 'heatmap-wrap' });
@@ -153,12 +156,8 @@ export function ablationSection(charts, sweepId, params, runsById, metrics, onQu
   }
 
   /** Why a cell has no mean while others have one: its runs diverged or failed, or are not done. */
-  function emptyCellText(cell) {
-    const statuses = cell.runIds.map((id) => runsById(id)?.status);
-    return statuses.every((s) => s === 'diverged' || s === 'failed')
-      ? 'all diverged or failed'
-      : 'no value yet';
-  }
+  const emptyCellText = (cell) =>
+    cell.diverged + cell.failed === cell.runIds.length ? 'all diverged or failed' : 'no value yet';
 
   const cellName = (cell) =>
     [
@@ -175,9 +174,10 @@ export function ablationSection(charts, sweepId, params, runsById, metrics, onQu
     renderHeatmap();
     renderComparison();
     detail.hidden = false;
+    const shown = cell.runIds.slice(0, CELL_CURVES);
     detail.querySelector('.cell-title').textContent =
-      `Curves of ${cellName(cell)} (${cell.runIds.length} runs)`;
-    await curves.show(cell.runIds.map(runsById).filter(Boolean));
+      `Curves of ${cellName(cell)} (${shown.length < cell.runIds.length ? `the first ${shown.length} of ` : ''}${cell.runIds.length} runs)`;
+    await curves.show(await runsByIds(shown));
   }
 
   function renderComparison() {

@@ -6,9 +6,17 @@ import { Router, type Request } from 'express';
 import { ablation, depthProfile, groupCurves, type Ablation } from '../aggregates.ts';
 import { badRequest } from '../http-error.ts';
 import { EPOCH_METRICS, FINAL_METRICS, LAYER_STATISTICS } from '../metric-choices.ts';
-import { optionalString, parseChoice, parseInteger, pointsOf, requiredString, sweepIdOf } from '../params.ts';
+import {
+  optionalString,
+  parseChoice,
+  parseInteger,
+  pointsOf,
+  requiredString,
+  sweepIdOf,
+  versionOf,
+} from '../params.ts';
 import type { ResultsDb } from '../results-db.ts';
-import { loadSweep, type SweepWithRuns } from '../sweep-data.ts';
+import { loadSweep, loadSweepEpochs, type SweepWithRuns } from '../sweep-data.ts';
 
 /** A param the sweep varies: anything else would group every run into one cell. */
 function varyingParam(sweep: SweepWithRuns, value: string, name: string): string {
@@ -40,7 +48,7 @@ export function aggregateRoutes(results: ResultsDb): Router {
 
   router.get('/api/sweeps/:id/groups', async (req, res) => {
     const store = await results.require();
-    const sweep = await loadSweep(store, sweepIdOf(req));
+    const sweep = await loadSweep(store, sweepIdOf(req), versionOf(req));
     const by = requiredString(req.query, 'by')
       .split(',')
       .map((path) => varyingParam(sweep, path, 'by'));
@@ -51,12 +59,12 @@ export function aggregateRoutes(results: ResultsDb): Router {
       EPOCH_METRICS,
       sweep.metrics.curves.preferred,
     );
-    const groups = groupCurves(sweep, await store.epochsOfSweep(sweep.id), by, metric, pointsOf(req));
+    const groups = groupCurves(sweep, await loadSweepEpochs(store, sweep), by, metric, pointsOf(req));
     res.json({ by, metric, groups });
   });
 
   router.get('/api/sweeps/:id/ablation', async (req, res) => {
-    const sweep = await loadSweep(await results.require(), sweepIdOf(req));
+    const sweep = await loadSweep(await results.require(), sweepIdOf(req), versionOf(req));
     res.json(ablationOf(req, sweep));
   });
 
@@ -64,7 +72,7 @@ export function aggregateRoutes(results: ResultsDb): Router {
   // effect, before training washes it out) wherever the runner recorded it; null when none yet.
   router.get('/api/sweeps/:id/depth', async (req, res) => {
     const store = await results.require();
-    const sweep = await loadSweep(store, sweepIdOf(req));
+    const sweep = await loadSweep(store, sweepIdOf(req), versionOf(req));
     const by = varyingParam(sweep, requiredString(req.query, 'by'), 'by');
     const stat = parseChoice(optionalString(req.query, 'stat'), 'stat', LAYER_STATISTICS, 'act_std');
     const epochs = await store.layerStatEpochs(sweep.id);

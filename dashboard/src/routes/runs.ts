@@ -6,7 +6,7 @@ import { notFound } from '../http-error.ts';
 import { EPOCH_METRICS, LAYER_STATISTICS } from '../metric-choices.ts';
 import { MAX_RUN_IDS_LENGTH, parseRunIds, pointsOf, requiredString, runIdOf } from '../params.ts';
 import type { ResultsDb } from '../results-db.ts';
-import { groupByRun } from '../aggregates.ts';
+import { groupByRun } from '../sweep-data.ts';
 
 export function runRoutes(results: ResultsDb): Router {
   const router = Router();

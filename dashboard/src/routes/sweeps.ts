@@ -1,8 +1,46 @@
-// GET /api/sweeps, /api/sweeps/:id, /api/sweeps/:id/runs
-import { Router } from 'express';
-import { sweepIdOf } from '../params.ts';
+// GET /api/sweeps, /api/sweeps/:id, /api/sweeps/:id/runs[?limit=&offset=&sort=&order=&q=&tag=&ranges=&ids=]
+import { Router, type Request } from 'express';
+import { badRequest } from '../http-error.ts';
+import {
+  optionalString,
+  parseChoice,
+  parseInteger,
+  parseRunIds,
+  MAX_RUN_IDS_LENGTH,
+  sweepIdOf,
+  versionOf,
+} from '../params.ts';
 import { NO_SWEEPS_HINT, type ResultsDb } from '../results-db.ts';
-import { loadSweep } from '../sweep-data.ts';
+import { checkColumn, runPage, type Range, type RunQuery } from '../run-table.ts';
+import { loadSweep, type SweepWithRuns } from '../sweep-data.ts';
+
+/** The most rows one page may ask for: a screenful or two, not the sweep. */
+const MAX_PAGE = 1000;
+
+/** ?ranges=key:low:high;key:low:high (the parallel coordinates' brushes). */
+function parseRanges(sweep: SweepWithRuns, value: string | undefined): Range[] {
+  if (!value) return [];
+  return value.split(';').map((part) => {
+    const match = /^([^:;]+):(-?[\d.e+-]+):(-?[\d.e+-]+)$/i.exec(part);
+    const [low, high] = match ? [Number(match[2]), Number(match[3])] : [NaN, NaN];
+    if (!match || !Number.isFinite(low) || !Number.isFinite(high))
+      throw badRequest(`ranges: expected key:low:high separated by ;, found "${part}"`);
+    return { key: checkColumn(sweep, match[1]), low, high };
+  });
+}
+
+function runQuery(req: Request, sweep: SweepWithRuns): RunQuery {
+  const sort = optionalString(req.query, 'sort');
+  return {
+    text: optionalString(req.query, 'q') ?? '',
+    tag: optionalString(req.query, 'tag') || null,
+    ranges: parseRanges(sweep, optionalString(req.query, 'ranges', 2000)),
+    sort: sort ? checkColumn(sweep, sort) : null,
+    descending: parseChoice(optionalString(req.query, 'order'), 'order', ['asc', 'desc'], 'asc') === 'desc',
+    offset: parseInteger(optionalString(req.query, 'offset'), 'offset', 0, 999_999, 0),
+    limit: parseInteger(optionalString(req.query, 'limit'), 'limit', 1, MAX_PAGE, MAX_PAGE),
+  };
+}
 
 export function sweepRoutes(results: ResultsDb): Router {
   const router = Router();
@@ -15,12 +53,19 @@ export function sweepRoutes(results: ResultsDb): Router {
 
   router.get('/api/sweeps/:id', async (req, res) => {
     const { runs, ...sweep } = await loadSweep(await results.require(), sweepIdOf(req));
-    res.json({ ...sweep, runCount: runs.length });
+    res.json({ ...sweep, runCount: runs.length, tags: [...new Set(runs.flatMap((run) => run.tags))].sort() });
   });
 
-  // The whole sweep with its runs: what the sweep page loads, once per refresh.
+  // Without a query, the whole sweep with its runs. With ?limit, one page of the runs table
+  // (filtered and sorted on the server); with ?ids, those runs. ?version: the read the page shows.
   router.get('/api/sweeps/:id/runs', async (req, res) => {
-    res.json(await loadSweep(await results.require(), sweepIdOf(req)));
+    const sweep = await loadSweep(await results.require(), sweepIdOf(req), versionOf(req));
+    const ids = optionalString(req.query, 'ids', MAX_RUN_IDS_LENGTH);
+    if (ids !== undefined) {
+      const wanted = new Set(parseRunIds(ids, 'ids'));
+      res.json({ runs: sweep.runs.filter((run) => wanted.has(run.id)) });
+    } else if (req.query.limit !== undefined) res.json(runPage(sweep, runQuery(req, sweep)));
+    else res.json(sweep);
   });
 
   return router;
