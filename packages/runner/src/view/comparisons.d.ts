@@ -1,0 +1,2 @@
+export function holm(pValues: number[]): number[];
+export function cohensD(a: number[], b: number[]): number | null;
