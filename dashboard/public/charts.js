@@ -21,15 +21,31 @@ const PALETTE = [
 
 export const colorAt = (index) => PALETTE[index % PALETTE.length];
 
-/** Canvas inside a sized box (Chart.js fills its parent), with a caption for screen readers. */
+/**
+ * Canvas inside a sized box (Chart.js fills its parent), with a caption for screen readers and a
+ * button that downloads what it shows as a PNG.
+ */
 export function chartBox(title) {
   const canvas = document.createElement('canvas');
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', title);
+  const png = document.createElement('button');
+  png.type = 'button';
+  png.className = 'png';
+  png.textContent = 'PNG';
+  png.title = `Download "${title}" as PNG`;
+  png.addEventListener('click', () => downloadPng(canvas, title));
   const box = document.createElement('div');
   box.className = 'chart';
-  box.append(canvas);
+  box.append(canvas, png);
   return { box, canvas };
+}
+
+function downloadPng(canvas, title) {
+  const link = document.createElement('a');
+  link.download = `${title.replace(/[^\w.-]+/g, '_')}.png`;
+  link.href = canvas.toDataURL('image/png');
+  link.click();
 }
 
 /** Keeps the charts of a page so they are destroyed when it re-renders or is left. */
@@ -77,6 +93,17 @@ export class Charts {
           tooltip: { filter: (item) => !item.dataset.band },
         },
       },
+    });
+    this.#charts.set(key, chart);
+    return chart;
+  }
+
+  /** Draws (or redraws) any other Chart.js chart named key in canvas, without animation. */
+  draw(key, canvas, config) {
+    this.#charts.get(key)?.destroy();
+    const chart = new Chart(canvas, {
+      ...config,
+      options: { animation: false, maintainAspectRatio: false, ...config.options },
     });
     this.#charts.set(key, chart);
     return chart;

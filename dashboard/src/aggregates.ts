@@ -3,6 +3,7 @@
 // statistic by depth per group of one architecture (mean and std per Dense layer at one epoch).
 import type { StoredEpoch, StoredLayerStats } from '@ablate/runner/store';
 import { lttb } from '@ablate/runner/view/lttb.js';
+import { balanceGrid, factorialAnova } from '@ablate/runner/view/anova.js';
 import { mean, std } from '@ablate/runner/view/stats.js';
 import type { EpochMetric, FinalMetric, LayerStatistic } from './metric-choices.ts';
 import {
@@ -129,6 +130,85 @@ export function ablation(
     rows: { param: rowParam, values: sweep.values[rowParam] },
     cols: { param: colParam, values: colParam ? sweep.values[colParam] : [null] },
     cells,
+  };
+}
+
+export interface ImportanceEffect {
+  /** The params of a main effect (one) or a pair (two); all of them for the remainder of higher-order interactions. */
+  params: string[];
+  higherOrder: boolean;
+  ss: number;
+  df: number;
+  f: number | null;
+  p: number | null;
+  eta2: number;
+}
+
+export interface Importance {
+  metric: FinalMetric;
+  params: string[];
+  /** Runs per cell in the analysis (the seeds). */
+  replicates: number;
+  /** What the analysis left out to get a full, balanced grid. */
+  dropped: {
+    /** Runs without a value (diverged, failed, unfinished). */
+    withoutValue: number;
+    /** Levels left out because some of their cells had no run with a value. */
+    levels: Array<{ param: string; value: ParamValue }>;
+    /** Runs left out with those levels, or beyond the fewest seeds a cell has. */
+    runs: number;
+  };
+  /** Largest share of variance first. */
+  effects: ImportanceEffect[];
+  residual: { ss: number; df: number };
+  total: { ss: number; df: number };
+}
+
+/**
+ * Which params matter for a final metric: the analysis of variance of the sweep's grid (every
+ * varying param but the seed a factor, the seeds of a cell its replicates), effects ranked by
+ * their share of the variance. Runs are counted as in the ablation (not diverged or failed).
+ */
+export function importance(sweep: SweepWithRuns, metric: FinalMetric): Importance {
+  const params = sweep.varying.filter((path) => path !== 'seed');
+  const counted = sweep.runs.filter(
+    (run) => run.status !== 'diverged' && run.status !== 'failed' && isNumber(run.summary[metric]),
+  );
+  const grid = balanceGrid(
+    params.length,
+    counted.map((run) => ({
+      levels: params.map((path) => JSON.stringify(run.params[path] ?? null)),
+      value: run.summary[metric] as number,
+    })),
+  );
+  const table = grid.rows.length
+    ? factorialAnova(grid.levels, grid.rows)
+    : { effects: [], residual: { ss: 0, df: 0 }, total: { ss: 0, df: 0 } };
+  return {
+    metric,
+    params,
+    replicates: grid.replicates,
+    dropped: {
+      withoutValue: sweep.runs.length - counted.length,
+      levels: grid.droppedLevels.map(({ factor, level }) => ({
+        param: params[factor],
+        value: JSON.parse(level) as ParamValue,
+      })),
+      runs: grid.droppedRows,
+    },
+    effects: table.effects
+      .map((effect) => ({
+        params: effect.factors.map((f) => params[f]),
+        higherOrder: effect.factors.length > 2,
+        ss: effect.ss,
+        df: effect.df,
+        f: effect.f,
+        p: effect.p,
+        eta2: effect.eta2,
+      }))
+      .sort((a, b) => b.eta2 - a.eta2),
+    residual: { ss: table.residual.ss, df: table.residual.df },
+    total: table.total,
   };
 }
 

@@ -15,6 +15,7 @@ import { ablationSection } from '../sections/ablation.js';
 import { runCurves } from '../sections/curves.js';
 import { depthSection } from '../sections/depth.js';
 import { groupSection } from '../sections/groups.js';
+import { importanceSection } from '../sections/importance.js';
 
 /** Runs drawn by default: all of a small sweep, else the best few (as the runner ranks them). */
 const DEFAULT_SELECTED = 6;
@@ -198,9 +199,13 @@ export async function renderSweep(main, sweepId) {
   const exports = exportLinks(sweepId, params.length > 0);
   const groups = params.length ? groupSection(charts, sweepId, params, () => metrics) : null;
   const depth = params.length ? depthSection(charts, sweepId, params) : null;
+  const importance = params.length ? importanceSection(charts, sweepId, () => metrics) : null;
   const ablation = params.length
     ? ablationSection(charts, sweepId, params, runsByIds, () => metrics, exports.followAblation)
     : null;
+
+  const refreshSections = () =>
+    Promise.all([groups, depth, ablation, importance].filter(Boolean).map((part) => part.refresh()));
 
   const describe = () => {
     heading.textContent = `${sweep.configPath ?? 'inline config'} · created ${format.date(sweep.createdAt)} · ${sweep.runCount} runs: ${format.statusCounts(sweep.statusCounts)}`;
@@ -221,11 +226,15 @@ export async function renderSweep(main, sweepId) {
       depth ? depth.element : onlySeeds('group by'),
     ),
     section('Ablation', ablation ? ablation.element : onlySeeds('ablate')),
+    section(
+      'Which params matter (analysis of variance, seeds as replicates)',
+      importance ? importance.element : onlySeeds('analyse'),
+    ),
   );
   compareButton.disabled = selected.size !== 2;
   // The table first: its rows are what a person looks at first.
   await table.reload();
-  await Promise.all([showSelected(), groups?.refresh(), depth?.refresh(), ablation?.refresh()]);
+  await Promise.all([showSelected(), refreshSections()]);
 
   const refresh = async () => {
     sweep = await api.sweep(sweepId);
@@ -234,13 +243,7 @@ export async function renderSweep(main, sweepId) {
     renderTagSelect();
     // Columns follow the metrics: test acc appears once the first run finishes.
     table.columns = runColumns(sweep.varying, metrics);
-    await Promise.all([
-      table.reload(),
-      showSelected(),
-      groups?.refresh(),
-      depth?.refresh(),
-      ablation?.refresh(),
-    ]);
+    await Promise.all([table.reload(), showSelected(), refreshSections()]);
   };
   const unsubscribe = followChanges(main, sweepId, refresh);
   return () => {

@@ -10,8 +10,20 @@ import { formatParam } from '/shared/format.js';
 import { chosenMetric, metricSelect, whyNoValues } from '../metric-select.js';
 import { significance } from './significance.js';
 import { runCurves } from './curves.js';
+import { setViewState, viewState } from '../url-state.js';
 
 const NONE = '';
+
+/**
+ * The axes the view opens on: init x momentum when both vary (the question this view was made for),
+ * else the first two params.
+ */
+function defaultAxes(params) {
+  const init = params.find((path) => /(^|\.)init$/.test(path));
+  const momentum = params.find((path) => /(^|\.)momentum$/.test(path));
+  if (init && momentum) return [init, momentum];
+  return [params[0], params[1] ?? NONE];
+}
 const sameValue = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 /** A cell's curves draw its first runs: a 100-seed cell would be a tangle (and 100 requests' worth). */
@@ -22,7 +34,19 @@ const CELL_CURVES = 20;
  * -> the sweep's current metrics (the runs API's `metrics`).
  */
 export function ablationSection(charts, sweepId, params, runsByIds, metrics, onQuery) {
-  const state = { rows: params[0], cols: params[1] ?? NONE, metric: null, picked: [] }; // metric null: the sweep's preferred
+  // From the address when it names them (url-state.js); metric null: the sweep's preferred.
+  const view = viewState();
+  const [rows, cols] = defaultAxes(params);
+  const state = {
+    rows: params.includes(view.get('rows')) ? view.get('rows') : rows,
+    cols:
+      view.has('cols') && (view.get('cols') === NONE || params.includes(view.get('cols')))
+        ? view.get('cols')
+        : cols,
+    metric: view.get('ametric'),
+    picked: [],
+  };
+  if (state.cols === state.rows) state.cols = NONE;
   const controls = h('div', { className: 'controls' });
   const heatmap = h('div', { className: 'heatmap-wrap' });
   const comparison = h('div', { className: 'comparison', 'aria-live': 'polite' });
@@ -73,6 +97,7 @@ export function ablationSection(charts, sweepId, params, runsByIds, metrics, onQ
   async function refresh() {
     renderControls();
     onQuery(query());
+    setViewState({ rows: state.rows, cols: state.cols || null, ametric: state.metric });
     table = await api.ablation(sweepId, query());
     // Picked cells keep their place across live refreshes, with fresh numbers.
     state.picked = state.picked.map((cell) => findCell(cell.row, cell.col)).filter(Boolean);

@@ -7,6 +7,7 @@ import { chartBox, colorAt, lineDataset, toPoints } from '../charts.js';
 import { h, notice, replaceChildren } from '../dom.js';
 import { legendLabels } from '/shared/diff.js';
 import { smoothEma } from '/shared/stats.js';
+import { setViewState, viewState } from '../url-state.js';
 
 const PANELS = [
   { key: 'loss', title: 'Loss', train: 'train_loss', val: 'val_loss', logScalable: true },
@@ -55,7 +56,14 @@ function curveControls(state, onChange) {
  * charts is the page's Charts; key keeps this widget's charts apart from the page's others.
  */
 export function runCurves(charts, key) {
-  const state = { smoothing: 0, logScale: false, runs: [], series: {} };
+  // Smoothing and log scale from the address (url-state.js), shared by every curve widget of the page.
+  const view = viewState();
+  const state = {
+    smoothing: Math.min(0.95, Math.max(0, Number(view.get('smooth')) || 0)),
+    logScale: view.get('log') === '1',
+    runs: [],
+    series: {},
+  };
   const boxes = PANELS.map((panel) => ({ panel, ...chartBox(`${panel.title} by epoch`) }));
   const body = h(
     'div',
@@ -64,7 +72,18 @@ export function runCurves(charts, key) {
   );
   const lineKey = h('p', { className: 'hint' });
   const legend = h('ul', { className: 'legend', 'aria-label': 'Runs shown' });
-  const element = h('div', { className: 'curves' }, curveControls(state, draw), lineKey, legend, body);
+  const controlsChanged = () => {
+    setViewState({ smooth: state.smoothing || null, log: state.logScale ? 1 : null });
+    draw();
+  };
+  const element = h(
+    'div',
+    { className: 'curves' },
+    curveControls(state, controlsChanged),
+    lineKey,
+    legend,
+    body,
+  );
 
   function draw() {
     if (!state.runs.length) {

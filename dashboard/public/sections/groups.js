@@ -7,12 +7,19 @@ import { h, notice, replaceChildren, select } from '../dom.js';
 import { legendLabels } from '/shared/diff.js';
 import { metricName } from '../format.js';
 import { chosenMetric, metricSelect, whyNoValues } from '../metric-select.js';
+import { setViewState, viewState } from '../url-state.js';
 
 const NONE = '';
 
 /** metrics() -> the sweep's current metrics (the runs API's `metrics`). */
 export function groupSection(charts, sweepId, params, metrics) {
-  const state = { by: [params[0], NONE], picked: null };
+  // From the address when it names them (url-state.js); picked null: the sweep's preferred metric.
+  const view = viewState();
+  const by = (view.get('by') ?? '').split(',').filter((path) => params.includes(path));
+  const state = {
+    by: [by[0] ?? params[0], by[1] && by[1] !== by[0] ? by[1] : NONE],
+    picked: view.get('gmetric'),
+  };
   const metric = () => chosenMetric(state.picked, metrics().curves);
   const { box, canvas } = chartBox('Group means with std bands');
   const summary = h('p', { className: 'hint' });
@@ -40,6 +47,7 @@ export function groupSection(charts, sweepId, params, metrics) {
   async function refresh() {
     renderControls();
     const by = state.by.filter(Boolean);
+    setViewState({ by: by.join(','), gmetric: state.picked });
     const shown = metric();
     const { groups } = await api.groups(sweepId, by, shown);
     if (!groups.some((group) => group.epochs.length)) {

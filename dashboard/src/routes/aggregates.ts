@@ -1,9 +1,10 @@
 // GET /api/sweeps/:id/groups?by=p1[,p2]&metric=val_acc&points=N
 // GET /api/sweeps/:id/ablation?rows=p1[&cols=p2]&metric=final_val_acc
 // GET /api/sweeps/:id/depth?by=p&stat=act_std&epoch=N
+// GET /api/sweeps/:id/importance?metric=final_val_acc
 // Without a metric, each uses the sweep's preferred one: the first with data (see metric-choices.ts).
 import { Router, type Request } from 'express';
-import { ablation, depthProfile, groupCurves, type Ablation } from '../aggregates.ts';
+import { ablation, depthProfile, groupCurves, importance, type Ablation } from '../aggregates.ts';
 import { badRequest } from '../http-error.ts';
 import { EPOCH_METRICS, FINAL_METRICS, LAYER_STATISTICS } from '../metric-choices.ts';
 import {
@@ -34,14 +35,12 @@ export function ablationOf(req: Request, sweep: SweepWithRuns): Ablation {
   const colsValue = optionalString(req.query, 'cols');
   const cols = colsValue ? varyingParam(sweep, colsValue, 'cols') : null;
   if (cols === rows) throw badRequest('rows and cols must be two different params');
-  const metric = parseChoice(
-    optionalString(req.query, 'metric'),
-    'metric',
-    FINAL_METRICS,
-    sweep.metrics.final.preferred,
-  );
-  return ablation(sweep, rows, cols, metric);
+  return ablation(sweep, rows, cols, finalMetricOf(req, sweep));
 }
+
+/** ?metric= among the final metrics; the sweep's preferred one without it. */
+const finalMetricOf = (req: Request, sweep: SweepWithRuns) =>
+  parseChoice(optionalString(req.query, 'metric'), 'metric', FINAL_METRICS, sweep.metrics.final.preferred);
 
 export function aggregateRoutes(results: ResultsDb): Router {
   const router = Router();
@@ -66,6 +65,11 @@ export function aggregateRoutes(results: ResultsDb): Router {
   router.get('/api/sweeps/:id/ablation', async (req, res) => {
     const sweep = await loadSweep(await results.require(), sweepIdOf(req), versionOf(req));
     res.json(ablationOf(req, sweep));
+  });
+
+  router.get('/api/sweeps/:id/importance', async (req, res) => {
+    const sweep = await loadSweep(await results.require(), sweepIdOf(req), versionOf(req));
+    res.json(importance(sweep, finalMetricOf(req, sweep)));
   });
 
   // Without an epoch: the first with statistics, epoch 0 (the untrained model: the init's own
