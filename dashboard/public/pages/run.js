@@ -113,7 +113,10 @@ export async function renderRun(main, runId) {
   const curves = runCurves(charts, 'run');
 
   async function render() {
-    const [{ run, summary, test, sweeps }, layers] = await Promise.all([api.run(runId), api.layers(runId)]);
+    const [{ run, summary, test, sweeps, tags, notes }, layers] = await Promise.all([
+      api.run(runId),
+      api.layers(runId),
+    ]);
     const sweep = sweeps[0];
     setCrumbs(main, ...(sweep ? [[`#/sweep/${sweep.id}`, sweep.name]] : []), [null, run.label]);
     charts.destroyAll();
@@ -128,7 +131,33 @@ export async function renderRun(main, runId) {
           { className: 'hint' },
           `run ${run.id} · ${run.status}${run.error ? ` (${run.error})` : ''} · ${run.epochs_done}/${run.epochs_planned} epochs · ${format.seconds(run.wall_seconds)}`,
         ),
+        tags.length
+          ? h(
+              'p',
+              { className: 'tags' },
+              tags.map((tag) => h('span', { className: 'tag' }, tag)),
+            )
+          : null,
       ),
+      // Notes people wrote (ablate note RUN TEXT); the dashboard only shows them.
+      notes.length
+        ? section(
+            'Notes',
+            h(
+              'ul',
+              { className: 'notes' },
+              notes.map((note) =>
+                h(
+                  'li',
+                  {},
+                  h('time', { datetime: note.createdAt }, format.date(note.createdAt)),
+                  ' ',
+                  note.text,
+                ),
+              ),
+            ),
+          )
+        : null,
       h(
         'div',
         { className: 'two-col' },

@@ -16,12 +16,14 @@ export function runRoutes(results: ResultsDb): Router {
     const runId = runIdOf(req);
     const run = await store.run(runId);
     if (!run) throw notFound(`no run ${runId}`);
-    const [summary, test, sweeps] = await Promise.all([
+    const [summary, test, sweeps, tags, notes] = await Promise.all([
       store.runResults(runId),
       store.testResult(runId),
       store.sweepsOfRun(runId),
+      store.tags(runId),
+      store.notes(runId),
     ]);
-    res.json({ run, summary, test, sweeps });
+    res.json({ run, summary, test, sweeps, tags, notes });
   });
 
   // The trained parameters, for a browser to run the model: float32 little-endian, base64, in the
