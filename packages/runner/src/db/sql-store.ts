@@ -2,6 +2,7 @@
 // sqlite-store.ts and postgres-store.ts). Every write of a run is one transaction that first checks,
 // and takes a row lock on, the run's current attempt: a writer whose claim was superseded (its
 // lease lapsed and another worker claimed the run) writes nothing.
+import { hostname } from 'node:os';
 import type {
   EpochRecord,
   LayerStatsRecord,
@@ -16,6 +17,9 @@ import type { SqlConnection } from './sql.ts';
 import { SqliteReads } from './sqlite-reads.ts';
 import { LeaseLostError, type RunAnnotator } from './store.ts';
 import { encodeWeights } from './weights-blob.ts';
+
+/** This process, as runs.claimed_by names it. */
+const CLAIMANT = `${hostname()}:${process.pid}`;
 
 /** How long a claim lasts without a commit or a heartbeat, by default. */
 export const DEFAULT_LEASE_SECONDS = 30;
@@ -138,12 +142,13 @@ export abstract class SqlStore extends SqliteReads {
   protected async startAttempt(tx: SqlConnection, runId: string, start: RunStartRecord): Promise<RunClaim> {
     for (const table of RUN_OUTPUT_TABLES) await tx.run(`DELETE FROM ${table} WHERE run_id = ?`, [runId]);
     const row = await tx.get<{ attempt: number }>(
-      `UPDATE runs SET status = 'running', attempt = attempt + 1, lease_expires = ${this.leaseEnd}, error = NULL,
+      `UPDATE runs SET status = 'running', attempt = attempt + 1, lease_expires = ${this.leaseEnd}, claimed_by = ?, error = NULL,
               epochs_done = 0, diverged_epoch = NULL, data_fingerprint = ?, code_version = ?, ablate_version = ?,
               kernels = ?, started_at = ?, finished_at = NULL, wall_seconds = NULL
         WHERE id = ? RETURNING attempt`,
       [
         this.leaseSeconds,
+        CLAIMANT,
         start.dataFingerprint,
         start.codeVersion,
         start.ablateVersion,

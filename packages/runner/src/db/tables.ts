@@ -134,6 +134,8 @@ export const CLAIM_COLUMNS = `
   -- A claimed run's lease: when it lapses, in seconds since 1970 by the database clock. A running run
   -- whose lease has lapsed belongs to a worker that is gone, and may be claimed again.
   ALTER TABLE runs ADD COLUMN lease_expires REAL;
+  -- Who holds the current attempt: host:pid of the process training it.
+  ALTER TABLE runs ADD COLUMN claimed_by TEXT;
   -- The kernel set every run of the sweep must train on (NULL: any), for bit-identical results.
   ALTER TABLE sweeps ADD COLUMN kernels TEXT;
   -- {data spec (JSON): SHA-256 fingerprint} as the sweep first prepared its data; a worker whose

@@ -1,0 +1,63 @@
+// What the PostgreSQL tests share: the CLI (with worker and export), a sweep slow enough to catch
+// mid-run, and the stored results as plain rows to compare bit for bit.
+import { hostname } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { runCli, startCli, tempDir, withDb, writeSweep, type CliResult } from '../helpers/cli.ts';
+
+const ENTRY = path.join(import.meta.dirname, 'ablate.ts');
+
+export const RUNS = 4;
+export const EPOCHS = 6;
+
+export function startAblate(args: string[]) {
+  return startCli(args, {}, ENTRY);
+}
+
+export function runAblate(args: string[]): Promise<CliResult> {
+  return runCli(args, {}, ENTRY);
+}
+
+/** 2 learning rates x 2 seeds, 6 epochs on 3000 images: a run is reliably caught mid-training. */
+export function slowSweep(dir = tempDir('pg')): string {
+  return writeSweep(dir, 'slow.yaml', {
+    name: 'slow',
+    lrs: [0.1, 0.05],
+    seeds: 2,
+    epochs: EPOCHS,
+    subset: 3000,
+    hidden: 32,
+  });
+}
+
+/** Rows of one query on a PostgreSQL database. */
+export async function pgRows<T = Record<string, unknown>>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** runs.claimed_by of a process on this host. */
+export const claimant = (pid: number | undefined) => `${hostname()}:${pid}`;
+
+/** Every stored number of a SQLite file's results, in a stable order; wall times excluded. */
+const RESULT_QUERIES = [
+  'SELECT run_id, epoch, train_loss, train_acc, val_loss, val_acc, lr FROM epochs ORDER BY run_id, epoch',
+  'SELECT * FROM layer_stats ORDER BY run_id, epoch, layer',
+  'SELECT * FROM run_results ORDER BY run_id',
+  'SELECT * FROM test_results ORDER BY run_id',
+  'SELECT run_id, shapes_json, hex(data) AS data FROM weights ORDER BY run_id',
+  'SELECT id, status, epochs_done, diverged_epoch, data_fingerprint FROM runs ORDER BY id',
+];
+
+export function results(dbPath: string) {
+  return withDb(dbPath, (db) => Promise.all(RESULT_QUERIES.map((sql) => db.all(sql))));
+}

@@ -1,0 +1,105 @@
+// A sweep shared by processes on PostgreSQL: one `sweep` and two `worker`s, one of them killed with
+// -9 mid-run, and one paused past its lease. Every run ends exactly once, no epoch is written twice,
+// a late writer writes nothing, and every number equals the same sweep's on SQLite bit for bit.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir, waitFor } from '../helpers/cli.ts';
+import { claimant, EPOCHS, pgRows, results, RUNS, runAblate, slowSweep, startAblate } from './cluster.ts';
+import { startPostgres, type PostgresServer } from './server.ts';
+
+let server: PostgresServer;
+let reference: Promise<unknown[]>;
+const dir = tempDir('pg-workers');
+const file = slowSweep(dir);
+
+beforeAll(() => {
+  server = startPostgres();
+  // The same sweep on SQLite in one process, to compare against.
+  const db = path.join(dir, 'reference.db');
+  reference = runCli(['sweep', file, '--db', db, '--workers', '1']).then((result) => {
+    expect(result.code).toBe(0);
+    return results(db);
+  }, 180_000);
+});
+afterAll(() => server?.stop());
+
+/** A run in flight (an epoch committed, more to come) held by this process. */
+function holdsRunMidway(url: string, pid: number | undefined) {
+  return async () =>
+    (
+      await pgRows(
+        url,
+        "SELECT 1 FROM runs WHERE claimed_by = $1 AND status = 'running' AND epochs_done BETWEEN 1 AND $2",
+        [claimant(pid), EPOCHS - 1],
+      )
+    ).length > 0;
+}
+
+/** Exports the PostgreSQL sweep to a SQLite file and checks it against the SQLite reference. */
+async function expectEqualToReference(url: string, name: string) {
+  const exported = path.join(dir, `${name}.db`);
+  const copy = await runAblate(['export', '1', '--db', url, '--to', exported]);
+  expect(copy.stderr).toBe('');
+  expect(copy.code).toBe(0);
+  expect(await results(exported)).toEqual(await reference);
+}
+
+async function expectEachRunOnce(url: string) {
+  const runs = await pgRows<{ status: string; epochs: number; epochs_done: number }>(
+    url,
+    'SELECT r.status, r.epochs_done, (SELECT COUNT(*)::int FROM epochs e WHERE e.run_id = r.id) AS epochs FROM runs r',
+  );
+  expect(runs).toEqual(
+    Array.from({ length: RUNS }, () => ({ status: 'finished', epochs: EPOCHS, epochs_done: EPOCHS })),
+  );
+}
+
+describe('a sweep across processes on PostgreSQL', () => {
+  it('survives a worker killed with -9 mid-run: every run once, the same bits as on SQLite', async () => {
+    const url = await server.database();
+    // Waiting for the sweep from the start, so that it surely trains a run of it.
+    const doomed = startAblate(['worker', '--db', url, '--workers', '1', '--lease-seconds', '2', '--follow']);
+    const sweep = startAblate(['sweep', file, '--db', url, '--workers', '1']);
+    await waitFor(async () => (await pgRows(url, 'SELECT 1 FROM sweeps')).length > 0);
+    const other = startAblate(['worker', '--db', url, '--workers', '1']);
+    await waitFor(holdsRunMidway(url, doomed.child.pid), 90_000);
+    doomed.child.kill('SIGKILL');
+    expect((await doomed.done).signal).toBe('SIGKILL');
+
+    const [swept, worked] = await Promise.all([sweep.done, other.done]);
+    expect(swept.code).toBe(0);
+    expect(worked.code).toBe(0);
+    await expectEachRunOnce(url);
+    // The killed worker's run was claimed again and retrained from epoch 0.
+    expect(await pgRows(url, 'SELECT 1 FROM runs WHERE attempt = 2')).toHaveLength(1);
+    await expectEqualToReference(url, 'killed');
+  }, 180_000);
+
+  it('refuses the late writes of a worker paused past its lease: the run is the new attempt alone', async () => {
+    const url = await server.database();
+    const paused = startAblate(['worker', '--db', url, '--workers', '1', '--lease-seconds', '2', '--follow']);
+    const sweep = startAblate(['sweep', file, '--db', url, '--workers', '1']);
+    await waitFor(holdsRunMidway(url, paused.child.pid), 90_000);
+    const [{ id }] = await pgRows<{ id: string }>(url, 'SELECT id FROM runs WHERE claimed_by = $1', [
+      claimant(paused.child.pid),
+    ]);
+    paused.child.kill('SIGSTOP');
+    // The sweep process claims the run once the lease lapses, and trains it from epoch 0.
+    await waitFor(
+      async () => (await pgRows(url, 'SELECT 1 FROM runs WHERE id = $1 AND attempt = 2', [id])).length > 0,
+      90_000,
+    );
+    paused.child.kill('SIGCONT');
+
+    const swept = await sweep.done;
+    expect(swept.code).toBe(0);
+    paused.child.kill('SIGTERM');
+    const resumed = await paused.done;
+    expect(resumed.stdout).toMatch(/1 lost to another worker/);
+    expect(resumed.code, resumed.stderr).toBe(143);
+    const [run] = await pgRows(url, 'SELECT attempt, claimed_by FROM runs WHERE id = $1', [id]);
+    expect(run).toEqual({ attempt: 2, claimed_by: claimant(sweep.child.pid) });
+    await expectEachRunOnce(url);
+    await expectEqualToReference(url, 'paused');
+  }, 180_000);
+});
