@@ -51,7 +51,7 @@ async function timeUntilRows(
   await page.waitForFunction(
     ([before, contains]) => {
       const row = document.querySelector('table.runs tbody tr[data-key]')?.textContent;
-      const text = `${document.querySelector('.table-tools .hint')?.textContent} ${row}`;
+      const text = `${document.querySelector('.table-tools .count')?.textContent} ${row}`;
       return row !== undefined && text !== before && row.includes(contains!);
     },
     [before, contains],
@@ -111,7 +111,7 @@ try {
     const firstRow = () =>
       page.evaluate(
         () =>
-          `${document.querySelector('.table-tools .hint')?.textContent} ${document.querySelector('table.runs tbody tr[data-key]')?.textContent}`,
+          `${document.querySelector('.table-tools .count')?.textContent} ${document.querySelector('table.runs tbody tr[data-key]')?.textContent}`,
       );
     for (const word of ['he_normal', 'glorot', 'lecun_normal 0.9']) {
       const before = await firstRow();

@@ -49,6 +49,7 @@ export const api = {
   ablation: (id, query) => getJson(sweepPath(id, '/ablation', query)),
   depth: (id, query) => getJson(sweepPath(id, '/depth', query)),
   importance: (id, query) => getJson(sweepPath(id, '/importance', query)),
+  parallel: (id, query) => getJson(sweepPath(id, '/parallel', query)),
 };
 
 /**

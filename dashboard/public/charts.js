@@ -5,6 +5,12 @@ import { number as formatNumber } from './format.js';
 
 const { Chart } = window;
 
+// Axis text and grid lines follow the page's theme (style.css switches on the same query).
+if (window.matchMedia('(prefers-color-scheme: dark)').matches) {
+  Chart.defaults.color = '#c3cad6';
+  Chart.defaults.borderColor = '#343b48';
+}
+
 // Tableau 10: distinct hues that stay readable on white.
 const PALETTE = [
   '#4e79a7',

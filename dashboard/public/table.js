@@ -38,7 +38,7 @@ export class RunTable {
         options.onQuery?.();
       },
     });
-    this.count = h('span', { className: 'hint', 'aria-live': 'polite' });
+    this.count = h('span', { className: 'hint count', 'aria-live': 'polite' });
     this.body = h('tbody');
     this.head = h('thead');
     this.scroller = h(

@@ -73,7 +73,11 @@ function prepare(sweep: SweepWithRuns): Prepared {
   return ready;
 }
 
-function valuesOf(sweep: SweepWithRuns, key: string): SortValue[] {
+/**
+ * A column's value for every run, in plan order (cached per read of the sweep): what it sorts and
+ * range-filters on, and what the parallel coordinates draw.
+ */
+export function valuesOf(sweep: SweepWithRuns, key: string): SortValue[] {
   const ready = prepare(sweep);
   let values = ready.values.get(key);
   if (!values) {

@@ -16,6 +16,7 @@ import { runCurves } from '../sections/curves.js';
 import { depthSection } from '../sections/depth.js';
 import { groupSection } from '../sections/groups.js';
 import { importanceSection } from '../sections/importance.js';
+import { brushesToText, parallelSection } from '../sections/parallel.js';
 
 /** Runs drawn by default: all of a small sweep, else the best few (as the runner ranks them). */
 const DEFAULT_SELECTED = 6;
@@ -111,6 +112,22 @@ function exportLinks(sweepId, withAblation) {
   return { element, followAblation };
 }
 
+/**
+ * Whether a run lies within the parallel coordinates' brushes, placed as the server places it
+ * (run-table.ts): a param of numbers by value, any other by its position in the grid; a metric by value.
+ */
+function withinBrushes(sweep, run, brushes) {
+  return Object.entries(brushes).every(([key, [low, high]]) => {
+    const values = sweep.values[key];
+    const value = !values
+      ? run.summary[key]
+      : values.every((v) => typeof v === 'number')
+        ? run.params[key]
+        : values.findIndex((v) => JSON.stringify(v) === JSON.stringify(run.params[key] ?? null));
+    return typeof value === 'number' && value >= low && value <= high;
+  });
+}
+
 /** Grouping and ablation need a param besides the seed to split runs by. */
 const onlySeeds = (what) =>
   notice(
@@ -136,9 +153,23 @@ export async function renderSweep(main, sweepId) {
 
   const heading = h('p', { className: 'hint' });
   const curves = runCurves(charts, 'runs');
+  // With brushes on the parallel coordinates, the curves show the selected runs within them, or
+  // when none is, the best runs within them.
   const showSelected = async () => {
     setViewState({ sel: [...selected].join(',') });
-    await curves.show(await runsByIds([...selected]));
+    const brushes = parallel?.brushes() ?? {};
+    if (!Object.keys(brushes).length) return curves.show(await runsByIds([...selected]));
+    const inside = (await runsByIds([...selected])).filter((run) => withinBrushes(sweep, run, brushes));
+    const best = inside.length
+      ? inside
+      : (
+          await api.runPage(sweepId, {
+            sort: 'rank',
+            limit: DEFAULT_SELECTED,
+            ranges: brushesToText(brushes),
+          })
+        ).runs;
+    await curves.show(best);
   };
   const compareButton = h(
     'button',
@@ -166,7 +197,10 @@ export async function renderSweep(main, sweepId) {
     runColumns(sweep.varying, metrics),
     {
       fetchPage: (query) => api.runPage(sweepId, query),
-      query: () => ({ ...(filters.tag ? { tag: filters.tag } : {}) }),
+      query: () => {
+        const ranges = brushesToText(parallel?.brushes() ?? {});
+        return { ...(filters.tag ? { tag: filters.tag } : {}), ...(ranges ? { ranges } : {}) };
+      },
       rowKey: (run) => run.id,
       selected,
       caption: 'Runs of this sweep; select rows to draw their curves',
@@ -200,12 +234,21 @@ export async function renderSweep(main, sweepId) {
   const groups = params.length ? groupSection(charts, sweepId, params, () => metrics) : null;
   const depth = params.length ? depthSection(charts, sweepId, params) : null;
   const importance = params.length ? importanceSection(charts, sweepId, () => metrics) : null;
+  const parallel = params.length
+    ? parallelSection(
+        sweepId,
+        () => metrics,
+        () => Promise.all([table.reload(), showSelected()]),
+      )
+    : null;
   const ablation = params.length
     ? ablationSection(charts, sweepId, params, runsByIds, () => metrics, exports.followAblation)
     : null;
 
   const refreshSections = () =>
-    Promise.all([groups, depth, ablation, importance].filter(Boolean).map((part) => part.refresh()));
+    Promise.all(
+      [parallel, groups, depth, ablation, importance].filter(Boolean).map((part) => part.refresh()),
+    );
 
   const describe = () => {
     heading.textContent = `${sweep.configPath ?? 'inline config'} · created ${format.date(sweep.createdAt)} · ${sweep.runCount} runs: ${format.statusCounts(sweep.statusCounts)}`;
@@ -217,6 +260,10 @@ export async function renderSweep(main, sweepId) {
     h('div', { className: 'page-head' }, h('h1', {}, sweep.name), heading, exports.element),
     section('Runs', table.element),
     section('Curves of the selected runs', curves.element),
+    section(
+      'Parallel coordinates (every varying param and a metric; drag along an axis to filter)',
+      parallel ? parallel.element : onlySeeds('draw across params'),
+    ),
     section(
       "Grouped by param (mean ± std over each group's runs)",
       groups ? groups.element : onlySeeds('group by'),

@@ -13,6 +13,8 @@ import { runCurves } from './curves.js';
 import { setViewState, viewState } from '../url-state.js';
 
 const NONE = '';
+/** Cells compared at once: every pair is tested (Holm-corrected), 15 pairs at most. */
+const MAX_PICKED = 6;
 
 /**
  * The axes the view opens on: init x momentum when both vary (the question this view was made for),
@@ -121,7 +123,7 @@ export function ablationSection(charts, sweepId, params, runsByIds, metrics, onQ
       h(
         'p',
         { className: 'hint', id: `heatmap-caption-${sweepId}` },
-        `${format.metricName(table.metric)}: mean ± std over each cell's runs (darker = higher). Click a cell for its curves; pick two to compare.`,
+        `${format.metricName(table.metric)}: mean ± std over each cell's runs (darker = higher). Click a cell for its curves; pick two or more to compare.`,
       ),
       h(
         'table',
@@ -195,7 +197,7 @@ export function ablationSection(charts, sweepId, params, runsByIds, metrics, onQ
   async function pick(cell) {
     state.picked = state.picked.includes(cell)
       ? state.picked.filter((c) => c !== cell)
-      : [...state.picked, cell].slice(-2);
+      : [...state.picked, cell].slice(-MAX_PICKED);
     renderHeatmap();
     renderComparison();
     detail.hidden = false;
@@ -210,13 +212,18 @@ export function ablationSection(charts, sweepId, params, runsByIds, metrics, onQ
       replaceChildren(
         comparison,
         state.picked.length
-          ? h('p', { className: 'hint' }, 'Pick a second cell to test the difference.')
+          ? h('p', { className: 'hint' }, 'Pick a second cell (or more) to test the differences.')
           : null,
       );
       return;
     }
-    const [a, b] = state.picked;
-    replaceChildren(comparison, significance(cellName(a), a.values, cellName(b), b.values, table.metric));
+    replaceChildren(
+      comparison,
+      significance(
+        state.picked.map((cell) => ({ name: cellName(cell), values: cell.values })),
+        table.metric,
+      ),
+    );
   }
 
   const element = h(

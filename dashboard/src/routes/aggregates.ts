@@ -2,6 +2,7 @@
 // GET /api/sweeps/:id/ablation?rows=p1[&cols=p2]&metric=final_val_acc
 // GET /api/sweeps/:id/depth?by=p&stat=act_std&epoch=N
 // GET /api/sweeps/:id/importance?metric=final_val_acc
+// GET /api/sweeps/:id/parallel?metric=final_val_acc
 // Without a metric, each uses the sweep's preferred one: the first with data (see metric-choices.ts).
 import { Router, type Request } from 'express';
 import { ablation, depthProfile, groupCurves, importance, type Ablation } from '../aggregates.ts';
@@ -17,6 +18,7 @@ import {
   versionOf,
 } from '../params.ts';
 import type { ResultsDb } from '../results-db.ts';
+import { valuesOf } from '../run-table.ts';
 import { loadSweep, loadSweepEpochs, type SweepWithRuns } from '../sweep-data.ts';
 
 /** A param the sweep varies: anything else would group every run into one cell. */
@@ -70,6 +72,28 @@ export function aggregateRoutes(results: ResultsDb): Router {
   router.get('/api/sweeps/:id/importance', async (req, res) => {
     const sweep = await loadSweep(await results.require(), sweepIdOf(req), versionOf(req));
     res.json(importance(sweep, finalMetricOf(req, sweep)));
+  });
+
+  // The parallel coordinates: one axis per varying param (seed excepted) and the metric, each
+  // run's position on each, column by column (compact at 10,000 runs). A param of numbers is placed
+  // by value, any other by its position in the grid (values lists them); brushes come back as the
+  // runs table's ?ranges= in the same units.
+  router.get('/api/sweeps/:id/parallel', async (req, res) => {
+    const sweep = await loadSweep(await results.require(), sweepIdOf(req), versionOf(req));
+    const metric = finalMetricOf(req, sweep);
+    const params = sweep.varying.filter((path) => path !== 'seed');
+    res.json({
+      metric,
+      axes: [
+        ...params.map((path) => ({
+          key: path,
+          numeric: sweep.values[path].every((value) => typeof value === 'number'),
+          values: sweep.values[path],
+        })),
+        { key: metric, numeric: true, values: null },
+      ],
+      columns: [...params, metric].map((key) => valuesOf(sweep, key)),
+    });
   });
 
   // Without an epoch: the first with statistics, epoch 0 (the untrained model: the init's own
