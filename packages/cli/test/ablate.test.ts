@@ -113,6 +113,10 @@ sweep:
     const sweep = await run(['sweep', 'smoke.yaml', 'train.epochs=1', 'sweep.seeds=1', '--db', db]);
     expect(sweep.code, sweep.stderr).toBe(0);
     expect(sweep.stdout).toContain('trained 4 finished');
+    // Progress on stderr, plain lines when it is not a terminal; the closing report on stdout.
+    expect(sweep.stderr).toMatch(/^smoke: 4 runs, 0 already done, training 4 on \d worker/m);
+    expect(sweep.stderr).toMatch(/^\[4\/4\] /m);
+    expect(sweep.stdout).not.toMatch(/^\[\d\/4\]/m);
     const full = path.join(dir, 'r.db');
     const [sweepRecord, runs] = await withReader(full, async (reader) => [
       await reader.sweep(1),
