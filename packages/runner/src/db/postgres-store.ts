@@ -50,6 +50,8 @@ type ClaimedRow = {
 
 class PostgresStore extends SqlStore implements SharedResultsStore {
   private readonly pending = new Set<Promise<unknown>>();
+  /** The last write issued for each run with writes in flight. */
+  private readonly runQueues = new Map<string, Promise<unknown>>();
   /** Claims this process holds, by run id: the heartbeat renews them. */
   private readonly held = new Map<string, RunClaim>();
   private readonly heartbeat: NodeJS.Timeout;
@@ -68,8 +70,15 @@ class PostgresStore extends SqlStore implements SharedResultsStore {
     return `(r.status IN ('pending', 'interrupted') OR (r.status = 'running' AND r.lease_expires < ${this.db.dialect.nowSeconds}))`;
   }
 
-  protected write<T>(fn: (tx: SqlConnection) => Promise<T>): Promise<T> {
-    const result = this.pg.transaction(fn);
+  protected write<T>(fn: (tx: SqlConnection) => Promise<T>, runId?: string): Promise<T> {
+    // Transactions run concurrently on the pool, except a run's own, which queue behind each other.
+    const before = runId === undefined ? undefined : this.runQueues.get(runId);
+    const result = before ? before.then(() => this.pg.transaction(fn)) : this.pg.transaction(fn);
+    if (runId !== undefined) {
+      const queued = result.catch(() => undefined);
+      this.runQueues.set(runId, queued);
+      void queued.then(() => this.runQueues.get(runId) === queued && this.runQueues.delete(runId));
+    }
     const settled = result.catch(() => undefined);
     this.pending.add(settled);
     void settled.then(() => this.pending.delete(settled));

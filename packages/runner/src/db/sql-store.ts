@@ -68,8 +68,11 @@ export abstract class SqlStore extends SqliteReads {
     super(db);
   }
 
-  /** Runs fn as one write transaction. */
-  protected abstract write<T>(fn: (tx: SqlConnection) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn as one write transaction; writes naming the same run apply in the order they were
+   * issued (an epoch before the next, the last epoch before the run's end).
+   */
+  protected abstract write<T>(fn: (tx: SqlConnection) => Promise<T>, runId?: string): Promise<T>;
 
   /** The lease a claim gets now, by the database clock. */
   protected get leaseEnd(): string {
@@ -225,7 +228,7 @@ export abstract class SqlStore extends SqliteReads {
           );
         }
       }
-    });
+    }, claim.runId);
   }
 
   finishRun(claim: RunClaim, end: RunEndRecord): Promise<void> {
@@ -269,7 +272,7 @@ export abstract class SqlStore extends SqliteReads {
           await ended('interrupted', null, null);
           break;
       }
-    });
+    }, claim.runId);
   }
 
   removeSweep(sweepId: number): Promise<{ runsRemoved: number }> {

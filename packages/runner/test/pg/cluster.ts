@@ -18,7 +18,7 @@ export function runAblate(args: string[]): Promise<CliResult> {
   return runCli(args, {}, ENTRY);
 }
 
-/** 2 learning rates x 2 seeds, 6 epochs on 3000 images: a run is reliably caught mid-training. */
+/** 2 learning rates x 2 seeds, 6 epochs on 3000 images, 128 hidden units: a run is reliably caught mid-training. */
 export function slowSweep(dir = tempDir('pg')): string {
   return writeSweep(dir, 'slow.yaml', {
     name: 'slow',
@@ -26,7 +26,7 @@ export function slowSweep(dir = tempDir('pg')): string {
     seeds: 2,
     epochs: EPOCHS,
     subset: 3000,
-    hidden: 32,
+    hidden: 128,
   });
 }
 

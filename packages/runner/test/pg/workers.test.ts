@@ -19,7 +19,7 @@ beforeAll(() => {
   reference = runCli(['sweep', file, '--db', db, '--workers', '1']).then((result) => {
     expect(result.code).toBe(0);
     return results(db);
-  }, 180_000);
+  });
 });
 afterAll(() => server?.stop());
 
@@ -79,7 +79,10 @@ describe('a sweep across processes on PostgreSQL', () => {
     const url = await server.database();
     const paused = startAblate(['worker', '--db', url, '--workers', '1', '--lease-seconds', '2', '--follow']);
     const sweep = startAblate(['sweep', file, '--db', url, '--workers', '1']);
-    await waitFor(holdsRunMidway(url, paused.child.pid), 90_000);
+    await waitFor(holdsRunMidway(url, paused.child.pid), 60_000).catch(async (err) => {
+      paused.child.kill('SIGKILL');
+      throw new Error(`${err}: ${JSON.stringify(await paused.done)} ${JSON.stringify(await sweep.done)}`);
+    });
     const [{ id }] = await pgRows<{ id: string }>(url, 'SELECT id FROM runs WHERE claimed_by = $1', [
       claimant(paused.child.pid),
     ]);
