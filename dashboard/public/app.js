@@ -9,12 +9,14 @@ import { renderSweeps } from './pages/sweeps.js';
 import { renderSweep } from './pages/sweep.js';
 import { renderRun } from './pages/run.js';
 import { renderCompare } from './pages/compare.js';
+import { renderDigit } from './pages/digit.js';
 
 const routes = [
   [/^#?\/?$/, renderSweeps],
   [/^#\/sweep\/(\d+)$/, renderSweep],
   [/^#\/run\/([\w-]+)$/, renderRun],
   [/^#\/compare\/([\w-]+)\/([\w-]+)$/, renderCompare],
+  [/^#\/digit\/(\d+)(?:\/([\w-]+))?$/, renderDigit],
 ];
 
 const main = document.getElementById('main');
@@ -47,7 +49,11 @@ async function route() {
     return;
   }
   const [pattern, render] = match;
-  const args = hash.match(pattern).slice(1).map(decodeURIComponent);
+  // An optional part left out (#/digit/1) is undefined, not "undefined".
+  const args = hash
+    .match(pattern)
+    .slice(1)
+    .map((arg) => (arg === undefined ? undefined : decodeURIComponent(arg)));
   try {
     const cleanup = (await render(container, ...args)) ?? (() => {});
     if (current.container === container) current.cleanup = cleanup;

