@@ -1,7 +1,8 @@
-// The dashboard's one handle on a results store: opened read-only on first use, and again later if
-// the file did not exist yet (the dashboard may be started before the first sweep).
+// The dashboard's one handle on a results store, a SQLite file or a PostgreSQL URL (a sweep shared
+// by workers): opened read-only on first use, and again later if the file did not exist yet (the
+// dashboard may be started before the first sweep).
 import { existsSync } from 'node:fs';
-import { openReader, type ResultsReader } from '@ablate/runner/store';
+import { isDatabaseUrl, openReader, type ResultsReader } from '@ablate/runner/store';
 import { HttpError } from './http-error.ts';
 
 export const NO_SWEEPS_HINT = 'no sweeps yet: run npx nx run runner:sweep experiments/mnist.yaml';
@@ -14,7 +15,7 @@ export class ResultsDb {
   /** The open store, or null while the file does not exist. */
   async get(): Promise<ResultsReader | null> {
     if (!this.opening) {
-      if (!existsSync(this.path)) return null;
+      if (!isDatabaseUrl(this.path) && !existsSync(this.path)) return null;
       const opening = openReader(this.path);
       this.opening = opening;
       // A failed open (e.g. a half-written file) is retried on the next request, not cached.

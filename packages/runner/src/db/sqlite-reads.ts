@@ -300,7 +300,7 @@ export class SqliteReads implements Omit<ResultsReader, 'close'> {
 
   async notes(runId: string): Promise<RunNote[]> {
     return this.db.all<RunNote>(
-      'SELECT text, created_at AS createdAt FROM run_notes WHERE run_id = ? ORDER BY created_at, id',
+      'SELECT text, created_at AS "createdAt" FROM run_notes WHERE run_id = ? ORDER BY created_at, id',
       [runId],
     );
   }
