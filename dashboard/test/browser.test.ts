@@ -435,7 +435,7 @@ describe('live updates', () => {
 });
 
 describe('the views of issue 12', () => {
-  it('which params matter: the ANOVA of the grid as a ranked bar chart and table', async () => {
+  it('which params matter (the ANOVA as a ranked bar chart and table) and a metric against a param', async () => {
     const { page, errors } = await open(`#/sweep/${sweepId}`);
     const importance = page.locator('section', { hasText: 'Which params matter' });
     await importance.locator('table.anova').waitFor();
@@ -449,6 +449,18 @@ describe('the views of issue 12', () => {
       return data.filter((_, i) => i % 4 === 3 && data[i] !== 0).length;
     });
     expect(painted).toBeGreaterThan(500);
+    // The metric against a param: a chart of the runs and their means.
+    const scatter = page.locator('section', { hasText: 'A final metric against a param' }).locator('canvas');
+    await expect
+      .poll(() =>
+        scatter.evaluate((canvas: HTMLCanvasElement) => {
+          const chart = (window as unknown as { Chart: typeof import('chart.js').Chart }).Chart.getChart(
+            canvas,
+          );
+          return chart?.data.datasets.find((dataset) => dataset.label === 'runs')?.data.length;
+        }),
+      )
+      .toBe(runIds.length);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -16,6 +16,7 @@ import { runCurves } from '../sections/curves.js';
 import { depthSection } from '../sections/depth.js';
 import { groupSection } from '../sections/groups.js';
 import { importanceSection } from '../sections/importance.js';
+import { scatterSection } from '../sections/scatter.js';
 import { brushesToText, parallelSection } from '../sections/parallel.js';
 
 /** Runs drawn by default: all of a small sweep, else the best few (as the runner ranks them). */
@@ -235,6 +236,7 @@ export async function renderSweep(main, sweepId) {
   const groups = params.length ? groupSection(charts, sweepId, params, () => metrics) : null;
   const depth = params.length ? depthSection(charts, sweepId, params) : null;
   const importance = params.length ? importanceSection(charts, sweepId, () => metrics) : null;
+  const scatter = params.length ? scatterSection(charts, sweepId, params, () => metrics) : null;
   const parallel = params.length
     ? parallelSection(
         sweepId,
@@ -248,7 +250,7 @@ export async function renderSweep(main, sweepId) {
 
   const refreshSections = () =>
     Promise.all(
-      [parallel, groups, depth, ablation, importance].filter(Boolean).map((part) => part.refresh()),
+      [parallel, groups, depth, ablation, scatter, importance].filter(Boolean).map((part) => part.refresh()),
     );
 
   const describe = () => {
@@ -274,6 +276,10 @@ export async function renderSweep(main, sweepId) {
       depth ? depth.element : onlySeeds('group by'),
     ),
     section('Ablation', ablation ? ablation.element : onlySeeds('ablate')),
+    section(
+      'A final metric against a param (each run a point, mean ± std over its seeds)',
+      scatter ? scatter.element : onlySeeds('plot against'),
+    ),
     section(
       'Which params matter (analysis of variance, seeds as replicates)',
       importance ? importance.element : onlySeeds('analyse'),

@@ -1,0 +1,100 @@
+// A final metric against one param: every run as a point (its seeds side by side) and each value's
+// mean ± std as a line with a band, on a log axis when the param is a rate spanning 100x or more.
+// The numbers are the ablation's cells over that one param (/api/sweeps/:id/ablation?rows=param).
+import { api } from '../api.js';
+import { bandDatasets, chartBox, colorAt } from '../charts.js';
+import { h, notice, replaceChildren, select } from '../dom.js';
+import * as format from '../format.js';
+import { chosenMetric, metricSelect, whyNoValues } from '../metric-select.js';
+import { setViewState, viewState } from '../url-state.js';
+
+/** A point per run, spread a little sideways within its value so the seeds do not hide each other. */
+const JITTER = 0.25;
+
+/** params: the varying params (seed excepted); metrics() -> the sweep's current metrics. */
+export function scatterSection(charts, sweepId, params, metrics) {
+  const view = viewState();
+  const state = {
+    param: params.includes(view.get('xparam')) ? view.get('xparam') : params[0],
+    metric: view.get('xmetric'),
+  };
+  const controls = h('div', { className: 'controls' });
+  const { box, canvas } = chartBox('Final metric against a param');
+  const body = h('div', {}, box);
+
+  async function refresh() {
+    const metric = chosenMetric(state.metric, metrics().final);
+    setViewState({ xparam: state.param, xmetric: state.metric });
+    replaceChildren(
+      controls,
+      select('param', params, state.param, (value) => ((state.param = value), refresh())),
+      metricSelect('metric', metrics().final, metric, (value) => ((state.metric = value), refresh())),
+    );
+    const { cells, rows } = await api.ablation(sweepId, { rows: state.param, metric });
+    if (!cells.some((cell) => cell.n)) {
+      replaceChildren(body, notice('empty', ...whyNoValues(metric, metrics().final)));
+      return;
+    }
+    if (!body.contains(box)) replaceChildren(body, box);
+    const numeric = rows.values.every((value) => typeof value === 'number');
+    const xs = cells.map((cell) =>
+      numeric ? cell.row : rows.values.findIndex((v) => JSON.stringify(v) === JSON.stringify(cell.row)),
+    );
+    const log = numeric && Math.min(...xs) > 0 && Math.max(...xs) / Math.min(...xs) >= 100;
+    // Sideways spread: a share of the gap to the next value, in log units on a log axis.
+    const spread = (x, i, n) => {
+      const offset = n > 1 ? (i / (n - 1) - 0.5) * JITTER : 0;
+      if (!numeric) return x + offset;
+      const sorted = [...xs].sort((a, b) => a - b);
+      const step = log ? Math.log(sorted[1] / sorted[0] || 10) : sorted[1] - sorted[0] || 1;
+      return log ? x * Math.exp(offset * step) : x + offset * step;
+    };
+    const points = cells.flatMap((cell, c) =>
+      cell.values.map((y, i) => ({ x: spread(xs[c], i, cell.values.length), y })),
+    );
+    const order = xs.map((x, i) => i).sort((a, b) => xs[a] - xs[b]);
+    const color = colorAt(0);
+    charts.draw('scatter', canvas, {
+      type: 'scatter',
+      data: {
+        datasets: [
+          ...bandDatasets(
+            'mean ± std',
+            order.map((i) => xs[i]),
+            order.map((i) => cells[i].mean),
+            order.map((i) => cells[i].std ?? 0),
+            color,
+          ).map((dataset) => ({ ...dataset, type: 'line', pointRadius: dataset.band ? 0 : 3 })),
+          // Beneath the mean line (a higher order is drawn first).
+          { label: 'runs', data: points, backgroundColor: `${colorAt(1)}88`, pointRadius: 2, order: 1 },
+        ],
+      },
+      options: {
+        parsing: false,
+        scales: {
+          x: {
+            type: log ? 'logarithmic' : 'linear',
+            title: { display: true, text: `${state.param}${log ? ' (log)' : ''}` },
+            ...(numeric
+              ? {}
+              : {
+                  ticks: {
+                    stepSize: 1,
+                    callback: (value) => (Number.isInteger(value) ? format.param(rows.values[value]) : ''),
+                  },
+                }),
+          },
+          y: { title: { display: true, text: format.metricName(metric) } },
+        },
+        plugins: {
+          legend: {
+            labels: { boxWidth: 12, filter: (item, data) => !data.datasets[item.datasetIndex].hideInLegend },
+          },
+          tooltip: { filter: (item) => !item.dataset.band },
+        },
+      },
+    });
+  }
+
+  return { element: h('div', {}, controls, body), refresh };
+}
