@@ -89,16 +89,22 @@ export class PgConnection extends PgQueries {
 
   override async transaction<T>(fn: (tx: SqlConnection) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A connection the server ends mid-transaction fails the query in flight; its 'error' event
+    // must not also end the process.
+    const ignore = () => undefined;
+    client.on('error', ignore);
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const result = await fn(new PgQueries(client));
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch((lost: Error) => (broken = lost));
       throw err;
     } finally {
-      client.release();
+      client.off('error', ignore);
+      client.release(broken);
     }
   }
 

@@ -16,6 +16,8 @@ import type { ClaimStart, ResultsReader, RunAnnotator, SharedResultsStore } from
 export interface PostgresStoreOptions {
   /** Seconds a claim lasts without a commit or a heartbeat (DEFAULT_LEASE_SECONDS). */
   leaseSeconds?: number;
+  /** Connections this process keeps to the server (default 4: a few threads' writes and the heartbeat). */
+  poolSize?: number;
 }
 
 /** Heartbeats per lease: a claim survives two lost heartbeats. */
@@ -25,7 +27,10 @@ export async function openPostgresStore(
   url: string,
   options: PostgresStoreOptions = {},
 ): Promise<SharedResultsStore> {
-  return new PostgresStore(await openPostgresForWriting(url), options.leaseSeconds ?? DEFAULT_LEASE_SECONDS);
+  return new PostgresStore(
+    await openPostgresForWriting(url, options.poolSize),
+    options.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
+  );
 }
 
 export async function openPostgresReader(url: string): Promise<ResultsReader> {

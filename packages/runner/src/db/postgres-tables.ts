@@ -3,6 +3,7 @@
 // (an advisory lock makes the others wait and then find it made); a database of a newer schema is
 // refused. PostgreSQL databases start at version 3, so there is nothing older to migrate yet.
 import { PgConnection } from './postgres-connection.ts';
+import type { SqlConnection } from './sql.ts';
 import { ANNOTATION_TABLES, CLAIM_COLUMNS, RESULT_TABLES, RESULT_VIEWS, SCHEMA_VERSION } from './tables.ts';
 
 /** SQLite's spellings and their PostgreSQL equivalents (REAL is float4 there: results need float8). */
@@ -26,13 +27,13 @@ const VERSION_TABLE = 'CREATE TABLE schema_version (version INTEGER NOT NULL)';
 const SCHEMA_LOCK = 0x41626c74;
 
 /** The database's version: 0 for one without Ablate's tables; a newer Ablate's is refused. */
-async function versionOf(db: PgConnection): Promise<number> {
+async function versionOf(db: SqlConnection, shownUrl: string): Promise<number> {
   const table = await db.get<{ t: string | null }>("SELECT to_regclass('schema_version')::text AS t");
   if (!table?.t) return 0;
   const version = (await db.get<{ version: number }>('SELECT version FROM schema_version'))?.version ?? 0;
   if (version > SCHEMA_VERSION)
     throw new Error(
-      `${db.shownUrl}: schema version ${version} is newer than this Ablate understands (${SCHEMA_VERSION})`,
+      `${shownUrl}: schema version ${version} is newer than this Ablate understands (${SCHEMA_VERSION})`,
     );
   return version;
 }
@@ -43,7 +44,7 @@ export async function openPostgresForWriting(url: string, poolSize?: number): Pr
   try {
     await db.transaction(async (tx) => {
       await tx.run('SELECT pg_advisory_xact_lock(?)', [SCHEMA_LOCK]);
-      if ((await versionOf(db)) > 0) return;
+      if ((await versionOf(tx, db.shownUrl)) > 0) return;
       for (const ddl of [RESULT_TABLES, ANNOTATION_TABLES, CLAIM_COLUMNS, RESULT_VIEWS, VERSION_TABLE])
         await tx.run(renderForPostgres(ddl));
       await tx.run('INSERT INTO schema_version (version) VALUES (?)', [SCHEMA_VERSION]);
@@ -59,7 +60,7 @@ export async function openPostgresForWriting(url: string, poolSize?: number): Pr
 export async function openPostgresForReading(url: string): Promise<PgConnection> {
   const db = await PgConnection.open(url);
   try {
-    if ((await versionOf(db)) === 0)
+    if ((await versionOf(db, db.shownUrl)) === 0)
       throw new Error(`${db.shownUrl}: no Ablate results in this database yet`);
   } catch (err) {
     await db.close();

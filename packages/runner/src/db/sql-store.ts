@@ -207,27 +207,27 @@ export abstract class SqlStore extends SqliteReads {
           report.seconds,
         ],
       );
-      const statistics: [number, LayerStatsRecord[]][] = [
-        [0, report.initialLayers ?? []],
-        [report.epoch, report.layers],
+      const statistics = [
+        ...(report.initialLayers ?? []).map((layer) => [0, layer] as const),
+        ...report.layers.map((layer) => [report.epoch, layer] as const),
       ];
-      for (const [epoch, layers] of statistics) {
-        for (const layer of layers) {
-          await tx.run(
-            'INSERT INTO layer_stats (run_id, epoch, layer, name, act_mean, act_std, grad_mean, grad_std) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-            [
-              claim.runId,
-              epoch,
-              layer.layer,
-              layer.name,
-              real(layer.actMean),
-              real(layer.actStd),
-              real(layer.gradMean),
-              real(layer.gradStd),
-            ],
-          );
-        }
-      }
+      if (statistics.length === 0) return;
+      // One statement for all of them: a commit is a few round trips to a shared server, not dozens.
+      await tx.run(
+        `INSERT INTO layer_stats (run_id, epoch, layer, name, act_mean, act_std, grad_mean, grad_std) VALUES ${statistics
+          .map(() => '(?, ?, ?, ?, ?, ?, ?, ?)')
+          .join(', ')}`,
+        statistics.flatMap(([epoch, layer]: readonly [number, LayerStatsRecord]) => [
+          claim.runId,
+          epoch,
+          layer.layer,
+          layer.name,
+          real(layer.actMean),
+          real(layer.actStd),
+          real(layer.gradMean),
+          real(layer.gradStd),
+        ]),
+      );
     }, claim.runId);
   }
 

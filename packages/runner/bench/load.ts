@@ -1,0 +1,148 @@
+// Load on one PostgreSQL server (throwaway, Unix socket only): WORKERS simulated workers, each with
+// its own connection, claiming runs of one sweep and committing an epoch (metrics and 3 layers'
+// statistics) every 2 s, finishing a run (test results, weights) every EPOCHS epochs, for SECONDS.
+// Reports commit latency (p50 / p99), claims per second, and checks that nothing was lost or
+// duplicated: every commit acknowledged is a row, no run was claimed twice.
+// Usage: tsx packages/runner/bench/load.ts [--workers 320] [--seconds 60]
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { openSharedStore, type ClaimStart, type SharedResultsStore } from '../src/db/index.ts';
+import { pgRows } from '../test/pg/cluster.ts';
+import { startPostgres } from '../test/pg/server.ts';
+
+const { values } = parseArgs({ options: { workers: { type: 'string' }, seconds: { type: 'string' } } });
+const WORKERS = Number(values.workers ?? 320);
+const SECONDS = Math.min(Number(values.seconds ?? 60), 120);
+const EPOCH_MS = 2000;
+const EPOCHS = 5;
+
+const layers = [0, 1, 2].map((layer) => ({
+  layer,
+  name: `dense${layer}`,
+  actMean: 0.1,
+  actStd: 1,
+  gradMean: 0,
+  gradStd: 0.01,
+}));
+const start: ClaimStart = {
+  ablateVersion: 'bench',
+  codeVersion: null,
+  kernels: 'bench',
+  dataFingerprint: () => 'bench',
+};
+const weights = { shapes: [{ name: 'w', shape: [64, 10] }], data: new Float32Array(640) };
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function simulate(store: SharedResultsStore, sweepId: number, until: number, latencies: number[]) {
+  let claims = 0;
+  let commits = 0;
+  // Spread the workers' epochs over the interval, as real ones drift apart.
+  await new Promise((resolve) => setTimeout(resolve, Math.random() * EPOCH_MS));
+  while (Date.now() < until) {
+    const claim = await store.claimNext(sweepId, start);
+    if (!claim) break;
+    claims++;
+    for (let epoch = 1; epoch <= EPOCHS && Date.now() < until; epoch++) {
+      await new Promise((resolve) => setTimeout(resolve, EPOCH_MS));
+      const t0 = performance.now();
+      await store.commitEpoch(claim, {
+        epoch,
+        trainLoss: 1 / epoch,
+        trainAcc: 0.9,
+        valLoss: 1 / epoch,
+        valAcc: 0.9,
+        lr: 0.1,
+        seconds: 2,
+        layers,
+        ...(epoch === 1 ? { initialLayers: layers } : {}),
+      });
+      latencies.push(performance.now() - t0);
+      commits++;
+    }
+    await store.finishRun(claim, {
+      status: 'finished',
+      wallSeconds: 10,
+      test: { loss: 0.3, accuracy: 0.9, confusion: [[1]], perClass: [] },
+      weights,
+    });
+  }
+  return { claims, commits };
+}
+
+const server = startPostgres();
+try {
+  const url = await server.database();
+  const planner = await openSharedStore(url);
+  const runs = Array.from(
+    { length: WORKERS * Math.ceil(SECONDS / ((EPOCHS * EPOCH_MS) / 1000) + 2) },
+    (_, i) => ({
+      id: `run${i}`,
+      groupId: `group${i}`,
+      seed: 1,
+      label: `run ${i}`,
+      config: { i },
+      position: i,
+      params: { i },
+      epochsPlanned: EPOCHS,
+    }),
+  );
+  const sweepId = await planner.planSweep(
+    {
+      name: 'load',
+      configHash: 'load',
+      configPath: null,
+      yaml: '',
+      config: {},
+      varying: ['i'],
+      runs,
+      dataFingerprints: {},
+      kernels: null,
+    },
+    { ablateVersion: 'bench', codeVersion: null },
+  );
+  await planner.close();
+  const stores = await Promise.all(
+    Array.from({ length: WORKERS }, () => openSharedStore(url, { poolSize: 1 })),
+  );
+  const latencies: number[] = [];
+  const t0 = Date.now();
+  const outcomes = await Promise.all(
+    stores.map((store) => simulate(store, sweepId, t0 + SECONDS * 1000, latencies)),
+  );
+  const elapsed = (Date.now() - t0) / 1000;
+  await Promise.all(stores.map((store) => store.close()));
+
+  const claims = outcomes.reduce((sum, o) => sum + o.claims, 0);
+  const commits = outcomes.reduce((sum, o) => sum + o.commits, 0);
+  const [{ epochs, reclaimed, claimed }] = await pgRows<{
+    epochs: number;
+    reclaimed: number;
+    claimed: number;
+  }>(
+    url,
+    `SELECT (SELECT COUNT(*)::int FROM epochs) AS epochs,
+            (SELECT COUNT(*)::int FROM runs WHERE attempt > 1) AS reclaimed,
+            (SELECT COUNT(*)::int FROM runs WHERE attempt > 0) AS claimed`,
+  );
+  latencies.sort((a, b) => a - b);
+  console.log(
+    `${WORKERS} simulated workers, ${elapsed.toFixed(0)} s, one PostgreSQL 15 server on a Unix socket`,
+  );
+  console.log(`CPU: ${cpus()[0]?.model} x ${cpus().length}`);
+  console.log(
+    `epoch commits: ${commits} (${(commits / elapsed).toFixed(0)}/s), p50 ${percentile(latencies, 50).toFixed(1)} ms, ` +
+      `p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms`,
+  );
+  console.log(`claims: ${claims} (${(claims / elapsed).toFixed(1)}/s)`);
+  const intact = epochs === commits && claimed === claims && reclaimed === 0;
+  console.log(
+    `stored: ${epochs} epoch rows for ${commits} commits acknowledged; ${claimed} runs claimed, ${reclaimed} twice: ` +
+      (intact ? 'nothing lost or duplicated' : 'MISMATCH'),
+  );
+  process.exitCode = intact ? 0 : 1;
+} finally {
+  server.stop();
+}
