@@ -1,0 +1,33 @@
+// The optimizers' per-parameter updates, in place, in float32. With flush-to-zero set by the
+// addon, velocities and moments that decay geometrically reach 0 instead of lingering as
+// denormals (each of which costs a microcode assist on x86).
+// Dimension legend: see src/kernels/kernels.ts.
+#include <math.h>
+
+#include "kernels.h"
+
+// v = mu v + c g;  w -= lr v, or with nesterov w -= lr (c g + mu v).
+void momentum_update(float *w, const float *g, float *v, long n, float lr, float mu, float c, int nesterov) {
+  for (long i = 0; i < n; i++) {
+    v[i] = mu * v[i] + c * g[i];
+    w[i] -= lr * (nesterov ? c * g[i] + mu * v[i] : v[i]);
+  }
+}
+
+// s = keep s + add g^2;  w -= lr g / (sqrt(s) + eps): Adagrad (keep = add = 1) and RMSProp.
+void adagrad_update(float *w, const float *g, float *s, long n, float lr, float eps, float keep, float add) {
+  for (long i = 0; i < n; i++) {
+    s[i] = keep * s[i] + add * g[i] * g[i];
+    w[i] -= lr * g[i] / (sqrtf(s[i]) + eps);
+  }
+}
+
+// m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  w -= lr (m / c1) / (sqrt(v / c2) + eps).
+void adam_update(float *w, const float *g, float *m, float *v, long n, float lr, float beta1, float beta2, float eps,
+                 float c1, float c2) {
+  for (long i = 0; i < n; i++) {
+    m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+    v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+    w[i] -= lr * (m[i] / c1) / (sqrtf(v[i] / c2) + eps);
+  }
+}
