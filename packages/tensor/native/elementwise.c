@@ -11,7 +11,9 @@ void relu_forward(float *out, const float *x, long n) {
 }
 
 void relu_backward(float *dx, const float *dout, const float *a, long n) {
-  for (long i = 0; i < n; i++) dx[i] += a[i] > 0 ? dout[i] : 0;
+  // Not dx += a > 0 ? dout : 0, which would turn a -0 in dx into +0 where the reference leaves it.
+  for (long i = 0; i < n; i++)
+    if (a[i] > 0) dx[i] += dout[i];
 }
 
 // Row after row, as the reference: the same float32 additions in the same order, the same bits.

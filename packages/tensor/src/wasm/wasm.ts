@@ -8,12 +8,14 @@
 // The wasm matmul reads A and B through element strides, so the three forms differ only in the
 // strides they pass: A[i][k] = a[i*aLs + k*aKs], B[k][j] = b[j*bLs + k*bKs].
 // Every kernel works on copies in wasm memory: the inputs are copied in, the results copied out.
-// The streaming kernels take their signatures, and the shapes of their arrays, from Kernels.
+// The streaming kernels take their signatures, and the shapes of their arrays, from Kernels; those
+// without a wasm version (the activations but ReLU, softmax, the losses, Adagrad and Adam) are the
+// reference's.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import type { Kernels } from '../kernels/kernels.ts';
-import { matmulAB as referenceMatmul } from '../kernels/reference.ts';
+import { matmulAB as referenceMatmul, referenceKernels } from '../kernels/reference.ts';
 
 /** What the module exports; addresses are in bytes. See kernels-wat.mjs for each function. */
 interface WasmExports {
@@ -223,6 +225,7 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
   };
 
   return {
+    ...referenceKernels,
     name,
     matmulAB: (out, a, b, M, K, N, accumulate = false, bias) =>
       matmul(out, a, b, M, K, N, accumulate, bias, [K, 1, 1, N]),
