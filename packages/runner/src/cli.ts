@@ -1,5 +1,6 @@
 // `ablate sweep <config.yaml>`: the command line over loadSweep and runSweep. The exit codes are
 // listed in USAGE (cli/args.ts).
+import { kernelsNotice } from '@ablate/tensor';
 import { ConfigError, formatPlan, loadSweep } from './config/index.ts';
 import { parseCommand, UsageError, USAGE, type SweepCommand } from './cli/args.ts';
 import { LiveProgress, PlainProgress } from './cli/progress.ts';
@@ -29,6 +30,9 @@ async function sweep(command: SweepCommand): Promise<number> {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
 
+  // Why the workers train on wasm (or the reference) rather than native kernels, if they do.
+  const notice = kernelsNotice();
+  if (notice) process.stderr.write(`${notice}\n`);
   const progress = process.stdout.isTTY ? new LiveProgress(plan.name) : new PlainProgress(plan.name);
   const result = await runSweep(plan, {
     dbPath: command.dbPath,

@@ -285,11 +285,11 @@ static napi_value js_adam(napi_env env, napi_callback_info info) {
   size_t n = 0;
   float *w = array(&r, 0, 0, &n), *m = array(&r, 2, n, NULL), *v = array(&r, 3, n, NULL);
   const float *g = array(&r, 1, n, NULL);
-  float lr = number(&r, 4), beta1 = number(&r, 5), beta2 = number(&r, 6), eps = number(&r, 7);
-  float c1 = number(&r, 8), c2 = number(&r, 9);
+  double beta1 = number(&r, 5), beta2 = number(&r, 6);
+  float lr = number(&r, 4), eps = number(&r, 7), c1 = number(&r, 8), c2 = number(&r, 9);
   if (r.failed) return NULL;
   fp_mode mode = fp_enter();
-  adam_update(w, g, m, v, n, lr, beta1, beta2, eps, c1, c2);
+  adam_update(w, g, m, v, n, lr, beta1, 1 - beta1, beta2, 1 - beta2, eps, c1, c2);
   fp_exit(mode);
   return NULL;
 }

@@ -51,6 +51,6 @@ void momentum_update(float *w /* (n) */, const float *g /* (n) */, float *v /* (
 void adagrad_update(float *w /* (n) */, const float *g /* (n) */, float *s /* (n) */, long n, float lr,
                     float eps, float keep, float add);
 void adam_update(float *w /* (n) */, const float *g /* (n) */, float *m /* (n) */, float *v /* (n) */, long n,
-                 float lr, float beta1, float beta2, float eps, float c1, float c2);
+                 float lr, float beta1, float add1, float beta2, float add2, float eps, float c1, float c2);
 
 #endif

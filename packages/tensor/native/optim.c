@@ -23,11 +23,12 @@ void adagrad_update(float *w, const float *g, float *s, long n, float lr, float 
 }
 
 // m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  w -= lr (m / c1) / (sqrt(v / c2) + eps).
-void adam_update(float *w, const float *g, float *m, float *v, long n, float lr, float beta1, float beta2, float eps,
-                 float c1, float c2) {
+// The caller gives 1 - b1 and 1 - b2 computed in double: in float32, 1 - fl(0.999) loses 4 digits.
+void adam_update(float *w, const float *g, float *m, float *v, long n, float lr, float beta1, float add1,
+                 float beta2, float add2, float eps, float c1, float c2) {
   for (long i = 0; i < n; i++) {
-    m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-    v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+    m[i] = beta1 * m[i] + add1 * g[i];
+    v[i] = beta2 * v[i] + add2 * g[i] * g[i];
     w[i] -= lr * (m[i] / c1) / (sqrtf(v[i] / c2) + eps);
   }
 }

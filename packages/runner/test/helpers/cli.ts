@@ -24,11 +24,17 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), `ablate-${prefix}-`));
 }
 
-/** Starts `ablate <args>` in the repo root, as nx does; `done` resolves when it exits. */
-export function startCli(args: string[]): { child: ChildProcess; done: Promise<CliResult> } {
+/**
+ * Starts `ablate <args>` in the repo root, as nx does, with env added to this process's
+ * environment; `done` resolves when it exits.
+ */
+export function startCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI, ...args], {
     cwd: repoRoot,
-    env: { ...process.env, INIT_CWD: repoRoot },
+    env: { ...process.env, ...env, INIT_CWD: repoRoot },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -41,8 +47,8 @@ export function startCli(args: string[]): { child: ChildProcess; done: Promise<C
   return { child, done };
 }
 
-export function runCli(args: string[]): Promise<CliResult> {
-  return startCli(args).done;
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return startCli(args, env).done;
 }
 
 /** A sweep file over the first MNIST images, small enough to train in a second or two. */
