@@ -1,5 +1,5 @@
 // GotoBLAS/BLIS-style matmul. Loop nest: N in blocks of NC, K in blocks of KC (B's block packed
-// once, 256 KB: stays in L2), M in blocks of MC (A's block packed, up to 128 KB), then NR-wide
+// once, 512 KB: in L2 or close by), M in blocks of MC (A's block packed, 96 KB), then NR-wide
 // panels of B (one in L1 across the A panels) and MR-tall panels of A, each pair one micro-kernel
 // call on a register-resident MR x NR tile of C. Packing zero-pads both operands to whole panels,
 // so the micro-kernels have no edge cases; edge tiles of C go through a scratch tile.
@@ -15,7 +15,7 @@
 #include <arm_neon.h>
 #endif
 
-enum { KC = 256, MC = 128, NC = 256, MAX_TILE = 16 * 32 };
+enum { KC = 256, MC = 96, NC = 512, MAX_TILE = 16 * 32 };
 // With few rows of A, packing B costs as much as the multiply (each panel is used M / MR times):
 // row-contiguous B (a b, a^T b) is then read in place, its rows ldb = N apart.
 enum { IN_PLACE_MAX_M = 64 };
