@@ -1,7 +1,9 @@
 // GotoBLAS/BLIS-style matmul. Loop nest: N in blocks of NC, K in blocks of KC (B's block packed
-// once, 512 KB: in L2 or close by), M in blocks of MC (A's block packed, 96 KB), then NR-wide
-// panels of B (one in L1 across the A panels) and MR-tall panels of A, each pair one micro-kernel
-// call on a register-resident MR x NR tile of C. Packing zero-pads both operands to whole panels,
+// once, up to 512 KB: in L2 or close by), M in blocks of MC (A's block packed, 48 KB), then MR-tall
+// panels of A (8 KB at MR 8: stays in L1 while B's panels stream from L2) and NR-wide panels of B,
+// each pair one micro-kernel call on a register-resident MR x NR tile of C. (A 256 x 32 panel of B
+// is all of a 32 KB L1, so keeping B's panel in L1 across A's instead, as BLIS does with narrower
+// panels, measured slower on large shapes.) Packing zero-pads both operands to whole panels,
 // so the micro-kernels have no edge cases; edge tiles of C go through a scratch tile.
 // Dimension legend: see src/kernels/kernels.ts.
 #include <stdlib.h>
@@ -15,7 +17,7 @@
 #include <arm_neon.h>
 #endif
 
-enum { KC = 256, MC = 96, NC = 512, MAX_TILE = 16 * 32 };
+enum { KC = 256, MC = 48, NC = 512, MAX_TILE = 16 * 32 };
 // With few rows of A, packing B costs as much as the multiply (each panel is used M / MR times):
 // row-contiguous B (a b, a^T b) is then read in place, its rows ldb = N apart.
 enum { IN_PLACE_MAX_M = 64 };
@@ -155,11 +157,15 @@ static long min(long x, long y) { return x < y ? x : y; }
 // k-major, zero-padded to whole panels: dst[p][k][l] = src[(p w + l) ls + k ks].
 static void pack(float *dst, const float *src, long ls, long ks, long lanes, long kc, int w) {
   for (long p = 0; p < lanes; p += w, dst += kc * w) {
-    long n = min(w, lanes - p);
-    if (ls == 1) { // lanes contiguous: one copy per k
+    const long n = min(w, lanes - p);
+    if (ls == 1) { // lanes contiguous: a short vector copy per k (a memcpy call costs more)
       for (long k = 0; k < kc; k++) {
-        memcpy(dst + k * w, src + p + k * ks, n * sizeof(float));
-        memset(dst + k * w + n, 0, (w - n) * sizeof(float));
+        const float *s = src + p + k * ks;
+        float *d = dst + k * w;
+        if (n == w)
+          for (long l = 0; l < w; l++) d[l] = s[l];
+        else
+          for (long l = 0; l < w; l++) d[l] = l < n ? s[l] : 0;
       }
       continue;
     }
@@ -201,12 +207,12 @@ void matmul(const struct isa *isa, float *out, const float *a, const float *b, l
       for (long ic = 0; ic < M; ic += mc_max) {
         const long mc = min(mc_max, M - ic);
         pack(pa, a + ic * aLs + pc * aKs, aLs, aKs, mc, kc, mr);
-        for (long jr = 0; jr < nc; jr += nr) {
-          const float *pbj = jr < full ? bblock + jr : pb + jr * kc;
-          const long ldb = jr < full ? bKs : nr;
-          const long nn = min(nr, nc - jr);
-          for (long ir = 0; ir < mc; ir += mr) {
-            const long mm = min(mr, mc - ir);
+        for (long ir = 0; ir < mc; ir += mr) {
+          const long mm = min(mr, mc - ir);
+          for (long jr = 0; jr < nc; jr += nr) {
+            const float *pbj = jr < full ? bblock + jr : pb + jr * kc;
+            const long ldb = jr < full ? bKs : nr;
+            const long nn = min(nr, nc - jr);
             float *c = out + (ic + ir) * N + jc + jr;
             const float *tile_bias = last_bias ? last_bias + jr : NULL;
             if (mm == mr && nn == nr) {
