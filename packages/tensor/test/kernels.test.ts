@@ -243,6 +243,13 @@ describe.each(variants.map((k) => [k.name, k] as const))('%s momentum', (_name, 
     }
   });
 
+  it('flushes velocities that decay below the smallest normal float to 0, and keeps NaN', () => {
+    const w = Float32Array.of(1, 1, 1);
+    const v = Float32Array.of(2 ** -125, -(2 ** -125), NaN);
+    fast.momentum(w, new Float32Array(3), v, 0.1, 0.25, 1, false); // 0.25 v is denormal
+    expect([...v]).toEqual([0, 0, NaN]);
+  });
+
   it('computes the textbook update exactly where float32 is exact', () => {
     // Halves and quarters: every intermediate is exact, so both forms must match by hand.
     const g = Float32Array.of(1, -2, 4);
