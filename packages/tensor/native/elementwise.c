@@ -19,10 +19,13 @@
 // e^x to about 1 ulp without a libm call, so loops over it vectorize (libm's expf is scalar, and
 // the exponentials of sigmoid and softmax were most of a sigmoid network's elementwise time):
 // x = n ln2 + r with |r| <= ln2 / 2 (ln2 in two parts, so r is exact), e^r by Cephes' degree-7
-// polynomial, 2^n by writing n into the exponent bits. x is clamped to [-87, 88], where 2^n stays
-// a normal float: the result saturates at e^88 and e^-87 instead of overflowing or underflowing.
+// polynomial, 2^n by writing n into the exponent bits. x is clamped to [ln FLT_MIN, 88], where
+// 2^n stays a normal float: the result saturates at e^88 instead of overflowing, and is 0 below
+// FLT_MIN (flushed to zero, as every native kernel's denormals are).
 static inline float exp_of(float x) {
-  x = x < -87.0f ? -87.0f : x > 88.0f ? 88.0f : x;
+  const float lowest = -87.33654475f; // ln FLT_MIN
+  if (x < lowest) return 0;
+  x = x > 88.0f ? 88.0f : x;
   const float round = 12582912.0f; // 1.5 * 2^23: adding and subtracting it rounds to an integer
   float n = (x * 1.44269504088896341f + round) - round;
   float r = x - n * 0.693359375f + n * 2.12194440e-4f;
