@@ -136,6 +136,18 @@ describe.each(sets.map((k) => [k.name, k] as const))('%s streaming kernels', (_n
   });
 });
 
+describe.each(sets.map((k) => [k.name, k] as const))('%s optimizer state', (_name, k) => {
+  it('flushes velocities and moments that decay below FLT_MIN to 0', () => {
+    const tiny = () => Float32Array.of(2 * FLT_MIN, -2 * FLT_MIN);
+    const [w, g] = [Float32Array.of(1, 1), new Float32Array(2)];
+    const [v, s, m, u] = [tiny(), tiny().map(Math.abs), tiny(), tiny().map(Math.abs)];
+    k.momentum(w, g, v, 0.1, 0.25, 1, false);
+    k.adagrad(w, g, s, 0.1, 1e-8, 0.25, 0.75);
+    k.adam(w, g, m, u, 0.1, 0.25, 0.25, 1e-8, 1, 1);
+    for (const state of [v, s, m, u]) expect([...state]).toEqual([0, 0]);
+  });
+});
+
 describe.each(natives.map((k) => [k.name, k] as const))('%s denormals', (_name, k) => {
   it.each(Object.keys(CASES))('%s computes as on flushed inputs and writes no denormal', (name) => {
     const rng = Rng.derive(22, name);
