@@ -70,8 +70,17 @@ CLONES void sigmoid_backward(float *dx, const float *dout, const float *out, lon
   for (long i = 0; i < n; i++) dx[i] += dout[i] * out[i] * (1 - out[i]);
 }
 
-void tanh_forward(float *out, const float *x, long n) {
-  for (long i = 0; i < n; i++) out[i] = tanhf(x[i]);
+// Cephes' tanhf, branch-free so the loop vectorizes (libm's tanhf is scalar, about 11 ns a value
+// here): an odd polynomial below |x| = 0.625, where 1 - 2 / (e^2|x| + 1) would lose digits to
+// cancellation, that formula with x's sign above.
+CLONES void tanh_forward(float *out, const float *x, long n) {
+  for (long i = 0; i < n; i++) {
+    float a = fabsf(x[i]), z = x[i] * x[i];
+    float small = ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z +
+                    1.33314422036e-1f) * z - 3.33332819422e-1f) * z * x[i] + x[i];
+    float large = 1 - 2 / (exp_of(2 * a) + 1);
+    out[i] = a < 0.625f ? small : copysignf(large, x[i]);
+  }
 }
 
 CLONES void tanh_backward(float *dx, const float *dout, const float *out, long n) {
