@@ -7,15 +7,6 @@
 
 #include "kernels.h"
 
-// Loops of float arithmetic the compiler vectorizes are also built for AVX2 and AVX-512, chosen at
-// load; the bits do not change with the ISA: the build contracts no a * b + c into an FMA
-// (-ffp-contract=off) and vectorizes no reduction, so every element gets the same IEEE operations.
-#if defined(__x86_64__)
-#define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define CLONES
-#endif
-
 // e^x to about 1 ulp without a libm call, so loops over it vectorize (libm's expf is scalar, and
 // the exponentials of sigmoid and softmax were most of a sigmoid network's elementwise time):
 // x = n ln2 + r with |r| <= ln2 / 2 (ln2 in two parts, so r is exact), e^r by Cephes' degree-7

@@ -7,6 +7,15 @@
 
 #include <stddef.h>
 
+// Loops of float arithmetic the compiler vectorizes are also built for AVX2 and AVX-512, chosen at
+// load; the bits do not change with the ISA: the build contracts no a * b + c into an FMA
+// (-ffp-contract=off) and vectorizes no reduction, so every element gets the same IEEE operations.
+#if defined(__x86_64__)
+#define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define CLONES
+#endif
+
 // A register-blocked micro-kernel: the MR x NR tile c = [c +] sum_k pa[k] (x) pb[k] [+ bias], from
 // A packed as kc columns of MR values and B as kc rows of NR values, ldb apart.
 typedef void (*micro_kernel)(long kc, const float *pa, const float *pb, long ldb, float *c, long ldc,
