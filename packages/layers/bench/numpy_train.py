@@ -1,8 +1,8 @@
 """The layers benchmark's workloads in numpy + OpenBLAS, for a ratio measured in the same run.
 
 Run by bench/bench.ts (with OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1: one thread, as ours), or by
-hand: python3 numpy_train.py '{"case": "mlp", "batch": 128, "samples": 60000}'. Prints one JSON
-line: {"seconds": <one epoch>, "optimizerSeconds": <its update share>}.
+hand: python3 numpy_train.py '{"case": "mlp", "batch": 128, "samples": 60000, "epochs": 1}'.
+Prints one JSON line: {"seconds": <an epoch, the mean>, "optimizerSeconds": <its update share>}.
 
 The same arithmetic as packages/layers in float32: dense layers z = a W + b, ReLU or sigmoid
 hidden units, softmax + cross-entropy or sigmoid + BCE fused at the output (dz = (a - y) / B),
@@ -24,7 +24,7 @@ def sigmoid(x, out):
     np.reciprocal(out, out=out)
 
 
-def train(case, batch, samples):
+def train(case, batch, samples, epochs):
     rng = np.random.default_rng(1)
     if case == "mlp":
         sizes, hidden, output = [784, 128, 64, 10], "relu", "softmax"
@@ -90,21 +90,22 @@ def train(case, batch, samples):
                 b[l] -= lr * gb
         optimizer += time.perf_counter() - t0
 
-    # warm-up, then one epoch
+    # warm-up, then the epochs
     step(x[:batch], y[:batch])
     optimizer = 0.0
     t0 = time.perf_counter()
-    order = rng.permutation(samples) if batch < samples else np.arange(samples)
-    for start in range(0, samples, batch):
-        if batch < samples:
-            idx = order[start : start + batch]
-            step(x[idx], y[idx])
-        else:
-            step(x, y)
-    return time.perf_counter() - t0, optimizer
+    for _ in range(epochs):
+        order = rng.permutation(samples) if batch < samples else np.arange(samples)
+        for start in range(0, samples, batch):
+            if batch < samples:
+                idx = order[start : start + batch]
+                step(x[idx], y[idx])
+            else:
+                step(x, y)
+    return (time.perf_counter() - t0) / epochs, optimizer / epochs
 
 
 if __name__ == "__main__":
     spec = json.loads(sys.argv[1])
-    seconds, optimizer_seconds = train(spec["case"], spec["batch"], spec["samples"])
+    seconds, optimizer_seconds = train(spec["case"], spec["batch"], spec["samples"], spec.get("epochs", 1))
     print(json.dumps({"seconds": seconds, "optimizerSeconds": optimizer_seconds}))
