@@ -204,7 +204,10 @@ describe('signal through depth', () => {
           const row = rows.find((r) => r.init === group.params['train.init'] && r.layer === layer)!;
           expect(row.n).toBe(group.n);
           expect(group.mean[layer]).toBeCloseTo(row.mean, 12);
-          expect(group.std[layer]).toBeCloseTo(Math.sqrt(Math.max(0, row.variance)), 9);
+          // The SQL variance (sum of squares minus square of sum) cancels: where every run's value
+          // is about the same (a softmax layer's mean activation is 1/10 up to rounding), its
+          // root is off by up to sqrt(n u) |mean|, a few 1e-9 at u = 2^-52.
+          expect(group.std[layer]).toBeCloseTo(Math.sqrt(Math.max(0, row.variance)), 7);
         }
       }
     },

@@ -1,13 +1,21 @@
-// Training throughput of the lessons' 784-128-64-10 ReLU net (softmax + cross-entropy, momentum
-// SGD) over 60,000 MNIST-sized samples, one thread, at batch 128 and 16; with a per-phase
-// breakdown, and the same step with the reference kernels as a ratio.
+// Training throughput, one thread, and its ratio to numpy + OpenBLAS (bench/numpy_train.py, on the
+// same workload in the same run, when python3 and numpy are present). Two networks:
+//  - the lessons' 784-128-64-10 ReLU net (softmax + cross-entropy, momentum SGD) over 60,000
+//    MNIST-sized samples, shuffled mini-batches of 128 and of 16;
+//  - lesson 002's 784-395-200-100-20-1 sigmoid net (sigmoid output + binary cross-entropy, "is it
+//    an 8"), plain gradient descent on the full batch of 50,000.
+// Each with a per-phase breakdown, and the step time with the reference kernels as a ratio.
 //
 //   npx nx run layers:bench                 synthetic data (uniform pixels, random labels)
 //   npx nx run layers:bench -- --mnist      the real MNIST training set (prints test accuracy too)
-//   --epochs N (default 1)   --reference-steps N (default 40; 0 skips the reference run)
+//   --epochs N (default 1; at least 3 for the full batch, an epoch there being a single step)
+//   --reference-steps N (default 40; 0 skips the reference run)
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { Dataset } from '@ablate/data';
-import { Rng, Tensor, kernels, setKernels } from '@ablate/tensor';
-import { PhaseTimer, Sequential } from '../src/index.ts';
+import { Rng, Tensor, kernels, setKernels, type KernelChoice } from '@ablate/tensor';
+import { numpyVersion, runNumpy } from '../../tensor/bench/numpy.ts';
+import { PhaseTimer, Sequential, type ModelSpec, type OptimizerSpec } from '../src/index.ts';
 import { LESSON_MLP, batches, mnist, oneHot, tensors } from '../test/data.ts';
 
 const args = process.argv.slice(2);
@@ -18,94 +26,139 @@ const option = (name: string, fallback: number) => {
 const EPOCHS = option('epochs', 1);
 const REFERENCE_STEPS = option('reference-steps', 40);
 const REAL = args.includes('--mnist');
-const N = 60_000;
 
-const spec = LESSON_MLP;
+/** Lesson 002's network: is it an 8, from 784 pixels, through four sigmoid layers. */
+const LESSON_002: ModelSpec = {
+  input: 784,
+  hidden: [395, 200, 100, 20],
+  activation: 'sigmoid',
+  output: 1,
+  outputActivation: 'sigmoid',
+  loss: 'bce',
+  init: 'he_normal',
+};
 
-function data(): Dataset {
-  if (REAL) return mnist(N, 10_000).train;
+interface Workload {
+  title: string;
+  /** For numpy_train.py. */
+  numpyCase: 'mlp' | 'lesson002';
+  spec: ModelSpec;
+  optimizer: OptimizerSpec;
+  samples: number;
+  batch: number;
+}
+
+const MLP = { numpyCase: 'mlp', spec: LESSON_MLP, samples: 60_000 } as const;
+const MOMENTUM: OptimizerSpec = { name: 'momentum', lr: 0.01, momentum: 0.9 };
+const WORKLOADS: Workload[] = [
+  { ...MLP, title: '784-128-64-10 relu, softmax+CE, momentum SGD', optimizer: MOMENTUM, batch: 128 },
+  { ...MLP, title: '784-128-64-10 relu, softmax+CE, momentum SGD', optimizer: MOMENTUM, batch: 16 },
+  {
+    title: "lesson 002's 784-395-200-100-20-1 sigmoid, sigmoid+BCE (is it an 8), gradient descent",
+    numpyCase: 'lesson002',
+    spec: LESSON_002,
+    optimizer: { name: 'sgd', lr: 0.1 },
+    samples: 50_000,
+    batch: 50_000,
+  },
+];
+
+function data(w: Workload): Dataset {
+  const targets = w.spec.output;
+  if (REAL) {
+    const train = mnist(w.samples, 10_000).train;
+    if (targets === 10) return train;
+    return { ...train, y: Float32Array.from(train.labels, (l) => Number(l === 8)), targets: 1, classes: 2 };
+  }
   const rng = new Rng(1);
-  const labels = Int32Array.from({ length: N }, () => rng.int(10));
-  return {
-    x: Tensor.uniform([N, 784], rng).data,
-    y: oneHot(labels, 10).data,
-    labels,
-    count: N,
-    features: 784,
-    targets: 10,
-    classes: 10,
-  };
+  const labels = Int32Array.from({ length: w.samples }, () => rng.int(10));
+  const y = targets === 10 ? oneHot(labels, 10).data : Float32Array.from(labels, (l) => Number(l === 8));
+  const x = Tensor.uniform([w.samples, 784], rng).data;
+  return { x, y, labels, count: w.samples, features: 784, targets, classes: Math.max(2, targets) };
 }
 
-function model(timer?: PhaseTimer): Sequential {
-  return new Sequential(spec, {
-    rng: new Rng(2),
-    optimizer: { name: 'momentum', lr: 0.01, momentum: 0.9 },
-    timer,
-  });
+function model(w: Workload, timer?: PhaseTimer): Sequential {
+  return new Sequential(w.spec, { rng: new Rng(2), optimizer: w.optimizer, timer });
 }
 
-/** Seconds per sample of trainStep over `steps` steps (no warm-up counted). */
+/** Seconds per sample of trainStep over `steps` steps (after 2 uncounted ones). */
 function secondsPerSample(m: Sequential, x: Tensor, y: Tensor, B: number, steps: number): number {
   const xb = x.rowView(0, B);
   const yb = y.rowView(0, B);
-  for (let i = 0; i < 5; i++) m.trainStep(xb, yb);
+  for (let i = 0; i < 2; i++) m.trainStep(xb, yb);
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) m.trainStep(xb, yb);
   return (performance.now() - t0) / 1000 / (steps * B);
 }
 
-const train = data();
-const { x, y } = tensors(train);
-const fast = kernels().name;
+const ours = kernels().name;
+const numpy = numpyVersion();
+const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
 console.log(
-  `layers bench: ${spec.input}-${spec.hidden.join('-')}-${spec.output} relu, softmax+CE, momentum SGD`,
+  `layers bench: ${REAL ? 'MNIST' : 'synthetic'} data, ${EPOCHS} epoch(s) per mini-batch case, kernels: ${ours}, node ${process.version}, ${numpy ?? 'no numpy'}, ${cpu}, load average ${os.loadavg()[0].toFixed(1)}\n`,
 );
-console.log(
-  `data: ${N} ${REAL ? 'MNIST' : 'synthetic'} samples, ${EPOCHS} epoch(s) per batch size, kernels: ${fast}, node ${process.version}\n`,
-);
+const script = fileURLToPath(new URL('numpy_train.py', import.meta.url));
 
-for (const B of [128, 16]) {
+for (const w of WORKLOADS) {
+  const { batch: B, samples: N } = w;
+  const epochs = B < N ? EPOCHS : Math.max(EPOCHS, 3);
+  const train = data(w);
+  const { x, y } = tensors(train);
   const timer = new PhaseTimer();
-  const m = model(timer);
-  for (let i = 0; i < 20; i++) m.trainStep(x.rowView(i * B, (i + 1) * B), y.rowView(i * B, (i + 1) * B)); // warm-up (JIT)
+  const m = model(w, timer);
+  for (let i = 0; i < Math.min(20, N / B); i++)
+    m.trainStep(x.rowView(i * B, (i + 1) * B), y.rowView(i * B, (i + 1) * B)); // warm-up (JIT)
   for (const k of Object.keys(timer.ms)) delete timer.ms[k];
   const shuffle = new Rng(3);
   let batching = 0;
   let lastLoss = 0;
   const t0 = performance.now();
-  for (let epoch = 0; epoch < EPOCHS; epoch++) {
+  for (let epoch = 0; epoch < epochs; epoch++) {
     let tb = performance.now();
-    for (const [xb, yb] of batches(train, B, shuffle)) {
+    // The full batch is the dataset itself: nothing to shuffle or gather.
+    for (const [xb, yb] of B < N ? batches(train, B, shuffle) : [[x, y]]) {
       batching += performance.now() - tb;
       lastLoss = m.trainStep(xb, yb);
       tb = performance.now();
     }
   }
-  const seconds = (performance.now() - t0) / 1000 / EPOCHS;
+  const seconds = (performance.now() - t0) / 1000 / epochs;
+  console.log(`${w.title}, batch ${B} of ${N}, mean of ${epochs} epoch(s)`);
+  const baseline = numpy
+    ? runNumpy<{ seconds: number; optimizerSeconds: number }>(script, {
+        case: w.numpyCase,
+        batch: B,
+        samples: N,
+        epochs,
+      })
+    : undefined;
+  const versus = baseline
+    ? `; numpy ${baseline.seconds.toFixed(2)} s (optimizer ${((100 * baseline.optimizerSeconds) / baseline.seconds).toFixed(1)}%): ${(seconds / baseline.seconds).toFixed(2)}x numpy's time`
+    : '';
   console.log(
-    `batch ${B}: ${seconds.toFixed(2)} s/epoch, ${Math.round(N / seconds)} samples/s (last batch loss ${lastLoss.toFixed(3)})`,
+    `  ${seconds.toFixed(2)} s/epoch, ${Math.round(N / seconds)} samples/s (last batch loss ${lastLoss.toFixed(3)})${versus}`,
   );
   const phases = { ...timer.ms, 'batching (shuffle + copy)': batching };
   const total = Object.values(phases).reduce((s, v) => s + v, 0);
   for (const [phase, ms] of Object.entries(phases).sort((a, b) => b[1] - a[1])) {
     console.log(
-      `  ${phase.padEnd(28)} ${(ms / 1000 / EPOCHS).toFixed(3).padStart(7)} s  ${((100 * ms) / total).toFixed(1).padStart(5)}%`,
+      `  ${phase.padEnd(28)} ${(ms / 1000 / epochs).toFixed(3).padStart(7)} s  ${((100 * ms) / total).toFixed(1).padStart(5)}%`,
     );
   }
   if (REAL) {
     const test = tensors(mnist(N, 10_000).test);
     console.log(
-      `  test accuracy after ${EPOCHS} epoch(s): ${(100 * m.evaluate(test.x, test.y).accuracy).toFixed(2)}%`,
+      `  test accuracy after ${epochs} epoch(s): ${(100 * m.evaluate(test.x, test.y).accuracy).toFixed(2)}%`,
     );
   }
-  if (REFERENCE_STEPS > 0 && fast !== 'reference') {
-    const fastRate = secondsPerSample(model(), x, y, B, REFERENCE_STEPS);
+  // The reference at full batch would take minutes a step: compared on mini-batches only.
+  if (REFERENCE_STEPS > 0 && ours !== 'reference' && B < N) {
+    const rate = secondsPerSample(model(w), x, y, B, REFERENCE_STEPS);
     setKernels('reference');
-    const refRate = secondsPerSample(model(), x, y, B, REFERENCE_STEPS);
-    setKernels('fast');
+    const refRate = secondsPerSample(model(w), x, y, B, REFERENCE_STEPS);
+    setKernels((process.env.ABLATE_KERNELS || undefined) as KernelChoice | undefined);
     console.log(
-      `  reference kernels: ${(refRate * N).toFixed(2)} s/epoch (from ${REFERENCE_STEPS} steps), ${(refRate / fastRate).toFixed(1)}x the ${fast} step time`,
+      `  reference kernels: ${(refRate * N).toFixed(2)} s/epoch (from ${REFERENCE_STEPS} steps), ${(refRate / rate).toFixed(1)}x the ${ours} step time`,
     );
   }
   console.log();

@@ -1,15 +1,19 @@
-// Matmul benchmark (not a test): GFLOP/s of the fast path and of the reference, measured in the
-// same run, and their ratio. Run with `npx nx run tensor:bench` (add `--json FILE` to save the
-// figures, `--plain` to time the plain-SIMD build instead of the relaxed-SIMD one). Each timing
-// is the median of several repeats after a warm-up, which also lets V8 tier the wasm up from its
-// baseline compiler.
+// Matmul benchmark (not a test): GFLOP/s of the native, wasm and reference kernels and of numpy +
+// OpenBLAS on one thread (numpy_matmul.py, when python3 and numpy are present), measured in the
+// same run, and native's ratio to numpy. Run with `npx nx run tensor:bench` (add `--json FILE` to
+// save the figures, `--plain` to time the plain-SIMD wasm build instead of the relaxed-SIMD one).
+// Each timing is the median of several repeats after a warm-up, which also lets V8 tier the wasm
+// up from its baseline compiler.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Kernels } from '../src/kernels/kernels.ts';
 import { referenceKernels } from '../src/kernels/reference.ts';
+import { loadNativeKernels } from '../src/native/native.ts';
 import { Rng } from '../src/rng.ts';
 import { fastKernels, loadWasmKernels } from '../src/wasm/wasm.ts';
+import { numpyVersion, runNumpy } from './numpy.ts';
 
 type Form = 'matmulAB' | 'matmulAtB' | 'matmulABt';
 
@@ -69,30 +73,46 @@ function gflops(k: Kernels, c: Case): number {
 const { values } = parseArgs({
   options: { json: { type: 'string' }, plain: { type: 'boolean', default: false } },
 });
-const fast = values.plain ? loadWasmKernels({ relaxed: false }) : fastKernels();
+const native = loadNativeKernels();
+const wasm = values.plain ? loadWasmKernels({ relaxed: false }) : fastKernels();
 const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
 // The load average says how shared the machine was: figures from a busy one are low.
 const load = os.loadavg()[0].toFixed(1);
-console.log(`${fast.name} vs reference, node ${process.version}, ${cpu}, load average ${load}`);
-console.log('case                      fast GFLOP/s   reference GFLOP/s   ratio');
+const numpy = numpyVersion();
+console.log(
+  `${native.name}, ${wasm.name}, node ${process.version}, ${numpy ?? 'no numpy'}, ${cpu}, load average ${load}`,
+);
+const script = fileURLToPath(new URL('numpy_matmul.py', import.meta.url));
+const numpyRates = numpy ? runNumpy<number[]>(script, CASES) : undefined;
+console.log('GFLOP/s, one thread          native      wasm     numpy  reference   native/numpy');
 const results = [];
-for (const c of CASES) {
-  const fastRate = gflops(fast, c);
-  const referenceRate = gflops(referenceKernels, c);
-  const ratio = fastRate / referenceRate;
-  const label = `${c.form} ${c.M}x${c.K}x${c.N}`;
+for (const [i, c] of CASES.entries()) {
+  const rates = [native, wasm, referenceKernels].map((k) => gflops(k, c));
+  const numpyRate = numpyRates?.[i];
+  const ratio = numpyRate ? rates[0] / numpyRate : undefined;
+  const cell = (x: number | undefined, width: number, digits = 1) =>
+    (x?.toFixed(digits) ?? '-').padStart(width);
   console.log(
-    label.padEnd(26) +
-      fastRate.toFixed(2).padStart(13) +
-      referenceRate.toFixed(2).padStart(20) +
-      ratio.toFixed(1).padStart(8),
+    `${c.form} ${c.M}x${c.K}x${c.N}`.padEnd(26) +
+      cell(rates[0], 10) +
+      cell(rates[1], 10) +
+      cell(numpyRate, 10) +
+      cell(rates[2], 11, 2) +
+      cell(ratio, 15, 2),
   );
-  results.push({ ...c, fastGflops: fastRate, referenceGflops: referenceRate, ratio });
+  results.push({
+    ...c,
+    nativeGflops: rates[0],
+    wasmGflops: rates[1],
+    numpyGflops: numpyRate,
+    referenceGflops: rates[2],
+  });
 }
 if (values.json) {
   const report = {
-    kernels: fast.name,
+    kernels: [native.name, wasm.name],
     node: process.version,
+    numpy,
     cpu,
     loadAverage: Number(load),
     cases: results,

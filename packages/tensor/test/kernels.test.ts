@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { kernels, setKernels } from '../src/kernels/backend.ts';
 import type { Kernels } from '../src/kernels/kernels.ts';
 import { referenceKernels } from '../src/kernels/reference.ts';
+import { NATIVE_ISAS, loadNativeKernels } from '../src/native/native.ts';
 import { Rng } from '../src/rng.ts';
 import { loadWasmKernels, relaxedSimdSupported } from '../src/wasm/wasm.ts';
 
@@ -13,8 +14,17 @@ type Form = 'matmulAB' | 'matmulAtB' | 'matmulABt';
 const FORMS: Form[] = ['matmulAB', 'matmulAtB', 'matmulABt'];
 const U = 2 ** -24; // float32 unit roundoff
 
-const variants: Kernels[] = [loadWasmKernels({ relaxed: false })];
-if (relaxedSimdSupported()) variants.push(loadWasmKernels({ relaxed: true }));
+const wasms: Kernels[] = [loadWasmKernels({ relaxed: false })];
+if (relaxedSimdSupported()) wasms.push(loadWasmKernels({ relaxed: true }));
+// Every native ISA path this CPU runs (on an AVX-512 machine: avx512, avx2 and portable).
+const natives = NATIVE_ISAS.flatMap((isa) => {
+  try {
+    return [loadNativeKernels(isa)];
+  } catch {
+    return [];
+  }
+});
+const variants = [...wasms, ...natives];
 
 const EDGES = [1, 3, 7, 129];
 const SHAPES: [number, number, number][] = [
@@ -233,6 +243,13 @@ describe.each(variants.map((k) => [k.name, k] as const))('%s momentum', (_name, 
     }
   });
 
+  it('flushes velocities that decay below the smallest normal float to 0, and keeps NaN', () => {
+    const w = Float32Array.of(1, 1, 1);
+    const v = Float32Array.of(2 ** -125, -(2 ** -125), NaN);
+    fast.momentum(w, new Float32Array(3), v, 0.1, 0.25, 1, false); // 0.25 v is denormal
+    expect([...v]).toEqual([0, 0, NaN]);
+  });
+
   it('computes the textbook update exactly where float32 is exact', () => {
     // Halves and quarters: every intermediate is exact, so both forms must match by hand.
     const g = Float32Array.of(1, -2, 4);
@@ -253,7 +270,7 @@ describe('wasm loading', () => {
     const rng = new Rng(3);
     const a = randomArray(rng, M * K);
     const b = randomArray(rng, K * N);
-    const variantFlags = variants.map((k) => k.name === 'wasm-relaxed-simd');
+    const variantFlags = wasms.map((k) => k.name === 'wasm-relaxed-simd');
     const worker = new Worker(new URL('./matmul-worker.mjs', import.meta.url), {
       workerData: { M, K, N, a, b, variants: variantFlags },
     });
@@ -262,8 +279,8 @@ describe('wasm loading', () => {
       worker.once('error', reject);
     });
     await worker.terminate();
-    expect(Object.keys(results).sort()).toEqual(variants.map((k) => k.name).sort());
-    for (const k of variants) {
+    expect(Object.keys(results).sort()).toEqual(wasms.map((k) => k.name).sort());
+    for (const k of wasms) {
       const out = new Float32Array(M * N);
       k.matmulAB(out, a, b, M, K, N);
       expect(results[k.name]).toEqual(out);
@@ -277,20 +294,61 @@ describe('wasm loading', () => {
   });
 });
 
+describe('native loading', () => {
+  it('loads on this machine, on every ISA path it can run', () => {
+    expect(natives.map((k) => k.name)).toContain('native-portable');
+    expect(natives.length).toBeGreaterThanOrEqual(2);
+    expect(() => loadNativeKernels('nonsense' as never)).toThrow(/unknown native ISA/);
+  });
+
+  it('computes the same bits in a worker thread', async () => {
+    const [M, K, N] = [37, 300, 21];
+    const rng = new Rng(4);
+    const a = randomArray(rng, M * K);
+    const b = randomArray(rng, K * N);
+    const isas = natives.map((k) => k.name.replace('native-', ''));
+    const worker = new Worker(new URL('./native-worker.mjs', import.meta.url), {
+      workerData: { M, K, N, a, b, isas },
+    });
+    const results = await new Promise<Record<string, Float32Array>>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    for (const k of natives) {
+      const out = new Float32Array(M * N);
+      k.matmulAB(out, a, b, M, K, N);
+      expect(results[k.name]).toEqual(out);
+    }
+  });
+});
+
 describe('backend', () => {
   afterEach(() => {
-    setKernels('fast');
+    setKernels(undefined);
     vi.unstubAllEnvs();
   });
 
-  it('defaults to the fast path and switches both ways', async () => {
+  it('defaults to native and switches every way', async () => {
     // Loaded afresh without ABLATE_KERNELS, so the suite also passes when run under it.
     vi.stubEnv('ABLATE_KERNELS', '');
     vi.resetModules();
-    expect((await import('../src/kernels/backend.ts')).kernels().name).toMatch(/^wasm-/);
+    const fresh = await import('../src/kernels/backend.ts');
+    expect(fresh.kernels().name).toMatch(/^native-/);
+    expect(fresh.kernelsNotice()).toBeUndefined();
     expect(setKernels('reference')).toBe(referenceKernels);
     expect(kernels().name).toBe('reference');
+    expect(setKernels('wasm').name).toMatch(/^wasm-/);
     expect(setKernels('fast').name).toMatch(/^wasm-/);
+    expect(setKernels('native').name).toMatch(/^native-/);
+    expect(() => setKernels('gpu' as never)).toThrow(/expected one of native, wasm, reference/);
+  });
+
+  it('honours ABLATE_NATIVE_ISA at load', async () => {
+    vi.stubEnv('ABLATE_KERNELS', 'native');
+    vi.stubEnv('ABLATE_NATIVE_ISA', 'portable');
+    vi.resetModules();
+    expect((await import('../src/kernels/backend.ts')).kernels().name).toBe('native-portable');
   });
 
   it('honours ABLATE_KERNELS=reference at load', async () => {

@@ -1,7 +1,7 @@
 // Elementwise activations, each with its derivative beside it. Plain loops over the raw buffers
 // (or tensor kernels): they run on every hidden unit of every sample, so no per-element closures.
 // Shapes: out, x, dx, dout are all (B, N) (see activation.ts).
-import { relu as reluForward, reluBackward, type Tensor } from '@ablate/tensor';
+import { kernels, relu as reluForward, reluBackward, type Tensor } from '@ablate/tensor';
 import type { Activation } from './activation.ts';
 
 /** Logistic function, split at 0 so exp never overflows: for x < 0, e^x / (1 + e^x). */
@@ -15,15 +15,10 @@ function sigmoidOf(x: number): number {
 export const sigmoid: Activation = {
   name: 'sigmoid',
   forward(out: Tensor, x: Tensor): void {
-    const o = out.data;
-    const xd = x.data;
-    for (let i = 0; i < xd.length; i++) o[i] = sigmoidOf(xd[i]);
+    kernels().sigmoid(out.data, x.data);
   },
   backward(dx: Tensor, dout: Tensor, _x: Tensor, out: Tensor): void {
-    const d = dx.data;
-    const g = dout.data;
-    const o = out.data;
-    for (let i = 0; i < d.length; i++) d[i] += g[i] * o[i] * (1 - o[i]);
+    kernels().sigmoidBackward(dx.data, dout.data, out.data);
   },
 };
 
@@ -31,15 +26,10 @@ export const sigmoid: Activation = {
 export const tanh: Activation = {
   name: 'tanh',
   forward(out: Tensor, x: Tensor): void {
-    const o = out.data;
-    const xd = x.data;
-    for (let i = 0; i < xd.length; i++) o[i] = Math.tanh(xd[i]);
+    kernels().tanh(out.data, x.data);
   },
   backward(dx: Tensor, dout: Tensor, _x: Tensor, out: Tensor): void {
-    const d = dx.data;
-    const g = dout.data;
-    const o = out.data;
-    for (let i = 0; i < d.length; i++) d[i] += g[i] * (1 - o[i] * o[i]);
+    kernels().tanhBackward(dx.data, dout.data, out.data);
   },
 };
 

@@ -1,6 +1,7 @@
 // Per-coordinate adaptive rules, in order of increasing complexity: Adagrad, RMSProp, Adam.
 // Each divides the step by a running measure of the squared gradient, plus eps (outside the
 // root, as in PyTorch). Each rule's config schema sits beside its class.
+import { kernels } from '@ablate/tensor';
 import { z } from 'zod';
 import type { Param } from '../layers/dense.ts';
 import { Optimizer, type StepSettings } from './optimizer.ts';
@@ -45,12 +46,7 @@ export class Adagrad extends Optimizer {
   }
 
   protected update(w: Float32Array, g: Float32Array, [s]: Float32Array[]): void {
-    const { lr, eps, keep, add } = this;
-    for (let i = 0; i < w.length; i++) {
-      const si = keep * s[i] + add * g[i] * g[i];
-      s[i] = si;
-      w[i] -= (lr * g[i]) / (Math.sqrt(si) + eps);
-    }
+    kernels().adagrad(w, g, s, this.lr, this.eps, this.keep, this.add);
   }
 }
 
@@ -82,10 +78,6 @@ export class Adam extends Optimizer {
     const { lr, eps, beta1, beta2 } = this;
     const c1 = 1 - beta1 ** this.t;
     const c2 = 1 - beta2 ** this.t;
-    for (let i = 0; i < w.length; i++) {
-      m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-      v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
-      w[i] -= (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
-    }
+    kernels().adam(w, g, m, v, lr, beta1, beta2, eps, c1, c2);
   }
 }

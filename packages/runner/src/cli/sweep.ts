@@ -1,4 +1,5 @@
 // `ablate sweep FILE [path=value ...]`: plans the sweep file and trains the runs not yet done.
+import { kernelsNotice } from '@ablate/tensor';
 import { formatPlan, loadSweep } from '../config/index.ts';
 import { runSweep, type SweepObserver } from '../sweep/run-sweep.ts';
 import { dbLocation, DEFAULT_DB, parseCommandArgs, positiveInteger, sweepFile, UsageError } from './args.ts';
@@ -68,6 +69,9 @@ async function sweep(args: string[]): Promise<number> {
     return 0;
   }
   if (plan.runs.length < plan.total) process.stderr.write(`${plan.name}: ${capNote(plan)}\n`);
+  // Why the workers train on wasm (or the reference) rather than native kernels, if they do.
+  const notice = kernelsNotice();
+  if (notice) process.stderr.write(`${notice}\n`);
 
   const controller = new AbortController();
   let stoppedBy: keyof typeof SIGNAL_EXIT_CODES | null = null;

@@ -29,17 +29,16 @@ export function tempDir(prefix: string): string {
 const testCache = tempDir('cache');
 
 /**
- * Starts `ablate <args>` in the repo root, as nx does, with `env` added to the environment (or
- * another entry point than src/cli.ts); `done` resolves when it exits.
+ * Starts `ablate <args>` in the repo root, as nx does, with `env` added to this process's
+ * environment; `done` resolves when it exits.
  */
 export function startCli(
   args: string[],
-  env: Record<string, string> = {},
-  entry = CLI,
+  env: NodeJS.ProcessEnv = {},
 ): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, entry, ...args], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI, ...args], {
     cwd: repoRoot,
-    env: { ...process.env, INIT_CWD: repoRoot, ABLATE_CACHE_DIR: testCache, ...env },
+    env: { ...process.env, ABLATE_CACHE_DIR: testCache, ...env, INIT_CWD: repoRoot },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -52,8 +51,8 @@ export function startCli(
   return { child, done };
 }
 
-export function runCli(args: string[], env: Record<string, string> = {}, entry = CLI): Promise<CliResult> {
-  return startCli(args, env, entry).done;
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return startCli(args, env).done;
 }
 
 /** A sweep file over the first MNIST images, small enough to train in a second or two. */

@@ -1,22 +1,74 @@
-// Chooses the implementation behind the hot kernels: the fast path by default, the reference when
-// ABLATE_KERNELS=reference or setKernels('reference') asks for it.
+// Chooses the implementation behind the hot kernels: native when the addon loads, else wasm, else
+// the reference. ABLATE_KERNELS=native|wasm|reference (or setKernels) forces one ('fast', the
+// older name of the wasm path, still means it); ABLATE_NATIVE_ISA forces the native ISA path.
 import type { Kernels } from './kernels.ts';
 import { referenceKernels } from './reference.ts';
+import { loadNativeKernels } from '../native/native.ts';
 import { fastKernels } from '../wasm/wasm.ts';
 
-export type KernelChoice = 'fast' | 'reference';
+export const KERNEL_CHOICES = ['native', 'wasm', 'reference', 'fast'] as const;
+export type KernelChoice = (typeof KERNEL_CHOICES)[number];
 
 let active: Kernels = referenceKernels;
+let native: Kernels | undefined;
+// Why the default choice is not native, when it is not: for a one-line notice (kernelsNotice).
+let fallback: string | undefined;
 
 /** The kernels every op dispatches to right now. */
 export function kernels(): Kernels {
   return active;
 }
 
-/** Switch implementation for this thread; returns the kernels now in use. */
-export function setKernels(choice: KernelChoice): Kernels {
-  active = choice === 'reference' ? referenceKernels : fastKernels();
+/** This thread's native kernels (loaded once), or the Error saying why there are none. */
+function nativeKernels(): Kernels {
+  native ??= loadNativeKernels();
+  return native;
+}
+
+/** The best set that loads: native, else wasm, else the reference; notes why it is not native. */
+function best(): Kernels {
+  try {
+    return nativeKernels();
+  } catch (error) {
+    fallback = (error as Error).message;
+  }
+  try {
+    return fastKernels();
+  } catch (error) {
+    fallback += `; wasm: ${(error as Error).message}`;
+    return referenceKernels;
+  }
+}
+
+/** Switch implementation for this thread; returns the kernels now in use. Throws if it cannot load. */
+export function setKernels(choice: KernelChoice | undefined): Kernels {
+  switch (choice) {
+    case undefined:
+      active = best();
+      break;
+    case 'native':
+      active = nativeKernels();
+      break;
+    case 'wasm':
+    case 'fast':
+      active = fastKernels();
+      break;
+    case 'reference':
+      active = referenceKernels;
+      break;
+    default:
+      throw new Error(`ABLATE_KERNELS: expected one of ${KERNEL_CHOICES.join(', ')}, got '${choice}'`);
+  }
   return active;
 }
 
-setKernels(process.env.ABLATE_KERNELS === 'reference' ? 'reference' : 'fast');
+/**
+ * One line saying the kernels are not native and why, when the default choice fell back (for the
+ * runner to print once); undefined when native kernels run or another set was asked for.
+ */
+export function kernelsNotice(): string | undefined {
+  if (!fallback || active === native) return undefined;
+  return `kernels: running on ${active.name}, not native: ${fallback}`;
+}
+
+setKernels((process.env.ABLATE_KERNELS || undefined) as KernelChoice | undefined);

@@ -1,11 +1,15 @@
-// The hot kernels sit behind one interface with two implementations: the readable reference
-// (./reference.ts) and the WebAssembly SIMD fast path (../wasm/wasm.ts), the default;
-// ABLATE_KERNELS=reference (or setKernels('reference')) forces the reference. Hot means the three
-// matmul forms, and the streaming loops of a training step that scalar JS runs slowly: the momentum
-// update over every parameter, the bias gradient (column sums), ReLU forward and backward.
+// The hot kernels sit behind one interface with three implementations: the native addon
+// (../native/native.ts, C compiled at npm install; the default when it loads), the WebAssembly
+// SIMD path (../wasm/wasm.ts) and the readable reference (./reference.ts); ABLATE_KERNELS=
+// native|wasm|reference (or setKernels) forces one (see backend.ts). Hot means the three matmul
+// forms, and the streaming loops of a training step that scalar JS runs slowly: the optimizer
+// updates over every parameter, the bias gradient (column sums), the activations forward and
+// backward, softmax and the classification losses.
 //
-// Dimension legend: M = rows of out (of x for sumRows), N = columns of out and x, K = the summed
-// (inner) dimension; n = elements of one parameter (momentum) or activation (relu).
+// Dimension legend (of every kernel in this package, the C ones in native/ included): M = rows of
+// out (of x for sumRows), N = columns of out and x, K = the summed (inner) dimension; B = rows
+// (batch) of a row-wise kernel (softmax, crossEntropy); n = elements of one parameter (optimizers)
+// or activation (elementwise kernels).
 
 /**
  * Signature shared by the three matmul forms: out = a b, or with accumulate out += a b; a bias,
@@ -64,4 +68,85 @@ export interface Kernels {
     dout: Float32Array, // (n)
     a: Float32Array, // (n)
   ) => void;
+  /** out = 1 / (1 + e^-x) elementwise. out may be x. */
+  readonly sigmoid: UnaryKernel;
+  /** dx += dout out (1 - out), from the forward output. */
+  readonly sigmoidBackward: BackwardKernel;
+  /** out = tanh(x) elementwise. out may be x. */
+  readonly tanh: UnaryKernel;
+  /** dx += dout (1 - out^2), from the forward output. */
+  readonly tanhBackward: BackwardKernel;
+  /** out = softmax of each row of x, the row maximum subtracted first. */
+  readonly softmax: (
+    out: Float32Array, // (B, N)
+    x: Float32Array, // (B, N)
+    B: number,
+    N: number,
+  ) => void;
+  /** dx += s * (dout - <dout, s>) row by row, s = softmax's output: J^T dout without the J. */
+  readonly softmaxBackward: (
+    dx: Float32Array, // (B, N)
+    dout: Float32Array, // (B, N)
+    out: Float32Array, // (B, N) softmax's output s
+    B: number,
+    N: number,
+  ) => void;
+  /** The cross-entropy of softmax(z) against y, summed over the rows (not averaged). */
+  readonly crossEntropy: (
+    z: Float32Array, // (B, N) logits
+    y: Float32Array, // (B, N) targets
+    B: number,
+    N: number,
+  ) => number;
+  /** The binary cross-entropy of sigmoid(z) against y, summed over the elements (not averaged). */
+  readonly bce: (
+    z: Float32Array, // (n) logits
+    y: Float32Array, // (n) targets
+  ) => number;
+  /** dz += scale (a - y): the gradient of sigmoid + BCE and of softmax + CE on the logits. */
+  readonly fusedLossBackward: (
+    dz: Float32Array, // (n)
+    a: Float32Array, // (n) output activations
+    y: Float32Array, // (n) targets
+    scale: number,
+  ) => void;
+  /** In place: s = keep s + add g^2, w -= lr g / (sqrt(s) + eps) (Adagrad: keep = add = 1; RMSProp). */
+  readonly adagrad: (
+    w: Float32Array, // (n)
+    g: Float32Array, // (n)
+    s: Float32Array, // (n)
+    lr: number,
+    eps: number,
+    keep: number,
+    add: number,
+  ) => void;
+  /**
+   * In place: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2, w -= lr (m / c1) / (sqrt(v / c2) + eps),
+   * with the bias corrections c1 = 1 - b1^t, c2 = 1 - b2^t given.
+   */
+  readonly adam: (
+    w: Float32Array, // (n)
+    g: Float32Array, // (n)
+    m: Float32Array, // (n)
+    v: Float32Array, // (n)
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    c1: number,
+    c2: number,
+  ) => void;
 }
+
+/** out = f(x) elementwise. */
+export type UnaryKernel = (
+  out: Float32Array, // (n)
+  x: Float32Array, // (n)
+) => void;
+
+/** dx += dout f'(x), with f' read from the forward output. */
+export type BackwardKernel = (
+  dx: Float32Array, // (n)
+  dout: Float32Array, // (n)
+  out: Float32Array, // (n) the forward output
+) => void;

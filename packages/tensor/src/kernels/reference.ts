@@ -1,8 +1,7 @@
 // Reference kernels: plain loops, written to be read. The fast path in ../wasm must agree
 // with these within the tolerance stated in test/kernels.test.ts.
 //
-// Dimension legend: M = rows of out (of x for sumRows), N = columns of out and x, K = the summed
-// (inner) dimension; n = elements of one parameter (momentum) or activation (relu).
+// Dimension legend: see kernels.ts.
 // Every matmul writes out (M, N), sumRows out (N); with accumulate they add to what out holds
 // (backward passes accumulate gradients with +=, as in llm.c). A matmul's bias (N) is added to
 // every row last.
@@ -132,6 +131,163 @@ export function reluBackward(
   for (let i = 0; i < dx.length; i++) if (a[i] > 0) dx[i] += dout[i];
 }
 
+/** Logistic function, split at 0 so exp never overflows: for x < 0, e^x / (1 + e^x). */
+function sigmoidOf(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+export function sigmoid(
+  out: Float32Array, // (n)
+  x: Float32Array, // (n)
+): void {
+  for (let i = 0; i < x.length; i++) out[i] = sigmoidOf(x[i]);
+}
+
+/** sigmoid' = s (1 - s), read from the output. */
+export function sigmoidBackward(
+  dx: Float32Array, // (n)
+  dout: Float32Array, // (n)
+  out: Float32Array, // (n) sigmoid's output s
+): void {
+  for (let i = 0; i < dx.length; i++) dx[i] += dout[i] * out[i] * (1 - out[i]);
+}
+
+export function tanh(
+  out: Float32Array, // (n)
+  x: Float32Array, // (n)
+): void {
+  for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]);
+}
+
+/** tanh' = 1 - t^2, read from the output. */
+export function tanhBackward(
+  dx: Float32Array, // (n)
+  dout: Float32Array, // (n)
+  out: Float32Array, // (n) tanh's output t
+): void {
+  for (let i = 0; i < dx.length; i++) dx[i] += dout[i] * (1 - out[i] * out[i]);
+}
+
+/** Softmax of each row, the row maximum subtracted first (softmax(x) = softmax(x - c)). */
+export function softmax(
+  out: Float32Array, // (B, N)
+  x: Float32Array, // (B, N)
+  B: number,
+  N: number,
+): void {
+  for (let b = 0; b < B; b++) {
+    const row = b * N;
+    let max = -Infinity;
+    for (let j = 0; j < N; j++) if (x[row + j] > max) max = x[row + j];
+    let sum = 0;
+    for (let j = 0; j < N; j++) {
+      const e = Math.exp(x[row + j] - max);
+      out[row + j] = e;
+      sum += e;
+    }
+    for (let j = 0; j < N; j++) out[row + j] /= sum;
+  }
+}
+
+/** The Jacobian is diag(s) - s s^T, so J^T g = s * (g - <g, s>): no N x N matrix needed. */
+export function softmaxBackward(
+  dx: Float32Array, // (B, N)
+  dout: Float32Array, // (B, N)
+  out: Float32Array, // (B, N) softmax's output s
+  B: number,
+  N: number,
+): void {
+  for (let b = 0; b < B; b++) {
+    const row = b * N;
+    let dot = 0;
+    for (let j = 0; j < N; j++) dot += dout[row + j] * out[row + j];
+    for (let j = 0; j < N; j++) dx[row + j] += out[row + j] * (dout[row + j] - dot);
+  }
+}
+
+/**
+ * sum_b sum_j y_bj (lse(z_b) - z_bj), with lse(z) = m + log sum_j e^(z_j - m), m = max_j z_j
+ * (log-sum-exp: no overflow, no log(0)).
+ */
+export function crossEntropy(
+  z: Float32Array, // (B, N) logits
+  y: Float32Array, // (B, N) targets
+  B: number,
+  N: number,
+): number {
+  let sum = 0;
+  for (let b = 0; b < B; b++) {
+    const row = b * N;
+    let m = -Infinity;
+    for (let j = 0; j < N; j++) if (z[row + j] > m) m = z[row + j];
+    let s = 0;
+    for (let j = 0; j < N; j++) s += Math.exp(z[row + j] - m);
+    const lse = m + Math.log(s);
+    for (let j = 0; j < N; j++) if (y[row + j] !== 0) sum += y[row + j] * (lse - z[row + j]);
+  }
+  return sum;
+}
+
+/** sum of max(z, 0) - z y + log(1 + e^-|z|): BCE on the logits, no log(0), no overflow. */
+export function bce(
+  z: Float32Array, // (n) logits
+  y: Float32Array, // (n) targets
+): number {
+  let sum = 0;
+  for (let i = 0; i < z.length; i++)
+    sum += Math.max(z[i], 0) - z[i] * y[i] + Math.log1p(Math.exp(-Math.abs(z[i])));
+  return sum;
+}
+
+/** dz += scale (a - y). */
+export function fusedLossBackward(
+  dz: Float32Array, // (n)
+  a: Float32Array, // (n)
+  y: Float32Array, // (n)
+  scale: number,
+): void {
+  for (let i = 0; i < dz.length; i++) dz[i] += scale * (a[i] - y[i]);
+}
+
+/** s = keep s + add g^2;  w -= lr g / (sqrt(s) + eps). All in place but g. */
+export function adagrad(
+  w: Float32Array, // (n) parameter
+  g: Float32Array, // (n) its gradient
+  s: Float32Array, // (n) its squared-gradient sum or average
+  lr: number,
+  eps: number,
+  keep: number,
+  add: number,
+): void {
+  for (let i = 0; i < w.length; i++) {
+    const si = keep * s[i] + add * g[i] * g[i];
+    s[i] = si;
+    w[i] -= (lr * g[i]) / (Math.sqrt(si) + eps);
+  }
+}
+
+/** m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  w -= lr (m / c1) / (sqrt(v / c2) + eps). */
+export function adam(
+  w: Float32Array, // (n) parameter
+  g: Float32Array, // (n) its gradient
+  m: Float32Array, // (n) first moment
+  v: Float32Array, // (n) second moment
+  lr: number,
+  beta1: number,
+  beta2: number,
+  eps: number,
+  c1: number,
+  c2: number,
+): void {
+  for (let i = 0; i < w.length; i++) {
+    m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+    v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+    w[i] -= (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
+  }
+}
+
 export const referenceKernels: Kernels = {
   name: 'reference',
   matmulAB,
@@ -141,4 +297,15 @@ export const referenceKernels: Kernels = {
   sumRows,
   relu,
   reluBackward,
+  sigmoid,
+  sigmoidBackward,
+  tanh,
+  tanhBackward,
+  softmax,
+  softmaxBackward,
+  crossEntropy,
+  bce,
+  fusedLossBackward,
+  adagrad,
+  adam,
 };

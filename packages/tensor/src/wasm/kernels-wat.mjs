@@ -257,10 +257,14 @@ ${microKernel(relaxed, tile)}
   ;;   v = mu v + c g;  w -= lr v (classical) or w -= lr (c g + mu v) (nesterov != 0).
   ;; Four at a time, so the caller gives each buffer room for n rounded up to whole vectors (the
   ;; extra lanes compute garbage it never reads). Plain mul + add, no FMA: every build agrees.
+  ;; Velocities that decay below the smallest normal float are set to 0 (NaN is kept): as a
+  ;; denormal each would cost a slow path on every later step, for a contribution below 1e-38.
   (func (export "momentum")
     (param $n i32) (param $w i32) (param $g i32) (param $v i32)
     (param $lr f32) (param $mu f32) (param $c f32) (param $nesterov i32)
     (local $end i32) (local $lr4 v128) (local $mu4 v128) (local $c4 v128) (local $cg v128) (local $vi v128)
+    (local $min4 v128)
+    (local.set $min4 (f32x4.splat (f32.const 0x1p-126)))
     (local.set $lr4 (f32x4.splat (local.get $lr)))
     (local.set $mu4 (f32x4.splat (local.get $mu)))
     (local.set $c4 (f32x4.splat (local.get $c)))
@@ -268,6 +272,7 @@ ${microKernel(relaxed, tile)}
     (loop $vectors
       (local.set $cg (f32x4.mul (local.get $c4) (v128.load (local.get $g))))
       (local.set $vi (f32x4.add (f32x4.mul (local.get $mu4) (v128.load (local.get $v))) (local.get $cg)))
+      (local.set $vi (v128.andnot (local.get $vi) (f32x4.lt (f32x4.abs (local.get $vi)) (local.get $min4))))
       (v128.store (local.get $v) (local.get $vi))
       (v128.store (local.get $w) (f32x4.sub (v128.load (local.get $w)) (f32x4.mul (local.get $lr4)
         (if (result v128) (local.get $nesterov)

@@ -8,12 +8,14 @@
 // The wasm matmul reads A and B through element strides, so the three forms differ only in the
 // strides they pass: A[i][k] = a[i*aLs + k*aKs], B[k][j] = b[j*bLs + k*bKs].
 // Every kernel works on copies in wasm memory: the inputs are copied in, the results copied out.
-// The streaming kernels take their signatures, and the shapes of their arrays, from Kernels.
+// The streaming kernels take their signatures, and the shapes of their arrays, from Kernels; those
+// without a wasm version (the activations but ReLU, softmax, the losses, Adagrad and Adam) are the
+// reference's, the optimizers' with their decaying state flushed as the wasm momentum's is.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import type { Kernels } from '../kernels/kernels.ts';
-import { matmulAB as referenceMatmul } from '../kernels/reference.ts';
+import { matmulAB as referenceMatmul, referenceKernels } from '../kernels/reference.ts';
 
 /** What the module exports; addresses are in bytes. See kernels-wat.mjs for each function. */
 interface WasmExports {
@@ -65,6 +67,15 @@ export function relaxedSimdSupported(bytes = readBuild('kernels-relaxed-simd')):
 }
 
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
+const FLT_MIN = 2 ** -126; // the smallest normal float32
+
+/**
+ * Sets the values below FLT_MIN in magnitude to 0 (NaN stays): optimizer state that decays
+ * geometrically, which would otherwise linger as denormals, as it does in the wasm momentum update.
+ */
+function flushDenormals(xs: Float32Array): void {
+  for (let i = 0; i < xs.length; i++) if (Math.abs(xs[i]) < FLT_MIN) xs[i] = 0;
+}
 
 /** Copies rows x cols floats between two row-major layouts with different row strides. */
 function copyRows(
@@ -223,6 +234,7 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
   };
 
   return {
+    ...referenceKernels,
     name,
     matmulAB: (out, a, b, M, K, N, accumulate = false, bias) =>
       matmul(out, a, b, M, K, N, accumulate, bias, [K, 1, 1, N]),
@@ -234,6 +246,15 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
     sumRows,
     relu,
     reluBackward,
+    adagrad: (w, g, s, lr, eps, keep, add) => {
+      referenceKernels.adagrad(w, g, s, lr, eps, keep, add);
+      flushDenormals(s);
+    },
+    adam: (w, g, m, v, lr, beta1, beta2, eps, c1, c2) => {
+      referenceKernels.adam(w, g, m, v, lr, beta1, beta2, eps, c1, c2);
+      flushDenormals(m);
+      flushDenormals(v);
+    },
   };
 }
 

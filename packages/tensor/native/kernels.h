@@ -1,0 +1,65 @@
+// The native kernels, plain C over the callers' float buffers (addon.c passes the Float32Arrays'
+// memory in place). Dimension legend: see src/kernels/kernels.ts; B = rows (batch) of a row-wise
+// kernel. Every kernel is single-threaded and sums in a fixed order, so its bits depend only on
+// its inputs and on the ISA path.
+#ifndef ABLATE_KERNELS_H
+#define ABLATE_KERNELS_H
+
+#include <stddef.h>
+
+// Loops of float arithmetic the compiler vectorizes are also built for AVX2 and AVX-512, chosen at
+// load; the bits do not change with the ISA: the build contracts no a * b + c into an FMA
+// (-ffp-contract=off) and vectorizes no reduction, so every element gets the same IEEE operations.
+#if defined(__x86_64__)
+#define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define CLONES
+#endif
+
+// A register-blocked micro-kernel: the MR x NR tile c = [c +] sum_k pa[k] (x) pb[k] [+ bias], from
+// A packed as kc columns of MR values and B as kc rows of NR values, ldb apart.
+typedef void (*micro_kernel)(long kc, const float *pa, const float *pb, long ldb, float *c, long ldc,
+                             int load_c, const float *bias);
+
+// One ISA path: its micro-kernel and tile. The tables are static const: the only state shared
+// between threads, and immutable.
+struct isa {
+  const char *name; // "avx512", "avx2", "neon" or "portable"
+  int mr, nr;
+  micro_kernel kernel;
+};
+
+// The best path this CPU runs, or the one named (NULL if this build or CPU lacks it).
+const struct isa *isa_best(void);
+const struct isa *isa_named(const char *name);
+
+// out = A B (+= with accumulate) + bias on every row, with A[i][k] = a[i aLs + k aKs] and
+// B[k][j] = b[j bLs + k bKs]: the three forms a b, a^T b and a b^T differ only in the strides.
+void matmul(const struct isa *isa, float *out /* (M, N) */, const float *a, const float *b, long M, long K,
+            long N, long aLs, long aKs, long bLs, long bKs, int accumulate, const float *bias /* (N) or NULL */);
+
+// elementwise.c
+void relu_forward(float *out /* (n) */, const float *x /* (n) */, long n);
+void relu_backward(float *dx /* (n) */, const float *dout /* (n) */, const float *a /* (n) */, long n);
+void sum_rows(float *out /* (N) */, const float *x /* (M, N) */, long M, long N, int accumulate);
+void sigmoid_forward(float *out /* (n) */, const float *x /* (n) */, long n);
+void sigmoid_backward(float *dx /* (n) */, const float *dout /* (n) */, const float *out /* (n) */, long n);
+void tanh_forward(float *out /* (n) */, const float *x /* (n) */, long n);
+void tanh_backward(float *dx /* (n) */, const float *dout /* (n) */, const float *out /* (n) */, long n);
+void softmax_forward(float *out /* (B, N) */, const float *x /* (B, N) */, long B, long N);
+void softmax_backward(float *dx /* (B, N) */, const float *dout /* (B, N) */, const float *out /* (B, N) */,
+                      long B, long N);
+double cross_entropy(const float *z /* (B, N) */, const float *y /* (B, N) */, long B, long N);
+double bce(const float *z /* (n) */, const float *y /* (n) */, long n);
+void fused_loss_backward(float *dz /* (n) */, const float *a /* (n) */, const float *y /* (n) */, float scale,
+                         long n);
+
+// optim.c
+void momentum_update(float *w /* (n) */, const float *g /* (n) */, float *v /* (n) */, long n, float lr,
+                     float mu, float c, int nesterov);
+void adagrad_update(float *w /* (n) */, const float *g /* (n) */, float *s /* (n) */, long n, float lr,
+                    float eps, float keep, float add);
+void adam_update(float *w /* (n) */, const float *g /* (n) */, float *m /* (n) */, float *v /* (n) */, long n,
+                 float lr, float beta1, float add1, float beta2, float add2, float eps, float c1, float c2);
+
+#endif
