@@ -2,7 +2,7 @@
 // have values. Every route of a sweep page needs it, so it is read once per change of the sweep
 // (the store's change token) and shared: one refresh of the page loads it once, whatever the
 // number of sections asking.
-import type { ResultsReader, RunStatus, StoredEpoch, SweepRun } from '@ablate/runner/store';
+import type { ResultsReader, RunStatus, StoredEpoch, StoredLayerStats, SweepRun } from '@ablate/runner/store';
 import { sameValue } from '@ablate/runner/view/diff.js';
 import { notFound } from './http-error.ts';
 import {
@@ -139,6 +139,25 @@ export function loadSweepEpochs(
     epochs.catch(() => epochCache.delete(sweep));
   }
   return epochs;
+}
+
+/** The layer statistics of the sweep's runs at one epoch, read once per read of the sweep and epoch. */
+const layerStatsCache = new WeakMap<SweepWithRuns, Map<number, Promise<StoredLayerStats[]>>>();
+
+export function loadLayerStats(
+  store: ResultsReader,
+  sweep: SweepWithRuns,
+  epoch: number,
+): Promise<StoredLayerStats[]> {
+  const byEpoch = layerStatsCache.get(sweep) ?? new Map<number, Promise<StoredLayerStats[]>>();
+  layerStatsCache.set(sweep, byEpoch);
+  let rows = byEpoch.get(epoch);
+  if (!rows) {
+    rows = store.layerStatsOfSweep(sweep.id, epoch);
+    byEpoch.set(epoch, rows);
+    rows.catch(() => byEpoch.delete(epoch));
+  }
+  return rows;
 }
 
 /** Appends value to the list under key, creating the list on first use. */

@@ -144,11 +144,19 @@ export async function renderSweep(main, sweepId) {
   const charts = new Charts();
   let { metrics } = sweep;
   const view = viewState();
-  const runsByIds = async (ids) => (ids.length ? (await api.sweepRunsById(sweepId, ids)).runs : []);
+  // Runs the page has fetched, by id: curves need only their id, label and params, which never
+  // change, so a run the table or the default selection brought is not asked for again.
+  const known = new Map();
+  const remember = (runs) => (runs.forEach((run) => known.set(run.id, run)), runs);
+  const runsByIds = async (ids) => {
+    const missing = ids.filter((id) => !known.has(id));
+    if (missing.length) remember((await api.sweepRunsById(sweepId, missing)).runs);
+    return ids.map((id) => known.get(id)).filter(Boolean);
+  };
   // The selection from the address, else the best few runs as the store ranks them.
   const selected = new Set(
     view.get('sel')?.split(',').filter(Boolean) ??
-      (await api.runPage(sweepId, { sort: 'rank', limit: DEFAULT_SELECTED })).runs
+      remember((await api.runPage(sweepId, { sort: 'rank', limit: DEFAULT_SELECTED })).runs)
         .filter((run) => run.rank !== null)
         .map((run) => run.id),
   );
@@ -198,7 +206,11 @@ export async function renderSweep(main, sweepId) {
   const table = new RunTable(
     runColumns(sweep.varying, metrics),
     {
-      fetchPage: (query) => api.runPage(sweepId, query),
+      fetchPage: async (query) => {
+        const page = await api.runPage(sweepId, query);
+        remember(page.runs);
+        return page;
+      },
       query: () => {
         const ranges = brushesToText(parallel?.brushes() ?? {});
         return { ...(filters.tag ? { tag: filters.tag } : {}), ...(ranges ? { ranges } : {}) };
@@ -286,7 +298,8 @@ export async function renderSweep(main, sweepId) {
     ),
   );
   compareButton.disabled = selected.size !== 2;
-  // The table first: its rows are what a person looks at first.
+  // The table first: its rows are what a person looks at first (asked for beside it, the other
+  // views' requests and drawing delay them by half).
   await table.reload();
   await Promise.all([showSelected(), refreshSections()]);
 

@@ -19,7 +19,7 @@ import {
 } from '../params.ts';
 import type { ResultsDb } from '../results-db.ts';
 import { valuesOf } from '../run-table.ts';
-import { loadSweep, loadSweepEpochs, type SweepWithRuns } from '../sweep-data.ts';
+import { loadLayerStats, loadSweep, loadSweepEpochs, type SweepWithRuns } from '../sweep-data.ts';
 
 /** A param the sweep varies: anything else would group every run into one cell. */
 function varyingParam(sweep: SweepWithRuns, value: string, name: string): string {
@@ -111,7 +111,7 @@ export function aggregateRoutes(results: ResultsDb): Router {
         `epoch: no layer statistics at epoch ${epoch} (${epochs.length ? `epochs with some: ${epochs.join(', ')}` : 'none yet'})`,
       );
     }
-    const rows = epochs.length ? await store.layerStatsOfSweep(sweep.id, epoch) : [];
+    const rows = epochs.length ? await loadLayerStats(store, sweep, epoch) : [];
     res.json({
       by,
       stat,
