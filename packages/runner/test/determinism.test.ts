@@ -4,20 +4,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir, withDb, writeSweep } from './helpers/cli.ts';
-
-/** Every stored number of the results, in a stable order; wall times excluded. */
-const RESULT_QUERIES = [
-  'SELECT run_id, epoch, train_loss, train_acc, val_loss, val_acc, lr FROM epochs ORDER BY run_id, epoch',
-  'SELECT * FROM layer_stats ORDER BY run_id, epoch, layer',
-  'SELECT * FROM run_results ORDER BY run_id',
-  'SELECT * FROM test_results ORDER BY run_id',
-  'SELECT run_id, shapes_json, hex(data) AS data FROM weights ORDER BY run_id',
-  'SELECT id, status, epochs_done, diverged_epoch, data_fingerprint FROM runs ORDER BY id',
-];
-
-function results(dbPath: string) {
-  return withDb(dbPath, (db) => Promise.all(RESULT_QUERIES.map((sql) => db.all(sql))));
-}
+import { results } from './helpers/results.ts';
 
 const RUNS = 4; // 2 learning rates x 2 seeds
 const EPOCHS = 2;

@@ -53,15 +53,8 @@ export interface RunClaim {
   attempt: number;
 }
 
-/** A run claimed from a shared store, with what training it needs. */
-export interface ClaimedRun extends RunClaim {
-  groupId: string;
-  seed: number;
-  label: string;
-  config: unknown;
-  position: number;
-  params: Record<string, unknown>;
-}
+/** A run claimed from a shared store, with what training it needs (its plan, less what the claim names). */
+export type ClaimedRun = RunClaim & Omit<PlannedRunRecord, 'id' | 'epochsPlanned'>;
 
 /** A recorded version of a sweep name. */
 export interface SweepVersion {

@@ -1,9 +1,9 @@
 // What the PostgreSQL tests share: the CLI (with worker and export), a sweep slow enough to catch
-// mid-run, and the stored results as plain rows to compare bit for bit.
+// mid-run, and the stored results as plain rows to compare bit for bit (helpers/results.ts).
 import { hostname } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { runCli, startCli, tempDir, withDb, writeSweep, type CliResult } from '../helpers/cli.ts';
+import { runCli, startCli, tempDir, writeSweep, type CliResult } from '../helpers/cli.ts';
 
 const ENTRY = path.join(import.meta.dirname, 'ablate.ts');
 
@@ -47,17 +47,3 @@ export async function pgRows<T = Record<string, unknown>>(
 
 /** runs.claimed_by of a process on this host. */
 export const claimant = (pid: number | undefined) => `${hostname()}:${pid}`;
-
-/** Every stored number of a SQLite file's results, in a stable order; wall times excluded. */
-const RESULT_QUERIES = [
-  'SELECT run_id, epoch, train_loss, train_acc, val_loss, val_acc, lr FROM epochs ORDER BY run_id, epoch',
-  'SELECT * FROM layer_stats ORDER BY run_id, epoch, layer',
-  'SELECT * FROM run_results ORDER BY run_id',
-  'SELECT * FROM test_results ORDER BY run_id',
-  'SELECT run_id, shapes_json, hex(data) AS data FROM weights ORDER BY run_id',
-  'SELECT id, status, epochs_done, diverged_epoch, data_fingerprint FROM runs ORDER BY id',
-];
-
-export function results(dbPath: string) {
-  return withDb(dbPath, (db) => Promise.all(RESULT_QUERIES.map((sql) => db.all(sql))));
-}

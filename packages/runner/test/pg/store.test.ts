@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAnnotator, openReader, openStore, type ResultsReader } from '../../src/db/index.ts';
 import { runCli, tempDir, writeSweep } from '../helpers/cli.ts';
-import { pgRows, results, runAblate } from './cluster.ts';
+import { results } from '../helpers/results.ts';
+import { pgRows, runAblate } from './cluster.ts';
 import { startPostgres, type PostgresServer } from './server.ts';
 
 let server: PostgresServer;

@@ -4,7 +4,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir, waitFor } from '../helpers/cli.ts';
-import { claimant, EPOCHS, pgRows, results, RUNS, runAblate, slowSweep, startAblate } from './cluster.ts';
+import { results } from '../helpers/results.ts';
+import { claimant, EPOCHS, pgRows, RUNS, runAblate, slowSweep, startAblate } from './cluster.ts';
 import { startPostgres, type PostgresServer } from './server.ts';
 
 let server: PostgresServer;
