@@ -129,14 +129,22 @@ try {
     'export.csv (streamed)': `/api/sweeps/${sweepId}/export.csv`,
   };
   for (const [name, url] of Object.entries(sizes)) {
+    // The server runs in this process: its peak resident memory while answering, over what it held before.
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
     const start = performance.now();
     const response = await fetch(`${server.url}${url}`);
-    const bytes = (await response.arrayBuffer()).byteLength;
+    let bytes = 0;
+    // Counted as it arrives, not buffered: the client must not be what holds the export.
+    for await (const chunk of response.body!) bytes += (chunk as Uint8Array).byteLength;
     const ms = performance.now() - start;
+    clearInterval(sampler);
+    results[`${name} MB more resident`] = (peak - before) / 2 ** 20;
     results[`${name} bytes`] = bytes;
     results[`${name} ms`] = ms;
     console.log(
-      `${name.padEnd(30)} ${String(response.status).padEnd(4)} ${(bytes / 1024).toFixed(1).padStart(10)} KB  ${ms.toFixed(0).padStart(6)} ms`,
+      `${name.padEnd(30)} ${String(response.status).padEnd(4)} ${(bytes / 1024).toFixed(1).padStart(10)} KB  ${ms.toFixed(0).padStart(6)} ms  +${((peak - before) / 2 ** 20).toFixed(0)} MB RSS`,
     );
   }
 
@@ -164,7 +172,7 @@ try {
   results['sort click to rows ms (slowest)'] = Math.max(...sortMs);
   console.log('in Chromium, from navigation start (views) or from the input (table):');
   for (const [key, value] of Object.entries(results).filter(
-    ([key]) => !key.includes('bytes') && !sizes[key.slice(0, -3)],
+    ([key]) => key.includes('drawn') || key.includes('to rows'),
   ))
     console.log(`  ${key.padEnd(52)} ${value.toFixed(0).padStart(6)}`);
   if (args.json) writeFileSync(args.json, JSON.stringify(results, null, 2));

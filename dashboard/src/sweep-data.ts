@@ -160,6 +160,25 @@ export function loadLayerStats(
   return rows;
 }
 
+/**
+ * A value derived from one read of the sweep (an aggregate for one query), computed once: a page
+ * reloaded, or opened by a second person, is answered without computing it again. Dropped with the
+ * read when the sweep changes.
+ */
+const derived = new WeakMap<SweepWithRuns, Map<string, Promise<unknown>>>();
+
+export function derive<T>(sweep: SweepWithRuns, key: string, compute: () => Promise<T> | T): Promise<T> {
+  const values = derived.get(sweep) ?? new Map<string, Promise<unknown>>();
+  derived.set(sweep, values);
+  let value = values.get(key) as Promise<T> | undefined;
+  if (!value) {
+    value = Promise.resolve().then(compute);
+    values.set(key, value);
+    value.catch(() => values.delete(key));
+  }
+  return value;
+}
+
 /** Appends value to the list under key, creating the list on first use. */
 export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);

@@ -1,6 +1,9 @@
 // The API a large sweep's page uses, on the smoke sweep: the runs table a page at a time (filtered,
 // sorted and brushed on the server), runs by id, the analysis of variance, the parallel
 // coordinates' columns, and the read a page shows (?version) answered without a new read.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/server.ts';
 import { getJson, startTestServer } from './helpers.ts';
@@ -111,5 +114,26 @@ describe('analyses', () => {
     expect(body.columns[2]).toEqual(
       whole.runs.map((run: { summary: { test_acc: number } }) => run.summary.test_acc),
     );
+  });
+});
+
+describe('the page', () => {
+  it('preloads every module of the app, so they load at once rather than an import level at a time', async () => {
+    const html = await (await fetch(server.url)).text();
+    const preloaded = [...html.matchAll(/rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]).sort();
+    const publicDir = fileURLToPath(new URL('../public', import.meta.url));
+    const modules = readdirSync(publicDir, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.js') && file !== 'app.js')
+      .map((file) => `/${file.split(path.sep).join('/')}`);
+    const shared = [
+      ...new Set(
+        modules.flatMap((file) =>
+          [
+            ...readFileSync(path.join(publicDir, file), 'utf8').matchAll(/from '(\/shared\/[a-z-]+\.js)'/g),
+          ].map((m) => m[1]),
+        ),
+      ),
+    ];
+    expect(preloaded).toEqual([...modules, ...shared].sort());
   });
 });

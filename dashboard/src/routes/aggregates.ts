@@ -19,7 +19,7 @@ import {
 } from '../params.ts';
 import type { ResultsDb } from '../results-db.ts';
 import { valuesOf } from '../run-table.ts';
-import { loadLayerStats, loadSweep, loadSweepEpochs, type SweepWithRuns } from '../sweep-data.ts';
+import { derive, loadLayerStats, loadSweep, loadSweepEpochs, type SweepWithRuns } from '../sweep-data.ts';
 
 /** A param the sweep varies: anything else would group every run into one cell. */
 function varyingParam(sweep: SweepWithRuns, value: string, name: string): string {
@@ -32,12 +32,13 @@ function varyingParam(sweep: SweepWithRuns, value: string, name: string): string
 }
 
 /** The ablation grid a request asks for; shared by the JSON route and the Markdown export. */
-export function ablationOf(req: Request, sweep: SweepWithRuns): Ablation {
+export function ablationOf(req: Request, sweep: SweepWithRuns): Promise<Ablation> {
   const rows = varyingParam(sweep, requiredString(req.query, 'rows'), 'rows');
   const colsValue = optionalString(req.query, 'cols');
   const cols = colsValue ? varyingParam(sweep, colsValue, 'cols') : null;
   if (cols === rows) throw badRequest('rows and cols must be two different params');
-  return ablation(sweep, rows, cols, finalMetricOf(req, sweep));
+  const metric = finalMetricOf(req, sweep);
+  return derive(sweep, `ablation ${rows} ${cols} ${metric}`, () => ablation(sweep, rows, cols, metric));
 }
 
 /** ?metric= among the final metrics; the sweep's preferred one without it. */
@@ -60,18 +61,22 @@ export function aggregateRoutes(results: ResultsDb): Router {
       EPOCH_METRICS,
       sweep.metrics.curves.preferred,
     );
-    const groups = groupCurves(sweep, await loadSweepEpochs(store, sweep), by, metric, pointsOf(req));
+    const points = pointsOf(req);
+    const groups = await derive(sweep, `groups ${by} ${metric} ${points}`, async () =>
+      groupCurves(sweep, await loadSweepEpochs(store, sweep), by, metric, points),
+    );
     res.json({ by, metric, groups });
   });
 
   router.get('/api/sweeps/:id/ablation', async (req, res) => {
     const sweep = await loadSweep(await results.require(), sweepIdOf(req), versionOf(req));
-    res.json(ablationOf(req, sweep));
+    res.json(await ablationOf(req, sweep));
   });
 
   router.get('/api/sweeps/:id/importance', async (req, res) => {
     const sweep = await loadSweep(await results.require(), sweepIdOf(req), versionOf(req));
-    res.json(importance(sweep, finalMetricOf(req, sweep)));
+    const metric = finalMetricOf(req, sweep);
+    res.json(await derive(sweep, `importance ${metric}`, () => importance(sweep, metric)));
   });
 
   // The parallel coordinates: one axis per varying param (seed excepted) and the metric, each
@@ -103,7 +108,7 @@ export function aggregateRoutes(results: ResultsDb): Router {
     const sweep = await loadSweep(store, sweepIdOf(req), versionOf(req));
     const by = varyingParam(sweep, requiredString(req.query, 'by'), 'by');
     const stat = parseChoice(optionalString(req.query, 'stat'), 'stat', LAYER_STATISTICS, 'act_std');
-    const epochs = await store.layerStatEpochs(sweep.id);
+    const epochs = await derive(sweep, 'layer stat epochs', () => store.layerStatEpochs(sweep.id));
     const asked = optionalString(req.query, 'epoch');
     const epoch = parseInteger(asked, 'epoch', 0, 999_999, epochs[0] ?? 0);
     if (asked !== undefined && !epochs.includes(epoch)) {
@@ -111,13 +116,15 @@ export function aggregateRoutes(results: ResultsDb): Router {
         `epoch: no layer statistics at epoch ${epoch} (${epochs.length ? `epochs with some: ${epochs.join(', ')}` : 'none yet'})`,
       );
     }
-    const rows = epochs.length ? await loadLayerStats(store, sweep, epoch) : [];
+    const profile = await derive(sweep, `depth ${by} ${stat} ${epoch}`, async () =>
+      depthProfile(sweep, epochs.length ? await loadLayerStats(store, sweep, epoch) : [], by, stat),
+    );
     res.json({
       by,
       stat,
       epoch: epochs.length ? epoch : null,
       epochs,
-      ...depthProfile(sweep, rows, by, stat),
+      ...profile,
     });
   });
 

@@ -68,7 +68,7 @@ export function exportRoutes(results: ResultsDb): Router {
   router.get('/api/sweeps/:id/ablation.md', async (req, res) => {
     const sweep = await loadSweep(await results.require(), sweepIdOf(req), versionOf(req));
     attachment(res, sweep, 'md');
-    res.type('text/markdown').send(ablationMarkdown(sweep, ablationOf(req, sweep)));
+    res.type('text/markdown').send(ablationMarkdown(sweep, await ablationOf(req, sweep)));
   });
 
   return router;
