@@ -92,6 +92,28 @@ describe('the PostgreSQL store', () => {
     await reader.close();
   });
 
+  it('has workers decline, in one line each, a sweep of other data or of other kernels', async () => {
+    const url = await server.database();
+    expect((await runAblate(['export', '1', '--db', sqlite, '--to', url])).code).toBe(0);
+    await pgRows(url, "UPDATE runs SET status = 'pending'");
+    const declines = [
+      [
+        'UPDATE sweeps SET data_fingerprints_json = regexp_replace(data_fingerprints_json, \':"[0-9a-f]+"\', \':"0000"\')',
+        /data .* has fingerprint [0-9a-f]+, the sweep's is 0000; declined$/,
+      ],
+      ["UPDATE sweeps SET kernels = 'other'", /requires kernels other, this worker has .*; declined$/],
+    ] as const;
+    for (const [change, message] of declines) {
+      await pgRows(url, change);
+      const worker = await runAblate(['worker', '--db', url]);
+      expect(worker.code).toBe(0);
+      expect(worker.stderr.trim().split('\n')).toHaveLength(1);
+      expect(worker.stderr.trim()).toMatch(/^ablate: worker: sweep "tiny" \(#1\)/);
+      expect(worker.stderr.trim()).toMatch(message);
+      expect(await pgRows(url, "SELECT 1 FROM runs WHERE status <> 'pending'")).toEqual([]);
+    }
+  }, 60_000);
+
   it('refuses an unreachable server, bad credentials and a newer schema in one line, exit 2, no password shown', async () => {
     const url = await server.database();
     const socket = /host=(.*)$/.exec(url)![1];
