@@ -58,5 +58,7 @@ export function dot(out: Tensor, r: Tensor): number {
 }
 
 export function randn(shape: number[], rng: Rng, std = 1): Tensor {
-  return Tensor.normal(shape, rng, std);
+  const t = Tensor.zeros(shape);
+  for (let i = 0; i < t.size; i++) t.data[i] = std * rng.normal();
+  return t;
 }

@@ -34,7 +34,7 @@ describe('initializers', () => {
   }
 
   it('zeros', () => {
-    const t = initialize(Tensor.full([3, 3], 7), 'zeros', 3, 3, new Rng(1));
+    const t = initialize(Tensor.from(new Array(9).fill(7), [3, 3]), 'zeros', 3, 3, new Rng(1));
     expect([...t.data]).toEqual(new Array(9).fill(0));
   });
 

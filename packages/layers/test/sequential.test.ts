@@ -4,6 +4,7 @@ import { Rng, Tensor } from '@ablate/tensor';
 import { describe, expect, it } from 'vitest';
 import { Sequential, type ModelSpec, type OptimizerSpec } from '../src/index.ts';
 import { LESSON_MLP, oneHot } from './data.ts';
+import { randn } from './helpers.ts';
 
 /** Lesson 001: weight - 135 lb, height - 66 in; female = 1. */
 const people = Tensor.from([
@@ -143,7 +144,7 @@ describe('training mechanics', () => {
   const optimizer: OptimizerSpec = { name: 'adam', lr: 0.01 };
   const data = (seed: number, n: number) => {
     const rng = new Rng(seed);
-    const x = Tensor.normal([n, 6], rng);
+    const x = randn([n, 6], rng);
     return {
       x,
       y: oneHot(
@@ -223,7 +224,7 @@ describe('training mechanics', () => {
   it('layerStats shows the signal dying with depth under a tiny init but not under He, without updating', () => {
     const deep: ModelSpec = { ...spec, input: 50, hidden: [50, 50, 50, 50], activation: 'relu' };
     const rng = new Rng(6);
-    const x = Tensor.normal([64, 50], rng);
+    const x = randn([64, 50], rng);
     const y = oneHot(
       Array.from({ length: 64 }, () => rng.int(3)),
       3,

@@ -65,22 +65,6 @@ export function matmulABt(out: Tensor, a: Tensor, b: Tensor, accumulate = false)
   return out;
 }
 
-/** out (M, N) = x (M, N) + bias (N) broadcast over rows. out may be x. */
-export function addBias(out: Tensor, x: Tensor, bias: Tensor): Tensor {
-  expect2d('addBias', out, x);
-  const [M, N] = x.shape;
-  if (bias.size !== N) fail('addBias', `bias must have ${N} elements`, x, bias);
-  if (out.shape[0] !== M || out.shape[1] !== N) fail('addBias', 'out must match x', out, x);
-  const o = out.data;
-  const xd = x.data;
-  const bd = bias.data;
-  for (let i = 0; i < M; i++) {
-    const row = i * N;
-    for (let j = 0; j < N; j++) o[row + j] = xd[row + j] + bd[j];
-  }
-  return out;
-}
-
 /** out (N) = column sums of x (M, N); with accumulate, out += the sums (the bias gradient). */
 export function sumRows(out: Tensor, x: Tensor, accumulate = false): Tensor {
   expect2d('sumRows', x);
@@ -102,73 +86,6 @@ export function reluBackward(dx: Tensor, dout: Tensor, a: Tensor): Tensor {
   expectSameSize('reluBackward', dx, dout, a);
   kernels().reluBackward(dx.data, dout.data, a.data);
   return dx;
-}
-
-/** out = f(x) elementwise. out may be x. */
-export function map(out: Tensor, x: Tensor, f: (v: number) => number): Tensor {
-  expectSameSize('map', out, x);
-  const o = out.data;
-  const xd = x.data;
-  for (let i = 0; i < xd.length; i++) o[i] = f(xd[i]);
-  return out;
-}
-
-/** out = f(a, b) elementwise. out may be a or b. */
-export function zip(out: Tensor, a: Tensor, b: Tensor, f: (u: number, v: number) => number): Tensor {
-  expectSameSize('zip', out, a, b);
-  const o = out.data;
-  const ad = a.data;
-  const bd = b.data;
-  for (let i = 0; i < o.length; i++) o[i] = f(ad[i], bd[i]);
-  return out;
-}
-
-/** out = a + b elementwise. */
-export function add(out: Tensor, a: Tensor, b: Tensor): Tensor {
-  expectSameSize('add', out, a, b);
-  const o = out.data;
-  const ad = a.data;
-  const bd = b.data;
-  for (let i = 0; i < o.length; i++) o[i] = ad[i] + bd[i];
-  return out;
-}
-
-/** out = a - b elementwise. */
-export function sub(out: Tensor, a: Tensor, b: Tensor): Tensor {
-  expectSameSize('sub', out, a, b);
-  const o = out.data;
-  const ad = a.data;
-  const bd = b.data;
-  for (let i = 0; i < o.length; i++) o[i] = ad[i] - bd[i];
-  return out;
-}
-
-/** out = a * b elementwise. */
-export function mul(out: Tensor, a: Tensor, b: Tensor): Tensor {
-  expectSameSize('mul', out, a, b);
-  const o = out.data;
-  const ad = a.data;
-  const bd = b.data;
-  for (let i = 0; i < o.length; i++) o[i] = ad[i] * bd[i];
-  return out;
-}
-
-/** out = s * x. */
-export function scale(out: Tensor, x: Tensor, s: number): Tensor {
-  expectSameSize('scale', out, x);
-  const o = out.data;
-  const xd = x.data;
-  for (let i = 0; i < o.length; i++) o[i] = s * xd[i];
-  return out;
-}
-
-/** y += alpha * x (the BLAS axpy), in place. */
-export function axpy(y: Tensor, alpha: number, x: Tensor): Tensor {
-  expectSameSize('axpy', y, x);
-  const yd = y.data;
-  const xd = x.data;
-  for (let i = 0; i < yd.length; i++) yd[i] += alpha * xd[i];
-  return y;
 }
 
 /** out = x (copy). */
@@ -195,20 +112,6 @@ export function argmaxRows(out: Int32Array, x: Tensor): Int32Array {
       }
     }
     out[i] = best;
-  }
-  return out;
-}
-
-/** Largest value in each row of x (M, N). */
-export function maxRows(out: Float32Array, x: Tensor): Float32Array {
-  expect2d('maxRows', x);
-  const [M, N] = x.shape;
-  if (out.length < M) throw new Error(`maxRows: out has ${out.length} slots for ${M} rows`);
-  const xd = x.data;
-  for (let i = 0; i < M; i++) {
-    let m = -Infinity;
-    for (let j = 0; j < N; j++) if (xd[i * N + j] > m) m = xd[i * N + j];
-    out[i] = m;
   }
   return out;
 }

@@ -26,10 +26,6 @@ export class Tensor {
     return new Tensor(new Float32Array(sizeOf(shape)), shape);
   }
 
-  static full(shape: Shape, value: number): Tensor {
-    return new Tensor(new Float32Array(sizeOf(shape)).fill(value), shape);
-  }
-
   /** From nested arrays (shape inferred), a typed array (a vector), a number, or flat values and a shape. */
   static from(values: Nested | ArrayLike<number>, shape?: Shape): Tensor {
     if (shape !== undefined) return new Tensor(Float32Array.from(values as ArrayLike<number>), shape);
@@ -51,13 +47,6 @@ export class Tensor {
   static uniform(shape: Shape, rng: Rng, lo = 0, hi = 1): Tensor {
     const t = Tensor.zeros(shape);
     for (let i = 0; i < t.data.length; i++) t.data[i] = rng.uniformIn(lo, hi);
-    return t;
-  }
-
-  /** Normal draws with the given mean and standard deviation. */
-  static normal(shape: Shape, rng: Rng, std = 1, mean = 0): Tensor {
-    const t = Tensor.zeros(shape);
-    for (let i = 0; i < t.data.length; i++) t.data[i] = mean + std * rng.normal();
     return t;
   }
 

@@ -26,13 +26,28 @@ describe.each(['fast', 'reference'] as KernelChoice[])('matmul ops (%s kernels)'
   ];
 
   it('matmul, with and without accumulate', () => {
-    const out = Tensor.full([2, 2], 1);
+    const out = t([
+      [1, 1],
+      [1, 1],
+    ]);
     expect(ops.matmul(out, a, b).toArray()).toEqual(ab);
     expect(ops.matmul(out, a, b, true).toArray()).toEqual(ab.map((r) => r.map((v) => 2 * v)));
   });
 
   it('matmulBias adds the bias to every row', () => {
-    expect(ops.matmulBias(Tensor.full([2, 2], 7), a, b, t([1, -2])).toArray()).toEqual([
+    expect(
+      ops
+        .matmulBias(
+          t([
+            [7, 7],
+            [7, 7],
+          ]),
+          a,
+          b,
+          t([1, -2]),
+        )
+        .toArray(),
+    ).toEqual([
       [59, 62],
       [140, 152],
     ]);
@@ -45,7 +60,10 @@ describe.each(['fast', 'reference'] as KernelChoice[])('matmul ops (%s kernels)'
       [3, 6],
     ]);
     expect(ops.matmulAtB(z(2, 2), aT, b).toArray()).toEqual(ab);
-    const out = Tensor.full([2, 2], 1);
+    const out = t([
+      [1, 1],
+      [1, 1],
+    ]);
     expect(ops.matmulAtB(out, aT, b, true).toArray()).toEqual(ab.map((r) => r.map((v) => v + 1)));
   });
 
@@ -55,7 +73,10 @@ describe.each(['fast', 'reference'] as KernelChoice[])('matmul ops (%s kernels)'
       [8, 10, 12],
     ]);
     expect(ops.matmulABt(z(2, 2), a, bT).toArray()).toEqual(ab);
-    const out = Tensor.full([2, 2], -1);
+    const out = t([
+      [-1, -1],
+      [-1, -1],
+    ]);
     expect(ops.matmulABt(out, a, bT, true).toArray()).toEqual(ab.map((r) => r.map((v) => v - 1)));
   });
 });
@@ -120,71 +141,19 @@ describe.each(['fast', 'reference'] as KernelChoice[])('sumRows and ReLU ops (%s
 });
 
 describe('row ops', () => {
-  const x = t([
-    [1, -2, 3],
-    [4, 5, -6],
-  ]);
-
-  it('addBias broadcasts over rows, in place too', () => {
-    expect(ops.addBias(z(2, 3), x, t([10, 20, 30])).toArray()).toEqual([
-      [11, 18, 33],
-      [14, 25, 24],
-    ]);
-    const y = x.clone();
-    ops.addBias(y, y, t([1, 1, 1]));
-    expect(y.get(1, 2)).toBe(-5);
-    expect(() => ops.addBias(z(2, 3), x, t([1, 2]))).toThrow(
-      'addBias: bias must have 3 elements (shapes (2, 3) and (2))',
-    );
-    expect(() => ops.addBias(z(3, 2), x, t([1, 2, 3]))).toThrow(
-      'addBias: out must match x (shapes (3, 2) and (2, 3))',
-    );
-  });
-
-  it('argmaxRows and maxRows, ties to the first', () => {
+  it('argmaxRows, ties to the first', () => {
     const y = t([
       [1, 7, 7],
       [-3, -1, -2],
       [-Infinity, -Infinity, -Infinity],
     ]);
     expect(Array.from(ops.argmaxRows(new Int32Array(3), y))).toEqual([1, 1, 0]);
-    expect(Array.from(ops.maxRows(new Float32Array(3), y))).toEqual([7, -1, -Infinity]);
     expect(() => ops.argmaxRows(new Int32Array(2), y)).toThrow('argmaxRows: out has 2 slots for 3 rows');
-    expect(() => ops.maxRows(new Float32Array(2), y)).toThrow('maxRows: out has 2 slots for 3 rows');
-  });
-});
-
-describe('elementwise ops', () => {
-  const a = t([1, 2, 3]);
-  const b = t([4, -5, 6]);
-  const values = (x: Tensor) => Array.from(x.data);
-
-  it('compute their values, in place too', () => {
-    expect(values(ops.map(z(3), a, (v) => v * v))).toEqual([1, 4, 9]);
-    expect(values(ops.zip(z(3), a, b, (u, v) => u * 10 + v))).toEqual([14, 15, 36]);
-    expect(values(ops.add(z(3), a, b))).toEqual([5, -3, 9]);
-    expect(values(ops.sub(z(3), a, b))).toEqual([-3, 7, -3]);
-    expect(values(ops.mul(z(3), a, b))).toEqual([4, -10, 18]);
-    expect(values(ops.scale(z(3), a, -2))).toEqual([-2, -4, -6]);
-    expect(values(ops.copy(z(3), b))).toEqual([4, -5, 6]);
-    const y = b.clone();
-    expect(values(ops.axpy(y, 2, a))).toEqual([6, -1, 12]);
-    const w = a.clone();
-    ops.add(w, w, w);
-    expect(values(w)).toEqual([2, 4, 6]);
   });
 
-  it.each([
-    ['map', () => ops.map(z(2), a, (v) => v)],
-    ['zip', () => ops.zip(z(3), a, z(4), (u) => u)],
-    ['add', () => ops.add(z(3), z(2, 2), b)],
-    ['sub', () => ops.sub(z(3), a, z(1))],
-    ['mul', () => ops.mul(z(5), a, b)],
-    ['scale', () => ops.scale(z(3, 1, 2), a, 2)],
-    ['axpy', () => ops.axpy(z(2), 1, a)],
-    ['copy', () => ops.copy(z(4), a)],
-  ])('%s rejects mismatched sizes, naming the shapes', (name, call) => {
-    expect(call).toThrow(new RegExp(`^${name}: sizes differ \\(shapes .*\\(3\\).*\\)$`));
-    expect(call).toThrow(/\) and \(/);
+  it('copy copies, and rejects mismatched sizes naming the shapes', () => {
+    const b = t([4, -5, 6]);
+    expect(Array.from(ops.copy(z(3), b).data)).toEqual([4, -5, 6]);
+    expect(() => ops.copy(z(4), b)).toThrow(/^copy: sizes differ \(shapes \(4\) and \(3\)\)$/);
   });
 });

@@ -31,16 +31,12 @@ describe('Tensor', () => {
     expect(() => Tensor.from([1, 2, 3], [2, 2])).toThrow(/does not fit shape \(2, 2\)/);
   });
 
-  it('fills zeros, constants and seeded random values', () => {
+  it('fills zeros and seeded random values', () => {
     expect(Array.from(Tensor.zeros([2, 2]).data)).toEqual([0, 0, 0, 0]);
-    expect(Array.from(Tensor.full([3], 2.5).data)).toEqual([2.5, 2.5, 2.5]);
     const u = Tensor.uniform([1000], new Rng(1), -2, 3);
     expect(Math.min(...u.data)).toBeGreaterThanOrEqual(-2);
     expect(Math.max(...u.data)).toBeLessThan(3);
     expect(Tensor.uniform([1000], new Rng(1), -2, 3).data).toEqual(u.data);
-    const n = Tensor.normal([4000], new Rng(2), 0.5, 10);
-    const mean = n.data.reduce((s, v) => s + v, 0) / n.size;
-    expect(Math.abs(mean - 10)).toBeLessThan(0.05); // 6 standard errors of 0.5/sqrt(4000)
   });
 
   it('reports rows and cols', () => {

@@ -3,8 +3,7 @@
 // it is compiled synchronously at load so the kernel API stays synchronous, and so that every
 // worker thread that imports this file gets its own instance and memory.
 //
-// Dimension legend: M = rows of out (of x for sumRows), N = columns of out and x, K = the summed
-// (inner) dimension; n = elements of one parameter (momentum) or activation (relu).
+// Dimension legend: see ../kernels/kernels.ts.
 // The wasm matmul reads A and B through element strides, so the three forms differ only in the
 // strides they pass: A[i][k] = a[i*aLs + k*aKs], B[k][j] = b[j*bLs + k*bKs].
 // Every kernel works on copies in wasm memory: the inputs are copied in, the results copied out.
