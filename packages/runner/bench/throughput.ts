@@ -4,8 +4,8 @@
 // means something only on an otherwise idle machine: the load average is printed with it.
 // Usage: tsx packages/runner/bench/throughput.ts
 import { cpus, loadavg } from 'node:os';
-import { tempDir, writeSweep } from '../test/helpers/cli.ts';
-import { pgRows, startAblate } from '../test/pg/cluster.ts';
+import { startCli, tempDir, writeSweep } from '../test/helpers/cli.ts';
+import { pgRows } from '../test/pg/cluster.ts';
 import { startPostgres } from '../test/pg/server.ts';
 
 const RUNS = 16;
@@ -22,9 +22,9 @@ async function timeSweep(url: string, processes: number): Promise<number> {
   const t0 = performance.now();
   // Helpers wait for the sweep from the start (--follow) and are stopped once it is done.
   const helpers = Array.from({ length: processes - 1 }, () =>
-    startAblate(['worker', '--db', url, '--workers', '1', '--follow']),
+    startCli(['worker', '--db', url, '--workers', '1', '--follow']),
   );
-  const sweep = await startAblate(['sweep', file, '--db', url, '--workers', '1']).done;
+  const sweep = await startCli(['sweep', file, '--db', url, '--workers', '1']).done;
   const seconds = (performance.now() - t0) / 1000;
   for (const helper of helpers) helper.child.kill('SIGTERM');
   await Promise.all(helpers.map((helper) => helper.done));

@@ -30,15 +30,13 @@ const testCache = tempDir('cache');
 
 /**
  * Starts `ablate <args>` in the repo root, as nx does, with `env` added to this process's
- * environment (and another entry point than src/cli.ts, for commands not listed there yet); `done`
- * resolves when it exits.
+ * environment; `done` resolves when it exits.
  */
 export function startCli(
   args: string[],
   env: NodeJS.ProcessEnv = {},
-  entry = CLI,
 ): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, entry, ...args], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ABLATE_CACHE_DIR: testCache, ...env, INIT_CWD: repoRoot },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -53,8 +51,8 @@ export function startCli(
   return { child, done };
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, entry = CLI): Promise<CliResult> {
-  return startCli(args, env, entry).done;
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return startCli(args, env).done;
 }
 
 /** A sweep file over the first MNIST images, small enough to train in a second or two. */

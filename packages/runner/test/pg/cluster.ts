@@ -1,22 +1,10 @@
-// What the PostgreSQL tests share: the CLI (with worker and export), a sweep slow enough to catch
-// mid-run, and the stored results as plain rows to compare bit for bit (helpers/results.ts).
+// What the PostgreSQL tests share: a sweep slow enough to catch mid-run, and the stored results as plain rows to compare bit for bit (helpers/results.ts).
 import { hostname } from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
-import { runCli, startCli, tempDir, writeSweep, type CliResult } from '../helpers/cli.ts';
-
-const ENTRY = path.join(import.meta.dirname, 'ablate.ts');
+import { tempDir, writeSweep } from '../helpers/cli.ts';
 
 export const RUNS = 4;
 export const EPOCHS = 6;
-
-export function startAblate(args: string[]) {
-  return startCli(args, {}, ENTRY);
-}
-
-export function runAblate(args: string[]): Promise<CliResult> {
-  return runCli(args, {}, ENTRY);
-}
 
 /** 2 learning rates x 2 seeds, 6 epochs on 3000 images, 128 hidden units: a run is reliably caught mid-training. */
 export function slowSweep(dir = tempDir('pg')): string {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAnnotator, openReader, openStore, type ResultsReader } from '../../src/db/index.ts';
 import { runCli, tempDir, writeSweep } from '../helpers/cli.ts';
 import { results } from '../helpers/results.ts';
-import { pgRows, runAblate } from './cluster.ts';
+import { pgRows } from './cluster.ts';
 import { startPostgres, type PostgresServer } from './server.ts';
 
 let server: PostgresServer;
@@ -57,7 +57,7 @@ async function everything(reader: ResultsReader) {
 describe('the PostgreSQL store', () => {
   it('answers every read as SQLite does, and exports back bit for bit', async () => {
     const url = await server.database();
-    const imported = await runAblate(['export', '1', '--db', sqlite, '--to', url]);
+    const imported = await runCli(['export', '1', '--db', sqlite, '--to', url]);
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
     const [fromFile, fromServer] = [await openReader(sqlite), await openReader(url)];
@@ -65,13 +65,13 @@ describe('the PostgreSQL store', () => {
     await Promise.all([fromFile.close(), fromServer.close()]);
 
     const back = path.join(dir, 'back.db');
-    expect((await runAblate(['export', '1', '--db', url, '--to', back])).code).toBe(0);
+    expect((await runCli(['export', '1', '--db', url, '--to', back])).code).toBe(0);
     expect(await results(back)).toEqual(await results(sqlite));
   }, 60_000);
 
   it('tags, notes, tells changes and removes a sweep', async () => {
     const url = await server.database();
-    expect((await runAblate(['export', '1', '--db', sqlite, '--to', url])).code).toBe(0);
+    expect((await runCli(['export', '1', '--db', sqlite, '--to', url])).code).toBe(0);
     const reader = await openReader(url);
     const [run] = (await reader.sweepRuns(1)).map((r) => r.id);
     const before = await reader.changeToken(1);
@@ -94,7 +94,7 @@ describe('the PostgreSQL store', () => {
 
   it('has workers decline, in one line each, a sweep of other data or of other kernels', async () => {
     const url = await server.database();
-    expect((await runAblate(['export', '1', '--db', sqlite, '--to', url])).code).toBe(0);
+    expect((await runCli(['export', '1', '--db', sqlite, '--to', url])).code).toBe(0);
     await pgRows(url, "UPDATE runs SET status = 'pending'");
     const declines = [
       [
@@ -105,7 +105,7 @@ describe('the PostgreSQL store', () => {
     ] as const;
     for (const [change, message] of declines) {
       await pgRows(url, change);
-      const worker = await runAblate(['worker', '--db', url]);
+      const worker = await runCli(['worker', '--db', url]);
       expect(worker.code).toBe(0);
       expect(worker.stderr.trim().split('\n')).toHaveLength(1);
       expect(worker.stderr.trim()).toMatch(/^ablate: worker: sweep "tiny" \(#1\)/);
@@ -118,7 +118,7 @@ describe('the PostgreSQL store', () => {
     const url = await server.database();
     const socket = /host=(.*)$/.exec(url)![1];
     const newer = await server.database();
-    expect((await runAblate(['export', '1', '--db', sqlite, '--to', newer])).code).toBe(0);
+    expect((await runCli(['export', '1', '--db', sqlite, '--to', newer])).code).toBe(0);
     await pgRows(newer, 'UPDATE schema_version SET version = 99');
     const cases = [
       ['worker', '--db', `postgresql://postgres:s3cret@/x?host=${path.join(dir, 'nowhere')}`],
@@ -126,7 +126,7 @@ describe('the PostgreSQL store', () => {
       ['sweep', file, '--db', newer.replace('postgres@', 'postgres:s3cret@')],
     ];
     for (const args of cases) {
-      const result = await runAblate(args);
+      const result = await runCli(args);
       expect(result.code).toBe(2);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       expect(result.stderr).toMatch(/^ablate: --db postgresql:\/\/(postgres|nobody):\*\*\*@/);

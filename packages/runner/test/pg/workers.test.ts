@@ -3,9 +3,9 @@
 // a late writer writes nothing, and every number equals the same sweep's on SQLite bit for bit.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir, waitFor } from '../helpers/cli.ts';
+import { runCli, startCli, tempDir, waitFor } from '../helpers/cli.ts';
 import { results } from '../helpers/results.ts';
-import { claimant, EPOCHS, pgRows, RUNS, runAblate, slowSweep, startAblate } from './cluster.ts';
+import { claimant, EPOCHS, pgRows, RUNS, slowSweep } from './cluster.ts';
 import { startPostgres, type PostgresServer } from './server.ts';
 
 let server: PostgresServer;
@@ -31,7 +31,7 @@ beforeAll(() => {
 async function plannedSweep(): Promise<string> {
   await reference;
   const url = await server.database();
-  expect((await runAblate(['export', '1', '--db', referenceDb, '--to', url])).code).toBe(0);
+  expect((await runCli(['export', '1', '--db', referenceDb, '--to', url])).code).toBe(0);
   for (const table of ['epochs', 'layer_stats', 'test_results', 'weights'])
     await pgRows(url, `DELETE FROM ${table}`);
   await pgRows(url, "UPDATE runs SET status = 'pending', attempt = 0, epochs_done = 0, claimed_by = NULL");
@@ -54,7 +54,7 @@ function holdsRunMidway(url: string, pid: number | undefined) {
 /** Exports the PostgreSQL sweep to a SQLite file and checks it against the SQLite reference. */
 async function expectEqualToReference(url: string, name: string) {
   const exported = path.join(dir, `${name}.db`);
-  const copy = await runAblate(['export', '1', '--db', url, '--to', exported]);
+  const copy = await runCli(['export', '1', '--db', url, '--to', exported]);
   expect(copy.stderr).toBe('');
   expect(copy.code).toBe(0);
   expect(await results(exported)).toEqual(await reference);
@@ -73,12 +73,12 @@ async function expectEachRunOnce(url: string) {
 describe('a sweep across processes on PostgreSQL', () => {
   it('survives a worker killed with -9 mid-run: every run once, the same bits as on SQLite', async () => {
     const url = await plannedSweep();
-    const doomed = startAblate(['worker', '--db', url, '--workers', '1', '--lease-seconds', '2']);
+    const doomed = startCli(['worker', '--db', url, '--workers', '1', '--lease-seconds', '2']);
     await waitFor(holdsRunMidway(url, doomed.child.pid), 90_000);
     doomed.child.kill('SIGKILL');
     // The rest of the sweep, and the killed worker's run once its lease lapses, go to these two.
-    const sweep = startAblate(['sweep', file, '--db', url, '--workers', '1']);
-    const other = startAblate(['worker', '--db', url, '--workers', '1', '--follow']);
+    const sweep = startCli(['sweep', file, '--db', url, '--workers', '1']);
+    const other = startCli(['worker', '--db', url, '--workers', '1', '--follow']);
     expect((await doomed.done).signal).toBe('SIGKILL');
 
     expect((await sweep.done).code).toBe(0);
@@ -92,7 +92,7 @@ describe('a sweep across processes on PostgreSQL', () => {
 
   it('refuses the late writes of a worker paused past its lease: the run is the new attempt alone', async () => {
     const url = await plannedSweep();
-    const paused = startAblate(['worker', '--db', url, '--workers', '1', '--lease-seconds', '2']);
+    const paused = startCli(['worker', '--db', url, '--workers', '1', '--lease-seconds', '2']);
     await waitFor(holdsRunMidway(url, paused.child.pid), 60_000).catch(async (err) => {
       paused.child.kill('SIGKILL');
       throw new Error(`${err}: ${JSON.stringify(await paused.done)}`);
@@ -102,7 +102,7 @@ describe('a sweep across processes on PostgreSQL', () => {
     ]);
     paused.child.kill('SIGSTOP');
     // A second sweep of the same file is one more worker: it trains the rest, then the paused run.
-    const sweep = startAblate(['sweep', file, '--db', url, '--workers', '1']);
+    const sweep = startCli(['sweep', file, '--db', url, '--workers', '1']);
     // The sweep process claims the run once the lease lapses, and trains it from epoch 0.
     await waitFor(
       async () => (await pgRows(url, 'SELECT 1 FROM runs WHERE id = $1 AND attempt = 2', [id])).length > 0,
