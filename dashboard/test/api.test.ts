@@ -217,22 +217,33 @@ describe('signal through depth', () => {
     const copy = copyOfSmokeDb();
     const writer = await openForWriting(copy);
     const local = await startTestServer(copy);
+    // Statistics come with epochs, so the server reads them again when the store's change token
+    // moves; rows deleted behind the runner's back move it by touching the sweep.
+    let touches = 0;
+    const touch = () =>
+      writer.run('UPDATE sweeps SET updated_at = ? WHERE id = ?', [
+        `2099-01-01T00:00:0${++touches}Z`,
+        sweepId,
+      ]);
     const depth = async (query: string) =>
       (await getJson(`${local.url}/api/sweeps/${sweepId}/depth?by=train.optimizer.momentum${query}`)).body;
     try {
       // As if the first run had diverged in epoch 2: statistics at epoch 1 only.
       await writer.run('DELETE FROM layer_stats WHERE run_id = ? AND epoch > 1', [runIds[0]]);
+      await touch();
       const [firstGroup, otherGroup] = (await depth('&epoch=2')).groups;
       expect(firstGroup).toMatchObject({ n: runIds.length / 2 - 1, missing: 1 });
       expect(firstGroup.runIds).not.toContain(runIds[0]);
       expect(otherGroup).toMatchObject({ n: runIds.length / 2, missing: 0 });
 
       await writer.run('DELETE FROM layer_stats WHERE layer > 0');
+      await touch();
       const single = await depth('');
       expect(single.layers).toHaveLength(1);
       expect(single.groups.every((g: { mean: number[] }) => g.mean.length === 1 && g.mean[0] > 0)).toBe(true);
 
       await writer.run('DELETE FROM layer_stats');
+      await touch();
       expect(await depth('')).toMatchObject({ epoch: null, epochs: [], layers: [] });
       expect((await getJson(`${local.url}/api/sweeps/${sweepId}/depth?by=train.init&epoch=1`)).status).toBe(
         400,
