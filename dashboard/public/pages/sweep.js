@@ -275,27 +275,22 @@ export async function renderSweep(main, sweepId) {
     h('div', { className: 'page-head' }, h('h1', {}, sweep.name), heading, exports.element),
     section('Runs', table.element),
     section('Curves of the selected runs', curves.element),
-    section(
-      'Parallel coordinates (every varying param and a metric; drag along an axis to filter)',
-      parallel ? parallel.element : onlySeeds('draw across params'),
-    ),
-    section(
-      "Grouped by param (mean ± std over each group's runs)",
-      groups ? groups.element : onlySeeds('group by'),
-    ),
-    section(
-      'Signal through depth (a per-layer statistic by group, mean ± std over its runs)',
-      depth ? depth.element : onlySeeds('group by'),
-    ),
-    section('Ablation', ablation ? ablation.element : onlySeeds('ablate')),
-    section(
-      'A final metric against a param (each run a point, mean ± std over its seeds)',
-      scatter ? scatter.element : onlySeeds('plot against'),
-    ),
-    section(
-      'Which params matter (analysis of variance, seeds as replicates)',
-      importance ? importance.element : onlySeeds('analyse'),
-    ),
+    [
+      [
+        parallel,
+        'Parallel coordinates (every varying param and a metric; drag along an axis to filter)',
+        'draw across params',
+      ],
+      [groups, "Grouped by param (mean ± std over each group's runs)", 'group by'],
+      [depth, 'Signal through depth (a per-layer statistic by group, mean ± std over its runs)', 'group by'],
+      [ablation, 'Ablation', 'ablate'],
+      [
+        scatter,
+        'A final metric against a param (each run a point, mean ± std over its seeds)',
+        'plot against',
+      ],
+      [importance, 'Which params matter (analysis of variance, seeds as replicates)', 'analyse'],
+    ].map(([part, title, what]) => section(title, part ? part.element : onlySeeds(what))),
   );
   compareButton.disabled = selected.size !== 2;
   // The table first: its rows are what a person looks at first (asked for beside it, the other
