@@ -57,13 +57,13 @@ function viewTimes(page: Page): Promise<Record<string, number>> {
   return page.evaluate(async (views) => {
     const times: Record<string, number> = {};
     const drawn = (heading: string) => {
-      const section = [...document.querySelectorAll('section')].find((s) =>
+      const section = Array.from(document.querySelectorAll('section')).find((s) =>
         s.querySelector('h2')?.textContent?.startsWith(heading),
       );
       if (!section) return false;
       if (section.querySelector('tr[data-key], button.cell, table.anova')) return true;
       const { Chart } = window as unknown as { Chart: { getChart(c: HTMLCanvasElement): unknown } };
-      return [...section.querySelectorAll('canvas')].some(
+      return Array.from(section.querySelectorAll('canvas')).some(
         (canvas) =>
           Chart.getChart(canvas) || canvas.getAttribute('aria-label')?.includes('within the brushes'),
       );
@@ -87,7 +87,7 @@ function tableLatency(page: Page, word: string | null): Promise<number> {
     const before = shown();
     const start = performance.now();
     if (word === null) {
-      const sort = [...document.querySelectorAll('table.runs thead button.sort')].find((button) =>
+      const sort = Array.from(document.querySelectorAll('table.runs thead button.sort')).find((button) =>
         button.textContent?.startsWith('final val acc'),
       ) as HTMLButtonElement;
       sort.click();
@@ -137,7 +137,9 @@ try {
     const response = await fetch(`${server.url}${url}`);
     let bytes = 0;
     // Counted as it arrives, not buffered: the client must not be what holds the export.
-    for await (const chunk of response.body!) bytes += (chunk as Uint8Array).byteLength;
+    const reader = response.body!.getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read())
+      bytes += read.value.byteLength;
     const ms = performance.now() - start;
     clearInterval(sampler);
     results[`${name} MB more resident`] = (peak - before) / 2 ** 20;
