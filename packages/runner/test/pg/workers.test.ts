@@ -1,9 +1,11 @@
 // A sweep shared by processes on PostgreSQL: one `sweep` and two `worker`s, one of them killed with
-// -9 mid-run, and one paused past its lease. Every run ends exactly once, no epoch is written twice,
-// a late writer writes nothing, and every number equals the same sweep's on SQLite bit for bit.
+// -9 mid-run; the `sweep` process killed; a worker paused past its lease. Every run ends exactly
+// once, no epoch is written twice, a late writer writes nothing, and every number equals the same
+// sweep's on SQLite bit for bit.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, tempDir, waitFor } from '../helpers/cli.ts';
+import { DEFAULT_LEASE_SECONDS } from '../../src/db/index.ts';
 import { results } from '../helpers/results.ts';
 import { claimant, EPOCHS, pgRows, RUNS, slowSweep } from './cluster.ts';
 import { startPostgres, type PostgresServer } from './server.ts';
@@ -88,6 +90,24 @@ describe('a sweep across processes on PostgreSQL', () => {
     // The killed worker's run was claimed again and retrained from epoch 0.
     expect(await pgRows(url, 'SELECT 1 FROM runs WHERE attempt = 2')).toHaveLength(1);
     await expectEqualToReference(url, 'killed');
+  }, 180_000);
+
+  it('loses nothing when the sweep process is killed: a worker finishes its sweep', async () => {
+    const url = await plannedSweep();
+    const sweep = startCli(['sweep', file, '--db', url, '--workers', '1']);
+    await waitFor(holdsRunMidway(url, sweep.child.pid), 90_000);
+    sweep.child.kill('SIGKILL');
+    expect((await sweep.done).signal).toBe('SIGKILL');
+    // The killed process's run is claimable once its lease (the default) lapses.
+    const worker = startCli(['worker', '--db', url, '--workers', '1', '--follow']);
+    await waitFor(
+      async () => (await pgRows(url, "SELECT 1 FROM runs WHERE status = 'finished'")).length === RUNS,
+      DEFAULT_LEASE_SECONDS * 1000 + 60_000,
+    );
+    worker.child.kill('SIGTERM');
+    expect((await worker.done).code).toBe(143);
+    await expectEachRunOnce(url);
+    await expectEqualToReference(url, 'sweep-killed');
   }, 180_000);
 
   it('refuses the late writes of a worker paused past its lease: the run is the new attempt alone', async () => {
