@@ -124,7 +124,7 @@ export async function renderDigit(main, sweepId, runId) {
       probabilities.map((p, digit) =>
         h(
           'li',
-          { 'data-p': String(p), className: digit === top ? 'top' : '' },
+          { 'data-p': String(p), className: digit === top ? 'likeliest' : '' },
           h('span', { className: 'digit-label' }, String(digit)),
           h('span', { className: 'digit-bar', style: { width: `${(p * 100).toFixed(2)}%` } }),
           h('span', { className: 'digit-value' }, format.percent(p)),
