@@ -30,7 +30,7 @@ function numbered(sql: string): string {
 
 type Queryable = pg.Pool | pg.PoolClient;
 
-const IDLE_IN_TRANSACTION_MS = 5000;
+const IDLE_IN_TRANSACTION_MS = 20_000;
 
 class PgQueries implements SqlConnection {
   readonly dialect = postgresDialect;
@@ -72,7 +72,8 @@ export class PgConnection extends PgQueries {
       types,
       connectionTimeoutMillis: 10_000,
       // A process paused (SIGSTOP) inside a transaction would keep its row locks, and the run it
-      // locks could never be claimed again: the server ends such a transaction. Ours take milliseconds.
+      // locks could never be claimed again: the server ends such a transaction. Ours take milliseconds;
+      // the margin is for a machine so loaded that a client stalls for seconds.
       options: `-c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS}`,
     });
     // An idle connection the server dropped is replaced on next use; a query on it fails by itself.

@@ -35,7 +35,13 @@ export const now = () => new Date().toISOString();
 const RUN_OUTPUT_TABLES = ['epochs', 'layer_stats', 'test_results', 'weights'] as const;
 
 /** The runs the claim names, if the claim is still the run's current attempt. */
-const CURRENT_ATTEMPT = "id = ? AND attempt = ? AND status = 'running'";
+export const CURRENT_ATTEMPT = "id = ? AND attempt = ? AND status = 'running'";
+
+/** One statement and its parameters. */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
 
 /** Annotations over any connection; a sweep may be writing the same store meanwhile. */
 export function annotator(db: SqlConnection, close: () => Promise<void>): RunAnnotator {
@@ -188,15 +194,12 @@ export abstract class SqlStore extends SqliteReads {
       throw new LeaseLostError(`run ${claim.runId}: attempt ${claim.attempt} is no longer its current one`);
   }
 
-  commitEpoch(claim: RunClaim, report: EpochRecord): Promise<void> {
-    return this.write(async (tx) => {
-      await this.holding(tx, claim, `epochs_done = ?, lease_expires = ${this.leaseEnd}`, [
-        report.epoch,
-        this.leaseSeconds,
-      ]);
-      await tx.run(
-        'INSERT INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, val_acc, lr, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        [
+  /** The statements that record one epoch of a claimed run, after its claim is checked. */
+  protected epochRows(claim: RunClaim, report: EpochRecord): Statement[] {
+    const rows: Statement[] = [
+      {
+        sql: 'INSERT INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, val_acc, lr, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        params: [
           claim.runId,
           report.epoch,
           real(report.trainLoss),
@@ -206,18 +209,19 @@ export abstract class SqlStore extends SqliteReads {
           report.lr,
           report.seconds,
         ],
-      );
-      const statistics = [
-        ...(report.initialLayers ?? []).map((layer) => [0, layer] as const),
-        ...report.layers.map((layer) => [report.epoch, layer] as const),
-      ];
-      if (statistics.length === 0) return;
-      // One statement for all of them: a commit is a few round trips to a shared server, not dozens.
-      await tx.run(
-        `INSERT INTO layer_stats (run_id, epoch, layer, name, act_mean, act_std, grad_mean, grad_std) VALUES ${statistics
+      },
+    ];
+    const statistics = [
+      ...(report.initialLayers ?? []).map((layer) => [0, layer] as const),
+      ...report.layers.map((layer) => [report.epoch, layer] as const),
+    ];
+    // One statement for all of them: a commit is a few round trips to a shared server, not dozens.
+    if (statistics.length > 0)
+      rows.push({
+        sql: `INSERT INTO layer_stats (run_id, epoch, layer, name, act_mean, act_std, grad_mean, grad_std) VALUES ${statistics
           .map(() => '(?, ?, ?, ?, ?, ?, ?, ?)')
           .join(', ')}`,
-        statistics.flatMap(([epoch, layer]: readonly [number, LayerStatsRecord]) => [
+        params: statistics.flatMap(([epoch, layer]: readonly [number, LayerStatsRecord]) => [
           claim.runId,
           epoch,
           layer.layer,
@@ -227,7 +231,23 @@ export abstract class SqlStore extends SqliteReads {
           real(layer.gradMean),
           real(layer.gradStd),
         ]),
-      );
+      });
+    return rows;
+  }
+
+  /** What a commit sets on the run: its progress, and a renewed lease. */
+  protected epochClaim(report: EpochRecord): Statement {
+    return {
+      sql: `epochs_done = ?, lease_expires = ${this.leaseEnd}`,
+      params: [report.epoch, this.leaseSeconds],
+    };
+  }
+
+  commitEpoch(claim: RunClaim, report: EpochRecord): Promise<void> {
+    return this.write(async (tx) => {
+      const { sql, params } = this.epochClaim(report);
+      await this.holding(tx, claim, sql, params);
+      for (const row of this.epochRows(claim, report)) await tx.run(row.sql, row.params);
     }, claim.runId);
   }
 
