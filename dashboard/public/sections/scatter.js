@@ -78,9 +78,12 @@ export function scatterSection(charts, sweepId, params, metrics) {
             ...(numeric
               ? {}
               : {
+                  // Values by grid position, half a step of room on either side for the spread.
+                  min: -0.5,
+                  max: rows.values.length - 0.5,
                   ticks: {
                     stepSize: 1,
-                    callback: (value) => (Number.isInteger(value) ? format.param(rows.values[value]) : ''),
+                    callback: (value) => (value in rows.values ? format.param(rows.values[value]) : ''),
                   },
                 }),
           },
