@@ -286,8 +286,9 @@ export async function openForWriting(path: string): Promise<Database> {
 export async function openForReading(path: string): Promise<Database> {
   const db = await Database.open(path, { readonly: true });
   await closeOnError(db, async () => {
-    // A version-1 file has no annotations: empty TEMP stand-ins let the same reads run on it.
-    if ((await versionNotNewer(db)) < 2)
+    // A version-1 file has no annotations: empty TEMP stand-ins let the same reads run on it. Not
+    // for a file still being created (version 0): they would hide the real tables once it exists.
+    if ((await versionNotNewer(db)) === 1)
       await db.exec(
         ANNOTATION_TABLES.replaceAll('CREATE TABLE', 'CREATE TEMP TABLE').replace(/CREATE INDEX[^;]*;/g, ''),
       );
