@@ -1,6 +1,7 @@
 // `ablate sweep FILE [path=value ...]`: plans the sweep file and trains the runs not yet done.
 import { kernelsNotice } from '@ablate/tensor';
 import { formatPlan, loadSweep } from '../config/index.ts';
+import { DEFAULT_LEASE_SECONDS } from '../db/index.ts';
 import { runSweep, type SweepObserver } from '../sweep/run-sweep.ts';
 import { dbLocation, DEFAULT_DB, parseCommandArgs, positiveInteger, sweepFile, UsageError } from './args.ts';
 import { command } from './command.ts';
@@ -15,7 +16,8 @@ const USAGE = `usage: ablate sweep <config.yaml> [path=value ...] [options]
 
 Expands the sweep file into runs and trains those not yet done, recording every epoch in the
 results database. Rerunning resumes: finished and diverged runs are kept, interrupted and failed
-ones are redone. Relative paths are taken from the folder the command was typed in; the sweep file
+ones are redone. With --db postgresql://..., the sweep is shared: this process trains runs like
+any \`ablate worker\` on any machine and returns when the whole sweep is done, whoever trained it. Relative paths are taken from the folder the command was typed in; the sweep file
 is also looked for in the repo root.
 
 path=value       override the file: train.lr=0.1, sweep.seeds=5, model.hidden=[256,128]
@@ -27,6 +29,10 @@ options:
                    a sweep of over 200 runs is refused
   --dry-run        print the planned runs with time estimates; write nothing
   --new-version    record a changed config under an existing sweep name as a new version
+  --kernels NAME   on a shared PostgreSQL database: require this kernel set (as runs record it,
+                   e.g. native-avx512) of every worker, for results equal bit for bit
+  --lease-seconds N  on PostgreSQL: how long a claimed run stays this process's without a sign of
+                   life (default ${DEFAULT_LEASE_SECONDS}) before another worker may claim it again
   -h, --help       this text
 
 Progress goes to stderr (plain lines unless it is a terminal; NO_COLOR and TERM=dumb respected),
@@ -52,6 +58,8 @@ async function sweep(args: string[]): Promise<number> {
     'max-runs': { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     'new-version': { type: 'boolean', default: false },
+    kernels: { type: 'string' },
+    'lease-seconds': { type: 'string' },
   });
   const [file, ...overrides] = positionals;
   if (!file) throw new UsageError('sweep: missing the sweep file, e.g. experiments/smoke.yaml');
@@ -89,6 +97,8 @@ async function sweep(args: string[]): Promise<number> {
     dbPath: dbLocation(values.db),
     workers: positiveInteger('workers', values.workers),
     newVersion: values['new-version'],
+    kernels: values.kernels,
+    leaseSeconds: positiveInteger('lease-seconds', values['lease-seconds']),
     signal: controller.signal,
     observer: fanOut(progressFor(plan.name), timings),
   });
