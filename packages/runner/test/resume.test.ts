@@ -71,7 +71,7 @@ describe('resuming a stopped sweep', () => {
     // The dead process's lease on the database is stale: the next sweep takes it over.
     const resumed = await runCli(['sweep', file, '--db', dbPath, '--workers', '2']);
     expect(resumed.code).toBe(0);
-    expect(resumed.stdout).toMatch(/1 left running by a dead process recovered/);
+    expect(resumed.stderr).toMatch(/1 left running by a dead process recovered/); // progress, on stderr
     await expectCompleteAndUnduplicated(dbPath, kept);
   });
 

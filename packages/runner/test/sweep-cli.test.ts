@@ -29,7 +29,10 @@ describe('ablate sweep', () => {
   });
 
   it('trains every run and records epochs, summaries, test results and weights', async () => {
-    expect(first.stderr).toBe('');
+    // stderr carries the progress (plain lines, not a terminal) and nothing else.
+    expect(first.stderr).toMatch(
+      /^tiny: 4 runs, 0 already done, training 4 on 2 worker\(s\)\n(\[\d\/4\] .*\n){4}$/,
+    );
     expect(first.code).toBe(0);
     expect(await count(dbPath, "SELECT * FROM runs WHERE status = 'finished'")).toBe(FINISHED);
     expect(await count(dbPath, 'SELECT * FROM epochs JOIN runs ON runs.id = run_id WHERE lr < 1')).toBe(
@@ -174,7 +177,7 @@ describe.concurrent('ablate command line', () => {
   const dbPath = path.join(dir, 'results.db');
 
   it('prints its usage with every option', async () => {
-    const help = await runCli(['--help']);
+    const help = await runCli(['sweep', '--help']);
     expect(help.code).toBe(0);
     for (const option of ['--db', '--workers', '--max-runs', '--dry-run', '--new-version', '--help'])
       expect(help.stdout).toContain(option);
@@ -190,7 +193,7 @@ describe.concurrent('ablate command line', () => {
   it.each([
     [['sweep', path.join(dir, 'nowhere.yaml')], /nowhere\.yaml: no such sweep file/],
     [['sweep', sweepFile, '--workers', '0'], /--workers: expected a positive integer, got "0"/],
-    [['sweep', sweepFile, '--bogus'], /'--bogus'.*\(see --help\)$/],
+    [['sweep', sweepFile, '--bogus'], /'--bogus'.*\(see ablate sweep --help\)$/],
     [
       ['sweep', sweepFile, '--db', path.join(sweepFile, 'results.db')],
       /--db \S+: cannot use it as a results database/,
