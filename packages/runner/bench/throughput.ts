@@ -1,5 +1,5 @@
 // Sweep throughput on PostgreSQL with 1 and 2 worker processes (one training thread each): the same
-// 16-run sweep, timed from start until its `sweep` process returns (every run ended), first alone,
+// 32-run sweep, timed from start until its `sweep` process returns (every run ended), first alone,
 // then with one `worker` beside it. Both include process start-up and data preparation. The ratio
 // means something only on an otherwise idle machine: the load average is printed with it.
 // Usage: tsx packages/runner/bench/throughput.ts
@@ -8,7 +8,7 @@ import { startCli, tempDir, writeSweep } from '../test/helpers/cli.ts';
 import { pgRows } from '../test/pg/cluster.ts';
 import { startPostgres } from '../test/pg/server.ts';
 
-const RUNS = 16;
+const RUNS = 32;
 const file = writeSweep(tempDir('bench'), 'bench.yaml', {
   name: 'bench',
   lrs: [0.1, 0.05, 0.02, 0.01],
