@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServer } from '@ablate/dashboard';
 import { openReader, type ResultsReader } from '@ablate/runner/store';
 import { describe, expect, it } from 'vitest';
 
@@ -143,7 +144,7 @@ sweep:
     expect((await run(['ls', '--db', db])).stdout).toContain('no sweeps yet');
   });
 
-  it('tags and notes a run while a sweep is training on the same database', async () => {
+  it('tags and notes a run while a sweep trains on the same database, and the dashboard shows them', async () => {
     const dir = tempDir();
     const db = path.join(dir, 'live.db');
     const sweep = ablate([
@@ -168,15 +169,25 @@ sweep:
         async (reader) => (await reader.sweepRuns(1)).find((r) => r.epochsDone > 0)?.id,
       ).catch(() => undefined);
     }
-    const tag = await run(['tag', first, 'live', '--db', db]);
-    const note = await run(['note', first, 'tagged mid-sweep', '--db', db]);
-    expect([tag.code, note.code]).toEqual([0, 0]);
-    const [tags, notes] = await withReader(db, async (reader) => [
-      await reader.tags(first),
-      await reader.notes(first),
-    ]);
-    expect(tags).toEqual(['live']);
-    expect(notes.map((n) => n.text)).toEqual(['tagged mid-sweep']);
+    // The dashboard is open on the database while the sweep trains and the CLI annotates.
+    const dashboard = await startServer({ dbPath: db, host: '127.0.0.1', port: 0 });
+    try {
+      const tag = await run(['tag', first, 'live', '--db', db]);
+      const note = await run(['note', first, 'tagged mid-sweep', '--db', db]);
+      expect([tag.code, note.code]).toEqual([0, 0]);
+      const shown = (await (await fetch(`${dashboard.url}/api/runs/${first}`)).json()) as {
+        tags: string[];
+        notes: { text: string }[];
+      };
+      expect(shown.tags).toEqual(['live']);
+      expect(shown.notes.map((n) => n.text)).toEqual(['tagged mid-sweep']);
+      const tagged = (await (await fetch(`${dashboard.url}/api/sweeps/1/runs?tag=live&limit=10`)).json()) as {
+        runs: { id: string }[];
+      };
+      expect(tagged.runs.map((r) => r.id)).toEqual([first]);
+    } finally {
+      await dashboard.close();
+    }
     expect(trained).toBe(false); // the sweep was training all along
     sweep.stop();
     await sweep.done;
