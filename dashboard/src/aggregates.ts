@@ -30,7 +30,7 @@ export interface GroupCurve {
  * Runs partitioned by their values of `by`, in grid order. Groups are found by the values' JSON
  * (as sameParam compares them), one lookup per run: 10,000 runs in a few milliseconds.
  */
-export function partition(runs: ApiRun[], by: string[]): Array<{ params: Params; runs: ApiRun[] }> {
+function partition(runs: ApiRun[], by: string[]): Array<{ params: Params; runs: ApiRun[] }> {
   const groups = new Map<string, { params: Params; runs: ApiRun[] }>();
   for (const run of runs) {
     const params = Object.fromEntries(by.map((path) => [path, run.params[path] ?? null]));

@@ -25,7 +25,7 @@ export const FINAL_METRICS = [
 export type FinalMetric = (typeof FINAL_METRICS)[number] & keyof RunResults;
 
 /** The first choice that has data; the first choice when none has any yet. */
-export function firstWithData<T extends string>(choices: readonly T[], withData: readonly string[]): T {
+function firstWithData<T extends string>(choices: readonly T[], withData: readonly string[]): T {
   return choices.find((metric) => withData.includes(metric)) ?? choices[0];
 }
 

@@ -31,7 +31,7 @@ export function parseSweepId(value: string, name = 'sweep'): number {
   return Number(value);
 }
 
-export function parseRunId(value: string, name = 'run'): string {
+function parseRunId(value: string, name = 'run'): string {
   if (!RUN_ID.test(value)) throw badRequest(`${name}: expected a run id (letters, digits, - and _)`);
   return value;
 }

@@ -129,7 +129,7 @@ export interface RunPage {
 }
 
 /** The positions of the runs that pass the query's filters, in the query's order. */
-export function matchingPositions(sweep: SweepWithRuns, query: Omit<RunQuery, 'offset' | 'limit'>): number[] {
+function matchingPositions(sweep: SweepWithRuns, query: Omit<RunQuery, 'offset' | 'limit'>): number[] {
   const { text } = prepare(sweep);
   const words = query.text.toLowerCase().split(/\s+/).filter(Boolean);
   const ranges = query.ranges.map((range) => ({ ...range, values: valuesOf(sweep, range.key) }));

@@ -20,7 +20,7 @@ function userFolders(): string[] {
 }
 
 /** A path the user typed, made absolute from the folder they typed it in. */
-export function userPath(typed: string): string {
+function userPath(typed: string): string {
   return path.resolve(userFolders()[0], typed);
 }
 

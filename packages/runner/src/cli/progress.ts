@@ -74,7 +74,7 @@ function bar(fraction: number, width: number): string {
 }
 
 /** The terminal view: the overall line and one per worker, redrawn in place. */
-export class LiveProgress implements SweepObserver {
+class LiveProgress implements SweepObserver {
   private readonly out = process.stderr;
   private readonly tally = new Tally();
   private readonly workers: (WorkerLine | null)[] = [];
@@ -143,7 +143,7 @@ export class LiveProgress implements SweepObserver {
 }
 
 /** The log view: a line at the start and one per run as it ends. */
-export class PlainProgress implements SweepObserver {
+class PlainProgress implements SweepObserver {
   private readonly out = process.stderr;
   private readonly tally = new Tally();
 

@@ -7,10 +7,9 @@ import { dbLocation, DEFAULT_DB, parseCommandArgs, positiveInteger, sweepFile, U
 import { command } from './command.ts';
 import { capNote } from '../config/format.ts';
 import { progressFor } from './progress.ts';
+import { stopOnSignals } from './stop-signals.ts';
 import { formatReport } from './report.ts';
 import { estimateRuns, TimingRecorder } from './timings.ts';
-
-const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 const USAGE = `usage: ablate sweep <config.yaml> [path=value ...] [options]
 
@@ -81,16 +80,7 @@ async function sweep(args: string[]): Promise<number> {
   const notice = kernelsNotice();
   if (notice) process.stderr.write(`${notice}\n`);
 
-  const controller = new AbortController();
-  let stoppedBy: keyof typeof SIGNAL_EXIT_CODES | null = null;
-  const stop = (signal: keyof typeof SIGNAL_EXIT_CODES) => {
-    // A second Ctrl-C means "now": every committed epoch is already safe on disk.
-    if (stoppedBy) process.exit(SIGNAL_EXIT_CODES[signal]);
-    stoppedBy = signal;
-    process.stderr.write(`\n${signal}: stopping, marking runs in flight as interrupted (rerun to resume)\n`);
-    controller.abort();
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
+  const stop = stopOnSignals('marking runs in flight as interrupted (rerun to resume)');
 
   const timings = new TimingRecorder();
   const result = await runSweep(plan, {
@@ -99,12 +89,13 @@ async function sweep(args: string[]): Promise<number> {
     newVersion: values['new-version'],
     kernels: values.kernels,
     leaseSeconds: positiveInteger('lease-seconds', values['lease-seconds']),
-    signal: controller.signal,
+    signal: stop.signal,
     observer: fanOut(progressFor(plan.name), timings),
   });
   timings.save();
   process.stdout.write(formatReport(result));
-  if (stoppedBy) return SIGNAL_EXIT_CODES[stoppedBy];
+  const stopped = stop.exitCode();
+  if (stopped !== null) return stopped;
   return result.ended.failed > 0 ? 1 : 0;
 }
 

@@ -13,7 +13,7 @@ import type { SweepObserver } from '../sweep/run-sweep.ts';
 type Timings = Record<string, { secondsPerEpoch: number; epochs: number }>;
 
 /** The file beside the user's other caches: $ABLATE_CACHE_DIR or ~/.cache/ablate, one per CPU model. */
-export function timingsFile(): string {
+function timingsFile(): string {
   const dir = process.env.ABLATE_CACHE_DIR ?? path.join(homedir(), '.cache', 'ablate');
   const cpu = (cpus()[0]?.model ?? 'unknown cpu').replace(/[^A-Za-z0-9]+/g, '-');
   return path.join(dir, `epoch-timings-${cpu}.json`);

@@ -5,8 +5,7 @@ import { DEFAULT_LEASE_SECONDS, isDatabaseUrl } from '../db/index.ts';
 import { runWorker } from '../sweep/join-sweeps.ts';
 import { parseCommandArgs, positiveInteger, UsageError } from './args.ts';
 import type { Command } from './command.ts';
-
-const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+import { stopOnSignals } from './stop-signals.ts';
 
 const USAGE = `usage: ablate worker --db postgresql://USER:PASSWORD@HOST/DATABASE [options]
 
@@ -40,22 +39,14 @@ async function worker(args: string[]): Promise<number> {
   if (!values.db || !isDatabaseUrl(values.db))
     throw new UsageError('worker: --db postgresql://... is required (workers share a PostgreSQL database)');
 
-  const controller = new AbortController();
-  let stoppedBy: keyof typeof SIGNAL_EXIT_CODES | null = null;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.on(signal, () => {
-      if (stoppedBy) process.exit(SIGNAL_EXIT_CODES[signal]);
-      stoppedBy = signal;
-      process.stderr.write(`\n${signal}: stopping, marking runs in flight as interrupted\n`);
-      controller.abort();
-    });
+  const stop = stopOnSignals('marking runs in flight as interrupted');
 
   const result = await runWorker({
     dbUrl: values.db,
     workers: positiveInteger('workers', values.workers),
     follow: values.follow,
     leaseSeconds: positiveInteger('lease-seconds', values['lease-seconds']),
-    signal: controller.signal,
+    signal: stop.signal,
     observer: (sweep) => ({
       runEnded: (_slot, run, outcome) =>
         process.stderr.write(`${sweep.name}: ${run.label}: ${outcome.status}\n`),
@@ -68,7 +59,8 @@ async function worker(args: string[]): Promise<number> {
       (result.lost > 0 ? `; ${result.lost} lost to another worker after a lapsed lease` : '') +
       '\n',
   );
-  if (stoppedBy) return SIGNAL_EXIT_CODES[stoppedBy];
+  const stopped = stop.exitCode();
+  if (stopped !== null) return stopped;
   return failed > 0 ? 1 : 0;
 }
 

@@ -26,7 +26,7 @@ function insert(tx: SqlConnection, table: string, row: Row, conflict = 'ON CONFL
 }
 
 /** Copies the sweep into `to` in one transaction; returns its id there. */
-export async function copySweep(from: SqlConnection, sweepId: number, to: SqlConnection): Promise<number> {
+async function copySweep(from: SqlConnection, sweepId: number, to: SqlConnection): Promise<number> {
   const sweep = await from.get<Row>('SELECT * FROM sweeps WHERE id = ?', [sweepId]);
   if (!sweep) throw new Error(`no sweep ${sweepId}`);
   const runs = await from.all<Row>(

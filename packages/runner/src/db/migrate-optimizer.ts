@@ -35,6 +35,12 @@ function currentTrain(train: Json): Json {
   return { ...rest, optimizer: optimizerConfig.parse({ name, ...own }) };
 }
 
+/** A stored run config (JSON text) in today's shape. */
+function currentRunConfig(configJson: string): Json & { seed: number } {
+  const config = JSON.parse(configJson) as Json & { train: Json; seed: number };
+  return { ...config, train: currentTrain(config.train) };
+}
+
 /** A dotted path as today's config spells it: "train.momentum" -> "train.optimizer.momentum". */
 function currentPath(path: string): string {
   const [head, field, ...tail] = path.split('.');
@@ -87,18 +93,14 @@ export async function migrateOptimizerConfigs(db: Database): Promise<void> {
       JSON.stringify(varying),
       sweep.id,
     ]);
-    const links = await db.all<{ run_id: string; params_json: string }>(
-      'SELECT run_id, params_json FROM sweep_runs WHERE sweep_id = ?',
-      [sweep.id],
-    );
+    const links = await db.all<{ run_id: string }>('SELECT run_id FROM sweep_runs WHERE sweep_id = ?', [
+      sweep.id,
+    ]);
     for (const link of links) {
       const run = await db.get<{ config_json: string }>('SELECT config_json FROM runs WHERE id = ?', [
         link.run_id,
       ]);
-      const runConfig = run && {
-        ...JSON.parse(run.config_json),
-        train: currentTrain(JSON.parse(run.config_json).train),
-      };
+      const runConfig = run && currentRunConfig(run.config_json);
       const params = Object.fromEntries(varying.map((path) => [path, valueAt(runConfig, path)]));
       await db.run('UPDATE sweep_runs SET params_json = ? WHERE sweep_id = ? AND run_id = ?', [
         JSON.stringify(params),
@@ -113,8 +115,7 @@ export async function migrateOptimizerConfigs(db: Database): Promise<void> {
   );
   const kept = new Set<string>();
   for (const run of runs) {
-    const old = JSON.parse(run.config_json) as Json & { train: Json; seed: number };
-    const config = { ...old, train: currentTrain(old.train) };
+    const config = currentRunConfig(run.config_json);
     const { seed: _seed, ...withoutSeed } = config;
     const id = hashConfig(config);
     if (kept.has(id)) {

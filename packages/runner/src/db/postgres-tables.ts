@@ -16,7 +16,7 @@ const RENDERINGS: Array<[RegExp, string]> = [
   [/CREATE TEMP VIEW IF NOT EXISTS/g, 'CREATE OR REPLACE VIEW'],
 ];
 
-export function renderForPostgres(sql: string): string {
+function renderForPostgres(sql: string): string {
   return RENDERINGS.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), sql);
 }
 
