@@ -17,13 +17,26 @@ export interface BatcherOptions {
   random?: RandomSource;
   /** Drops the last batch when it is smaller than batchSize. Default false: it is kept. */
   dropLast?: boolean;
+  /** Copies the shuffled rows; default gatherRows below (the runner passes its native kernel's). */
+  gather?: GatherRows;
 }
+
+/** dst row i = src row order[start + i], for `size` rows of `width` floats. */
+export type GatherRows = (
+  dst: Float32Array, // (size, width)
+  src: Float32Array, // (rows, width)
+  order: Int32Array, // row indices into src
+  start: number,
+  size: number,
+  width: number,
+) => void;
 
 /** Cuts a Dataset into mini-batches of `batchSize` samples, one epoch at a time. */
 export class Batcher {
   /** Batches per epoch: the last partial one counts unless `dropLast`. */
   readonly batchesPerEpoch: number;
   private readonly random?: RandomSource;
+  private readonly gather: GatherRows;
   private readonly xBuffer: Float32Array;
   private readonly yBuffer: Float32Array;
 
@@ -35,6 +48,7 @@ export class Batcher {
     if (!Number.isInteger(batchSize) || batchSize < 1)
       throw new Error(`batch size ${batchSize}, expected an integer >= 1`);
     this.random = options.random;
+    this.gather = options.gather ?? gatherRows;
     const round = options.dropLast ? Math.floor : Math.ceil;
     this.batchesPerEpoch = round(data.count / batchSize);
     const rows = this.random ? Math.min(batchSize, data.count) : 0;
@@ -61,8 +75,8 @@ export class Batcher {
         };
         continue;
       }
-      gatherRows(this.xBuffer, x, order, start, size, features);
-      gatherRows(this.yBuffer, y, order, start, size, targets);
+      this.gather(this.xBuffer, x, order, start, size, features);
+      this.gather(this.yBuffer, y, order, start, size, targets);
       yield {
         x: this.xBuffer.subarray(0, size * features),
         y: this.yBuffer.subarray(0, size * targets),
@@ -76,18 +90,10 @@ export class Batcher {
 // subarray, the call): wide rows (pixels) take it, narrow ones (one-hot targets) a plain loop.
 const MIN_WIDTH_FOR_SET = 32;
 
-/** dst row i = src row order[start + i], for `size` rows of `width` floats. */
-function gatherRows(
-  dst: Float32Array,
-  src: Float32Array,
-  order: Int32Array,
-  start: number,
-  size: number,
-  width: number,
-): void {
+const gatherRows: GatherRows = (dst, src, order, start, size, width) => {
   for (let i = 0; i < size; i++) {
     const from = order[start + i] * width;
     if (width >= MIN_WIDTH_FOR_SET) dst.set(src.subarray(from, from + width), i * width);
     else for (let j = 0; j < width; j++) dst[i * width + j] = src[from + j];
   }
-}
+};

@@ -11,7 +11,7 @@ export type {
 } from './types.ts';
 export { prepareData, type PrepareOptions } from './prepare/prepare.ts';
 export { dataSpecSchema, DataSpecError, SCALES, type ResolvedDataSpec } from './spec.ts';
-export { Batcher, type Batch, type BatcherOptions } from './batcher.ts';
+export { Batcher, type Batch, type BatcherOptions, type GatherRows } from './batcher.ts';
 export { shareData, fromShared, type SharedDataset, type SharedPreparedData } from './shared.ts';
 export { parseIdx, loadIdxFolder, defaultMnistDir, type IdxArray } from './sources/idx.ts';
 export { parseCsv } from './sources/csv.ts';

@@ -4,7 +4,9 @@
 //    MNIST-sized samples, shuffled mini-batches of 128 and of 16;
 //  - lesson 002's 784-395-200-100-20-1 sigmoid net (sigmoid output + binary cross-entropy, "is it
 //    an 8"), plain gradient descent on the full batch of 50,000.
-// Each with a per-phase breakdown, and the step time with the reference kernels as a ratio.
+// Each with a per-phase breakdown, the optimizer's share of a step (measured apart: with momentum
+// the weights' update runs inside the backward pass), and the step time with the reference kernels
+// as a ratio.
 //
 //   npx nx run layers:bench                 synthetic data (uniform pixels, random labels)
 //   npx nx run layers:bench -- --mnist      the real MNIST training set (prints test accuracy too)
@@ -91,6 +93,29 @@ function secondsPerSample(m: Sequential, x: Tensor, y: Tensor, B: number, steps:
   return (performance.now() - t0) / 1000 / (steps * B);
 }
 
+/**
+ * The optimizer's share of a training step: the step's time less its metrics and less forward +
+ * backward alone (gradients), over the step's time, from `pairs` alternating pairs on one batch.
+ * With the update fused into the backward pass, the phase breakdown cannot tell its cost apart.
+ */
+function optimizerShare(w: Workload, x: Tensor, y: Tensor, pairs: number): number {
+  const timer = new PhaseTimer();
+  const m = model(w, timer);
+  const xb = x.rowView(0, w.batch);
+  const yb = y.rowView(0, w.batch);
+  let step = 0;
+  let backprop = 0;
+  for (let i = 0; i < pairs; i++) {
+    const t0 = performance.now();
+    m.trainStep(xb, yb);
+    const t1 = performance.now();
+    m.gradients(xb, yb);
+    step += t1 - t0;
+    backprop += performance.now() - t1;
+  }
+  return (step - timer.ms.metrics - backprop) / step;
+}
+
 const ours = kernels().name;
 const numpy = numpyVersion();
 const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
@@ -143,6 +168,13 @@ for (const w of WORKLOADS) {
   for (const [phase, ms] of Object.entries(phases).sort((a, b) => b[1] - a[1])) {
     console.log(
       `  ${phase.padEnd(28)} ${(ms / 1000 / epochs).toFixed(3).padStart(7)} s  ${((100 * ms) / total).toFixed(1).padStart(5)}%`,
+    );
+  }
+  if (B < N) {
+    const pairs = Math.ceil(N / B);
+    const share = optimizerShare(w, x, y, pairs);
+    console.log(
+      `  optimizer's share of a step: ${(100 * share).toFixed(1)}% (a step less its metrics and forward + backward alone, ${pairs} pairs on one batch)`,
     );
   }
   if (REAL) {

@@ -1,7 +1,7 @@
 // Data for the tests and the benchmark: one-hot labels, and MNIST and mini-batches through
 // @ablate/data, as tensors.
 import { Batcher, prepareData, type Dataset } from '@ablate/data';
-import { Rng, Tensor } from '@ablate/tensor';
+import { Rng, Tensor, kernels } from '@ablate/tensor';
 import type { ModelSpec } from '../src/index.ts';
 
 /** The lessons' MNIST network (lesson 000): 784-128-64-10, ReLU, softmax + cross-entropy. */
@@ -41,7 +41,7 @@ export function oneHot(labels: ArrayLike<number>, k: number): Tensor {
 
 /** Shuffled mini-batches of (x, y) from @ablate/data's Batcher, as tensors. */
 export function* batches(data: Dataset, B: number, rng: Rng): Generator<[Tensor, Tensor]> {
-  for (const batch of new Batcher(data, B, { random: rng }).epoch()) {
+  for (const batch of new Batcher(data, B, { random: rng, gather: kernels().gatherRows }).epoch()) {
     yield [new Tensor(batch.x, [batch.size, data.features]), new Tensor(batch.y, [batch.size, data.targets])];
   }
 }

@@ -179,6 +179,24 @@ describe('training mechanics', () => {
     expect(warm.exportWeights().data).toEqual(fresh.exportWeights().data);
   });
 
+  it.each<OptimizerSpec>([
+    { name: 'momentum', lr: 0.1 },
+    { name: 'momentum', lr: 0.1, momentum: 0.5, momentumForm: 'ema' },
+    { name: 'nesterov', lr: 0.1 },
+    { name: 'momentum', lr: 0.1, weightDecay: 0.01 }, // not fused: decay is added by the step
+  ])('trainStep with the update fused into backward equals gradients then step, to the bit: %o', (opt) => {
+    const { x, y } = data(4, 40);
+    const fused = new Sequential(spec, { rng: new Rng(5), optimizer: opt });
+    const apart = new Sequential(spec, { rng: new Rng(5), optimizer: opt });
+    for (let s = 0; s < x.rows; s += 16) {
+      const [xb, yb] = [x.rowView(s, Math.min(x.rows, s + 16)), y.rowView(s, Math.min(x.rows, s + 16))];
+      expect(fused.trainStep(xb, yb)).toBe(apart.gradients(xb, yb));
+      apart.optimizer.step();
+    }
+    expect(fused.exportWeights().data).toEqual(apart.exportWeights().data);
+    expect(fused.optimizer.getState()).toEqual(apart.optimizer.getState());
+  });
+
   it('lastCorrect counts the batch as evaluate scores it before the step, for many and for one output', () => {
     const { x, y } = data(6, 40);
     const multi = new Sequential(spec, { rng: new Rng(6), optimizer });

@@ -40,7 +40,7 @@ static fp_mode fp_enter(void) { return 0; }
 static void fp_exit(fp_mode old) { (void)old; }
 #endif
 
-enum { MAX_ARGS = 10 };
+enum { MAX_ARGS = 11 };
 
 // The arguments of one call; the first failed check throws and sets failed, the rest then no-op.
 struct args {
@@ -71,18 +71,24 @@ static int is_undefined(struct args *r, size_t i) {
   return type == napi_undefined;
 }
 
-// Argument i as the memory of a Float32Array of at least `need` elements; its length in *length.
-static float *array(struct args *r, size_t i, size_t need, size_t *length) {
+// Argument i as the memory of a typed array of the given type (named `what` in errors) and at least
+// `need` elements; its length in *length.
+static void *typed_array(struct args *r, size_t i, napi_typedarray_type want, const char *what, size_t need,
+                         size_t *length) {
   napi_typedarray_type type;
   size_t n = 0;
   void *data = NULL;
   if (r->failed) return NULL;
   if (i >= r->argc || napi_get_typedarray_info(r->env, r->argv[i], &type, &n, &data, NULL, NULL) != napi_ok ||
-      type != napi_float32_array)
-    return fail(r, i, "a Float32Array"), NULL;
+      type != want)
+    return fail(r, i, what), NULL;
   if (n < need) return fail(r, i, "long enough for the shape given"), NULL;
   if (length) *length = n;
   return data;
+}
+
+static float *array(struct args *r, size_t i, size_t need, size_t *length) {
+  return typed_array(r, i, napi_float32_array, "a Float32Array", need, length);
 }
 
 static double number(struct args *r, size_t i) {
@@ -112,6 +118,13 @@ static napi_value double_result(napi_env env, double v) {
   return out;
 }
 
+// The three forms of matmul, as the inputs' strides [aLs, aKs, bLs, bKs] of A (M, K) and B (K, N).
+enum form { AB, AtB, ABt };
+static void form_strides(enum form form, long M, long K, long N, long s[4]) {
+  const long strides[3][4] = {{K, 1, 1, N}, {1, M, 1, N}, {K, 1, K, 1}};
+  for (int i = 0; i < 4; i++) s[i] = strides[form][i];
+}
+
 // matmul(out, a, b, M, K, N, form, accumulate, bias?): form 0 = a b, 1 = a^T b, 2 = a b^T.
 static napi_value js_matmul(napi_env env, napi_callback_info info) {
   struct args r = read_args(env, info);
@@ -122,11 +135,10 @@ static napi_value js_matmul(napi_env env, napi_callback_info info) {
   const float *bias = is_undefined(&r, 8) ? NULL : array(&r, 8, N, NULL);
   if (form > 2) fail(&r, 6, "0, 1 or 2");
   if (r.failed) return NULL;
-  // Strides [aLs, aKs, bLs, bKs] of A (M, K) and B (K, N) in each form's flat inputs.
-  const long strides[3][4] = {{K, 1, 1, N}, {1, M, 1, N}, {K, 1, K, 1}};
-  const long *s = strides[form];
+  long s[4];
+  form_strides(form, M, K, N, s);
   fp_mode mode = fp_enter();
-  matmul(r.data, out, a, b, M, K, N, s[0], s[1], s[2], s[3], accumulate, bias);
+  matmul(r.data, out, a, b, M, K, N, s[0], s[1], s[2], s[3], accumulate, bias, NULL);
   fp_exit(mode);
   return NULL;
 }
@@ -265,6 +277,44 @@ static napi_value js_momentum(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// matmulAtBMomentum(a, b, M, K, N, w, v, lr, mu, c, nesterov): momentum() on w and v from the
+// gradient a^T b, each block of it applied as soon as it is computed, never stored.
+static napi_value js_matmul_atb_momentum(napi_env env, napi_callback_info info) {
+  struct args r = read_args(env, info);
+  long M = dim(&r, 2), K = dim(&r, 3), N = dim(&r, 4);
+  const float *a = array(&r, 0, M * K, NULL), *b = array(&r, 1, K * N, NULL);
+  float *w = array(&r, 5, M * N, NULL), *v = array(&r, 6, M * N, NULL);
+  float lr = number(&r, 7), mu = number(&r, 8), c = number(&r, 9);
+  int nesterov = flag(&r, 10);
+  if (r.failed) return NULL;
+  struct momentum_epilogue then = {{momentum_block}, w, v, N, lr, mu, c, nesterov};
+  long s[4];
+  form_strides(AtB, M, K, N, s);
+  fp_mode mode = fp_enter();
+  matmul(r.data, NULL, a, b, M, K, N, s[0], s[1], s[2], s[3], 0, NULL, &then.base);
+  fp_exit(mode);
+  return NULL;
+}
+
+// gatherRows(dst, src, order, start, size, width): dst row i = src row order[start + i].
+static napi_value js_gather_rows(napi_env env, napi_callback_info info) {
+  struct args r = read_args(env, info);
+  long start = dim(&r, 3), size = dim(&r, 4), width = dim(&r, 5);
+  size_t rows = 0, listed = 0;
+  float *dst = array(&r, 0, size * width, NULL);
+  const float *src = array(&r, 1, 0, &rows);
+  const int32_t *order = typed_array(&r, 2, napi_int32_array, "an Int32Array", start + size, &listed);
+  if (r.failed) return NULL;
+  rows = width > 0 ? rows / width : 0;
+  for (long i = start; i < start + size; i++) // (a prefetch never faults: the rows past it need no check)
+    if (order[i] < 0 || (size_t)order[i] >= rows) {
+      fail(&r, 2, "row indices within src");
+      return NULL;
+    }
+  gather_rows(dst, src, order + start, size, listed - start, width); // a copy: no floating-point mode
+  return NULL;
+}
+
 // adagrad(w, g, s, lr, eps, keep, add)
 static napi_value js_adagrad(napi_env env, napi_callback_info info) {
   struct args r = read_args(env, info);
@@ -334,6 +384,8 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   set(env, set_of, "bce", js_bce, NULL);
   set(env, set_of, "fusedLossBackward", js_fused_loss_backward, NULL);
   set(env, set_of, "momentum", js_momentum, NULL);
+  set(env, set_of, "matmulAtBMomentum", js_matmul_atb_momentum, isa);
+  set(env, set_of, "gatherRows", js_gather_rows, NULL);
   set(env, set_of, "adagrad", js_adagrad, NULL);
   set(env, set_of, "adam", js_adam, NULL);
   return set_of;

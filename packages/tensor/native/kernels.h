@@ -6,6 +6,7 @@
 #define ABLATE_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 // Loops of float arithmetic the compiler vectorizes are also built for AVX2 and AVX-512, chosen at
 // load; the bits do not change with the ISA: the build contracts no a * b + c into an FMA
@@ -33,10 +34,20 @@ struct isa {
 const struct isa *isa_best(void);
 const struct isa *isa_named(const char *name);
 
+// A consumer of matmul's result, given each block of it (rows i.., columns j.. of out, mm x nn,
+// its rows ldo apart) as soon as the block is final, while it is still in cache: how an optimizer
+// step rides along with the weight gradient instead of reading it back from memory.
+struct epilogue {
+  void (*fn)(const struct epilogue *self, const float *block, long ldo, long i, long j, long mm, long nn);
+};
+
 // out = A B (+= with accumulate) + bias on every row, with A[i][k] = a[i aLs + k aKs] and
 // B[k][j] = b[j bLs + k bKs]: the three forms a b, a^T b and a b^T differ only in the strides.
-void matmul(const struct isa *isa, float *out /* (M, N) */, const float *a, const float *b, long M, long K,
-            long N, long aLs, long aKs, long bLs, long bKs, int accumulate, const float *bias /* (N) or NULL */);
+// Then, if given, the epilogue on every finished block of out; out may then be NULL, the result
+// going to the epilogue only.
+void matmul(const struct isa *isa, float *out /* (M, N) or NULL */, const float *a, const float *b, long M, long K,
+            long N, long aLs, long aKs, long bLs, long bKs, int accumulate, const float *bias /* (N) or NULL */,
+            const struct epilogue *then /* or NULL */);
 
 // elementwise.c
 void relu_forward(float *out /* (n) */, const float *x /* (n) */, long n);
@@ -54,9 +65,22 @@ double bce(const float *z /* (n) */, const float *y /* (n) */, long n);
 void fused_loss_backward(float *dz /* (n) */, const float *a /* (n) */, const float *y /* (n) */, float scale,
                          long n);
 
+// gather.c: dst row i = src row order[i], for size rows of width floats (order lists `listed`).
+void gather_rows(float *dst /* (size, width) */, const float *src /* (rows, width) */,
+                 const int32_t *order /* (listed) */, long size, long listed, long width);
+
 // optim.c
 void momentum_update(float *w /* (n) */, const float *g /* (n) */, float *v /* (n) */, long n, float lr,
                      float mu, float c, int nesterov);
+// momentum_update as a matmul epilogue over the gradient's blocks: w and v are (M, N) like it.
+struct momentum_epilogue {
+  struct epilogue base;
+  float *w, *v; // (M, N)
+  long N;
+  float lr, mu, c;
+  int nesterov;
+};
+void momentum_block(const struct epilogue *self, const float *g, long ldg, long i, long j, long mm, long nn);
 void adagrad_update(float *w /* (n) */, const float *g /* (n) */, float *s /* (n) */, long n, float lr,
                     float eps, float keep, float add);
 void adam_update(float *w /* (n) */, const float *g /* (n) */, float *m /* (n) */, float *v /* (n) */, long n,

@@ -4,7 +4,9 @@
 // each pair one micro-kernel call on a register-resident MR x NR tile of C. (A 256 x 32 panel of B
 // is all of a 32 KB L1, so keeping B's panel in L1 across A's instead, as BLIS does with narrower
 // panels, measured slower on large shapes.) Packing zero-pads both operands to whole panels,
-// so the micro-kernels have no edge cases; edge tiles of C go through a scratch tile.
+// so the micro-kernels have no edge cases; edge tiles of C go through a scratch tile. An epilogue
+// (kernels.h) may take each block of C as soon as it is final: the momentum step fused with the
+// weight gradient, which then need not be stored at all.
 // Dimension legend: see src/kernels/kernels.ts.
 #include <stdlib.h>
 #include <string.h>
@@ -186,14 +188,25 @@ static void fill(float *out, long M, long N, int accumulate, const float *bias) 
 }
 
 void matmul(const struct isa *isa, float *out, const float *a, const float *b, long M, long K, long N, long aLs,
-            long aKs, long bLs, long bKs, int accumulate, const float *bias) {
+            long aKs, long bLs, long bKs, int accumulate, const float *bias, const struct epilogue *then) {
   if (M <= 0 || N <= 0) return;
-  if (K <= 0) return fill(out, M, N, accumulate, bias);
+  // With no out, the epilogue alone takes the result, a block at a time from scratch: one block of
+  // rows, or the whole result when its partial sums must wait for a later K block.
+  float *whole = !out && (K <= 0 || K > KC) ? aligned_alloc(64, sizeof(float) * (M * N + 15) / 16 * 16) : NULL;
+  if (!out) accumulate = 0; // nothing to add to
+  if (whole) out = whole;
+  if (K <= 0) {
+    fill(out, M, N, accumulate, bias);
+    if (then) then->fn(then, out, N, 0, 0, M, N);
+    free(whole);
+    return;
+  }
   const int mr = isa->mr, nr = isa->nr;
   const long mc_max = MC / mr * mr;
   const int in_place = bLs == 1 && M <= IN_PLACE_MAX_M;
   float *pa = aligned_alloc(64, sizeof(float) * mc_max * KC);
   float *pb = aligned_alloc(64, sizeof(float) * NC * KC);
+  float *scratch = out ? NULL : aligned_alloc(64, sizeof(float) * mc_max * NC);
   float tile[MAX_TILE] __attribute__((aligned(64)));
   for (long jc = 0; jc < N; jc += NC) {
     const long nc = min(NC, N - jc);
@@ -213,23 +226,28 @@ void matmul(const struct isa *isa, float *out, const float *a, const float *b, l
             const float *pbj = jr < full ? bblock + jr : pb + jr * kc;
             const long ldb = jr < full ? bKs : nr;
             const long nn = min(nr, nc - jr);
-            float *c = out + (ic + ir) * N + jc + jr;
+            const long ldc = out ? N : nc;
+            float *c = out ? out + (ic + ir) * N + jc + jr : scratch + ir * nc + jr;
             const float *tile_bias = last_bias ? last_bias + jr : NULL;
             if (mm == mr && nn == nr) {
-              isa->kernel(kc, pa + ir * kc, pbj, ldb, c, N, load_c, tile_bias);
+              isa->kernel(kc, pa + ir * kc, pbj, ldb, c, ldc, load_c, tile_bias);
               continue;
             }
             isa->kernel(kc, pa + ir * kc, pbj, ldb, tile, nr, 0, NULL);
             for (long i = 0; i < mm; i++)
               for (long j = 0; j < nn; j++) {
-                float v = load_c ? c[i * N + j] + tile[i * nr + j] : tile[i * nr + j];
-                c[i * N + j] = tile_bias ? v + tile_bias[j] : v;
+                float v = load_c ? c[i * ldc + j] + tile[i * nr + j] : tile[i * nr + j];
+                c[i * ldc + j] = tile_bias ? v + tile_bias[j] : v;
               }
           }
         }
+        // This block is final (its last K block is in) and was just written: still in L1/L2.
+        if (then && pc + kc == K) then->fn(then, out ? out + ic * N + jc : scratch, out ? N : nc, ic, jc, mc, nc);
       }
     }
   }
   free(pa);
   free(pb);
+  free(scratch);
+  free(whole);
 }

@@ -24,6 +24,18 @@ CLONES void momentum_update(float *restrict w, const float *restrict g, float *r
   }
 }
 
+// On one block of the gradient: rows i.. and columns j.. of w, v and g. A block of whole rows is
+// contiguous in all three: one call.
+void momentum_block(const struct epilogue *self, const float *g, long ldg, long i, long j, long mm, long nn) {
+  const struct momentum_epilogue *e = (const struct momentum_epilogue *)self;
+  float *w = e->w + i * e->N + j, *v = e->v + i * e->N + j;
+  if (nn == e->N && ldg == e->N)
+    momentum_update(w, g, v, mm * nn, e->lr, e->mu, e->c, e->nesterov);
+  else
+    for (long r = 0; r < mm; r++)
+      momentum_update(w + r * e->N, g + r * ldg, v + r * e->N, nn, e->lr, e->mu, e->c, e->nesterov);
+}
+
 // s = keep s + add g^2;  w -= lr g / (sqrt(s) + eps): Adagrad (keep = add = 1) and RMSProp.
 CLONES void adagrad_update(float *restrict w, const float *restrict g, float *restrict s, long n, float lr,
                            float eps, float keep, float add) {

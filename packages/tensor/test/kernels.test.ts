@@ -264,6 +264,61 @@ describe.each(variants.map((k) => [k.name, k] as const))('%s momentum', (_name, 
   });
 });
 
+describe.each([referenceKernels, ...variants].map((k) => [k.name, k] as const))(
+  '%s matmulAtBMomentum',
+  (_name, fast) => {
+    // Whole blocks of rows and partial ones (M past 48), N past the 512-column block (the update
+    // then goes row by row), K past the 256-deep block (the gradient is then kept whole), K = 0.
+    it.each([
+      [1, 1, 1],
+      [785, 16, 128],
+      [100, 7, 3],
+      [7, 3, 785],
+      [50, 300, 20],
+      [3, 0, 5],
+    ])('equals matmulAtB then momentum to the bit, (M, K, N) = (%i, %i, %i)', (M, K, N) => {
+      const rng = Rng.derive(10, `${M}x${K}x${N}`);
+      const a = randomArray(rng, K * M);
+      const b = randomArray(rng, K * N);
+      const [w, v] = [randomArray(rng, M * N), randomArray(rng, M * N)];
+      for (const nesterov of [false, true]) {
+        const fused = [w.slice(), v.slice()];
+        const [g, wTwo, vTwo] = [new Float32Array(M * N), w.slice(), v.slice()];
+        fast.matmulAtBMomentum(a, b, M, K, N, fused[0], fused[1], 0.1, 0.9, 1, nesterov);
+        fast.matmulAtB(g, a, b, M, K, N);
+        fast.momentum(wTwo, g, vTwo, 0.1, 0.9, 1, nesterov);
+        expectSameBits(fused[0], wTwo, `w nesterov=${nesterov}`);
+        expectSameBits(fused[1], vTwo, `v nesterov=${nesterov}`);
+      }
+    });
+  },
+);
+
+describe.each(natives.map((k) => [k.name, k] as const))('%s gatherRows', (_name, k) => {
+  const rows = 50;
+  it.each([1, 3, 10, 784, 785])('copies the rows the order lists from start, width %i', (width) => {
+    const rng = Rng.derive(12, String(width));
+    const src = randomArray(rng, rows * width);
+    const order = rng.permutation(rows);
+    const [start, size] = [7, 13];
+    const dst = new Float32Array(size * width);
+    k.gatherRows?.(dst, src, order, start, size, width);
+    const expected = new Float32Array(size * width);
+    for (let i = 0; i < size; i++)
+      expected.set(src.subarray(order[start + i] * width, (order[start + i] + 1) * width), i * width);
+    expectSameBits(dst, expected, `width ${width}`);
+  });
+
+  it('refuses a row index outside src', () => {
+    const src = new Float32Array(rows * 3);
+    const dst = new Float32Array(6);
+    expect(() => k.gatherRows?.(dst, src, Int32Array.of(0, rows), 0, 2, 3)).toThrow(
+      'argument 2 must be row indices within src',
+    );
+    expect(() => k.gatherRows?.(dst, src, Int32Array.of(-1, 0), 0, 2, 3)).toThrow('row indices within src');
+  });
+});
+
 describe('wasm loading', () => {
   it('computes the same bits in a worker thread', async () => {
     const [M, K, N] = [37, 300, 21];

@@ -3,9 +3,9 @@
 // Dimension legend: B = batch, I = in features, O = out features.
 // W is stored (I, O) so that all three products map onto the tensor core's matmul forms:
 //   forward  y  = x W + b      matmulBias (B, I) (I, O), the bias added as the result is stored
-//   backward dW += x^T dy      matmulAtB  (I, B) (B, O)
-//            db += sum_rows dy  sumRows
+//   backward db += sum_rows dy  sumRows
 //            dx += dy W^T      matmulABt  (B, O) (O, I)
+//            dW += x^T dy      matmulAtB  (I, B) (B, O), last: a fused step updates W from it instead
 import { Tensor, matmulABt, matmulAtB, matmulBias, sumRows } from '@ablate/tensor';
 
 /** A named trainable tensor with its gradient, as the optimizers see it. */
@@ -16,6 +16,16 @@ export interface Param {
   /** Whether L2 weight decay applies (weights yes, biases no). */
   readonly decay: boolean;
 }
+
+/**
+ * The optimizer's update of W from dW = x^T dy, which it computes and applies in one pass without
+ * storing it (Optimizer.fusedStep): what a training step's backward pass does instead of dW +=.
+ */
+export type WeightStep = (
+  W: Param,
+  x: Tensor, // (B, I)
+  dy: Tensor, // (B, O)
+) => void;
 
 export class Dense {
   readonly W: Param;
@@ -51,14 +61,19 @@ export class Dense {
     matmulBias(y, x, this.W.value, this.b.value);
   }
 
-  /** Accumulates dW and db; dx too unless it is null (the first layer has no use for it). */
+  /**
+   * Accumulates db and dW; dx too unless it is null (the first layer has no use for it). Given a
+   * step, W is updated from dW instead (dx has used the old W by then) and W.grad is left alone.
+   */
   backward(
     dx: Tensor | null, // (B, I)
     dy: Tensor, // (B, O)
     x: Tensor, // (B, I), the input of the forward pass
+    step?: WeightStep,
   ): void {
-    matmulAtB(this.W.grad, x, dy, true);
     sumRows(this.b.grad, dy, true);
     if (dx) matmulABt(dx, dy, this.W.value, true);
+    if (step) step(this.W, x, dy);
+    else matmulAtB(this.W.grad, x, dy, true);
   }
 }

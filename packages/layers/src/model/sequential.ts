@@ -7,7 +7,7 @@
 import { Tensor, copy, formatShape, type Rng } from '@ablate/tensor';
 import { activation, type Activation } from '../activations/activation.ts';
 import { initialize } from '../init/init.ts';
-import { Dense, type Param } from '../layers/dense.ts';
+import { Dense, type Param, type WeightStep } from '../layers/dense.ts';
 import { loss, type Loss } from '../losses/loss.ts';
 import { createOptimizer } from '../optim/create.ts';
 import type { OptimizerSpec } from '../optim/create.ts';
@@ -71,6 +71,8 @@ export class Sequential {
   readonly params: Param[];
   private readonly loss: Loss;
   private readonly timer: PhaseTimer | undefined;
+  // The optimizer's update of the weights fused into the backward pass, when its rule has one.
+  private readonly fusedStep: WeightStep | undefined;
   private full: Buffers | null = null;
   private view: Buffers | null = null;
   private argmaxScratch: Int32Array[] = [];
@@ -94,6 +96,7 @@ export class Sequential {
     }
     this.params = this.layers.flatMap((layer) => layer.params);
     this.optimizer = createOptimizer(this.params, options.optimizer);
+    this.fusedStep = this.optimizer.fusedStep();
     this.timer = options.timer;
   }
 
@@ -103,7 +106,7 @@ export class Sequential {
     y: Tensor, // (B, O)
   ): number {
     this.timer?.start();
-    const value = this.forwardBackward(x, y, this.timer);
+    const value = this.forwardBackward(x, y, this.timer, this.fusedStep);
     const buf = this.view as Buffers;
     this.lastCorrect = countCorrect(buf.a[buf.a.length - 1], y, this.argmaxScratch);
     this.timer?.lap('metrics'); // argmax per row, kept out of the optimizer's share
@@ -153,6 +156,17 @@ export class Sequential {
   }
 
   /**
+   * Forward and backward on one batch without an update: the batch's mean loss, with the
+   * gradients left in each parameter's grad.
+   */
+  gradients(
+    x: Tensor, // (B, I)
+    y: Tensor, // (B, O)
+  ): number {
+    return this.forwardBackward(x, y, undefined, undefined);
+  }
+
+  /**
    * Forward and backward on one batch without an update: per layer, how the signal (activations)
    * and the weight gradients are distributed. Costs one training step.
    */
@@ -160,7 +174,7 @@ export class Sequential {
     x: Tensor, // (B, I)
     y: Tensor, // (B, O)
   ): LayerStats[] {
-    this.forwardBackward(x, y, undefined);
+    this.gradients(x, y);
     const buf = this.view as Buffers;
     const stats = this.layers.map((layer, l) => {
       const act = meanStd(buf.a[l].data);
@@ -197,10 +211,19 @@ export class Sequential {
     }
   }
 
-  /** Zeroes the gradients, runs forward and backward, returns the mean loss. */
-  private forwardBackward(x: Tensor, y: Tensor, timer: PhaseTimer | undefined): number {
+  /** Zeroes the gradients, runs forward and backward (a step updates the weights), returns the mean loss. */
+  private forwardBackward(
+    x: Tensor,
+    y: Tensor,
+    timer: PhaseTimer | undefined,
+    step: WeightStep | undefined,
+  ): number {
     this.checkBatch(x, y);
-    this.optimizer.zeroGrad();
+    // Backward accumulates (+=) into each gradient it writes; with a step, it writes no weight's.
+    for (const layer of this.layers) {
+      layer.b.grad.data.fill(0);
+      if (!step) layer.W.grad.data.fill(0);
+    }
     timer?.lap('optimizer');
     const buf = this.forward(x, timer);
     const last = this.layers.length - 1;
@@ -219,8 +242,8 @@ export class Sequential {
       timer?.lap('activations backward');
     }
     for (let l = last; l >= 0; l--) {
-      this.layers[l].backward(l > 0 ? buf.da[l - 1] : null, buf.dz[l], l > 0 ? buf.a[l - 1] : x);
-      timer?.lap('dense backward');
+      this.layers[l].backward(l > 0 ? buf.da[l - 1] : null, buf.dz[l], l > 0 ? buf.a[l - 1] : x, step);
+      timer?.lap(step ? 'dense backward + weight update' : 'dense backward');
       if (l > 0) {
         this.activations[l - 1].backward(buf.dz[l - 1], buf.da[l - 1], buf.z[l - 1], buf.a[l - 1]);
         timer?.lap('activations backward');

@@ -2,9 +2,10 @@
 // steps and keeps per-parameter state buffers ("slots": velocity, squared-gradient averages),
 // created at the first step (while the base constructor runs, a subclass's slotCount is not set
 // yet) and exposed for checkpoints. Subclasses only say how many slots they need and how one
-// parameter is updated.
+// parameter is updated, and may offer that update fused with the weight gradient's matmul.
+import type { Tensor } from '@ablate/tensor';
 import { z } from 'zod';
-import type { Param } from '../layers/dense.ts';
+import type { Param, WeightStep } from '../layers/dense.ts';
 import type { OptimizerConfig } from './config.ts';
 
 /** L2 coefficient: g += weightDecay w on weights, not biases. */
@@ -47,23 +48,57 @@ export abstract class Optimizer {
   /** Updates one parameter in place from its gradient g (weight decay already added). */
   protected abstract update(w: Float32Array, g: Float32Array, slots: Float32Array[]): void;
 
+  /**
+   * The same update from the gradient x^T dy, which one kernel computes block by block and applies
+   * while each block is in cache, never storing it. Only for rules that read neither the step count
+   * nor what step() adds to the gradient (weight decay).
+   */
+  protected fusedUpdate?(
+    x: Tensor, // (B, I)
+    dy: Tensor, // (B, O)
+    w: Float32Array, // (I, O)
+    slots: Float32Array[],
+  ): void;
+
+  // Parameters a fused step updated since the last step(), which leaves them alone.
+  private readonly updatedEarly = new Set<Param>();
+
+  /**
+   * The update to fuse into the backward pass (Dense.backward), or undefined when the rule has
+   * none or weight decay is on. The weights it updates keep their grad as it was.
+   */
+  fusedStep(): WeightStep | undefined {
+    const fused = this.fusedUpdate?.bind(this);
+    if (!fused || this.weightDecay !== 0) return undefined;
+    return (W, x, dy) => {
+      fused(x, dy, W.value.data, this.slotsOf(this.params.indexOf(W)));
+      this.updatedEarly.add(W);
+    };
+  }
+
   step(): void {
-    this.slots ??= this.params.map((p) =>
-      Array.from({ length: this.slotCount }, () => new Float32Array(p.value.size)),
-    );
     this.t++;
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i];
+      if (this.updatedEarly.has(p)) continue;
       const w = p.value.data;
       const g = p.grad.data;
       if (this.weightDecay !== 0 && p.decay)
         for (let j = 0; j < g.length; j++) g[j] += this.weightDecay * w[j];
-      this.update(w, g, this.slots[i]);
+      this.update(w, g, this.slotsOf(i));
     }
+    this.updatedEarly.clear();
   }
 
   zeroGrad(): void {
     for (const p of this.params) p.grad.data.fill(0);
+  }
+
+  private slotsOf(i: number): Float32Array[] {
+    this.slots ??= this.params.map((p) =>
+      Array.from({ length: this.slotCount }, () => new Float32Array(p.value.size)),
+    );
+    return this.slots[i];
   }
 
   /** A copy of the state (typed arrays; structured-clone safe). */

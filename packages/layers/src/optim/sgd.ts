@@ -1,6 +1,6 @@
 // The first-order rules: plain SGD, then momentum (heavy-ball or EMA form) and Nesterov. Each rule's
 // config schema (its fields and their defaults) sits beside its class.
-import { kernels } from '@ablate/tensor';
+import { kernels, type Tensor } from '@ablate/tensor';
 import { z } from 'zod';
 import type { Param } from '../layers/dense.ts';
 import { Optimizer, type StepSettings } from './optimizer.ts';
@@ -53,5 +53,12 @@ export class Momentum extends Optimizer {
   // step, and as a scalar JS loop it cost a fifth of a training step at batch 128.
   protected update(w: Float32Array, g: Float32Array, [v]: Float32Array[]): void {
     kernels().momentum(w, g, v, this.lr, this.mu, this.c, this.nesterov);
+  }
+
+  // At small batches this update is much of a step's memory traffic (it reads w, g and v and writes
+  // w and v); fused, the gradient is never written, zeroed or read back.
+  protected override fusedUpdate(x: Tensor, dy: Tensor, w: Float32Array, [v]: Float32Array[]): void {
+    const step = [this.lr, this.mu, this.c, this.nesterov] as const;
+    kernels().matmulAtBMomentum(x.data, dy.data, x.cols, x.rows, dy.cols, w, v, ...step);
   }
 }

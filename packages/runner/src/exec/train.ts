@@ -2,7 +2,7 @@
 // draw comes from streams derived from the run's own seed, so a run's numbers are the same
 // whichever worker trains it and whatever else runs beside it.
 import { Batcher, type Dataset, type PreparedData } from '@ablate/data';
-import { Tensor, Rng } from '@ablate/tensor';
+import { Tensor, Rng, kernels } from '@ablate/tensor';
 import type { RunConfig } from '../config/types.ts';
 import { buildModel, lrAtEpoch } from '../model/build-model.ts';
 import type { EpochReport, RunOutcome } from './messages.ts';
@@ -37,6 +37,7 @@ export function trainRun(
   const batcher = new Batcher(data.train, train.batchSize, {
     random: Rng.derive(seed, 'shuffle'),
     dropLast: !train.keepLastBatch,
+    gather: kernels().gatherRows,
   });
   // Layer statistics always look at the same batch, so epochs (and runs) compare like for like.
   const [statsX, statsY] = tensorsOf(data.train, Math.min(train.batchSize, data.train.count));

@@ -3,13 +3,14 @@
 // SIMD path (../wasm/wasm.ts) and the readable reference (./reference.ts); ABLATE_KERNELS=
 // native|wasm|reference (or setKernels) forces one (see backend.ts). Hot means the three matmul
 // forms, and the streaming loops of a training step that scalar JS runs slowly: the optimizer
-// updates over every parameter, the bias gradient (column sums), the activations forward and
-// backward, softmax and the classification losses.
+// updates over every parameter (the momentum one also fused with its gradient's matmul), the bias
+// gradient (column sums), the activations forward and backward, softmax and the classification
+// losses, and (native only) gathering a shuffled batch.
 //
 // Dimension legend (of every kernel in this package, the C ones in native/ included): M = rows of
 // out (of x for sumRows), N = columns of out and x, K = the summed (inner) dimension; B = rows
 // (batch) of a row-wise kernel (softmax, crossEntropy); n = elements of one parameter (optimizers)
-// or activation (elementwise kernels).
+// or activation (elementwise kernels); width = floats per row of a gathered batch (gatherRows).
 
 /**
  * Signature shared by the three matmul forms: out = a b, or with accumulate out += a b; a bias,
@@ -44,6 +45,25 @@ export interface Kernels {
     w: Float32Array, // (n)
     g: Float32Array, // (n)
     v: Float32Array, // (n)
+    lr: number,
+    mu: number,
+    c: number,
+    nesterov: boolean,
+  ) => void;
+  /**
+   * A momentum step from a weight gradient that is never stored: momentum(w, g, v, ...) with
+   * g = a^T b. The native set updates each block of g's rows as soon as it is computed, while it is
+   * in cache, so a step's memory traffic is w and v alone (the gradient, as large, would be written,
+   * zeroed and read back).
+   */
+  readonly matmulAtBMomentum: (
+    a: Float32Array, // (K, M) e.g. the layer's input x
+    b: Float32Array, // (K, N) e.g. the output gradient dy
+    M: number,
+    K: number,
+    N: number,
+    w: Float32Array, // (M, N) the parameter
+    v: Float32Array, // (M, N) its velocity
     lr: number,
     mu: number,
     c: number,
@@ -110,6 +130,19 @@ export interface Kernels {
     y: Float32Array, // (n) targets
     scale: number,
   ) => void;
+  /**
+   * dst row i = src row order[start + i]: a shuffled mini-batch gathered from its training set,
+   * the rows ahead prefetched (each is a wait on memory). Native only: @ablate/data's Batcher takes
+   * it as its gather and has its own in JavaScript (the data package stands alone).
+   */
+  readonly gatherRows?: (
+    dst: Float32Array, // (size, width)
+    src: Float32Array, // (rows, width)
+    order: Int32Array, // (>= start + size) row indices into src
+    start: number,
+    size: number,
+    width: number,
+  ) => void;
   /** In place: s = keep s + add g^2, w -= lr g / (sqrt(s) + eps) (Adagrad: keep = add = 1; RMSProp). */
   readonly adagrad: (
     w: Float32Array, // (n)
@@ -150,3 +183,16 @@ export type BackwardKernel = (
   dout: Float32Array, // (n)
   out: Float32Array, // (n) the forward output
 ) => void;
+
+/** matmulAtBMomentum as its two kernels one after the other, g in a scratch buffer: the sets without a fused one. */
+export function matmulAtBThenMomentum(
+  k: Pick<Kernels, 'matmulAtB' | 'momentum'>,
+): Kernels['matmulAtBMomentum'] {
+  let g = new Float32Array(0);
+  return (a, b, M, K, N, w, v, lr, mu, c, nesterov) => {
+    if (g.length < M * N) g = new Float32Array(M * N);
+    const gradient = g.subarray(0, M * N);
+    k.matmulAtB(gradient, a, b, M, K, N);
+    k.momentum(w, gradient, v, lr, mu, c, nesterov);
+  };
+}

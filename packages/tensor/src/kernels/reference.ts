@@ -5,7 +5,7 @@
 // Every matmul writes out (M, N), sumRows out (N); with accumulate they add to what out holds
 // (backward passes accumulate gradients with +=, as in llm.c). A matmul's bias (N) is added to
 // every row last.
-import type { Kernels } from './kernels.ts';
+import { matmulAtBThenMomentum, type Kernels } from './kernels.ts';
 
 /** out (M, N) += bias (N) on every row. */
 function addToRows(out: Float32Array, bias: Float32Array, M: number, N: number): void {
@@ -294,6 +294,7 @@ export const referenceKernels: Kernels = {
   matmulAtB,
   matmulABt,
   momentum,
+  matmulAtBMomentum: matmulAtBThenMomentum({ matmulAtB, momentum }),
   sumRows,
   relu,
   reluBackward,

@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
-import type { Kernels } from '../kernels/kernels.ts';
+import { matmulAtBThenMomentum, type Kernels } from '../kernels/kernels.ts';
 import { matmulAB as referenceMatmul, referenceKernels } from '../kernels/reference.ts';
 
 /** What the module exports; addresses are in bytes. See kernels-wat.mjs for each function. */
@@ -232,16 +232,19 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
     copyOut(out, outAt, N);
   };
 
+  const matmulAtB: Kernels['matmulAtB'] = (out, a, b, M, K, N, accumulate = false, bias) =>
+    matmul(out, a, b, M, K, N, accumulate, bias, [1, M, 1, N]);
+
   return {
     ...referenceKernels,
     name,
     matmulAB: (out, a, b, M, K, N, accumulate = false, bias) =>
       matmul(out, a, b, M, K, N, accumulate, bias, [K, 1, 1, N]),
-    matmulAtB: (out, a, b, M, K, N, accumulate = false, bias) =>
-      matmul(out, a, b, M, K, N, accumulate, bias, [1, M, 1, N]),
+    matmulAtB,
     matmulABt: (out, a, b, M, K, N, accumulate = false, bias) =>
       matmul(out, a, b, M, K, N, accumulate, bias, [K, 1, K, 1]),
     momentum,
+    matmulAtBMomentum: matmulAtBThenMomentum({ matmulAtB, momentum }),
     sumRows,
     relu,
     reluBackward,
