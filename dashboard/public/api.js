@@ -28,11 +28,34 @@ function sweepPath(id, route, query = {}) {
   return `/api/sweeps/${id}${route}?${params}`;
 }
 
+/** #/sweep/:id, the view state after "?" aside; app.js routes the sweep page with it. */
+export const SWEEP_ROUTE = /^#\/sweep\/(\d+)$/;
+
+/**
+ * When the app starts on a sweep's page, the page's first request, made as this module loads:
+ * index.html loads it first, on its own, so the request need not wait for the app's other modules.
+ * The server's first answer about a sweep asks the store whether it changed, tens of ms at 10,000
+ * runs (more on a busy machine), which then overlaps their loading. The page's first api.sweep
+ * takes it; a move of the address before that drops it.
+ */
+let early = null;
+const startedOn = SWEEP_ROUTE.exec(location.hash.split('?')[0]);
+if (startedOn) {
+  const [, id] = startedOn;
+  const request = getJson(`/api/sweeps/${id}`);
+  // Its failure is the page's to report, once it takes it.
+  request.catch(() => {});
+  early = { id, request };
+  window.addEventListener('hashchange', () => (early = null), { once: true });
+}
+
 export const api = {
   sweeps: () => getJson('/api/sweeps'),
   /** The sweep without its runs: name, varying params and values, metrics, status counts, tags. */
   sweep: async (id) => {
-    const sweep = await getJson(`/api/sweeps/${id}`);
+    const request = early?.id === id ? early.request : getJson(`/api/sweeps/${id}`);
+    early = null;
+    const sweep = await request;
     versions.set(id, sweep.version);
     return sweep;
   },

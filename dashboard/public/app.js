@@ -2,7 +2,7 @@
 // returns a cleanup function (closing its event stream, destroying its charts) called when the
 // route changes. A page still loading when the route changes renders into its detached container
 // and is cleaned up as soon as it returns, so it can neither overwrite the new page nor leak.
-import { ApiError } from './api.js';
+import { ApiError, SWEEP_ROUTE } from './api.js';
 import { h, notice, replaceChildren } from './dom.js';
 import { setCrumbs, setLive } from './layout.js';
 import { renderSweeps } from './pages/sweeps.js';
@@ -13,7 +13,7 @@ import { renderDigit } from './pages/digit.js';
 
 const routes = [
   [/^#?\/?$/, renderSweeps],
-  [/^#\/sweep\/(\d+)$/, renderSweep],
+  [SWEEP_ROUTE, renderSweep],
   [/^#\/run\/([\w-]+)$/, renderRun],
   [/^#\/compare\/([\w-]+)\/([\w-]+)$/, renderCompare],
   [/^#\/digit\/(\d+)(?:\/([\w-]+))?$/, renderDigit],

@@ -153,13 +153,15 @@ export async function renderSweep(main, sweepId) {
     if (missing.length) remember((await api.sweepRunsById(sweepId, missing)).runs);
     return ids.map((id) => known.get(id)).filter(Boolean);
   };
-  // The selection from the address, else the best few runs as the store ranks them.
-  const selected = new Set(
-    view.get('sel')?.split(',').filter(Boolean) ??
-      remember((await api.runPage(sweepId, { sort: 'rank', limit: DEFAULT_SELECTED })).runs)
-        .filter((run) => run.rank !== null)
-        .map((run) => run.id),
-  );
+  // The selection from the address, else the best few runs as the store ranks them: asked for
+  // beside the table's first rows rather than before them, and in before those rows are drawn
+  // (they show which runs are selected).
+  const selected = new Set(view.get('sel')?.split(',').filter(Boolean));
+  const defaultSelection = view.has('sel')
+    ? Promise.resolve()
+    : api.runPage(sweepId, { sort: 'rank', limit: DEFAULT_SELECTED }).then(({ runs }) => {
+        for (const run of remember(runs)) if (run.rank !== null) selected.add(run.id);
+      });
 
   const heading = h('p', { className: 'hint' });
   const curves = runCurves(charts, 'runs');
@@ -203,11 +205,20 @@ export async function renderSweep(main, sweepId) {
           })
         : null,
     );
+  const params = sweep.varying.filter((path) => path !== 'seed');
+  const exports = exportLinks(sweepId, params.length > 0);
+  const parallel = params.length
+    ? parallelSection(
+        sweepId,
+        () => metrics,
+        () => Promise.all([table.reload(), showSelected()]),
+      )
+    : null;
   const table = new RunTable(
     runColumns(sweep.varying, metrics),
     {
       fetchPage: async (query) => {
-        const page = await api.runPage(sweepId, query);
+        const [page] = await Promise.all([api.runPage(sweepId, query), defaultSelection]);
         remember(page.runs);
         return page;
       },
@@ -242,20 +253,16 @@ export async function renderSweep(main, sweepId) {
     },
     { sort: view.get('sort'), descending: view.get('order') === 'desc', filter: view.get('q') ?? '' },
   );
+  // The table's rows are asked for first, before the rest of the page is built, and the views'
+  // data right after: the server answers in that order, so the rows still come first, and no
+  // request waits for the page to be built or for another view to be drawn. (The table fills in
+  // once its element is in the page, which happens before any answer can come back.)
+  const rows = table.reload();
 
-  const params = sweep.varying.filter((path) => path !== 'seed');
-  const exports = exportLinks(sweepId, params.length > 0);
   const groups = params.length ? groupSection(charts, sweepId, params, () => metrics) : null;
   const depth = params.length ? depthSection(charts, sweepId, params) : null;
   const importance = params.length ? importanceSection(charts, sweepId, () => metrics) : null;
   const scatter = params.length ? scatterSection(charts, sweepId, params, () => metrics) : null;
-  const parallel = params.length
-    ? parallelSection(
-        sweepId,
-        () => metrics,
-        () => Promise.all([table.reload(), showSelected()]),
-      )
-    : null;
   const ablation = params.length
     ? ablationSection(charts, sweepId, params, runsByIds, () => metrics, exports.followAblation)
     : null;
@@ -264,6 +271,7 @@ export async function renderSweep(main, sweepId) {
     Promise.all(
       [parallel, groups, depth, ablation, scatter, importance].filter(Boolean).map((part) => part.refresh()),
     );
+  const views = Promise.all([defaultSelection.then(showSelected), refreshSections()]);
 
   const describe = () => {
     heading.textContent = `${sweep.configPath ?? 'inline config'} · created ${format.date(sweep.createdAt)} · ${sweep.runCount} runs: ${format.statusCounts(sweep.statusCounts)}`;
@@ -292,11 +300,9 @@ export async function renderSweep(main, sweepId) {
       [importance, 'Which params matter (analysis of variance, seeds as replicates)', 'analyse'],
     ].map(([part, title, what]) => section(title, part ? part.element : onlySeeds(what))),
   );
+  await rows;
   compareButton.disabled = selected.size !== 2;
-  // The table first: its rows are what a person looks at first (asked for beside it, the other
-  // views' requests and drawing delay them by half).
-  await table.reload();
-  await Promise.all([showSelected(), refreshSections()]);
+  await views;
 
   const refresh = async () => {
     sweep = await api.sweep(sweepId);

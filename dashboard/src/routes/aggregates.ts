@@ -4,7 +4,7 @@
 // GET /api/sweeps/:id/importance?metric=final_val_acc
 // GET /api/sweeps/:id/parallel?metric=final_val_acc
 // Without a metric, each uses the sweep's preferred one: the first with data (see metric-choices.ts).
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { ablation, depthProfile, groupCurves, importance, type Ablation } from '../aggregates.ts';
 import { badRequest } from '../http-error.ts';
 import { EPOCH_METRICS, FINAL_METRICS, LAYER_STATISTICS } from '../metric-choices.ts';
@@ -41,6 +41,22 @@ export function ablationOf(req: Request, sweep: SweepWithRuns): Promise<Ablation
   return derive(sweep, `ablation ${rows} ${cols} ${metric}`, () => ablation(sweep, rows, cols, metric));
 }
 
+/**
+ * The JSON of each value derived from a read (see derive), made once: at 10,000 runs an aggregate
+ * is 150-250 KB of numbers and run ids, which took the server longer to serialize than to compute,
+ * on every page load. By identity, so only for values derived once and never changed after.
+ */
+const serialized = new WeakMap<object, string>();
+
+function sendDerived(res: Response, value: object): void {
+  let body = serialized.get(value);
+  if (body === undefined) {
+    body = JSON.stringify(value);
+    serialized.set(value, body);
+  }
+  res.type('json').send(body);
+}
+
 /** ?metric= among the final metrics; the sweep's preferred one without it. */
 const finalMetricOf = (req: Request, sweep: SweepWithRuns) =>
   parseChoice(optionalString(req.query, 'metric'), 'metric', FINAL_METRICS, sweep.metrics.final.preferred);
@@ -62,21 +78,23 @@ export function aggregateRoutes(results: ResultsDb): Router {
       sweep.metrics.curves.preferred,
     );
     const points = pointsOf(req);
-    const groups = await derive(sweep, `groups ${by} ${metric} ${points}`, async () =>
-      groupCurves(sweep, await loadSweepEpochs(store, sweep), by, metric, points),
-    );
-    res.json({ by, metric, groups });
+    const groups = await derive(sweep, `groups ${by} ${metric} ${points}`, async () => ({
+      by,
+      metric,
+      groups: groupCurves(sweep, await loadSweepEpochs(store, sweep), by, metric, points),
+    }));
+    sendDerived(res, groups);
   });
 
   router.get('/api/sweeps/:id/ablation', async (req, res) => {
     const sweep = await loadSweep(await results.require(), sweepIdOf(req), versionOf(req));
-    res.json(await ablationOf(req, sweep));
+    sendDerived(res, await ablationOf(req, sweep));
   });
 
   router.get('/api/sweeps/:id/importance', async (req, res) => {
     const sweep = await loadSweep(await results.require(), sweepIdOf(req), versionOf(req));
     const metric = finalMetricOf(req, sweep);
-    res.json(await derive(sweep, `importance ${metric}`, () => importance(sweep, metric)));
+    sendDerived(res, await derive(sweep, `importance ${metric}`, () => importance(sweep, metric)));
   });
 
   // The parallel coordinates: one axis per varying param (seed excepted) and the metric, each
@@ -87,7 +105,7 @@ export function aggregateRoutes(results: ResultsDb): Router {
     const sweep = await loadSweep(await results.require(), sweepIdOf(req), versionOf(req));
     const metric = finalMetricOf(req, sweep);
     const params = sweep.varying.filter((path) => path !== 'seed');
-    res.json({
+    const parallel = await derive(sweep, `parallel ${metric}`, () => ({
       metric,
       axes: [
         ...params.map((path) => ({
@@ -98,7 +116,8 @@ export function aggregateRoutes(results: ResultsDb): Router {
         { key: metric, numeric: true, values: null },
       ],
       columns: [...params, metric].map((key) => valuesOf(sweep, key)),
-    });
+    }));
+    sendDerived(res, parallel);
   });
 
   // Without an epoch: the first with statistics, epoch 0 (the untrained model: the init's own
@@ -116,16 +135,14 @@ export function aggregateRoutes(results: ResultsDb): Router {
         `epoch: no layer statistics at epoch ${epoch} (${epochs.length ? `epochs with some: ${epochs.join(', ')}` : 'none yet'})`,
       );
     }
-    const profile = await derive(sweep, `depth ${by} ${stat} ${epoch}`, async () =>
-      depthProfile(sweep, epochs.length ? await loadLayerStats(store, sweep, epoch) : [], by, stat),
-    );
-    res.json({
+    const depth = await derive(sweep, `depth ${by} ${stat} ${epoch}`, async () => ({
       by,
       stat,
       epoch: epochs.length ? epoch : null,
       epochs,
-      ...profile,
-    });
+      ...depthProfile(sweep, epochs.length ? await loadLayerStats(store, sweep, epoch) : [], by, stat),
+    }));
+    sendDerived(res, depth);
   });
 
   return router;
