@@ -4,7 +4,7 @@
 // Everything re-fetches when the sweep's event stream reports a change. The view (sort, filters,
 // selection, each section's choices) lives in the address: see url-state.js.
 import { api } from '../api.js';
-import { Charts } from '../charts.js';
+import { Charts, warmUpCharts } from '../charts.js';
 import { h, notice, replaceChildren, section, select } from '../dom.js';
 import * as format from '../format.js';
 import { followChanges, setCrumbs } from '../layout.js';
@@ -139,7 +139,11 @@ const onlySeeds = (what) =>
   );
 
 export async function renderSweep(main, sweepId) {
-  let sweep = await api.sweep(sweepId);
+  const loading = api.sweep(sweepId);
+  // The sweep's first answer waits for the store (whether the sweep changed): tens of ms at
+  // 10,000 runs, in which Chart.js can start up.
+  warmUpCharts();
+  let sweep = await loading;
   setCrumbs(main, [null, sweep.name]);
   const charts = new Charts();
   let { metrics } = sweep;
@@ -253,10 +257,8 @@ export async function renderSweep(main, sweepId) {
     },
     { sort: view.get('sort'), descending: view.get('order') === 'desc', filter: view.get('q') ?? '' },
   );
-  // The table's rows are asked for first, before the rest of the page is built, and the views'
-  // data right after: the server answers in that order, so the rows still come first, and no
-  // request waits for the page to be built or for another view to be drawn. (The table fills in
-  // once its element is in the page, which happens before any answer can come back.)
+  // The rows are asked for before the rest of the page is built: they are what a person looks at
+  // first. (The table fills in once its element is in the page, before any answer can be back.)
   const rows = table.reload();
 
   const groups = params.length ? groupSection(charts, sweepId, params, () => metrics) : null;
@@ -271,7 +273,6 @@ export async function renderSweep(main, sweepId) {
     Promise.all(
       [parallel, groups, depth, ablation, scatter, importance].filter(Boolean).map((part) => part.refresh()),
     );
-  const views = Promise.all([defaultSelection.then(showSelected), refreshSections()]);
 
   const describe = () => {
     heading.textContent = `${sweep.configPath ?? 'inline config'} · created ${format.date(sweep.createdAt)} · ${sweep.runCount} runs: ${format.statusCounts(sweep.statusCounts)}`;
@@ -302,7 +303,9 @@ export async function renderSweep(main, sweepId) {
   );
   await rows;
   compareButton.disabled = selected.size !== 2;
-  await views;
+  // The views once the rows are in: asked for beside them, their drawing held back the frame that
+  // shows the rows (the server answers them from memory, so this costs a round trip).
+  await Promise.all([showSelected(), refreshSections()]);
 
   const refresh = async () => {
     sweep = await api.sweep(sweepId);
