@@ -12,6 +12,7 @@ import { eventRoutes } from './routes/events.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { runRoutes } from './routes/runs.ts';
 import { sweepRoutes } from './routes/sweeps.ts';
+import { warmUp } from './sweep-data.ts';
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 // The runner's view module (formatting, diffs, statistics), served to the browser as it is at
@@ -98,6 +99,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.once('listening', resolve);
     server.once('error', reject);
   });
+  const warming = results
+    .get()
+    .then((store) => store && warmUp(store))
+    .catch(() => undefined);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
@@ -106,6 +111,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // Event streams stay open forever; end them so close() does not wait on them.
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await warming; // its reads finish before the database closes under them
       await results.close();
     },
   };

@@ -9,7 +9,7 @@ import { Rng, Tensor } from '@ablate/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunConfig } from '../src/config/types.ts';
 import { repoRoot } from '../src/meta.ts';
-import { openReader } from '../src/db/index.ts';
+import { openAnnotator, openReader } from '../src/db/index.ts';
 import { loadRunModel } from '../src/model/weights.ts';
 import { count, runCli, tempDir, withDb, writeSweep, type CliResult } from './helpers/cli.ts';
 
@@ -88,6 +88,24 @@ describe('ablate sweep', () => {
       expect((await store.sweepList())[0].best?.runId).toBe(bestId);
     } finally {
       await store.close();
+    }
+  });
+
+  it("moves a reader's change token when another connection commits, and keeps it otherwise", async () => {
+    const reader = await openReader(dbPath);
+    try {
+      const before = await reader.changeToken(1);
+      expect(await reader.changeToken(1)).toBe(before);
+      const [run] = await reader.sweepRuns(1);
+      const annotator = await openAnnotator(dbPath);
+      await annotator.tagRun(run.id, ['seen']);
+      const tagged = await reader.changeToken(1);
+      expect(tagged).not.toBe(before);
+      await annotator.untagRun(run.id, ['seen']);
+      await annotator.close();
+      expect(await reader.changeToken(1)).not.toBe(tagged);
+    } finally {
+      await reader.close();
     }
   });
 

@@ -41,7 +41,33 @@ export async function openSqliteAnnotator(dbPath: string): Promise<RunAnnotator>
 /** Opens a results store read-only (the dashboard): no lease, no migration; the file must exist. */
 export async function openSqliteReader(dbPath: string): Promise<ResultsReader> {
   const db = await openForReading(dbPath);
-  return Object.assign(new SqliteReads(db), { close: () => db.close() });
+  return Object.assign(new SqliteReader(db), { close: () => db.close() });
+}
+
+/**
+ * The reads of a connection that never writes. The dashboard asks for a sweep's change token on
+ * every page load and every poll of its event stream, and one reads every run of the sweep (tens
+ * of ms at 10,000 runs, on a core the browser needs). SQLite's data_version moves exactly when
+ * another connection commits to the file, so while it stands still the last tokens still hold.
+ */
+class SqliteReader extends SqliteReads {
+  private dataVersion: number | undefined;
+  private readonly tokens = new Map<number | null, Promise<string>>();
+
+  override async changeToken(sweepId: number | null): Promise<string> {
+    const row = await this.db.get<{ data_version: number }>('PRAGMA data_version');
+    if (row?.data_version !== this.dataVersion) {
+      this.tokens.clear();
+      this.dataVersion = row?.data_version;
+    }
+    let token = this.tokens.get(sweepId);
+    if (!token) {
+      token = super.changeToken(sweepId);
+      this.tokens.set(sweepId, token);
+      token.catch(() => this.tokens.get(sweepId) === token && this.tokens.delete(sweepId));
+    }
+    return token;
+  }
 }
 
 class SqliteStore extends SqlStore implements ResultsStore {
