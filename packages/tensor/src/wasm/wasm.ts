@@ -6,7 +6,8 @@
 // Dimension legend: see ../kernels/kernels.ts.
 // The wasm matmul reads A and B through element strides, so the three forms differ only in the
 // strides they pass: A[i][k] = a[i*aLs + k*aKs], B[k][j] = b[j*bLs + k*bKs].
-// Every kernel works on copies in wasm memory: the inputs are copied in, the results copied out.
+// Every kernel works on copies in wasm memory: the inputs are copied in, the results copied out
+// (the fused momentum step's gradient excepted: it never leaves wasm memory).
 // The streaming kernels take their signatures, and the shapes of their arrays, from Kernels; those
 // without a wasm version (the activations but ReLU, softmax, the losses, Adagrad and Adam) are the
 // reference's, the optimizers' with their decaying state flushed as the wasm momentum's is.
@@ -198,6 +199,37 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
     }
   };
 
+  // Fused, the gradient stays in wasm memory, from the matmul that writes it to the update that reads
+  // it: the composed kernels would copy it out and back in, twice the weights' size a step. w and v
+  // are staged with the gradient's padded row stride (ldc), so the update runs over all three at
+  // once; the padding it also updates is never copied back.
+  const matmulAtB: Kernels['matmulAtB'] = (out, a, b, M, K, N, accumulate = false, bias) =>
+    matmul(out, a, b, M, K, N, accumulate, bias, [1, M, 1, N]);
+  const composed = matmulAtBThenMomentum({ matmulAtB, momentum });
+  const matmulAtBMomentum: Kernels['matmulAtBMomentum'] = (a, b, M, K, N, w, v, lr, mu, c, nesterov) => {
+    if (M === 0 || N === 0 || K === 0) return composed(a, b, M, K, N, w, v, lr, mu, c, nesterov);
+    const ldc = roundUp(N, NR);
+    const kc = Math.min(K, KC);
+    const padded = roundUp(M, MR) * ldc;
+    const [aAt, bAt, gAt, paAt, pbAt, wAt, vAt] = layout([
+      M * K * 4,
+      K * N * 4,
+      padded * 4,
+      roundUp(Math.min(M, MC), MR) * kc * 4,
+      ldc * kc * 4,
+      padded * 4,
+      padded * 4,
+    ]);
+    heap.set(a.subarray(0, M * K), aAt / 4);
+    heap.set(b.subarray(0, K * N), bAt / 4);
+    copyRows(heap.subarray(wAt / 4), ldc, w, N, M, N);
+    copyRows(heap.subarray(vAt / 4), ldc, v, N, M, N);
+    wasm.matmul(M, N, K, aAt, 1, M, bAt, 1, N, gAt, ldc, 0, paAt, pbAt, 0);
+    wasm.momentum(M * ldc, wAt, gAt, vAt, lr, mu, c, nesterov ? 1 : 0);
+    copyRows(w, N, heap.subarray(wAt / 4), ldc, M, N);
+    copyRows(v, N, heap.subarray(vAt / 4), ldc, M, N);
+  };
+
   // JS compiles max(x, 0) to scalar float64 code at about 1 ns per value (a branch on the sign,
   // 3 ns, where half the units are negative); SIMD with the copies is about 4x faster.
   const relu: Kernels['relu'] = (out, x) => {
@@ -232,9 +264,6 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
     copyOut(out, outAt, N);
   };
 
-  const matmulAtB: Kernels['matmulAtB'] = (out, a, b, M, K, N, accumulate = false, bias) =>
-    matmul(out, a, b, M, K, N, accumulate, bias, [1, M, 1, N]);
-
   return {
     ...referenceKernels,
     name,
@@ -244,7 +273,7 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
     matmulABt: (out, a, b, M, K, N, accumulate = false, bias) =>
       matmul(out, a, b, M, K, N, accumulate, bias, [K, 1, K, 1]),
     momentum,
-    matmulAtBMomentum: matmulAtBThenMomentum({ matmulAtB, momentum }),
+    matmulAtBMomentum,
     sumRows,
     relu,
     reluBackward,
