@@ -29,7 +29,8 @@ export interface SweepWithRuns {
   /**
    * Which read of the sweep this is (a counter per server): a page passes it back with ?version=
    * while it pages, sorts and filters the runs it is showing, which then come from the same read
-   * without asking the store for its change token again (tens of ms at 10,000 runs).
+   * without asking the store for its change token again (tens of ms at 10,000 runs on PostgreSQL;
+   * the SQLite reader computes one only after another connection has written).
    */
   version: number;
   name: string;

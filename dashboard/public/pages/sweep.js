@@ -140,8 +140,8 @@ const onlySeeds = (what) =>
 
 export async function renderSweep(main, sweepId) {
   const loading = api.sweep(sweepId);
-  // The sweep's first answer waits for the store (whether the sweep changed): tens of ms at
-  // 10,000 runs, in which Chart.js can start up.
+  // The sweep's first answer waits for the store (whether the sweep changed, tens of ms at 10,000
+  // runs when it must look), in which Chart.js can start up.
   warmUpCharts();
   let sweep = await loading;
   setCrumbs(main, [null, sweep.name]);

@@ -131,7 +131,7 @@ export function parallelSection(sweepId, metrics, onBrush) {
   // colour and count go into one path: a few dozen strokes, and nearly the same picture (only where
   // different lines cross is a pixel blended once rather than twice).
 
-  /** Adds run's polyline (axes without a value skipped) to segments: colour -> key -> {x0, y0, x1, y1, n}. */
+  /** Adds run's polyline (axes without a value skipped) to segments: colour -> endpoints -> {from, to, n}. */
   function addSegments(segments, colour, run, width, height) {
     const byKey = segments.get(colour) ?? new Map();
     segments.set(colour, byKey);

@@ -58,7 +58,7 @@ export class Momentum extends Optimizer {
   // At small batches this update is much of a step's memory traffic (it reads w, g and v and writes
   // w and v); fused, the gradient is never written, zeroed or read back.
   protected override fusedUpdate(x: Tensor, dy: Tensor, w: Float32Array, [v]: Float32Array[]): void {
-    const step = [this.lr, this.mu, this.c, this.nesterov] as const;
-    kernels().matmulAtBMomentum(x.data, dy.data, x.cols, x.rows, dy.cols, w, v, ...step);
+    const { lr, mu, c, nesterov } = this;
+    kernels().matmulAtBMomentum(x.data, dy.data, x.cols, x.rows, dy.cols, w, v, lr, mu, c, nesterov);
   }
 }

@@ -67,6 +67,8 @@ export function relaxedSimdSupported(bytes = readBuild('kernels-relaxed-simd')):
 }
 
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
+/** The strides [aLs, aKs, bLs, bKs] of a^T b: A (M, K) read down a's columns, B (K, N) as it is. */
+const stridesAtB = (M: number, N: number): [number, number, number, number] => [1, M, 1, N];
 const FLT_MIN = 2 ** -126; // the smallest normal float32
 
 /**
@@ -204,7 +206,7 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
   // are staged with the gradient's padded row stride (ldc), so the update runs over all three at
   // once; the padding it also updates is never copied back.
   const matmulAtB: Kernels['matmulAtB'] = (out, a, b, M, K, N, accumulate = false, bias) =>
-    matmul(out, a, b, M, K, N, accumulate, bias, [1, M, 1, N]);
+    matmul(out, a, b, M, K, N, accumulate, bias, stridesAtB(M, N));
   const composed = matmulAtBThenMomentum({ matmulAtB, momentum });
   const matmulAtBMomentum: Kernels['matmulAtBMomentum'] = (a, b, M, K, N, w, v, lr, mu, c, nesterov) => {
     if (M === 0 || N === 0 || K === 0) return composed(a, b, M, K, N, w, v, lr, mu, c, nesterov);
@@ -224,7 +226,8 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
     heap.set(b.subarray(0, K * N), bAt / 4);
     copyRows(heap.subarray(wAt / 4), ldc, w, N, M, N);
     copyRows(heap.subarray(vAt / 4), ldc, v, N, M, N);
-    wasm.matmul(M, N, K, aAt, 1, M, bAt, 1, N, gAt, ldc, 0, paAt, pbAt, 0);
+    const [aLs, aKs, bLs, bKs] = stridesAtB(M, N);
+    wasm.matmul(M, N, K, aAt, aLs, aKs, bAt, bLs, bKs, gAt, ldc, 0, paAt, pbAt, 0);
     wasm.momentum(M * ldc, wAt, gAt, vAt, lr, mu, c, nesterov ? 1 : 0);
     copyRows(w, N, heap.subarray(wAt / 4), ldc, M, N);
     copyRows(v, N, heap.subarray(vAt / 4), ldc, M, N);
