@@ -173,8 +173,10 @@ for (const w of WORKLOADS) {
   if (B < N) {
     const pairs = Math.ceil(N / B);
     const share = optimizerShare(w, x, y, pairs);
+    // Below zero when the fused update costs less than what forward + backward alone does instead:
+    // zero the weight gradients, then write them (on the wasm path, copy them out of its memory).
     console.log(
-      `  optimizer's share of a step: ${(100 * share).toFixed(1)}% (a step less its metrics and forward + backward alone, ${pairs} pairs on one batch)`,
+      `  optimizer's share of a step: ${(100 * share).toFixed(1)}% (a step less its metrics and forward + backward alone, ${pairs} pairs on one batch${share < 0 ? ', which writes the weight gradients the fused step never stores' : ''})`,
     );
   }
   if (REAL) {

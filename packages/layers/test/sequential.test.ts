@@ -1,6 +1,6 @@
 // Sequential end to end: the lessons' tiny examples, metrics, checkpoints, determinism, and the
 // per-layer diagnostics.
-import { Rng, Tensor } from '@ablate/tensor';
+import { Rng, Tensor, kernels } from '@ablate/tensor';
 import { describe, expect, it } from 'vitest';
 import { Sequential, type ModelSpec, type OptimizerSpec } from '../src/index.ts';
 import { LESSON_MLP, oneHot } from './data.ts';
@@ -229,6 +229,29 @@ describe('training mechanics', () => {
     expect(b.predict(x).data).toEqual(a.predict(x).data);
     const other = new Sequential({ ...spec, hidden: [8, 4] }, { rng: new Rng(4), optimizer });
     expect(() => other.importWeights(w)).toThrow(/importWeights: expected parameters .*dense1\.W\(8, 4\)/);
+  });
+
+  it('dispose gives parameters and optimizer state back, to be reused from zero; the model refuses use after it', () => {
+    const optimizer: OptimizerSpec = { name: 'momentum', lr: 0.1, momentum: 0.9 };
+    const make = () => new Sequential(LESSON_MLP, { rng: new Rng(1), optimizer });
+    const x = Tensor.uniform([8, 784], new Rng(2));
+    const y = oneHot([0, 1, 2, 3, 4, 5, 6, 7], 10);
+    const train = (m: Sequential) => {
+      for (let i = 0; i < 3; i++) m.trainStep(x, y);
+      return m.exportWeights().data;
+    };
+    const first = make();
+    train(first);
+    const at = first.params[0].value.data.byteOffset;
+    first.dispose();
+    expect(() => first.trainStep(x, y)).toThrow(/after dispose/);
+    expect(() => first.exportWeights()).toThrow(/after dispose/);
+    // The next model gets the same memory when the kernels keep parameters in their own (wasm),
+    // and trains exactly as one in fresh memory: gradients and velocities start at zero again.
+    const second = make();
+    if (kernels().residentArray) expect(second.params[0].value.data.byteOffset).toBe(at);
+    const fresh = make();
+    expect(train(second)).toEqual(train(fresh));
   });
 
   it('rejects batches of the wrong shape', () => {

@@ -4,7 +4,7 @@
 // Run: npx tsx bench/tiles.ts [--plain] [--shape MxKxN]
 import { parseArgs } from 'node:util';
 import wabtInit from 'wabt';
-import { TILE, kernelsWat } from '../src/wasm/kernels-wat.mjs';
+import { TILE, kernelsWat, watFeatures } from '../src/wasm/kernels-wat.mjs';
 import { relaxedSimdSupported, wasmKernels } from '../src/wasm/wasm.ts';
 
 const { values } = parseArgs({
@@ -32,7 +32,7 @@ const wabt = await wabtInit();
 const variants = TILES.map((tile) => {
   const name = tile.name;
   const text = kernelsWat(relaxed, tile);
-  const binary = wabt.parseWat(name, text, { simd: true, relaxed_simd: relaxed }).toBinary({}).buffer;
+  const binary = wabt.parseWat(name, text, watFeatures(relaxed)).toBinary({}).buffer;
   return {
     name,
     kernels: wasmKernels(new WebAssembly.Module(new Uint8Array(binary)), name),

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
-import { kernelsWat } from '../src/wasm/kernels-wat.mjs';
+import { kernelsWat, watFeatures } from '../src/wasm/kernels-wat.mjs';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const wabt = await wabtInit();
@@ -15,8 +15,9 @@ for (const [name, relaxed] of [
   ['kernels-relaxed-simd', true],
 ]) {
   const text = kernelsWat(relaxed);
-  const module = wabt.parseWat(`${name}.wat`, text, { simd: true, relaxed_simd: relaxed });
-  module.validate();
+  const features = watFeatures(relaxed);
+  const module = wabt.parseWat(`${name}.wat`, text, features);
+  module.validate(features);
   const { buffer } = module.toBinary({});
   module.destroy();
   // The .wat goes next to the binary so the generated code can be read without running anything.

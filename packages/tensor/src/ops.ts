@@ -2,7 +2,7 @@
 // allocates nothing per step, checks shapes (naming both on a mismatch), and leaves the numeric
 // work to a plain loop or to the active kernels (matmuls, column sums, ReLU).
 import { kernels } from './kernels/backend.ts';
-import { formatShape, type Tensor } from './tensor.ts';
+import { Tensor, formatShape, sizeOf, type Shape } from './tensor.ts';
 
 function fail(op: string, what: string, ...tensors: Tensor[]): never {
   throw new Error(`${op}: ${what} (shapes ${tensors.map((t) => formatShape(t.shape)).join(' and ')})`);
@@ -15,6 +15,26 @@ function expect2d(op: string, ...tensors: Tensor[]): void {
 function expectSameSize(op: string, ...tensors: Tensor[]): void {
   const n = tensors[0].size;
   for (const t of tensors) if (t.size !== n) fail(op, 'sizes differ', ...tensors);
+}
+
+/**
+ * A zeroed tensor for what lives as long as a model (parameters, their gradients, optimizer
+ * state): in the active kernels' own memory when they have one (wasm), so that no kernel call
+ * copies it; otherwise like Tensor.zeros. A view of it (rowView, subarray) must not outlive it.
+ */
+export function residentZeros(shape: Shape): Tensor {
+  const resident = kernels().residentArray;
+  return resident ? new Tensor(resident(sizeOf(shape)), shape) : Tensor.zeros(shape);
+}
+
+/**
+ * Gives the memory of residentZeros' arrays back now, for their owner to call when done with them
+ * (without it they are freed when collected, which may be late). Other arrays are left alone;
+ * none of them may be used afterwards.
+ */
+export function releaseResident(...arrays: Float32Array[]): void {
+  const release = kernels().releaseArray;
+  if (release) for (const x of arrays) release(x);
 }
 
 /** out (M, N) = a (M, K) b (K, N); with accumulate, out += a b. */

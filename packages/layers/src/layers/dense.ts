@@ -6,7 +6,7 @@
 //   backward db += sum_rows dy  sumRows
 //            dx += dy W^T      matmulABt  (B, O) (O, I)
 //            dW += x^T dy      matmulAtB  (I, B) (B, O), last: a fused step updates W from it instead
-import { Tensor, matmulABt, matmulAtB, matmulBias, sumRows } from '@ablate/tensor';
+import { matmulABt, matmulAtB, matmulBias, residentZeros, sumRows, type Tensor } from '@ablate/tensor';
 
 /** A named trainable tensor with its gradient, as the optimizers see it. */
 export interface Param {
@@ -38,14 +38,14 @@ export class Dense {
   ) {
     this.W = {
       name: `${name}.W`,
-      value: Tensor.zeros([inputs, outputs]),
-      grad: Tensor.zeros([inputs, outputs]),
+      value: residentZeros([inputs, outputs]),
+      grad: residentZeros([inputs, outputs]),
       decay: true,
     };
     this.b = {
       name: `${name}.b`,
-      value: Tensor.zeros([outputs]),
-      grad: Tensor.zeros([outputs]),
+      value: residentZeros([outputs]),
+      grad: residentZeros([outputs]),
       decay: false,
     };
   }

@@ -4,7 +4,7 @@
 // Layer l computes z_l = a_{l-1} W_l + b_l and a_l = f_l(z_l), with a_{-1} = x.
 // Every buffer is allocated for the largest batch seen; smaller batches (the last partial one)
 // use row views of it, cached for the current batch size, so a training step allocates nothing.
-import { Tensor, copy, formatShape, type Rng } from '@ablate/tensor';
+import { Tensor, copy, formatShape, releaseResident, type Rng } from '@ablate/tensor';
 import { activation, type Activation } from '../activations/activation.ts';
 import { initialize } from '../init/init.ts';
 import { Dense, type Param, type WeightStep } from '../layers/dense.ts';
@@ -82,6 +82,7 @@ export class Sequential {
    * extra cost.
    */
   lastCorrect = 0;
+  private disposed = false;
 
   constructor(config: ModelSpec, options: SequentialOptions) {
     const spec = (this.spec = checkModelSpec(config));
@@ -188,6 +189,7 @@ export class Sequential {
 
   /** Every parameter, in layer order (W then b), in one buffer. */
   exportWeights(): { shapes: { name: string; shape: number[] }[]; data: Float32Array } {
+    this.checkLive();
     const data = new Float32Array(this.params.reduce((n, p) => n + p.value.size, 0));
     let offset = 0;
     for (const p of this.params) {
@@ -198,6 +200,7 @@ export class Sequential {
   }
 
   importWeights(weights: { shapes: { name: string; shape: number[] }[]; data: Float32Array }): void {
+    this.checkLive();
     const expected = this.params.map((p) => `${p.name}${formatShape(p.value.shape)}`).join(' ');
     const got = weights.shapes.map((s) => `${s.name}${formatShape(s.shape)}`).join(' ');
     if (expected !== got) throw new Error(`importWeights: expected parameters ${expected}, got ${got}`);
@@ -278,7 +281,24 @@ export class Sequential {
     return this.view;
   }
 
+  /**
+   * Frees the memory of the parameters, gradients and optimizer state now, for kernels that keep
+   * them in their own memory (wasm; see residentZeros) rather than when they are collected; the
+   * model cannot be used afterwards. A caller that builds many models (the runner, one per run)
+   * calls it when done with each.
+   */
+  dispose(): void {
+    releaseResident(...this.params.flatMap((p) => [p.value.data, p.grad.data]));
+    this.optimizer.dispose();
+    this.disposed = true;
+  }
+
+  private checkLive(): void {
+    if (this.disposed) throw new Error('Sequential: used after dispose()');
+  }
+
   private checkBatch(x: Tensor, y?: Tensor): void {
+    this.checkLive();
     const { input, output } = this.spec;
     if (x.shape.length !== 2 || x.cols !== input || x.rows < 1) {
       throw new Error(`x must be (batch, ${input}) with batch >= 1, got ${formatShape(x.shape)}`);

@@ -3,7 +3,7 @@
 // created at the first step (while the base constructor runs, a subclass's slotCount is not set
 // yet) and exposed for checkpoints. Subclasses only say how many slots they need and how one
 // parameter is updated, and may offer that update fused with the weight gradient's matmul.
-import type { Tensor } from '@ablate/tensor';
+import { releaseResident, residentZeros, type Tensor } from '@ablate/tensor';
 import { z } from 'zod';
 import type { Param, WeightStep } from '../layers/dense.ts';
 import type { OptimizerConfig } from './config.ts';
@@ -96,9 +96,15 @@ export abstract class Optimizer {
 
   private slotsOf(i: number): Float32Array[] {
     this.slots ??= this.params.map((p) =>
-      Array.from({ length: this.slotCount }, () => new Float32Array(p.value.size)),
+      Array.from({ length: this.slotCount }, () => residentZeros([p.value.size]).data),
     );
     return this.slots[i];
+  }
+
+  /** Frees the slot buffers' memory now (see releaseResident); the optimizer is not used after. */
+  dispose(): void {
+    if (this.slots) releaseResident(...this.slots.flat());
+    this.slots = null;
   }
 
   /** A copy of the state (typed arrays; structured-clone safe). */
@@ -116,7 +122,11 @@ export abstract class Optimizer {
       if (!slots) throw new Error(`optimizer state has no entry for parameter ${p.name}`);
       if (slots.some((b) => b.length !== p.value.size))
         throw new Error(`optimizer state for ${p.name} does not match its size ${p.value.size}`);
-      return slots.map((b) => Float32Array.from(b));
+      return slots.map((b) => {
+        const slot = residentZeros([b.length]).data;
+        slot.set(b);
+        return slot;
+      });
     });
     // A state saved before the first step has empty slot lists: stay lazy.
     this.slots = restored.every((sl) => sl.length === this.slotCount) ? restored : null;

@@ -3,6 +3,7 @@
 // whichever worker trains it and whatever else runs beside it.
 import { Batcher, type Dataset, type PreparedData } from '@ablate/data';
 import { Tensor, Rng, kernels } from '@ablate/tensor';
+import type { Sequential } from '@ablate/layers';
 import type { RunConfig } from '../config/types.ts';
 import { buildModel, lrAtEpoch } from '../model/build-model.ts';
 import type { EpochReport, RunOutcome } from './messages.ts';
@@ -32,8 +33,22 @@ export function trainRun(
   data: PreparedData,
   onEpoch: (report: EpochReport) => void,
 ): RunOutcome {
-  const { train, seed } = config;
   const model = buildModel(config, data.inputSize, data.outputSize);
+  try {
+    return trainModel(model, config, data, onEpoch);
+  } finally {
+    // A worker trains run after run: their parameters' memory is given back as each ends.
+    model.dispose();
+  }
+}
+
+function trainModel(
+  model: Sequential,
+  config: RunConfig,
+  data: PreparedData,
+  onEpoch: (report: EpochReport) => void,
+): RunOutcome {
+  const { train, seed } = config;
   const batcher = new Batcher(data.train, train.batchSize, {
     random: Rng.derive(seed, 'shuffle'),
     dropLast: !train.keepLastBatch,

@@ -143,6 +143,17 @@ export interface Kernels {
     size: number,
     width: number,
   ) => void;
+  /**
+   * n zeroed floats this set reads and writes where they are, for arrays that live as long as a
+   * model (parameters, gradients, optimizer state; see residentZeros). Wasm only: its kernels
+   * otherwise copy every operand into wasm memory and back, while the native and reference sets
+   * use any Float32Array in place.
+   */
+  readonly residentArray?: (n: number) => Float32Array;
+  /** Frees an array from residentArray now (not at garbage collection); ignores any other. */
+  readonly releaseArray?: (
+    x: Float32Array, // (n)
+  ) => void;
   /** In place: s = keep s + add g^2, w -= lr g / (sqrt(s) + eps) (Adagrad: keep = add = 1; RMSProp). */
   readonly adagrad: (
     w: Float32Array, // (n)

@@ -14,3 +14,6 @@ export const TILE: Tile;
 
 /** The module text; `relaxed` selects f32x4.relaxed_madd (FMA) over mul + add. */
 export function kernelsWat(relaxed: boolean, tile?: Tile): string;
+
+/** The wabt features the module needs (SIMD, relaxed SIMD when asked, threads for its shared memory). */
+export function watFeatures(relaxed: boolean): { simd: true; relaxed_simd: boolean; threads: true };

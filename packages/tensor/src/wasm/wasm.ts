@@ -6,14 +6,17 @@
 // Dimension legend: see ../kernels/kernels.ts.
 // The wasm matmul reads A and B through element strides, so the three forms differ only in the
 // strides they pass: A[i][k] = a[i*aLs + k*aKs], B[k][j] = b[j*bLs + k*bKs].
-// Every kernel works on copies in wasm memory: the inputs are copied in, the results copied out
-// (the fused momentum step's gradient excepted: it never leaves wasm memory).
+// The kernels work in wasm memory: an array that lives there (a resident array: the parameters,
+// gradients and optimizer state the layers allocate with residentZeros, see ./heap.ts) is used in
+// place, any other is copied in and its results copied out; the fused momentum step's gradient
+// never leaves it.
 // The streaming kernels take their signatures, and the shapes of their arrays, from Kernels; those
 // without a wasm version (the activations but ReLU, softmax, the losses, Adagrad and Adam) are the
 // reference's, the optimizers' with their decaying state flushed as the wasm momentum's is.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
+import { ALIGN, WasmHeap, roundUp } from './heap.ts';
 import { matmulAtBThenMomentum, type Kernels } from '../kernels/kernels.ts';
 import { matmulAB as referenceMatmul, referenceKernels } from '../kernels/reference.ts';
 
@@ -41,11 +44,10 @@ export interface WasmKernelOptions {
   relaxed?: boolean;
 }
 
-const PAGE = 65536;
-const ALIGN = 64; // cache line: keeps packed panels from straddling lines needlessly
 const VECTOR = 16; // bytes of one f32x4
-// Elements the momentum update stages at a time: its three buffers (192 KB) then stay in L2 from
-// the copy in through the update to the copy out, about 10% faster than whole parameters.
+// Elements the momentum update stages at a time when its arrays are not resident: its three
+// buffers (192 KB) then stay in L2 from the copy in through the update to the copy out, about 10%
+// faster than whole parameters.
 const MOMENTUM_CHUNK = 16384;
 
 function readBuild(name: string): Uint8Array<ArrayBuffer> {
@@ -66,7 +68,6 @@ export function relaxedSimdSupported(bytes = readBuild('kernels-relaxed-simd')):
   return WebAssembly.validate(bytes);
 }
 
-const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 /** The strides [aLs, aKs, bLs, bKs] of a^T b: A (M, K) read down a's columns, B (K, N) as it is. */
 const stridesAtB = (M: number, N: number): [number, number, number, number] => [1, M, 1, N];
 const FLT_MIN = 2 ** -126; // the smallest normal float32
@@ -114,38 +115,48 @@ export function loadWasmKernels(options: WasmKernelOptions = {}): Kernels {
 export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
   const wasm = new WebAssembly.Instance(module).exports as unknown as WasmExports;
   const [MR, NR, KC, MC] = [wasm.MR, wasm.NR, wasm.KC, wasm.MC].map((g) => g.value as number);
-  // All of wasm memory as floats: float index = byte address / 4. A grow detaches the buffer under
-  // it, so layout makes a new view after every grow.
-  let heap = new Float32Array(wasm.memory.buffer);
+  const heap = new WasmHeap(wasm.memory);
+  // One block holds a call's copies and panels; a call that needs more replaces it.
+  let scratch = 0;
+  let scratchBytes = 0;
 
-  // Consecutive regions of the given byte sizes from address 0, each start aligned to ALIGN (and
-  // so to whole f32x4 vectors); returns their byte addresses. Grows memory to fit them.
+  // Consecutive regions of the given byte sizes in the scratch block, each start aligned to ALIGN
+  // (and so to whole f32x4 vectors); returns their byte addresses. One layout per call: the next
+  // may move the block.
   function layout(sizes: number[]): number[] {
-    const addresses: number[] = [];
+    const offsets: number[] = [];
     let end = 0;
     for (const bytes of sizes) {
-      addresses.push(end);
+      offsets.push(end);
       end = roundUp(end + bytes, ALIGN);
     }
-    const missing = end - wasm.memory.buffer.byteLength;
-    if (missing > 0) {
-      wasm.memory.grow(Math.ceil(missing / PAGE));
-      heap = new Float32Array(wasm.memory.buffer);
+    if (end > scratchBytes) {
+      if (scratch) heap.release(scratch);
+      scratch = heap.allocate(end);
+      scratchBytes = end;
     }
-    return addresses;
+    return offsets.map((offset) => scratch + offset);
   }
 
-  // Copies each n-float input into a region of its own, rounded up to whole vectors, so the
-  // streaming kernels can run four lanes at a time to the end; returns the byte addresses.
-  function stage(n: number, inputs: Float32Array[]): number[] {
-    const at = layout(inputs.map(() => n * 4));
-    for (let i = 0; i < inputs.length; i++) heap.set(inputs[i], at[i] / 4);
+  /**
+   * Byte addresses for one call: for each input [array, from, n], its resident place (from index
+   * `from`), else a scratch region it is copied into, with room for n floats rounded up to whole
+   * vectors; then scratch regions of the `extra` byte sizes.
+   */
+  function place(inputs: [Float32Array, number, number][], extra: number[] = []): number[] {
+    const own = inputs.map(([x]) => heap.addressOf(x));
+    const at = layout([...inputs.map(([, , n], i) => (own[i] === undefined ? n * 4 : 0)), ...extra]);
+    inputs.forEach(([x, from, n], i) => {
+      const o = own[i];
+      if (o === undefined) heap.floats.set(x.subarray(from, from + n), at[i] / 4);
+      else at[i] = o + from * 4;
+    });
     return at;
   }
 
-  /** Copies n floats from byte address `at` in wasm memory into dst, from index start. */
-  function copyOut(dst: Float32Array, at: number, n: number, start = 0): void {
-    dst.set(heap.subarray(at / 4, at / 4 + n), start);
+  /** Copies n floats at byte address `at` into dst from index `from`, unless they are dst's own. */
+  function settle(dst: Float32Array, at: number, n: number, from = 0): void {
+    if (heap.addressOf(dst) !== at - from * 4) dst.set(heap.floats.subarray(at / 4, at / 4 + n), from);
   }
 
   /** out = A B, or += with accumulate, plus bias on every row; the strides say which form. */
@@ -165,46 +176,49 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
     if (K === 0) return referenceMatmul(out, a, b, M, K, N, accumulate, bias);
     const ldc = roundUp(N, NR);
     const kc = Math.min(K, KC);
-    // A comes first, so the bias region never sits at 0: the wasm reads a 0 address as no bias.
-    const [aAt, bAt, cAt, paAt, pbAt, biasAt] = layout([
-      M * K * 4,
-      K * N * 4,
-      roundUp(M, MR) * ldc * 4,
-      roundUp(Math.min(M, MC), MR) * kc * 4,
-      ldc * kc * 4,
-      bias ? ldc * 4 : 0,
+    const inputs: [Float32Array, number, number][] = [
+      [a, 0, M * K],
+      [b, 0, K * N],
+    ];
+    // The wasm reads bias room for ldc floats: a region of N rounded up to ALIGN has it.
+    if (bias) inputs.push([bias, 0, N]);
+    const at = place(inputs, [
+      roundUp(M, MR) * ldc * 4, // C
+      roundUp(Math.min(M, MC), MR) * kc * 4, // packed A
+      ldc * kc * 4, // packed B
     ]);
-    heap.set(a.subarray(0, M * K), aAt / 4);
-    heap.set(b.subarray(0, K * N), bAt / 4);
-    if (bias) heap.set(bias.subarray(0, N), biasAt / 4);
-    const c = heap.subarray(cAt / 4);
+    const [aAt, bAt] = at;
+    const biasAt = bias ? at[2] : 0; // address 0: no bias
+    const [cAt, paAt, pbAt] = at.slice(inputs.length);
+    const c = heap.floats.subarray(cAt / 4);
     if (accumulate) copyRows(c, ldc, out, N, M, N);
-    const biasArg = bias ? biasAt : 0;
-    wasm.matmul(M, N, K, aAt, aLs, aKs, bAt, bLs, bKs, cAt, ldc, accumulate ? 1 : 0, paAt, pbAt, biasArg);
+    wasm.matmul(M, N, K, aAt, aLs, aKs, bAt, bLs, bKs, cAt, ldc, accumulate ? 1 : 0, paAt, pbAt, biasAt);
     copyRows(out, N, c, ldc, M, N);
   }
 
-  // Most of the cost is the copies in and out (the update is a few vector ops per four values);
-  // together still about a quarter of a scalar JS loop, which converts every value to float64.
+  // Without resident arrays most of the cost is the copies in and out (the update is a few vector
+  // ops per four values); together still about a quarter of a scalar JS loop, which converts every
+  // value to float64. Resident w, g and v are updated where they are, in one call.
   const momentum: Kernels['momentum'] = (w, g, v, lr, mu, c, nesterov) => {
-    for (let start = 0; start < w.length; start += MOMENTUM_CHUNK) {
-      const end = Math.min(w.length, start + MOMENTUM_CHUNK);
-      const n = end - start;
-      const [wAt, gAt, vAt] = stage(n, [
-        w.subarray(start, end),
-        g.subarray(start, end),
-        v.subarray(start, end),
+    const resident = [w, g, v].every((x) => heap.addressOf(x) !== undefined);
+    const chunk = resident ? w.length : MOMENTUM_CHUNK;
+    for (let start = 0; start < w.length; start += chunk) {
+      const n = Math.min(w.length, start + chunk) - start;
+      const [wAt, gAt, vAt] = place([
+        [w, start, n],
+        [g, start, n],
+        [v, start, n],
       ]);
       wasm.momentum(n, wAt, gAt, vAt, lr, mu, c, nesterov ? 1 : 0);
-      copyOut(w, wAt, n, start);
-      copyOut(v, vAt, n, start);
+      settle(w, wAt, n, start);
+      settle(v, vAt, n, start);
     }
   };
 
   // Fused, the gradient stays in wasm memory, from the matmul that writes it to the update that reads
-  // it: the composed kernels would copy it out and back in, twice the weights' size a step. w and v
-  // are staged with the gradient's padded row stride (ldc), so the update runs over all three at
-  // once; the padding it also updates is never copied back.
+  // it: the composed kernels would copy it out and back in, twice the weights' size a step. The
+  // matmul leaves it with the padded row stride ldc; its rows are moved together (within wasm
+  // memory) when ldc is not N, so the update runs over w, g and v as n = M N floats each.
   const matmulAtB: Kernels['matmulAtB'] = (out, a, b, M, K, N, accumulate = false, bias) =>
     matmul(out, a, b, M, K, N, accumulate, bias, stridesAtB(M, N));
   const composed = matmulAtBThenMomentum({ matmulAtB, momentum });
@@ -212,59 +226,59 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
     if (M === 0 || N === 0 || K === 0) return composed(a, b, M, K, N, w, v, lr, mu, c, nesterov);
     const ldc = roundUp(N, NR);
     const kc = Math.min(K, KC);
-    const padded = roundUp(M, MR) * ldc;
-    const [aAt, bAt, gAt, paAt, pbAt, wAt, vAt] = layout([
-      M * K * 4,
-      K * N * 4,
-      padded * 4,
-      roundUp(Math.min(M, MC), MR) * kc * 4,
-      ldc * kc * 4,
-      padded * 4,
-      padded * 4,
-    ]);
-    heap.set(a.subarray(0, M * K), aAt / 4);
-    heap.set(b.subarray(0, K * N), bAt / 4);
-    copyRows(heap.subarray(wAt / 4), ldc, w, N, M, N);
-    copyRows(heap.subarray(vAt / 4), ldc, v, N, M, N);
+    const [aAt, bAt, wAt, vAt, gAt, paAt, pbAt] = place(
+      [
+        [a, 0, M * K],
+        [b, 0, K * N],
+        [w, 0, M * N],
+        [v, 0, M * N],
+      ],
+      [roundUp(M, MR) * ldc * 4, roundUp(Math.min(M, MC), MR) * kc * 4, ldc * kc * 4],
+    );
     const [aLs, aKs, bLs, bKs] = stridesAtB(M, N);
     wasm.matmul(M, N, K, aAt, aLs, aKs, bAt, bLs, bKs, gAt, ldc, 0, paAt, pbAt, 0);
-    wasm.momentum(M * ldc, wAt, gAt, vAt, lr, mu, c, nesterov ? 1 : 0);
-    copyRows(w, N, heap.subarray(wAt / 4), ldc, M, N);
-    copyRows(v, N, heap.subarray(vAt / 4), ldc, M, N);
+    const g = gAt / 4;
+    if (ldc !== N)
+      for (let i = 1; i < M; i++) heap.floats.copyWithin(g + i * N, g + i * ldc, g + i * ldc + N);
+    wasm.momentum(M * N, wAt, gAt, vAt, lr, mu, c, nesterov ? 1 : 0);
+    settle(w, wAt, M * N);
+    settle(v, vAt, M * N);
   };
 
   // JS compiles max(x, 0) to scalar float64 code at about 1 ns per value (a branch on the sign,
-  // 3 ns, where half the units are negative); SIMD with the copies is about 4x faster.
+  // 3 ns, where half the units are negative); SIMD with the copies is about 4x faster. The wasm
+  // works in place, so x is always copied (a resident x must stay as it is unless out is x).
   const relu: Kernels['relu'] = (out, x) => {
     const n = x.length;
     if (n === 0) return;
-    const [xAt] = stage(n, [x]);
+    const [xAt] = layout([n * 4]);
+    heap.floats.set(x, xAt / 4);
     wasm.relu(xAt, n);
-    copyOut(out, xAt, n);
+    settle(out, xAt, n);
   };
 
   const reluBackward: Kernels['reluBackward'] = (dx, dout, a) => {
     const n = dx.length;
     if (n === 0) return;
-    const [dxAt, doutAt, aAt] = stage(n, [dx, dout, a]);
+    const [dxAt, doutAt, aAt] = place([
+      [dx, 0, n],
+      [dout, 0, n],
+      [a, 0, n],
+    ]);
     wasm.reluBackward(dxAt, doutAt, aAt, n);
-    copyOut(dx, dxAt, n);
+    settle(dx, dxAt, n);
   };
 
   // Bit-identical to the reference (same order of float32 additions), about 10x faster than it.
   const sumRows: Kernels['sumRows'] = (out, x, M, N, accumulate = false) => {
     if (N === 0) return;
-    if (M === 0) {
-      if (!accumulate) out.fill(0, 0, N);
-      return;
-    }
-    // out is rounded up to whole vectors by the alignment, x gets a vector of slack (see the wat).
-    const [outAt, xAt] = layout([N * 4, M * N * 4 + VECTOR]);
-    if (accumulate) heap.set(out.subarray(0, N), outAt / 4);
-    else heap.fill(0, outAt / 4, outAt / 4 + N);
-    heap.set(x.subarray(0, M * N), xAt / 4);
+    if (!accumulate) out.fill(0, 0, N);
+    if (M === 0) return;
+    // out has room for whole vectors (aligned), x a vector of slack past its end (see the wat).
+    const [outAt, xAt] = place([[out, 0, N]], [M * N * 4 + VECTOR]);
+    heap.floats.set(x.subarray(0, M * N), xAt / 4);
     wasm.sumRows(outAt, xAt, M, N);
-    copyOut(out, outAt, N);
+    settle(out, outAt, N);
   };
 
   return {
@@ -278,6 +292,8 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
     momentum,
     matmulAtBMomentum,
     sumRows,
+    residentArray: (n) => heap.residentArray(n),
+    releaseArray: (x) => heap.releaseArray(x),
     relu,
     reluBackward,
     adagrad: (w, g, s, lr, eps, keep, add) => {
