@@ -18,7 +18,7 @@ function step(name, command, args) {
 
 rmSync(path.join(root, 'test-results'), { recursive: true, force: true });
 const steps = [
-  step('chromium', 'bash', ['scripts/ensure-chromium.sh']),
+  step('test tools', 'bash', ['scripts/ensure-test-tools.sh']),
   step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']),
   step('lint', 'npx', ['eslint', '.']),
   step('format', 'npx', ['prettier', '--check', '.']),

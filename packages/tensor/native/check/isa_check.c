@@ -1,0 +1,67 @@
+// Every ISA path's matmul that this build and CPU run, against a float64 reference, outside
+// Node: so that a path no test machine runs natively (NEON) can be checked built for aarch64 and
+// run under an emulator (test/isa-check.test.ts). The shapes straddle every tile and block edge
+// of every path (tiles up to 8 x 32, blocks of 48 rows, 256 deep, 512 wide).
+// Prints one line per path checked; exits 1 at the first result off by more than the tolerance.
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../kernels.h"
+
+static const char *PATHS[] = {"avx512", "avx2", "neon", "portable"};
+static const long SHAPES[][3] = {{1, 1, 1},   {3, 7, 129},  {7, 3, 10},   {9, 300, 33},
+                                 {49, 5, 17}, {129, 785, 7}, {3, 785, 16}, {64, 7, 520}};
+
+static float uniform(unsigned *state) { // in [-1, 1)
+  *state = *state * 1664525u + 1013904223u;
+  return (float)(*state >> 8) / (float)(1u << 23) - 1.0f;
+}
+
+int main(void) {
+  unsigned state = 1;
+  int checked = 0;
+  for (size_t p = 0; p < sizeof PATHS / sizeof PATHS[0]; p++) {
+    const struct isa *isa = isa_named(PATHS[p]);
+    if (!isa) continue;
+    long cases = 0;
+    for (size_t s = 0; s < sizeof SHAPES / sizeof SHAPES[0]; s++) {
+      const long M = SHAPES[s][0], K = SHAPES[s][1], N = SHAPES[s][2];
+      float *a = malloc(sizeof(float) * M * K), *b = malloc(sizeof(float) * K * N);
+      float *bias = malloc(sizeof(float) * N), *out = malloc(sizeof(float) * M * N);
+      float *start = malloc(sizeof(float) * M * N);
+      for (long i = 0; i < M * K; i++) a[i] = uniform(&state);
+      for (long i = 0; i < K * N; i++) b[i] = uniform(&state);
+      for (long i = 0; i < N; i++) bias[i] = uniform(&state);
+      for (long i = 0; i < M * N; i++) start[i] = uniform(&state);
+      // form 0: a b, 1: a^T b, 2: a b^T (the strides the addon passes)
+      for (int form = 0; form < 3; form++) {
+        const long aLs = form == 1 ? 1 : K, aKs = form == 1 ? M : 1;
+        const long bLs = form == 2 ? K : 1, bKs = form == 2 ? 1 : N;
+        for (int accumulate = 0; accumulate < 2; accumulate++) {
+          for (long i = 0; i < M * N; i++) out[i] = start[i];
+          matmul(isa, out, a, b, M, K, N, aLs, aKs, bLs, bKs, accumulate, bias, NULL);
+          for (long i = 0; i < M; i++)
+            for (long j = 0; j < N; j++) {
+              double want = (accumulate ? start[i * N + j] : 0) + bias[j], scale = 1;
+              for (long k = 0; k < K; k++) {
+                double term = (double)a[i * aLs + k * aKs] * b[j * bLs + k * bKs];
+                want += term;
+                scale += fabs(term);
+              }
+              if (fabs(out[i * N + j] - want) > 1e-6 * scale) {
+                printf("%s: form %d, accumulate %d, (M, K, N) = (%ld, %ld, %ld): out[%ld][%ld] = %.9g, want %.9g\n",
+                       isa->name, form, accumulate, M, K, N, i, j, out[i * N + j], want);
+                return 1;
+              }
+            }
+          cases++;
+        }
+      }
+      free(a), free(b), free(bias), free(out), free(start);
+    }
+    printf("%s: %ld cases agree with the float64 reference\n", isa->name, cases);
+    checked++;
+  }
+  return checked > 0 ? 0 : 1;
+}
