@@ -13,8 +13,8 @@ missing=("${required[@]}" "${optional[@]}")
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   echo "missing: run 'sudo apt-get install -y ${missing[*]}' (chromium is required by the dashboard's browser tests)" >&2
-  [ ${#required[@]} -eq 0 ]
-  exit
+  if [ ${#required[@]} -gt 0 ]; then exit 1; fi
+  exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq

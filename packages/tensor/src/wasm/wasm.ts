@@ -198,12 +198,10 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
 
   // Without resident arrays most of the cost is the copies in and out (the update is a few vector
   // ops per four values); together still about a quarter of a scalar JS loop, which converts every
-  // value to float64. Resident w, g and v are updated where they are, in one call.
+  // value to float64. Resident w, g and v are updated where they are, chunk by chunk all the same.
   const momentum: Kernels['momentum'] = (w, g, v, lr, mu, c, nesterov) => {
-    const resident = [w, g, v].every((x) => heap.addressOf(x) !== undefined);
-    const chunk = resident ? w.length : MOMENTUM_CHUNK;
-    for (let start = 0; start < w.length; start += chunk) {
-      const n = Math.min(w.length, start + chunk) - start;
+    for (let start = 0; start < w.length; start += MOMENTUM_CHUNK) {
+      const n = Math.min(w.length, start + MOMENTUM_CHUNK) - start;
       const [wAt, gAt, vAt] = place([
         [w, start, n],
         [g, start, n],
