@@ -1,5 +1,6 @@
 // Training throughput, one thread, and its ratio to numpy + OpenBLAS (bench/numpy_train.py, on the
-// same workload in the same run, when python3 and numpy are present). Two networks:
+// same workload in the same run, before and after ours, when python3 and numpy are present). Two
+// networks:
 //  - the lessons' 784-128-64-10 ReLU net (softmax + cross-entropy, momentum SGD) over 60,000
 //    MNIST-sized samples, shuffled mini-batches of 128 and of 16;
 //  - lesson 002's 784-395-200-100-20-1 sigmoid net (sigmoid output + binary cross-entropy, "is it
@@ -129,6 +130,18 @@ for (const w of WORKLOADS) {
   const epochs = B < N ? EPOCHS : Math.max(EPOCHS, 3);
   const train = data(w);
   const { x, y } = tensors(train);
+  // numpy before and after ours, compared with the mean of the two: the machine's speed drifts
+  // over minutes (a VM's neighbours), and one run on each side evens out a drift in between.
+  const runBaseline = () =>
+    numpy
+      ? runNumpy<{ seconds: number; optimizerSeconds: number }>(script, {
+          case: w.numpyCase,
+          batch: B,
+          samples: N,
+          epochs,
+        })
+      : undefined;
+  const before = runBaseline();
   const timer = new PhaseTimer();
   const m = model(w, timer);
   for (let i = 0; i < Math.min(20, N / B); i++)
@@ -149,17 +162,11 @@ for (const w of WORKLOADS) {
   }
   const seconds = (performance.now() - t0) / 1000 / epochs;
   console.log(`${w.title}, batch ${B} of ${N}, mean of ${epochs} epoch(s)`);
-  const baseline = numpy
-    ? runNumpy<{ seconds: number; optimizerSeconds: number }>(script, {
-        case: w.numpyCase,
-        batch: B,
-        samples: N,
-        epochs,
-      })
-    : undefined;
-  const versus = baseline
-    ? `; numpy ${baseline.seconds.toFixed(2)} s (optimizer ${((100 * baseline.optimizerSeconds) / baseline.seconds).toFixed(1)}%): ${(seconds / baseline.seconds).toFixed(2)}x numpy's time`
-    : '';
+  const after = runBaseline();
+  const versus =
+    before && after
+      ? `; numpy ${before.seconds.toFixed(2)} s before, ${after.seconds.toFixed(2)} s after (optimizer ${((100 * (before.optimizerSeconds + after.optimizerSeconds)) / (before.seconds + after.seconds)).toFixed(1)}%): ${((2 * seconds) / (before.seconds + after.seconds)).toFixed(2)}x numpy's time`
+      : '';
   console.log(
     `  ${seconds.toFixed(2)} s/epoch, ${Math.round(N / seconds)} samples/s (last batch loss ${lastLoss.toFixed(3)})${versus}`,
   );

@@ -287,11 +287,11 @@ static napi_value js_matmul_atb_momentum(napi_env env, napi_callback_info info) 
   float lr = number(&r, 7), mu = number(&r, 8), c = number(&r, 9);
   int nesterov = flag(&r, 10);
   if (r.failed) return NULL;
-  struct momentum_epilogue then = {{momentum_block}, w, v, N, lr, mu, c, nesterov};
+  const struct momentum step = {w, v, N, lr, mu, c, nesterov};
   long s[4];
   form_strides(AtB, M, K, N, s);
   fp_mode mode = fp_enter();
-  matmul(r.data, NULL, a, b, M, K, N, s[0], s[1], s[2], s[3], 0, NULL, &then.base);
+  matmul(r.data, NULL, a, b, M, K, N, s[0], s[1], s[2], s[3], 0, NULL, &step);
   fp_exit(mode);
   return NULL;
 }

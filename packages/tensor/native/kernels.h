@@ -17,10 +17,35 @@
 #define CLONES
 #endif
 
+// The momentum step: v = mu v + c g, then w -= lr v, or with nesterov w -= lr (c g + mu v). One
+// definition for a float and for a vector of them (GCC's vector types, the intrinsics' included,
+// take the same operators, a scalar operand broadcast), each operation rounded on its own
+// (-ffp-contract=off): momentum_update's loop and every micro-kernel's write-back give the same bits.
+#define MOMENTUM_STEP(w, v, g, m)                                                                                  \
+  do {                                                                                                             \
+    __typeof__(g) cg_ = (m)->c * (g);                                                                              \
+    (v) = (m)->mu * (v) + cg_;                                                                                     \
+    if ((m)->nesterov)                                                                                             \
+      (w) = (w) - (m)->lr * (cg_ + (m)->mu * (v));                                                                 \
+    else                                                                                                           \
+      (w) = (w) - (m)->lr * (v);                                                                                   \
+  } while (0)
+
+// A momentum step whose gradient is a matmul's result, taken by the micro-kernel from its registers
+// as it would store the tile: w and v are (M, N) like the result, ldw apart (within a micro-kernel
+// call, they start at the tile's corner).
+struct momentum {
+  float *w, *v;
+  long ldw;
+  float lr, mu, c;
+  int nesterov;
+};
+
 // A register-blocked micro-kernel: the MR x NR tile c = [c +] sum_k pa[k] (x) pb[k] [+ bias], from
-// A packed as kc columns of MR values and B as kc rows of NR values, ldb apart.
+// A packed as kc columns of MR values and B as kc rows of NR values, ldb apart. With m, the tile
+// is the gradient of m's step instead, and c is read (load_c) but not written.
 typedef void (*micro_kernel)(long kc, const float *pa, const float *pb, long ldb, float *c, long ldc,
-                             int load_c, const float *bias);
+                             int load_c, const float *bias, const struct momentum *m);
 
 // One ISA path: its micro-kernel and tile. The tables are static const: the only state shared
 // between threads, and immutable.
@@ -28,26 +53,19 @@ struct isa {
   const char *name; // "avx512", "avx2", "neon" or "portable"
   int mr, nr;
   micro_kernel kernel;
+  micro_kernel half; // MR x NR/2, for a last panel of B at most that wide; or NULL
 };
 
 // The best path this CPU runs, or the one named (NULL if this build or CPU lacks it).
 const struct isa *isa_best(void);
 const struct isa *isa_named(const char *name);
 
-// A consumer of matmul's result, given each block of it (rows i.., columns j.. of out, mm x nn,
-// its rows ldo apart) as soon as the block is final, while it is still in cache: how an optimizer
-// step rides along with the weight gradient instead of reading it back from memory.
-struct epilogue {
-  void (*fn)(const struct epilogue *self, const float *block, long ldo, long i, long j, long mm, long nn);
-};
-
 // out = A B (+= with accumulate) + bias on every row, with A[i][k] = a[i aLs + k aKs] and
 // B[k][j] = b[j bLs + k bKs]: the three forms a b, a^T b and a b^T differ only in the strides.
-// Then, if given, the epilogue on every finished block of out; out may then be NULL, the result
-// going to the epilogue only.
+// With mom, the result is instead the gradient of mom's step, never stored: out is NULL.
 void matmul(const struct isa *isa, float *out /* (M, N) or NULL */, const float *a, const float *b, long M, long K,
             long N, long aLs, long aKs, long bLs, long bKs, int accumulate, const float *bias /* (N) or NULL */,
-            const struct epilogue *then /* or NULL */);
+            const struct momentum *mom /* w, v (M, N), or NULL */);
 
 // elementwise.c
 void relu_forward(float *out /* (n) */, const float *x /* (n) */, long n);
@@ -72,15 +90,6 @@ void gather_rows(float *dst /* (size, width) */, const float *src /* (rows, widt
 // optim.c
 void momentum_update(float *w /* (n) */, const float *g /* (n) */, float *v /* (n) */, long n, float lr,
                      float mu, float c, int nesterov);
-// momentum_update as a matmul epilogue over the gradient's blocks: w and v are (M, N) like it.
-struct momentum_epilogue {
-  struct epilogue base;
-  float *w, *v; // (M, N)
-  long N;
-  float lr, mu, c;
-  int nesterov;
-};
-void momentum_block(const struct epilogue *self, const float *g, long ldg, long i, long j, long mm, long nn);
 void adagrad_update(float *w /* (n) */, const float *g /* (n) */, float *s /* (n) */, long n, float lr,
                     float eps, float keep, float add);
 void adam_update(float *w /* (n) */, const float *g /* (n) */, float *m /* (n) */, float *v /* (n) */, long n,

@@ -1,6 +1,7 @@
-// The native matmul of every ISA path, outside Node (native/check/isa_check.c): built for this
-// machine, and built for aarch64 and run under qemu's user-mode emulator, so that the NEON
-// micro-kernel, which no machine of this project runs natively, is checked too. The compiler
+// The native matmul of every ISA path, and the momentum step its micro-kernels take, outside Node
+// (native/check/isa_check.c): built for this machine, and built for aarch64 and run under qemu's
+// user-mode emulator, so that the NEON micro-kernel, which no machine of this project runs
+// natively, is checked too. The compiler
 // flags are the addon's own, read from binding.gyp.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -44,12 +45,13 @@ describe('native matmul outside Node, every ISA path against float64', () => {
       }
     });
     expect(runnable.length).toBeGreaterThan(0);
-    for (const isa of runnable) expect(out).toContain(`${isa}: 48 cases agree`);
+    for (const isa of runnable)
+      expect(out).toContain(`${isa}: 54 cases agree with the float64 reference, 54 momentum steps`);
   });
 
   it.skipIf(!cross)('agrees on aarch64 (NEON and portable), under qemu-aarch64', () => {
     const out = check('aarch64-linux-gnu-gcc', ['-static'], ['qemu-aarch64']);
-    expect(out).toContain('neon: 48 cases agree');
-    expect(out).toContain('portable: 48 cases agree');
+    expect(out).toContain('neon: 54 cases agree with the float64 reference, 54 momentum steps');
+    expect(out).toContain('portable: 54 cases agree with the float64 reference, 54 momentum steps');
   });
 });

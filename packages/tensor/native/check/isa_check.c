@@ -1,17 +1,22 @@
 // Every ISA path's matmul that this build and CPU run, against a float64 reference, outside
 // Node: so that a path no test machine runs natively (NEON) can be checked built for aarch64 and
 // run under an emulator (test/isa-check.test.ts). The shapes straddle every tile and block edge
-// of every path (tiles up to 8 x 32, blocks of 48 rows, 256 deep, 512 wide).
+// of every path (tiles up to 8 x 32, blocks of 48 rows, 256 deep, 512 wide, chunks of rows done
+// over all of K: 96 rows at 512 wide). And the momentum
+// step each micro-kernel takes from its registers, against the stored product then
+// MOMENTUM_STEP, bit for bit.
 // Prints one line per path checked; exits 1 at the first result off by more than the tolerance.
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../kernels.h"
 
 static const char *PATHS[] = {"avx512", "avx2", "neon", "portable"};
 static const long SHAPES[][3] = {{1, 1, 1},   {3, 7, 129},  {7, 3, 10},   {9, 300, 33},
-                                 {49, 5, 17}, {129, 785, 7}, {3, 785, 16}, {64, 7, 520}};
+                                 {49, 5, 17}, {129, 785, 7}, {3, 785, 16}, {64, 7, 520},
+                                 {100, 300, 520}};
 
 static float uniform(unsigned *state) { // in [-1, 1)
   *state = *state * 1664525u + 1013904223u;
@@ -24,7 +29,7 @@ int main(void) {
   for (size_t p = 0; p < sizeof PATHS / sizeof PATHS[0]; p++) {
     const struct isa *isa = isa_named(PATHS[p]);
     if (!isa) continue;
-    long cases = 0;
+    long cases = 0, steps = 0;
     for (size_t s = 0; s < sizeof SHAPES / sizeof SHAPES[0]; s++) {
       const long M = SHAPES[s][0], K = SHAPES[s][1], N = SHAPES[s][2];
       float *a = malloc(sizeof(float) * M * K), *b = malloc(sizeof(float) * K * N);
@@ -57,10 +62,30 @@ int main(void) {
             }
           cases++;
         }
+        // The momentum step from the product a b in the form's layout, fused and composed.
+        for (int nesterov = 0; nesterov < 2; nesterov++) {
+          float *w = malloc(sizeof(float) * M * N), *v = malloc(sizeof(float) * M * N);
+          float *want_w = malloc(sizeof(float) * M * N), *want_v = malloc(sizeof(float) * M * N);
+          for (long i = 0; i < M * N; i++) want_w[i] = w[i] = start[i], want_v[i] = v[i] = uniform(&state);
+          const struct momentum fused = {w, v, N, 0.01f, 0.9f, 0.1f, nesterov};
+          matmul(isa, NULL, a, b, M, K, N, aLs, aKs, bLs, bKs, 0, NULL, &fused);
+          matmul(isa, out, a, b, M, K, N, aLs, aKs, bLs, bKs, 0, NULL, NULL);
+          const struct momentum composed = {want_w, want_v, N, 0.01f, 0.9f, 0.1f, nesterov};
+          for (long i = 0; i < M * N; i++) MOMENTUM_STEP(want_w[i], want_v[i], out[i], &composed);
+          if (memcmp(w, want_w, sizeof(float) * M * N) || memcmp(v, want_v, sizeof(float) * M * N)) {
+            printf("%s: momentum step, form %d, nesterov %d, (M, K, N) = (%ld, %ld, %ld): w or v differ from the "
+                   "product then the step\n",
+                   isa->name, form, nesterov, M, K, N);
+            return 1;
+          }
+          free(w), free(v), free(want_w), free(want_v);
+          steps++;
+        }
       }
       free(a), free(b), free(bias), free(out), free(start);
     }
-    printf("%s: %ld cases agree with the float64 reference\n", isa->name, cases);
+    printf("%s: %ld cases agree with the float64 reference, %ld momentum steps with the product then the step\n",
+           isa->name, cases, steps);
     checked++;
   }
   return checked > 0 ? 0 : 1;

@@ -13,7 +13,7 @@ export const NATIVE_ISAS = ['avx512', 'avx2', 'neon', 'portable'] as const;
 export type NativeIsa = (typeof NATIVE_ISAS)[number];
 
 /** What addon.c's load() returns: the streaming kernels as in Kernels, one matmul for all forms. */
-type NativeSet = Omit<Kernels, 'name' | 'matmulAB' | 'matmulAtB' | 'matmulABt'> & {
+export type NativeSet = Omit<Kernels, 'name' | 'matmulAB' | 'matmulAtB' | 'matmulABt'> & {
   isa: NativeIsa;
   /** form 0 = a b, 1 = a^T b, 2 = a b^T; shapes as MatmulKernel's. */
   matmul(
