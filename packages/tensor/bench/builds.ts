@@ -6,6 +6,7 @@
 //   cp build/Release/ablate_native.node /tmp/before.node      # then change native/, and
 //   node scripts/build-native.mjs && cp build/Release/ablate_native.node /tmp/after.node
 //   npx tsx bench/builds.ts /tmp/before.node /tmp/after.node [--cases AtB:784:50000:395,...] [--rounds 9]
+//     [--isa avx2|portable|...: an ISA path other than the best this CPU runs]
 //
 // A case is form:M:K:N, the form AB (a b), AtB (a^T b) or ABt (a b^T); the default cases are
 // lesson 002's largest (a full batch of 50,000) and the lessons' 128-row ones.
@@ -20,7 +21,11 @@ const DEFAULT_CASES =
 
 const { values, positionals: files } = parseArgs({
   allowPositionals: true,
-  options: { cases: { type: 'string', default: DEFAULT_CASES }, rounds: { type: 'string', default: '9' } },
+  options: {
+    cases: { type: 'string', default: DEFAULT_CASES },
+    rounds: { type: 'string', default: '9' },
+    isa: { type: 'string' },
+  },
 });
 function fail(message: string): never {
   console.error(`builds: ${message}`);
@@ -29,7 +34,7 @@ function fail(message: string): never {
 if (files.length === 0) fail('give the .node files of the builds to compare');
 const rounds = Number(values.rounds);
 const require = createRequire(import.meta.url);
-const sets = files.map((file) => (require(file) as { load(): NativeSet }).load());
+const sets = files.map((file) => (require(file) as { load(isa?: string): NativeSet }).load(values.isa));
 
 for (const spec of values.cases.split(',')) {
   const [form, ...dims] = spec.split(':');

@@ -35,8 +35,8 @@ enum { A_WHOLE_MAX = 4096 }; // rows of A packed at once (in matmul, where it pa
 
 // Portable C: fixed-size loops that the compiler unrolls and vectorizes for the baseline ISA.
 enum { P_MR = 4, P_NR = 16 };
-static void write_back(float *c, long ldc, int load_c, const float *t, long ldt, const float *bias,
-                       const struct momentum *m, long mm, long nn);
+static inline void write_back(float *c, long ldc, int load_c, const float *t, long ldt, const float *bias,
+                              const struct momentum *m, long mm, long nn);
 static void kernel_portable(long kc, const float *pa, const float *pb, long ldb, float *c, long ldc, int load_c,
                             const float *bias, const struct momentum *m) {
   float acc[P_MR][P_NR] = {{0}};
@@ -245,19 +245,23 @@ static void pack(float *dst, const float *src, long ls, long ks, long lanes, lon
 // The write-back of an mm x nn block t (rows ldt apart; NULL: zeros) of the result, c being its
 // place in out (read when load_c; rows ldc apart): c = [c +] t [+ bias], or with m, m's step on
 // its w and v from that gradient. For what the micro-kernels do not take: edge tiles, an empty K,
-// and the portable path's tiles.
-static void write_back(float *c, long ldc, int load_c, const float *t, long ldt, const float *bias,
-                       const struct momentum *m, long mm, long nn) {
+// and the portable path's tiles. Two loops, so that the plain store vectorizes.
+static inline float result_at(const float *c, long ldc, int load_c, const float *t, long ldt, const float *bias,
+                              long i, long j) {
+  float g = t ? t[i * ldt + j] : 0;
+  if (load_c) g = t ? c[i * ldc + j] + g : c[i * ldc + j];
+  return bias ? g + bias[j] : g;
+}
+static inline void write_back(float *c, long ldc, int load_c, const float *t, long ldt, const float *bias,
+                              const struct momentum *m, long mm, long nn) {
+  if (!m) {
+    for (long i = 0; i < mm; i++)
+      for (long j = 0; j < nn; j++) c[i * ldc + j] = result_at(c, ldc, load_c, t, ldt, bias, i, j);
+    return;
+  }
   for (long i = 0; i < mm; i++)
-    for (long j = 0; j < nn; j++) {
-      float g = t ? t[i * ldt + j] : 0;
-      if (load_c) g = t ? c[i * ldc + j] + g : c[i * ldc + j];
-      if (bias) g = g + bias[j];
-      if (m)
-        MOMENTUM_STEP(m->w[i * m->ldw + j], m->v[i * m->ldw + j], g, m);
-      else
-        c[i * ldc + j] = g;
-    }
+    for (long j = 0; j < nn; j++)
+      MOMENTUM_STEP(m->w[i * m->ldw + j], m->v[i * m->ldw + j], result_at(c, ldc, load_c, t, ldt, bias, i, j), m);
 }
 
 void matmul(const struct isa *isa, float *out, const float *a, const float *b, long M, long K, long N, long aLs,

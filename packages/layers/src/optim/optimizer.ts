@@ -49,8 +49,8 @@ export abstract class Optimizer {
   protected abstract update(w: Float32Array, g: Float32Array, slots: Float32Array[]): void;
 
   /**
-   * The same update from the gradient x^T dy, which one kernel computes block by block and applies
-   * while each block is in cache, never storing it. Only for rules that read neither the step count
+   * The same update from the gradient x^T dy, which one kernel computes a tile at a time and applies
+   * as each tile is computed, never storing it. Only for rules that read neither the step count
    * nor what step() adds to the gradient (weight decay).
    */
   protected fusedUpdate?(

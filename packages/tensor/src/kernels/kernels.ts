@@ -52,9 +52,9 @@ export interface Kernels {
   ) => void;
   /**
    * A momentum step from a weight gradient that is never stored: momentum(w, g, v, ...) with
-   * g = a^T b. The native set updates each block of g's rows as soon as it is computed, while it is
-   * in cache, so a step's memory traffic is w and v alone (the gradient, as large, would be written,
-   * zeroed and read back).
+   * g = a^T b. The native set's micro-kernels apply each tile of g from their registers, so a
+   * step's memory traffic is w and v alone (the gradient, as large, would be written, zeroed and
+   * read back).
    */
   readonly matmulAtBMomentum: (
     a: Float32Array, // (K, M) e.g. the layer's input x
