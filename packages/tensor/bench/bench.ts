@@ -1,6 +1,6 @@
 // Matmul benchmark (not a test): GFLOP/s of the native, wasm and reference kernels and of numpy +
-// OpenBLAS on one thread (numpy_matmul.py, when python3 and numpy are present), measured in the
-// same run, and native's ratio to numpy. Run with `npx nx run tensor:bench` (add `--json FILE` to
+// OpenBLAS on one thread (numpy_matmul.py, when python3 and numpy are present, just before and
+// just after native on each case), and native's ratio to numpy. Run with `npx nx run tensor:bench` (add `--json FILE` to
 // save the figures, `--plain` to time the plain-SIMD wasm build instead of the relaxed-SIMD one).
 // Each timing is the median of several repeats after a warm-up, which also lets V8 tier the wasm
 // up from its baseline compiler.
@@ -83,20 +83,25 @@ console.log(
   `${native.name}, ${wasm.name}, node ${process.version}, ${numpy ?? 'no numpy'}, ${cpu}, load average ${load}`,
 );
 const script = fileURLToPath(new URL('numpy_matmul.py', import.meta.url));
-const numpyRates = numpy ? runNumpy<number[]>(script, CASES) : undefined;
+const numpyRate = (c: Case) => (numpy ? runNumpy<number[]>(script, [c])?.[0] : undefined);
 console.log('GFLOP/s, one thread          native      wasm     numpy  reference   native/numpy');
 const results = [];
-for (const [i, c] of CASES.entries()) {
-  const rates = [native, wasm, referenceKernels].map((k) => gflops(k, c));
-  const numpyRate = numpyRates?.[i];
-  const ratio = numpyRate ? rates[0] / numpyRate : undefined;
+for (const c of CASES) {
+  // numpy just before and just after native, at the mean of the two times: the machine's speed
+  // drifts over minutes (a VM's neighbours), and one run on each side evens out a drift between.
+  const before = numpyRate(c);
+  const nativeRate = gflops(native, c);
+  const after = numpyRate(c);
+  const numpyMean = before && after ? 2 / (1 / before + 1 / after) : undefined;
+  const rates = [nativeRate, gflops(wasm, c), gflops(referenceKernels, c)];
+  const ratio = numpyMean ? rates[0] / numpyMean : undefined;
   const cell = (x: number | undefined, width: number, digits = 1) =>
     (x?.toFixed(digits) ?? '-').padStart(width);
   console.log(
     `${c.form} ${c.M}x${c.K}x${c.N}`.padEnd(26) +
       cell(rates[0], 10) +
       cell(rates[1], 10) +
-      cell(numpyRate, 10) +
+      cell(numpyMean, 10) +
       cell(rates[2], 11, 2) +
       cell(ratio, 15, 2),
   );
@@ -104,7 +109,8 @@ for (const [i, c] of CASES.entries()) {
     ...c,
     nativeGflops: rates[0],
     wasmGflops: rates[1],
-    numpyGflops: numpyRate,
+    numpyGflops: numpyMean,
+    numpyGflopsBeforeAfter: [before, after],
     referenceGflops: rates[2],
   });
 }
