@@ -1,5 +1,6 @@
-// GotoBLAS/BLIS-style matmul. Loop nest: N in blocks of NC, K in blocks of KC (B's block packed
-// once, up to 512 KB: in L2 or close by), M in blocks of MC (A's block packed, 48 KB), then MR-tall
+// GotoBLAS/BLIS-style matmul. Loop nest: N in blocks of NC, (with many rows, chunks of rows each
+// done over all of K: CHUNK_C below), K in blocks of KC (B's block packed once, up to 512 KB: in L2
+// or close by), M in blocks of MC (A's block packed, 48 KB), then MR-tall
 // panels of A (8 KB at MR 8: stays in L1 while B's panels stream from L2) and NR-wide panels of B,
 // each pair one micro-kernel call on a register-resident MR x NR tile of C. (A 256 x 32 panel of B
 // is all of a 32 KB L1, so keeping B's panel in L1 across A's instead, as BLIS does with narrower

@@ -45,7 +45,7 @@ describe('WasmHeap', () => {
     expect(heap.floats[x.byteOffset / 4 + 2]).toBe(3);
   });
 
-  it('recognizes only its own resident arrays, whole', () => {
+  it('recognizes only its own resident arrays, the very arrays it handed out', () => {
     const heap = new WasmHeap(memory());
     const other = new WasmHeap(memory());
     const x = heap.residentArray(12);
@@ -54,6 +54,7 @@ describe('WasmHeap', () => {
     expect(heap.addressOf(new Float32Array(12))).toBeUndefined();
     expect(heap.addressOf(other.residentArray(12))).toBeUndefined();
     expect(heap.addressOf(new Float32Array(heap.memory.buffer, heap.allocate(48), 12))).toBeUndefined();
+    expect(heap.addressOf(new Float32Array(x.buffer, x.byteOffset, x.length))).toBeUndefined(); // a copy of the view
   });
 
   it('frees a released array at once and gives its memory to the next one', () => {
@@ -65,7 +66,11 @@ describe('WasmHeap', () => {
     heap.releaseArray(new Float32Array(3));
     expect(heap.usage().resident).toBe(0);
     expect(heap.addressOf(x)).toBeUndefined();
-    expect(heap.residentArray(1000).byteOffset).toBe(x.byteOffset);
+    const y = heap.residentArray(1000);
+    expect(y.byteOffset).toBe(x.byteOffset);
+    heap.releaseArray(x); // released again once its memory is y's: y stays
+    expect(heap.addressOf(y)).toBe(y.byteOffset);
+    expect(heap.usage().resident).toBe(4032);
   });
 
   it('frees the arrays nobody holds when they are collected', async () => {

@@ -5,8 +5,7 @@
 //
 // Why shared: growing an unshared memory detaches its ArrayBuffer and with it every view, which
 // would break each resident array at the first grow. A shared memory grows in place, and the views
-// made before a grow stay valid (each grow gives a new SharedArrayBuffer object, so the heap keeps
-// every one it has handed out to recognize its arrays).
+// made before a grow stay valid.
 //
 // Why its own allocator: the well-kept ones (emscripten's dlmalloc, @thi.ng/malloc) keep their
 // bookkeeping inside the buffer at fixed places or are compiled into the module; this one is a
@@ -14,9 +13,10 @@
 // and frees a resident array when its owner releases it (Sequential.dispose) or, failing that,
 // when the garbage collector collects it (a FinalizationRegistry on each).
 //
-// A resident array is only ever recognized whole (its own address and length): a subarray of one
-// is copied like any other array, and must not outlive the array it came from (its memory is
-// reused once that array is collected).
+// A resident array is recognized by identity, the very Float32Array handed out: a subarray or any
+// other view of its memory is copied like any other array, and must not outlive the array it came
+// from (its memory is reused once that array is released or collected). So an array released twice
+// frees nothing the second time, even when its memory has gone to a new array since.
 
 export const ALIGN = 64; // bytes: every block starts on a cache line (and so on whole f32x4 vectors)
 const PAGE = 65536;
@@ -36,14 +36,13 @@ interface Free {
 export class WasmHeap {
   /** All of memory as floats (float index = byte address / 4); replaced after every grow. */
   floats: Float32Array;
-  private readonly buffers = new Set<ArrayBufferLike>();
   // Sorted by start, never touching each other (release merges neighbours).
   private readonly free: Free[] = [];
   // Bytes in use or free below this; above it, the memory is untouched. Starts past one line, so
   // no block has address 0 (the matmul reads a bias address of 0 as no bias).
   private top = ALIGN;
   private readonly sizes = new Map<number, number>(); // block address -> bytes
-  private readonly residents = new Map<number, number>(); // resident array address -> floats
+  private readonly addresses = new WeakMap<Float32Array, number>(); // live resident array -> address
   private residentBytes = 0;
   private readonly collector = new FinalizationRegistry<number>((at) => this.releaseResident(at));
 
@@ -112,9 +111,9 @@ export class WasmHeap {
     const bytes = roundUp(Math.max(n * 4, 1), ALIGN);
     if (n === 0 || this.residentBytes + bytes > this.residentLimit) return new Float32Array(n);
     const at = this.allocate(bytes);
-    this.residents.set(at, n);
     this.residentBytes += bytes;
     const array = new Float32Array(this.memory.buffer, at, n);
+    this.addresses.set(array, at);
     this.collector.register(array, at, array);
     return array;
   }
@@ -127,15 +126,14 @@ export class WasmHeap {
   releaseArray(x: Float32Array): void {
     const at = this.addressOf(x);
     if (at === undefined) return;
+    this.addresses.delete(x);
     this.collector.unregister(x);
     this.releaseResident(at);
   }
 
   /** The byte address of a resident array of this heap, or undefined for any other array. */
   addressOf(x: Float32Array): number | undefined {
-    return this.buffers.has(x.buffer) && this.residents.get(x.byteOffset) === x.length
-      ? x.byteOffset
-      : undefined;
+    return this.addresses.get(x);
   }
 
   /** Bytes below the top (in use or free) and bytes of resident arrays: for tests and benches. */
@@ -144,13 +142,11 @@ export class WasmHeap {
   }
 
   private releaseResident(at: number): void {
-    this.residents.delete(at);
     this.residentBytes -= this.sizes.get(at) ?? 0;
     this.release(at);
   }
 
   private refresh(): Float32Array {
-    this.buffers.add(this.memory.buffer);
     return new Float32Array(this.memory.buffer);
   }
 }
