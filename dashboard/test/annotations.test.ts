@@ -18,19 +18,22 @@ let server: RunningServer;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'ablate-annotations-'));
-  // The smoke sweep with more seeds and one worker: long enough (seconds) to annotate it mid-run.
+  // The smoke sweep on one thread, held after the first epoch of its second run (runner's
+  // exec/hold.ts): one run finished, the sweep still training, until the test stops it.
   const yaml = path.join(dir, 'annotated.yaml');
   writeFileSync(
     yaml,
-    readFileSync(path.join(repoRoot, 'experiments/smoke.yaml'), 'utf8')
-      .replace('name: smoke', 'name: annotated')
-      .replace('seeds: 2', 'seeds: 6'),
+    readFileSync(path.join(repoRoot, 'experiments/smoke.yaml'), 'utf8').replace(
+      'name: smoke',
+      'name: annotated',
+    ),
   );
   const db = path.join(dir, 'annotated.db');
+  // node itself under tsx's loader (not the tsx binary, a parent process): the kill reaches it.
   sweep = spawn(
-    path.join(repoRoot, 'node_modules/.bin/tsx'),
-    ['packages/runner/src/cli.ts', 'sweep', yaml, '--db', db, '--workers', '1'],
-    { cwd: repoRoot, stdio: 'ignore' },
+    process.execPath,
+    ['--import', 'tsx', 'packages/runner/src/cli.ts', 'sweep', yaml, '--db', db, '--workers', '1'],
+    { cwd: repoRoot, stdio: 'ignore', env: { ...process.env, ABLATE_HOLD_AT: '2:1' } },
   );
   // The dashboard opens the store once the sweep has set it up (its first run planned): a reader
   // that opens the file while the runner is still creating it can miss what is written in WAL
@@ -45,12 +48,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  if (sweep.exitCode === null) await new Promise((resolve) => sweep.once('exit', resolve));
+  if (sweep.exitCode === null) {
+    const exited = new Promise((resolve) => sweep.once('exit', resolve));
+    sweep.kill('SIGKILL');
+    await exited;
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 
 it('shows tags and notes written while the sweep is training, and filters by tag', async () => {
-  // The first finished run, while others are still to train.
+  // The first finished run, while the sweep is held in the second.
   let runId: string | undefined;
   await expect
     .poll(
@@ -66,7 +73,7 @@ it('shows tags and notes written while the sweep is training, and filters by tag
   await annotator.tagRun(runId!, ['baseline', 'keep']);
   await annotator.noteRun(runId!, 'the run to beat');
   await annotator.close();
-  // Written mid-sweep: the trainer is still at work.
+  // Written mid-sweep: the trainer is still there, holding its second run.
   expect(sweep.exitCode).toBeNull();
 
   // As a page sees them: on its next read, which follows the store's change token.

@@ -20,9 +20,13 @@ interface Result {
   stderr: string;
 }
 
-function ablate(args: string[], cwd = experiments): { done: Promise<Result>; stop(): void } {
+function ablate(
+  args: string[],
+  cwd = experiments,
+  extraEnv: NodeJS.ProcessEnv = {},
+): { done: Promise<Result>; stop(): void } {
   // Test sweeps keep their epoch timings apart from the user's (see runner/src/cli/timings.ts).
-  const env: NodeJS.ProcessEnv = { ...process.env, ABLATE_CACHE_DIR: tempDir() };
+  const env: NodeJS.ProcessEnv = { ...process.env, ABLATE_CACHE_DIR: tempDir(), ...extraEnv };
   delete env.INIT_CWD; // as in a shell: npx starts from the folder it is typed in
   // Its own process group, so a stop reaches ablate itself as well as npx, as Ctrl-C in a shell does.
   const child = spawn('npx', ['ablate', ...args], {
@@ -147,28 +151,25 @@ sweep:
   it('tags and notes a run while a sweep trains on the same database, and the dashboard shows them', async () => {
     const dir = tempDir();
     const db = path.join(dir, 'live.db');
-    const sweep = ablate([
-      'sweep',
-      'smoke.yaml',
-      // Long enough to outlast two more commands on a loaded machine; stopped once they are done.
-      'data.subset={first: 20000}',
-      'train.epochs=200',
-      'sweep.seeds=1',
-      '--workers',
-      '1',
-      '--db',
-      db,
-    ]);
+    // Held after its first epoch (runner's exec/hold.ts): training until the test stops it.
+    const sweep = ablate(
+      ['sweep', 'smoke.yaml', 'sweep.seeds=1', '--workers', '1', '--db', db],
+      experiments,
+      {
+        ABLATE_HOLD_AT: '1:1',
+      },
+    );
     let trained = false;
     void sweep.done.then(() => (trained = true));
     let first: string | undefined;
-    while (!first) {
+    while (!first && !trained) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       first = await withReader(
         db,
         async (reader) => (await reader.sweepRuns(1)).find((r) => r.epochsDone > 0)?.id,
       ).catch(() => undefined);
     }
+    if (!first) throw new Error(`the sweep ended before it was held: ${JSON.stringify(await sweep.done)}`);
     // The dashboard is open on the database while the sweep trains and the CLI annotates.
     const dashboard = await startServer({ dbPath: db, host: '127.0.0.1', port: 0 });
     try {
@@ -188,7 +189,7 @@ sweep:
     } finally {
       await dashboard.close();
     }
-    expect(trained).toBe(false); // the sweep was training all along
+    expect(trained).toBe(false); // the sweep was held mid-run all along
     sweep.stop();
     await sweep.done;
     // Stopped cleanly: the run in flight was marked interrupted, none is left running.

@@ -7,34 +7,31 @@ import { count, runCli, startCli, tempDir, waitFor, withDb, writeSweep } from '.
 const RUNS = 4;
 const EPOCHS = 4;
 
-/** Enough work per run (2000 images, 4 epochs) that a run is reliably caught mid-training. */
-function slowSweep(prefix: string) {
+function sweepFile(prefix: string) {
   const dir = tempDir(prefix);
-  const file = writeSweep(dir, 'slow.yaml', {
-    name: 'slow',
-    lrs: [0.1, 0.05],
-    seeds: 2,
-    epochs: EPOCHS,
-    subset: 2000,
-    hidden: 32,
-  });
+  const file = writeSweep(dir, 'held.yaml', { name: 'held', lrs: [0.1, 0.05], seeds: 2, epochs: EPOCHS });
   return { file, dbPath: path.join(dir, 'results.db') };
 }
 
-/** Starts the sweep on one worker and returns once one run is finished and the next is mid-way. */
-async function startAndCatchMidRun(file: string, dbPath: string) {
-  const sweep = startCli(['sweep', file, '--db', dbPath, '--workers', '1']);
+/**
+ * Starts the sweep on one thread, held (exec/hold.ts) after epoch 2 of its second run, and returns
+ * once the store shows that: one run finished, the next one mid-way. The state lasts until the test
+ * signals the process, however fast the machine trains.
+ */
+async function startAndHoldMidRun(file: string, dbPath: string) {
+  const sweep = startCli(['sweep', file, '--db', dbPath, '--workers', '1'], { ABLATE_HOLD_AT: '2:2' });
   const runsWhere = (condition: string) => count(dbPath, `SELECT * FROM runs WHERE ${condition}`);
   try {
     await waitFor(
       async () =>
-        (await runsWhere("status = 'finished'")) >= 1 &&
-        (await runsWhere(`status = 'running' AND epochs_done BETWEEN 1 AND ${EPOCHS - 1}`)) >= 1,
-      90_000,
+        (await runsWhere("status = 'finished'")) === 1 &&
+        (await runsWhere("status = 'running' AND epochs_done = 2")) === 1,
     );
   } catch {
     sweep.child.kill('SIGKILL');
-    throw new Error(`never saw a finished run next to one in flight; output: ${(await sweep.done).stdout}`);
+    throw new Error(
+      `never saw a finished run next to one held mid-way; output: ${JSON.stringify(await sweep.done)}`,
+    );
   }
   return sweep;
 }
@@ -58,15 +55,15 @@ async function expectCompleteAndUnduplicated(dbPath: string, keptEpochs: unknown
   expect(now.filter((row) => keptIds.has(row.run_id))).toEqual(keptEpochs);
 }
 
-describe('resuming a stopped sweep', () => {
+describe('resuming a stopped sweep', { timeout: 90_000 }, () => {
   it('after kill -9: abandoned runs are retrained from scratch, finished ones kept', async () => {
-    const { file, dbPath } = slowSweep('kill');
-    const sweep = await startAndCatchMidRun(file, dbPath);
+    const { file, dbPath } = sweepFile('kill');
+    const sweep = await startAndHoldMidRun(file, dbPath);
     sweep.child.kill('SIGKILL');
     expect((await sweep.done).signal).toBe('SIGKILL');
     const kept = await finishedEpochs(dbPath);
-    expect(kept.length).toBeGreaterThanOrEqual(EPOCHS);
-    expect(await count(dbPath, "SELECT * FROM runs WHERE status = 'running'")).toBeGreaterThanOrEqual(1);
+    expect(kept).toHaveLength(EPOCHS);
+    expect(await count(dbPath, "SELECT * FROM runs WHERE status = 'running'")).toBe(1);
 
     // The dead process's lease on the database is stale: the next sweep takes it over.
     const resumed = await runCli(['sweep', file, '--db', dbPath, '--workers', '2']);
@@ -76,8 +73,8 @@ describe('resuming a stopped sweep', () => {
   });
 
   it('after SIGINT: runs in flight are marked interrupted, exit code 130, then resumed', async () => {
-    const { file, dbPath } = slowSweep('sigint');
-    const sweep = await startAndCatchMidRun(file, dbPath);
+    const { file, dbPath } = sweepFile('sigint');
+    const sweep = await startAndHoldMidRun(file, dbPath);
     sweep.child.kill('SIGINT');
     const stopped = await sweep.done;
     expect(stopped.code).toBe(130);
@@ -85,6 +82,7 @@ describe('resuming a stopped sweep', () => {
     expect(await count(dbPath, "SELECT * FROM runs WHERE status = 'running'")).toBe(0);
     expect(await count(dbPath, "SELECT * FROM runs WHERE status = 'interrupted'")).toBe(1);
     const kept = await finishedEpochs(dbPath);
+    expect(kept).toHaveLength(EPOCHS);
 
     const resumed = await runCli(['sweep', file, '--db', dbPath, '--workers', '2']);
     expect(resumed.code).toBe(0);
@@ -92,18 +90,9 @@ describe('resuming a stopped sweep', () => {
   });
 
   it('while a sweep is writing a database, a second sweep on it is refused', async () => {
-    const dir = tempDir('busy');
-    // Long enough (many epochs) that the first sweep is surely still running when the second asks.
-    const file = writeSweep(dir, 'long.yaml', {
-      name: 'long',
-      lrs: [0.1],
-      seeds: 1,
-      epochs: 100,
-      subset: 5000,
-      hidden: 128,
-    });
-    const dbPath = path.join(dir, 'results.db');
-    const first = startCli(['sweep', file, '--db', dbPath, '--workers', '1']);
+    const { file, dbPath } = sweepFile('busy');
+    // Held after its first epoch: the first sweep is surely still running when the second asks.
+    const first = startCli(['sweep', file, '--db', dbPath, '--workers', '1'], { ABLATE_HOLD_AT: '1:1' });
     try {
       await waitFor(async () => (await count(dbPath, "SELECT * FROM runs WHERE status = 'running'")) > 0);
       const second = await runCli(['sweep', file, '--db', dbPath]);
@@ -115,5 +104,5 @@ describe('resuming a stopped sweep', () => {
       first.child.kill('SIGKILL');
       await first.done;
     }
-  }, 90_000);
+  });
 });

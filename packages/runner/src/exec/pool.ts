@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import type { SharedPreparedData } from '@ablate/data';
 import type { PlannedRun } from '../config/index.ts';
+import { holdFromEnv, type Hold } from './hold.ts';
 import type { EpochReport, FromWorker, RunOutcome } from './messages.ts';
 
 /** One run to train. */
@@ -26,11 +27,11 @@ export interface PoolListener {
  * the parent's execArgv the worker fails on ".ts"), so a one-line bootstrap registers tsx inside
  * the thread and then imports the real worker module.
  */
-function startWorker(): Worker {
+function startWorker(hold: Hold | null): Worker {
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./worker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, workerData: { hold } });
 }
 
 class Slot {
@@ -43,6 +44,7 @@ class Slot {
     readonly index: number,
     private readonly datasets: ReadonlyMap<string, SharedPreparedData>,
     private readonly listener: PoolListener,
+    private readonly hold: Hold | null,
   ) {}
 
   train(task: PoolTask): Promise<RunOutcome> {
@@ -65,7 +67,7 @@ class Slot {
   }
 
   private spawn(): Worker {
-    const worker = startWorker();
+    const worker = startWorker(this.hold);
     worker.on('message', (message: FromWorker) => {
       const run = this.current?.run;
       if (!run || message.runId !== run.id) return;
@@ -103,7 +105,8 @@ export class WorkerPool {
     datasets: ReadonlyMap<string, SharedPreparedData>,
     private readonly listener: PoolListener,
   ) {
-    this.slots = Array.from({ length: size }, (_, i) => new Slot(i, datasets, listener));
+    const hold = holdFromEnv();
+    this.slots = Array.from({ length: size }, (_, i) => new Slot(i, datasets, listener, hold));
   }
 
   /**

@@ -109,8 +109,13 @@ export async function count(dbPath: string, sql: string, params: unknown[] = [])
   );
 }
 
-/** Polls until check passes; throws after timeoutMs. A check that throws counts as not passing. */
-export async function waitFor(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+/**
+ * Polls until check passes; throws after timeoutMs (keep it below the test's own timeout, so the
+ * test fails with this message rather than vitest's). A check that throws counts as not passing.
+ * Wait only for states that last until the test acts (a run held by ABLATE_HOLD_AT, a sweep's
+ * end), never for one the machine passes through in milliseconds.
+ */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;

@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, tempDir, waitFor } from '../helpers/cli.ts';
 import { DEFAULT_LEASE_SECONDS } from '../../src/db/index.ts';
 import { results } from '../helpers/results.ts';
-import { claimant, EPOCHS, pgRows, RUNS, slowSweep } from './cluster.ts';
+import { claimant, EPOCHS, HELD, HELD_EPOCH, pgRows, RUNS, sweepFile } from './cluster.ts';
 import { startPostgres, type PostgresServer } from './server.ts';
 
 let server: PostgresServer;
 let reference: Promise<unknown[]>;
 const dir = tempDir('pg-workers');
-const file = slowSweep(dir);
+const file = sweepFile(dir);
 
 const referenceDb = path.join(dir, 'reference.db');
 
@@ -41,14 +41,14 @@ async function plannedSweep(): Promise<string> {
 }
 afterAll(() => server?.stop());
 
-/** A run in flight (an epoch committed, more to come) held by this process. */
+/** This process's run held mid-way (started with HELD): a state that lasts until the test acts. */
 function holdsRunMidway(url: string, pid: number | undefined) {
   return async () =>
     (
       await pgRows(
         url,
-        "SELECT 1 FROM runs WHERE claimed_by = $1 AND status = 'running' AND epochs_done BETWEEN 1 AND $2",
-        [claimant(pid), EPOCHS - 1],
+        "SELECT 1 FROM runs WHERE claimed_by = $1 AND status = 'running' AND epochs_done = $2",
+        [claimant(pid), HELD_EPOCH],
       )
     ).length > 0;
 }
@@ -75,8 +75,8 @@ async function expectEachRunOnce(url: string) {
 describe('a sweep across processes on PostgreSQL', () => {
   it('survives a worker killed with -9 mid-run: every run once, the same bits as on SQLite', async () => {
     const url = await plannedSweep();
-    const doomed = startCli(['worker', '--db', url, '--workers', '1', '--lease-seconds', '2']);
-    await waitFor(holdsRunMidway(url, doomed.child.pid), 90_000);
+    const doomed = startCli(['worker', '--db', url, '--workers', '1', '--lease-seconds', '2'], HELD);
+    await waitFor(holdsRunMidway(url, doomed.child.pid));
     doomed.child.kill('SIGKILL');
     // The rest of the sweep, and the killed worker's run once its lease lapses, go to these two.
     const sweep = startCli(['sweep', file, '--db', url, '--workers', '1']);
@@ -94,8 +94,8 @@ describe('a sweep across processes on PostgreSQL', () => {
 
   it('loses nothing when the sweep process is killed: a worker finishes its sweep', async () => {
     const url = await plannedSweep();
-    const sweep = startCli(['sweep', file, '--db', url, '--workers', '1']);
-    await waitFor(holdsRunMidway(url, sweep.child.pid), 90_000);
+    const sweep = startCli(['sweep', file, '--db', url, '--workers', '1'], HELD);
+    await waitFor(holdsRunMidway(url, sweep.child.pid));
     sweep.child.kill('SIGKILL');
     expect((await sweep.done).signal).toBe('SIGKILL');
     // The killed process's run is claimable once its lease (the default) lapses.
@@ -112,8 +112,8 @@ describe('a sweep across processes on PostgreSQL', () => {
 
   it('refuses the late writes of a worker paused past its lease: the run is the new attempt alone', async () => {
     const url = await plannedSweep();
-    const paused = startCli(['worker', '--db', url, '--workers', '1', '--lease-seconds', '2']);
-    await waitFor(holdsRunMidway(url, paused.child.pid), 60_000).catch(async (err) => {
+    const paused = startCli(['worker', '--db', url, '--workers', '1', '--lease-seconds', '2'], HELD);
+    await waitFor(holdsRunMidway(url, paused.child.pid)).catch(async (err) => {
       paused.child.kill('SIGKILL');
       throw new Error(`${err}: ${JSON.stringify(await paused.done)}`);
     });
@@ -126,8 +126,8 @@ describe('a sweep across processes on PostgreSQL', () => {
     // The sweep process claims the run once the lease lapses, and trains it from epoch 0.
     await waitFor(
       async () => (await pgRows(url, 'SELECT 1 FROM runs WHERE id = $1 AND attempt = 2', [id])).length > 0,
-      90_000,
     );
+    // Resumed, and its hold released (SIGCONT does both): its next epoch is a late write.
     paused.child.kill('SIGCONT');
 
     const [swept, resumed] = await Promise.all([sweep.done, paused.done]);
