@@ -62,7 +62,9 @@ export const api = {
   },
   /** One page of the runs table: { total, matched, offset, runs }; query: offset, limit, sort, order, q, tag, ranges. */
   runPage: (id, query) => getJson(sweepPath(id, '/runs', query)),
-  sweepRunsById: (id, runIds) => getJson(sweepPath(id, '/runs', { ids: runIds.join(',') })),
+  /** Those runs of the sweep; with ranges (the brushes, as runPage takes them) only those within. */
+  sweepRunsById: (id, runIds, ranges) =>
+    getJson(sweepPath(id, '/runs', { ids: runIds.join(','), ...(ranges ? { ranges } : {}) })),
   run: (id) => getJson(`/api/runs/${encodeURIComponent(id)}`),
   layers: (id) => getJson(`/api/runs/${encodeURIComponent(id)}/layers`),
   series: (runIds, points = 500) =>

@@ -31,3 +31,6 @@ export function statusCounts(counts) {
 
 /** Metric names for people: "final_val_acc" -> "final val acc". */
 export const metricName = (metric) => metric.replaceAll('_', ' ');
+
+/** A metric's value for people: accuracies as percentages, losses as numbers. */
+export const metricValue = (metric, value) => (metric.endsWith('_acc') ? percent(value) : number(value));

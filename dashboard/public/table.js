@@ -2,6 +2,7 @@
 // virtualized (only the rows in view, plus a margin, are in the DOM), so a 10,000-run sweep scrolls,
 // sorts and filters as fast as a 10-run one. Rows are selected by mouse or keyboard (Enter/Space).
 import { h, replaceChildren } from './dom.js';
+import { latestRequest } from './latest.js';
 
 /** Every row is one line of this height (CSS: table.runs tbody tr), so a scroll offset is a row index. */
 const ROW_HEIGHT = 30;
@@ -18,7 +19,9 @@ const MARGIN = 20;
  */
 export class RunTable {
   #blocks = new Map();
-  #generation = 0;
+  /** A reload is a new query: blocks asked for under an older one are dropped when they come. */
+  #newQuery = latestRequest();
+  #isCurrent = () => true;
   #matched = 0;
   #total = 0;
 
@@ -71,7 +74,7 @@ export class RunTable {
 
   /** Drops every fetched row and fetches what is in view again (after a filter, sort or data change). */
   async reload() {
-    this.#generation++;
+    this.#isCurrent = this.#newQuery();
     this.#blocks = new Map();
     this.#renderHead();
     await this.#fetchBlock(Math.floor(this.#firstVisible() / BLOCK));
@@ -85,12 +88,12 @@ export class RunTable {
   /** Fetches one block unless it is there or on its way; a reply to an older query is dropped. */
   #fetchBlock(index) {
     if (this.#blocks.has(index)) return this.#blocks.get(index).pending;
-    const generation = this.#generation;
+    const isCurrent = this.#isCurrent;
     const block = { rows: null };
     block.pending = this.options
       .fetchPage({ ...this.query(), offset: index * BLOCK, limit: BLOCK })
       .then((page) => {
-        if (generation !== this.#generation) return;
+        if (!isCurrent()) return;
         block.rows = page.runs;
         this.#matched = page.matched;
         this.#total = page.total;
@@ -148,9 +151,9 @@ export class RunTable {
     for (let block = Math.floor(first / BLOCK); block * BLOCK < last; block++)
       if (!this.#blocks.get(block)?.rows) missing.push(block);
     if (missing.length) {
-      const generation = this.#generation;
+      const isCurrent = this.#isCurrent;
       Promise.all(missing.map((block) => this.#fetchBlock(block))).then(
-        () => generation === this.#generation && this.#render(),
+        () => isCurrent() && this.#render(),
         () => {},
       );
     }

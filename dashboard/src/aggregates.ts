@@ -3,7 +3,13 @@
 // statistic by depth per group of one architecture (mean and std per Dense layer at one epoch).
 import type { StoredEpoch, StoredLayerStats } from '@ablate/runner/store';
 import { lttb } from '@ablate/runner/view/lttb.js';
-import { balanceGrid, factorialAnova } from '@ablate/runner/view/anova.js';
+import {
+  analyseFactors,
+  sweepFactors,
+  type FactorAnalysis,
+  type SweepAxesSpec,
+  type SweepFactor,
+} from '@ablate/runner/view/anova.js';
 import { mean, std } from '@ablate/runner/view/stats.js';
 import type { EpochMetric, FinalMetric, LayerStatistic } from './metric-choices.ts';
 import {
@@ -112,7 +118,7 @@ export function ablation(
   const by = colParam ? [rowParam, colParam] : [rowParam];
   const cells = partition(sweep.runs, by).map(({ params, runs }) => {
     const counted = runs.filter((run) => run.status !== 'diverged' && run.status !== 'failed');
-    const values = counted.map((run) => run.summary[metric]).filter(isNumber);
+    const values = counted.map((run) => run.results[metric]).filter(isNumber);
     return {
       row: params[rowParam],
       col: colParam ? params[colParam] : null,
@@ -133,82 +139,40 @@ export function ablation(
   };
 }
 
-export interface ImportanceEffect {
-  /** The params of a main effect (one) or a pair (two); all of them for the remainder of higher-order interactions. */
-  params: string[];
-  higherOrder: boolean;
-  ss: number;
-  df: number;
-  f: number | null;
-  p: number | null;
-  eta2: number;
-}
-
-export interface Importance {
+export interface Importance extends FactorAnalysis {
   metric: FinalMetric;
-  params: string[];
-  /** Runs per cell in the analysis (the seeds). */
-  replicates: number;
-  /** What the analysis left out to get a full, balanced grid. */
-  dropped: {
-    /** Runs without a value (diverged, failed, unfinished). */
+  /** The axes of the sweep's grid (sweepFactors): a grid key, a link group, or the sampled params. */
+  factors: SweepFactor[];
+  dropped: FactorAnalysis['dropped'] & {
+    /** Runs without a value (diverged, failed, unfinished), before the analysis. */
     withoutValue: number;
-    /** Levels left out because some of their cells had no run with a value. */
-    levels: Array<{ param: string; value: ParamValue }>;
-    /** Runs left out with those levels, or beyond the fewest seeds a cell has. */
-    runs: number;
   };
-  /** Largest share of variance first. */
-  effects: ImportanceEffect[];
-  residual: { ss: number; df: number };
-  total: { ss: number; df: number };
 }
 
 /**
- * Which params matter for a final metric: the analysis of variance of the sweep's grid (every
- * varying param but the seed a factor, the seeds of a cell its replicates), effects ranked by
- * their share of the variance. Runs are counted as in the ablation (not diverged or failed).
+ * Which params matter for a final metric: the analysis of variance of the sweep's grid (each axis
+ * of the grid a factor, a link group and the sampled params each one; the seeds of a cell its
+ * replicates), effects ranked by their share of the variance. spec: the sweep config's `sweep`
+ * section, which lays out the axes. Runs are counted as in the ablation (not diverged or failed).
  */
-export function importance(sweep: SweepWithRuns, metric: FinalMetric): Importance {
-  const params = sweep.varying.filter((path) => path !== 'seed');
+export function importance(
+  sweep: SweepWithRuns,
+  spec: SweepAxesSpec | undefined,
+  metric: FinalMetric,
+): Importance {
+  const factors = sweepFactors(spec, sweep.varying);
   const counted = sweep.runs.filter(
-    (run) => run.status !== 'diverged' && run.status !== 'failed' && isNumber(run.summary[metric]),
+    (run) => run.status !== 'diverged' && run.status !== 'failed' && isNumber(run.results[metric]),
   );
-  const grid = balanceGrid(
-    params.length,
-    counted.map((run) => ({
-      levels: params.map((path) => JSON.stringify(run.params[path] ?? null)),
-      value: run.summary[metric] as number,
-    })),
+  const analysis = analyseFactors(
+    factors,
+    counted.map((run) => ({ params: run.params, value: run.results[metric] as number })),
   );
-  const table = grid.rows.length
-    ? factorialAnova(grid.levels, grid.rows)
-    : { effects: [], residual: { ss: 0, df: 0 }, total: { ss: 0, df: 0 } };
   return {
     metric,
-    params,
-    replicates: grid.replicates,
-    dropped: {
-      withoutValue: sweep.runs.length - counted.length,
-      levels: grid.droppedLevels.map(({ factor, level }) => ({
-        param: params[factor],
-        value: JSON.parse(level) as ParamValue,
-      })),
-      runs: grid.droppedRows,
-    },
-    effects: table.effects
-      .map((effect) => ({
-        params: effect.factors.map((f) => params[f]),
-        higherOrder: effect.factors.length > 2,
-        ss: effect.ss,
-        df: effect.df,
-        f: effect.f,
-        p: effect.p,
-        eta2: effect.eta2,
-      }))
-      .sort((a, b) => b.eta2 - a.eta2),
-    residual: { ss: table.residual.ss, df: table.residual.df },
-    total: table.total,
+    factors,
+    ...analysis,
+    dropped: { withoutValue: sweep.runs.length - counted.length, ...analysis.dropped },
   };
 }
 
@@ -225,9 +189,19 @@ export interface DepthGroup {
   std: Array<number | null>;
 }
 
+/**
+ * A position on the depth axis: a hidden layer by its index (0 = the first Dense layer), or every
+ * run's output layer, whatever its index. Networks of different depths share the axis, so hidden
+ * layer i is compared with hidden layer i and an output layer only with output layers.
+ */
+export type DepthLayer = number | 'output';
+
 export interface DepthProfile {
-  /** Every layer any run has, by index; a name shared by runs once, differing names joined. */
-  layers: Array<{ layer: number; name: string }>;
+  /**
+   * The hidden layers any run has, by index, then the output layer; each named by the runner's
+   * names of the layers there (a name shared by runs once, differing names joined).
+   */
+  layers: Array<{ layer: DepthLayer; name: string }>;
   groups: DepthGroup[];
 }
 
@@ -240,8 +214,8 @@ const architectureParams = (sweep: SweepWithRuns, by: string) =>
 
 /**
  * A statistic of each Dense layer at one epoch, by depth: per group of `by` and architecture, its
- * mean and sample std over the group's runs, layer by layer. `rows` are the sweep's layer
- * statistics at that epoch.
+ * mean and sample std over the group's runs, layer by layer (hidden layers by index, the output
+ * layer apart: see DepthLayer). `rows` are the sweep's layer statistics at that epoch.
  */
 export function depthProfile(
   sweep: SweepWithRuns,
@@ -249,22 +223,33 @@ export function depthProfile(
   by: string,
   statistic: LayerStatistic,
 ): DepthProfile {
-  const names = new Map<number, Set<string>>();
-  for (const row of rows) names.set(row.layer, (names.get(row.layer) ?? new Set()).add(row.name));
-  const layers = [...names.keys()]
-    .sort((a, b) => a - b)
-    .map((layer) => ({ layer, name: [...names.get(layer)!].join(' / ') }));
   const rowsByRun = groupByRun(rows);
+  // A run's output layer is its last: the runner records every Dense layer of a run at each epoch.
+  const outputOf = new Map(
+    [...rowsByRun].map(([runId, ofRun]) => [runId, Math.max(...ofRun.map((row) => row.layer))]),
+  );
+  const positionOf = (row: StoredLayerStats): DepthLayer =>
+    row.layer === outputOf.get(row.run_id) ? 'output' : row.layer;
+  const names = new Map<DepthLayer, Set<string>>();
+  for (const row of rows) {
+    const layer = positionOf(row);
+    names.set(layer, (names.get(layer) ?? new Set()).add(row.name));
+  }
+  const hidden = [...names.keys()].filter((layer) => layer !== 'output').sort((a, b) => a - b);
+  const layers = [...hidden, ...(names.has('output') ? ['output' as const] : [])].map((layer) => ({
+    layer,
+    name: [...names.get(layer)!].join(' / '),
+  }));
   const groups = partition(sweep.runs, [by, ...architectureParams(sweep, by)]).map(({ params, runs }) => {
     const counted = runs.filter((run) => rowsByRun.has(run.id));
-    const valuesByLayer = new Map<number, number[]>();
+    const valuesByLayer = new Map<DepthLayer, number[]>();
     for (const run of counted) {
       for (const row of rowsByRun.get(run.id)!) {
         const value = row[statistic];
-        if (isNumber(value)) pushTo(valuesByLayer, row.layer, value);
+        if (isNumber(value)) pushTo(valuesByLayer, positionOf(row), value);
       }
     }
-    const valuesAt = (layer: number) => valuesByLayer.get(layer) ?? [];
+    const valuesAt = (layer: DepthLayer) => valuesByLayer.get(layer) ?? [];
     return {
       params,
       runIds: counted.map((run) => run.id),

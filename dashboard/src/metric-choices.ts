@@ -4,7 +4,7 @@
 //
 // Lists that offer a choice are in the order a default is picked: validation first, then test,
 // then training. A sweep without a validation set (val_* NULL everywhere) so opens on numbers.
-import type { RunResults } from '@ablate/runner/store';
+import type { RunResult } from '@ablate/runner/store';
 
 export { EPOCH_METRICS, LAYER_STATISTICS, type EpochMetric, type LayerStatistic } from '@ablate/runner/store';
 
@@ -12,6 +12,7 @@ export { EPOCH_METRICS, LAYER_STATISTICS, type EpochMetric, type LayerStatistic 
 export const CURVE_METRICS = ['val_acc', 'val_loss', 'train_acc', 'train_loss'] as const;
 export type CurveMetric = (typeof CURVE_METRICS)[number];
 
+/** The store's run results (RUN_RESULTS), in the order a default is picked. */
 export const FINAL_METRICS = [
   'final_val_acc',
   'best_val_acc',
@@ -21,8 +22,8 @@ export const FINAL_METRICS = [
   'test_loss',
   'final_train_acc',
   'final_train_loss',
-] as const;
-export type FinalMetric = (typeof FINAL_METRICS)[number] & keyof RunResults;
+] as const satisfies readonly RunResult[];
+export type FinalMetric = (typeof FINAL_METRICS)[number];
 
 /** The first choice that has data; the first choice when none has any yet. */
 function firstWithData<T extends string>(choices: readonly T[], withData: readonly string[]): T {

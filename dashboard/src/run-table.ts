@@ -19,7 +19,7 @@ const COLUMN_VALUES: Record<string, (run: ApiRun) => SortValue> = {
   time: (run) => run.wallSeconds,
   rank: (run) => run.rank,
   tags: (run) => run.tags.join(' ') || null,
-  ...Object.fromEntries(FINAL_METRICS.map((metric) => [metric, (run: ApiRun) => run.summary[metric]])),
+  ...Object.fromEntries(FINAL_METRICS.map((metric) => [metric, (run: ApiRun) => run.results[metric]])),
 };
 
 /** A param's value to sort and range-filter by: numbers as numbers, anything else its grid position. */
@@ -128,18 +128,25 @@ export interface RunPage {
   runs: ApiRun[];
 }
 
+/** Whether the run at a position (plan order) lies within every range: the brushes' one rule. */
+export function withinRanges(sweep: SweepWithRuns, ranges: Range[]): (position: number) => boolean {
+  const columns = ranges.map((range) => ({ ...range, values: valuesOf(sweep, range.key) }));
+  return (i) =>
+    columns.every(({ values, low, high }) => {
+      const value = values[i];
+      return typeof value === 'number' && value >= low && value <= high;
+    });
+}
+
 /** The positions of the runs that pass the query's filters, in the query's order. */
 function matchingPositions(sweep: SweepWithRuns, query: Omit<RunQuery, 'offset' | 'limit'>): number[] {
   const { text } = prepare(sweep);
   const words = query.text.toLowerCase().split(/\s+/).filter(Boolean);
-  const ranges = query.ranges.map((range) => ({ ...range, values: valuesOf(sweep, range.key) }));
+  const inRanges = withinRanges(sweep, query.ranges);
   const passes = (i: number) =>
     words.every((word) => text[i].includes(word)) &&
     (query.tag === null || sweep.runs[i].tags.includes(query.tag)) &&
-    ranges.every(({ values, low, high }) => {
-      const value = values[i];
-      return typeof value === 'number' && value >= low && value <= high;
-    });
+    inRanges(i);
   if (!query.sort) return sweep.runs.map((_, i) => i).filter(passes);
   const { sorted, missing } = orderOf(sweep, query.sort);
   // Runs without a value come last whichever the direction: a half-trained run is not the worst.

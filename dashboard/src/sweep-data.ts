@@ -18,10 +18,10 @@ import {
 export type ParamValue = string | number | boolean | null | unknown[];
 export type Params = Record<string, ParamValue>;
 
-/** A run as the API lists it; `summary` holds its final, best and test values. */
+/** A run as the API lists it; `results` holds its final, best and test values (the store's RunResults). */
 export type ApiRun = Omit<SweepRun, 'results' | 'params'> & {
   params: Params;
-  summary: Record<FinalMetric, number | null>;
+  results: Record<FinalMetric, number | null>;
 };
 
 export interface SweepWithRuns {
@@ -66,9 +66,9 @@ async function readSweep(store: ResultsReader, sweepId: number): Promise<SweepWi
   const runs = storedRuns.map(({ results, params, ...run }) => ({
     ...run,
     params: params as Params,
-    summary: results,
+    results,
   }));
-  const withFinal = FINAL_METRICS.filter((metric) => runs.some((run) => run.summary[metric] !== null));
+  const withFinal = FINAL_METRICS.filter((metric) => runs.some((run) => run.results[metric] !== null));
   const statusCounts: Partial<Record<RunStatus, number>> = {};
   for (const run of runs) statusCounts[run.status] = (statusCounts[run.status] ?? 0) + 1;
   return {

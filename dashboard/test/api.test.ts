@@ -65,7 +65,7 @@ describe.each(['SQLite', 'PostgreSQL'] as const)('the API on %s', (engine) => {
         );
         expect(['finished', 'diverged']).toContain(run.status);
         expect(run.epochsDone).toBeGreaterThan(0);
-        expect(Object.keys(run.summary)).toEqual(
+        expect(Object.keys(run.results)).toEqual(
           expect.arrayContaining(['final_val_acc', 'best_val_loss', 'test_acc']),
         );
       }
@@ -75,8 +75,8 @@ describe.each(['SQLite', 'PostgreSQL'] as const)('the API on %s', (engine) => {
       // The best run, as the store ranks runs: rank 1 has the highest final val acc of the finished.
       const finished = body.runs.filter((run: { status: string }) => run.status === 'finished');
       const best = body.runs.find((run: { rank: number | null }) => run.rank === 1);
-      expect(best.summary.final_val_acc).toBe(
-        Math.max(...finished.map((run: { summary: { final_val_acc: number } }) => run.summary.final_val_acc)),
+      expect(best.results.final_val_acc).toBe(
+        Math.max(...finished.map((run: { results: { final_val_acc: number } }) => run.results.final_val_acc)),
       );
     });
   });
@@ -87,7 +87,7 @@ describe.each(['SQLite', 'PostgreSQL'] as const)('the API on %s', (engine) => {
       const { body } = await getJson(`${server.url}/api/runs/${finished}`);
       expect(body.run.id).toBe(finished);
       expect(body.run.config.train.init).toBeDefined();
-      expect(body.summary.best_epoch).toBeGreaterThan(0);
+      expect(body.results.best_epoch).toBeGreaterThan(0);
       expect(body.test.confusion.length).toBe(body.test.perClass.length);
       expect(body.test.perClass[0]).toHaveProperty('f1');
       expect(body.sweeps[0].id).toBe(sweepId);
@@ -111,7 +111,23 @@ describe.each(['SQLite', 'PostgreSQL'] as const)('the API on %s', (engine) => {
         0,
       );
       expect(bytes.length).toBe(4 * values);
+      // The smoke sweep scales by the default, unit: a pixel byte over 255, as the data package does.
+      expect(body.input).toEqual({ scale: 'unit', offset: 0, factor: 1 / 255 });
       expect((await getJson(`${server.url}/api/runs/0123456789abcdef/weights`)).status).toBe(404);
+    });
+
+    it('keeps only the runs within ?ranges among ?ids (the curves within the brushes)', async () => {
+      const { body: sweep } = await getJson(`${server.url}/api/sweeps/${sweepId}/runs`);
+      const momentumOf = (id: string) =>
+        sweep.runs.find((run: { id: string }) => run.id === id).params['train.optimizer.momentum'];
+      const ids = runIds.slice(0, 4);
+      const { body } = await getJson(
+        `${server.url}/api/sweeps/${sweepId}/runs?ids=${ids.join(',')}&ranges=train.optimizer.momentum:0.5:1`,
+      );
+      expect(body.runs.map((run: { id: string }) => run.id)).toEqual(
+        ids.filter((id) => momentumOf(id) === 0.9),
+      );
+      expect(body.runs.length).toBeGreaterThan(0);
     });
 
     it('returns series per run and metric, downsampled with first and last epoch kept', async () => {
@@ -193,10 +209,10 @@ describe.each(['SQLite', 'PostgreSQL'] as const)('the API on %s', (engine) => {
         expect(status).toBe(200);
         expect(body).toMatchObject({ by: 'train.init', stat, epoch, epochs: [0, 1, 2, 3] });
         const rows = await expected(stat, epoch);
-        // hidden [16]: two Dense layers, named as the runner names them.
+        // hidden [16]: one hidden Dense layer, then the output layer, named as the runner names them.
         expect(body.layers).toEqual([
           { layer: 0, name: rows.find((row) => row.layer === 0)!.name },
-          { layer: 1, name: rows.find((row) => row.layer === 1)!.name },
+          { layer: 'output', name: rows.find((row) => row.layer === 1)!.name },
         ]);
         expect(body.layers[0].name).toMatch(/^dense0 /);
         expect(body.groups.map((g: { params: object }) => g.params)).toEqual([

@@ -281,6 +281,64 @@ describe('curve controls', () => {
     await page.close();
   });
 
+  it('two quick selections: the curves show the second run list, however late the first answer comes', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    // Counts the series answers the page has read: once it has read one, what it does with it is
+    // done before the next task (a chain of promises, no more I/O).
+    await page.addInitScript(() => {
+      const counter = window as unknown as { seriesRead: number };
+      counter.seriesRead = 0;
+      const json = Response.prototype.json;
+      Response.prototype.json = async function () {
+        const body = await json.call(this);
+        if (this.url.includes('/api/series')) counter.seriesRead++;
+        return body;
+      };
+    });
+    await page.goto(`${server.url}/#/sweep/${sweepId}?sel=${runIds[0]}`);
+    const seriesRead = () => page.evaluate(() => (window as unknown as { seriesRead: number }).seriesRead);
+    const canvas = await lossChart(page);
+    const readBefore = await seriesRead();
+
+    // The first selection's answer is held until the second's has been drawn.
+    let releaseFirst = () => {};
+    const held = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const asked: string[] = [];
+    await page.route(
+      (url) => url.pathname === '/api/series',
+      async (route) => {
+        asked.push(new URL(route.request().url()).searchParams.get('runs')!);
+        if (asked.length === 1) await held;
+        await route.continue();
+      },
+    );
+    const row = (id: string) => page.locator(`table.runs tbody tr[data-key="${id}"]`);
+    await row(runIds[1]).click();
+    await expect.poll(() => asked.length).toBe(1);
+    await row(runIds[2]).click();
+    await expect.poll(() => asked.length).toBe(2);
+    expect(asked).toEqual([runIds.slice(0, 2).join(','), runIds.slice(0, 3).join(',')]);
+    await expect.poll(seriesRead).toBe(readBefore + 1);
+    releaseFirst();
+    await expect.poll(seriesRead).toBe(readBefore + 2);
+
+    // Three runs named in the legend, each with its train and val curves: the first answer (two
+    // runs' series) was dropped rather than drawn under the second list.
+    const curves = page.locator('section', { hasText: 'Curves of the selected runs' });
+    expect(await curves.locator('ul.legend li').count()).toBe(3);
+    const drawn = await canvas.evaluate(
+      (element: HTMLCanvasElement) =>
+        (window as unknown as { Chart: typeof import('chart.js').Chart }).Chart.getChart(
+          element,
+        )!.data.datasets.filter((dataset) => dataset.data.length).length,
+    );
+    expect(drawn).toBe(6);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('smoothing replaces the curves by their moving average, first points kept', async () => {
     const { page, errors } = await open(`#/sweep/${sweepId}`);
     const canvas = await lossChart(page);
@@ -299,6 +357,15 @@ describe('curve controls', () => {
   });
 });
 
+/** The depth chart's layer axis: its title and its labels. */
+const layerAxis = (canvas: Locator) =>
+  canvas.evaluate((element: HTMLCanvasElement) => {
+    const x = (window as unknown as { Chart: typeof import('chart.js').Chart }).Chart.getChart(element)!
+      .scales.x;
+    const { title } = x.options as import('chart.js').CartesianScaleOptions;
+    return { title: title.text, labels: x.ticks.map((tick) => tick.label) };
+  });
+
 describe('signal through depth', () => {
   const depthSection = (page: Page) => page.locator('section', { hasText: 'Signal through depth' });
   const control = (page: Page, label: string) =>
@@ -315,13 +382,11 @@ describe('signal through depth', () => {
     expect(await depthSection(page).locator('p.hint').last().textContent()).toContain(
       `init=he_normal: ${runIds.length / 2} runs`,
     );
-    // hidden [16]: two Dense layers on x, named from the data.
-    const labels = await canvas.evaluate((element: HTMLCanvasElement) =>
-      (window as unknown as { Chart: typeof import('chart.js').Chart }).Chart.getChart(
-        element,
-      )!.scales.x.ticks.map((tick) => tick.label),
-    );
-    expect(labels).toEqual([expect.stringMatching(/^dense0 /), expect.stringMatching(/^dense1 /)]);
+    // hidden [16]: its hidden Dense layer and its output layer on x, named from the data.
+    expect(await layerAxis(canvas)).toEqual({
+      title: 'Dense layer: hidden layers by index, then the output layer',
+      labels: [expect.stringMatching(/^dense0 /), expect.stringMatching(/^output: dense1 /)],
+    });
     const before = await chartState(canvas);
     // Two groups, each a mean line with its two band edges, one point per layer.
     expect(before.ys).toHaveLength(6);
@@ -343,6 +408,29 @@ describe('signal through depth', () => {
     expect(await depthSection(page).getByLabel('log-scale y').isDisabled()).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('networks of two depths: hidden layers by index, the output layers at a position of their own', async () => {
+    const noValidation = await startTestServer(inject('noValidationDb'));
+    const { body } = await getJson(`${noValidation.url}/api/sweeps`);
+    const { page, errors } = await open(`#/sweep/${body.sweeps[0].id}`, noValidation.url);
+    const canvas = depthSection(page).locator('canvas');
+    await expect.poll(async () => (await chartState(canvas)).ys.flat().length).toBeGreaterThan(0);
+    // hidden [16] and [8, 8]: [16]'s output layer (dense1) is not drawn over [8, 8]'s dense1.
+    expect((await layerAxis(canvas)).labels).toEqual([
+      'dense0 (relu)',
+      'dense1 (relu)',
+      'output: dense1 (softmax) / dense2 (softmax)',
+    ]);
+    expect(await depthSection(page).locator('p.hint').first().textContent()).toContain(
+      'every output layer at "output"',
+    );
+    // Each [16] group has no point at the second hidden layer only.
+    for (const ys of (await chartState(canvas)).ys) expect(ys).toHaveLength(3);
+    await shoot(page, 'depth-two-depths');
+    expect(errors).toEqual([]);
+    await page.close();
+    await noValidation.close();
   });
 
   it('says what to do when the runs have no layer statistics yet', async () => {

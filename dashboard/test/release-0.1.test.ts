@@ -38,10 +38,10 @@ describe.each([
         expect(sweep.statusCounts).toEqual({ finished: listed.runCount });
         for (const run of sweep.runs) {
           expect(run.epochsDone).toBe(run.epochsPlanned);
-          expect(run.summary.final_val_acc).toEqual(expect.any(Number));
-          expect(run.summary.test_acc).toEqual(expect.any(Number));
+          expect(run.results.final_val_acc).toEqual(expect.any(Number));
+          expect(run.results.test_acc).toEqual(expect.any(Number));
           const { body: detail } = await getJson(`${server.url}/api/runs/${run.id}`);
-          expect(detail.test.accuracy).toBe(run.summary.test_acc);
+          expect(detail.test.accuracy).toBe(run.results.test_acc);
           const { body: series } = await getJson(`${server.url}/api/series?runs=${run.id}`);
           expect(series.series[run.id].epochs).toBe(run.epochsPlanned);
           const { body: weights } = await getJson(`${server.url}/api/runs/${run.id}/weights`);

@@ -38,7 +38,7 @@ describe('the runs table, a page at a time', () => {
 
   it('sorts by a metric either way, runs without a value last', async () => {
     const values = (await page('limit=100&sort=final_val_acc&order=desc')).runs.map(
-      (run: { summary: { final_val_acc: number } }) => run.summary.final_val_acc,
+      (run: { results: { final_val_acc: number } }) => run.results.final_val_acc,
     );
     expect(values).toEqual([...values].sort((a, b) => b - a));
     expect((await page('limit=1&sort=rank')).runs[0].rank).toBe(1);
@@ -53,7 +53,7 @@ describe('the runs table, a page at a time', () => {
       ),
     ).toBe(true);
     const best = whole.runs.reduce((a: { rank: number }, b: { rank: number }) => (a.rank < b.rank ? a : b));
-    const top = await page(`limit=100&ranges=final_val_acc:${best.summary.final_val_acc}:1`);
+    const top = await page(`limit=100&ranges=final_val_acc:${best.results.final_val_acc}:1`);
     expect(top.runs.map((run: { id: string }) => run.id)).toContain(best.id);
   });
 
@@ -89,7 +89,7 @@ describe('analyses', () => {
       replicates: 2,
       dropped: { withoutValue: 0, levels: [], runs: 0 },
     });
-    expect(body.effects.map((e: { params: string[] }) => e.params.join(' x ')).sort()).toEqual([
+    expect(body.effects.map((e: { factors: string[] }) => e.factors.join(' x ')).sort()).toEqual([
       'train.init',
       'train.init x train.optimizer.momentum',
       'train.optimizer.momentum',
@@ -112,7 +112,7 @@ describe('analyses', () => {
       ),
     );
     expect(body.columns[2]).toEqual(
-      whole.runs.map((run: { summary: { test_acc: number } }) => run.summary.test_acc),
+      whole.runs.map((run: { results: { test_acc: number } }) => run.results.test_acc),
     );
   });
 });
@@ -125,15 +125,19 @@ describe('the page', () => {
     const modules = readdirSync(publicDir, { recursive: true, encoding: 'utf8' })
       .filter((file) => file.endsWith('.js') && file !== 'app.js')
       .map((file) => `/${file.split(path.sep).join('/')}`);
-    const shared = [
-      ...new Set(
-        modules.flatMap((file) =>
-          [
-            ...readFileSync(path.join(publicDir, file), 'utf8').matchAll(/from '(\/shared\/[a-z-]+\.js)'/g),
-          ].map((m) => m[1]),
+    // The shared modules the app imports, and the ones those import in turn.
+    const sharedDir = fileURLToPath(new URL('../../packages/runner/src/view', import.meta.url));
+    const importsOf = (file: string) =>
+      [...readFileSync(file, 'utf8').matchAll(/from '(?:\/shared\/|\.\/)([a-z-]+\.js)'/g)].map((m) => m[1]);
+    const shared = new Set(
+      modules.flatMap((file) =>
+        [...readFileSync(path.join(publicDir, file), 'utf8').matchAll(/from '\/shared\/([a-z-]+\.js)'/g)].map(
+          (m) => m[1],
         ),
       ),
-    ];
-    expect(preloaded).toEqual([...modules, ...shared].sort());
+    );
+    for (const name of shared)
+      for (const imported of importsOf(path.join(sharedDir, name))) shared.add(imported);
+    expect(preloaded).toEqual([...modules, ...[...shared].map((name) => `/shared/${name}`)].sort());
   });
 });

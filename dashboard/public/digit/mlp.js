@@ -18,9 +18,6 @@ const ACTIVATIONS = {
   },
 };
 
-/** The scalings a drawing can be given without the training set's statistics. */
-const SCALES = { unit: (byte) => byte / 255, none: (byte) => byte };
-
 /**
  * weights: the /weights payload; model: the run config's model section. Returns { inputs, outputs,
  * layers } or throws with what is not supported.
@@ -65,11 +62,9 @@ export function forward(network, input) {
   return x;
 }
 
-/** The network's input for an MNIST-style image of bytes, scaled as the run's data was; throws when it cannot be. */
-export function scaledInput(image, scale) {
-  if (!SCALES[scale])
-    throw new Error(
-      `data.scale ${scale} needs the training set's statistics, which are not stored with the run`,
-    );
-  return Array.from(image, SCALES[scale]);
-}
+/**
+ * The network's input for an MNIST-style image of bytes, scaled as the run's data was: input is the
+ * server's map of the run's pixels (the /weights payload's `input`, { offset, factor }).
+ */
+export const scaledInput = (image, { offset, factor }) =>
+  Array.from(image, (byte) => (byte - offset) * factor);

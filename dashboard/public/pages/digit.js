@@ -81,7 +81,7 @@ export async function renderDigit(main, sweepId, runId) {
     getJson(`/api/runs/${encodeURIComponent(chosen)}/weights`),
   ]);
   const network = networkOf(weights, run.config.model);
-  if (run.config.data.source.kind !== 'mnist' || network.inputs !== 784) {
+  if (!weights.input || network.inputs !== 784) {
     replaceChildren(
       main,
       notice(
@@ -89,6 +89,13 @@ export async function renderDigit(main, sweepId, runId) {
         'This run is not an MNIST classifier.',
         `It was trained on ${run.config.data.source.kind} data; pick an MNIST sweep.`,
       ),
+    );
+    return;
+  }
+  if (weights.input.refused) {
+    replaceChildren(
+      main,
+      notice('empty', "A drawing cannot be scaled as this run's data was.", `${weights.input.refused}.`),
     );
     return;
   }
@@ -116,7 +123,7 @@ export async function renderDigit(main, sweepId, runId) {
       verdict.textContent = 'Draw a digit in the black square.';
       return;
     }
-    const probabilities = forward(network, scaledInput(image, run.config.data.scale));
+    const probabilities = forward(network, scaledInput(image, weights.input));
     const top = probabilities.indexOf(Math.max(...probabilities));
     verdict.textContent = `It reads ${top} (${format.percent(probabilities[top])}).`;
     replaceChildren(

@@ -4,6 +4,7 @@ import { api } from '../api.js';
 import { Charts, chartBox, colorAt, heatColor, lineDataset } from '../charts.js';
 import { h, notice, replaceChildren, section } from '../dom.js';
 import * as format from '../format.js';
+import { latestRequest } from '../latest.js';
 import { followChanges, setCrumbs } from '../layout.js';
 import { flatten } from '/shared/diff.js';
 import { runCurves } from '../sections/curves.js';
@@ -111,12 +112,15 @@ function layerCharts(charts, { statistics, layers }) {
 export async function renderRun(main, runId) {
   const charts = new Charts();
   const curves = runCurves(charts, 'run');
+  const newRequest = latestRequest();
 
   async function render() {
-    const [{ run, summary, test, sweeps, tags, notes }, layers] = await Promise.all([
+    const isLatest = newRequest();
+    const [{ run, results, test, sweeps, tags, notes }, layers] = await Promise.all([
       api.run(runId),
       api.layers(runId),
     ]);
+    if (!isLatest()) return;
     const sweep = sweeps[0];
     setCrumbs(main, ...(sweep ? [[`#/sweep/${sweep.id}`, sweep.name]] : []), [null, run.label]);
     charts.destroyAll();
@@ -163,17 +167,17 @@ export async function renderRun(main, runId) {
         { className: 'two-col' },
         section('Curves', curves.element),
         section(
-          'Summary',
+          'Results',
           h(
             'dl',
-            { className: 'summary' },
-            summary
-              ? Object.entries(summary)
+            { className: 'results' },
+            results
+              ? Object.entries(results)
                   // Only what the run has: no val_* (nor best epoch) without a validation set.
                   .filter(([key, value]) => key !== 'run_id' && value !== null)
                   .map(([key, value]) => [
                     h('dt', {}, format.metricName(key)),
-                    h('dd', {}, key.endsWith('_acc') ? format.percent(value) : format.number(value)),
+                    h('dd', {}, format.metricValue(key, value)),
                   ])
               : 'no epochs yet',
           ),

@@ -7,6 +7,7 @@ import { api } from '../api.js';
 import { Charts, warmUpCharts } from '../charts.js';
 import { h, notice, replaceChildren, section, select } from '../dom.js';
 import * as format from '../format.js';
+import { latestRequest } from '../latest.js';
 import { followChanges, setCrumbs } from '../layout.js';
 import { shortNames } from '/shared/format.js';
 import { RunTable } from '../table.js';
@@ -23,20 +24,11 @@ import { brushesToText, parallelSection } from '../sections/parallel.js';
 const DEFAULT_SELECTED = 6;
 
 /**
- * The summary columns, each shown when some run of the sweep has a value: validation metrics when
- * it has a validation set, else the final training ones (the run page shows them all); test acc
- * once a run has finished.
+ * The columns of the runs table. Its summary columns are the server's final metrics
+ * (metrics.final.choices), each shown when some run of the sweep has a value: validation metrics
+ * when it has a validation set, else the final training ones (the run page shows them all); test
+ * results once a run has finished.
  */
-const METRIC_COLUMNS = [
-  ['final_val_acc', format.percent],
-  ['best_val_acc', format.percent],
-  ['final_val_loss', format.number],
-  ['best_val_loss', format.number],
-  ['test_acc', format.percent],
-  ['final_train_acc', format.percent],
-  ['final_train_loss', format.number],
-];
-
 function runColumns(varying, metrics) {
   // "init" rather than "train.init" keeps the table within a laptop screen; the tooltip has the path.
   const names = shortNames(varying);
@@ -68,12 +60,12 @@ function runColumns(varying, metrics) {
       value: (run) => run.epochsDone,
       cell: (run) => `${run.epochsDone}/${run.epochsPlanned}`,
     },
-    ...METRIC_COLUMNS.filter(([key]) => shown(key)).map(([key, show]) => ({
+    ...metrics.final.choices.filter(shown).map((key) => ({
       key,
       title: format.metricName(key),
       numeric: true,
-      value: (run) => run.summary[key],
-      cell: (run) => show(run.summary[key]),
+      value: (run) => run.results[key],
+      cell: (run) => format.metricValue(key, run.results[key]),
     })),
     // The epoch of best_val_acc: none without a validation set.
     ...(hasData('best_val_acc')
@@ -112,22 +104,6 @@ function exportLinks(sweepId, withAblation) {
     if (markdown) markdown.href = `/api/sweeps/${sweepId}/ablation.md?${new URLSearchParams(query)}`;
   };
   return { element, followAblation };
-}
-
-/**
- * Whether a run lies within the parallel coordinates' brushes, placed as the server places it
- * (run-table.ts): a param of numbers by value, any other by its position in the grid; a metric by value.
- */
-function withinBrushes(sweep, run, brushes) {
-  return Object.entries(brushes).every(([key, [low, high]]) => {
-    const values = sweep.values[key];
-    const value = !values
-      ? run.summary[key]
-      : values.every((v) => typeof v === 'number')
-        ? run.params[key]
-        : values.findIndex((v) => JSON.stringify(v) === JSON.stringify(run.params[key] ?? null));
-    return typeof value === 'number' && value >= low && value <= high;
-  });
 }
 
 /** Grouping and ablation need a param besides the seed to split runs by. */
@@ -169,23 +145,20 @@ export async function renderSweep(main, sweepId) {
 
   const heading = h('p', { className: 'hint' });
   const curves = runCurves(charts, 'runs');
-  // With brushes on the parallel coordinates, the curves show the selected runs within them, or
-  // when none is, the best runs within them.
-  const showSelected = async () => {
-    setViewState({ sel: [...selected].join(',') });
-    const brushes = parallel?.brushes() ?? {};
-    if (!Object.keys(brushes).length) return curves.show(await runsByIds([...selected]));
-    const inside = (await runsByIds([...selected])).filter((run) => withinBrushes(sweep, run, brushes));
-    const best = inside.length
+  // With brushes on the parallel coordinates, the curves show the selected runs within them (the
+  // server says which are: it places runs on the axes), or when none is, the best runs within them.
+  const selectedRuns = async () => {
+    const ranges = brushesToText(parallel?.brushes() ?? {});
+    if (!ranges) return runsByIds([...selected]);
+    const inside = selected.size ? (await api.sweepRunsById(sweepId, [...selected], ranges)).runs : [];
+    const shown = inside.length
       ? inside
-      : (
-          await api.runPage(sweepId, {
-            sort: 'rank',
-            limit: DEFAULT_SELECTED,
-            ranges: brushesToText(brushes),
-          })
-        ).runs;
-    await curves.show(best);
+      : (await api.runPage(sweepId, { sort: 'rank', limit: DEFAULT_SELECTED, ranges })).runs;
+    return remember(shown);
+  };
+  const showSelected = () => {
+    setViewState({ sel: [...selected].join(',') });
+    return curves.show(selectedRuns());
   };
   const compareButton = h(
     'button',
@@ -307,8 +280,13 @@ export async function renderSweep(main, sweepId) {
   // shows the rows (the server answers them from memory, so this costs a round trip).
   await Promise.all([showSelected(), refreshSections()]);
 
+  // Changes can come faster than the server answers: the latest read of the sweep is the one shown.
+  const newRead = latestRequest();
   const refresh = async () => {
-    sweep = await api.sweep(sweepId);
+    const isLatest = newRead();
+    const read = await api.sweep(sweepId);
+    if (!isLatest()) return;
+    sweep = read;
     ({ metrics } = sweep);
     describe();
     renderTagSelect();

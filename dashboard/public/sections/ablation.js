@@ -6,7 +6,9 @@ import { api } from '../api.js';
 import { heatColor } from '../charts.js';
 import { h, notice, replaceChildren, select } from '../dom.js';
 import * as format from '../format.js';
+import { sameValue } from '/shared/diff.js';
 import { formatParam } from '/shared/format.js';
+import { latestRequest } from '../latest.js';
 import { chosenMetric, metricSelect, whyNoValues } from '../metric-select.js';
 import { significance } from './significance.js';
 import { runCurves } from './curves.js';
@@ -26,7 +28,6 @@ function defaultAxes(params) {
   if (init && momentum) return [init, momentum];
   return [params[0], params[1] ?? NONE];
 }
-const sameValue = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 /** A cell's curves draw its first runs: a 100-seed cell would be a tangle (and 100 requests' worth). */
 const CELL_CURVES = 20;
@@ -60,6 +61,7 @@ export function ablationSection(charts, sweepId, params, runsByIds, metrics, onQ
     curves.element,
   );
   let table = null;
+  const newRequest = latestRequest();
 
   const query = () => ({
     rows: state.rows,
@@ -100,7 +102,10 @@ export function ablationSection(charts, sweepId, params, runsByIds, metrics, onQ
     renderControls();
     onQuery(query());
     setViewState({ rows: state.rows, cols: state.cols || null, ametric: state.metric });
-    table = await api.ablation(sweepId, query());
+    const isLatest = newRequest();
+    const answer = await api.ablation(sweepId, query());
+    if (!isLatest()) return;
+    table = answer;
     // Picked cells keep their place across live refreshes, with fresh numbers.
     state.picked = state.picked.map((cell) => findCell(cell.row, cell.col)).filter(Boolean);
     renderHeatmap();
@@ -204,7 +209,7 @@ export function ablationSection(charts, sweepId, params, runsByIds, metrics, onQ
     const shown = cell.runIds.slice(0, CELL_CURVES);
     detail.querySelector('.cell-title').textContent =
       `Curves of ${cellName(cell)} (${shown.length < cell.runIds.length ? `the first ${shown.length} of ` : ''}${cell.runIds.length} runs)`;
-    await curves.show(await runsByIds(shown));
+    await curves.show(runsByIds(shown));
   }
 
   function renderComparison() {

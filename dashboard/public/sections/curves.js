@@ -5,6 +5,7 @@
 import { api } from '../api.js';
 import { chartBox, colorAt, lineDataset, toPoints } from '../charts.js';
 import { h, notice, replaceChildren } from '../dom.js';
+import { latestRequest } from '../latest.js';
 import { legendLabels } from '/shared/diff.js';
 import { smoothEma } from '/shared/stats.js';
 import { setViewState, viewState } from '../url-state.js';
@@ -52,8 +53,9 @@ function curveControls(state, onChange) {
 }
 
 /**
- * runs: [{ id, label, params }]. Returns { element, show(runs) } where show fetches and draws.
- * charts is the page's Charts; key keeps this widget's charts apart from the page's others.
+ * Returns { element, show(runs) } where show fetches and draws runs: [{ id, label, params }], or a
+ * promise of them (a selection that must itself be asked for). charts is the page's Charts; key
+ * keeps this widget's charts apart from the page's others.
  */
 export function runCurves(charts, key) {
   // Smoothing and log scale from the address (url-state.js), shared by every curve widget of the page.
@@ -141,11 +143,16 @@ export function runCurves(charts, key) {
     }
   }
 
+  const newRequest = latestRequest();
   return {
     element,
     async show(runs) {
-      state.runs = runs;
-      state.series = (await api.series(runs.map((run) => run.id))).series;
+      // From the call on, so a run list still being asked for cannot overtake a later one.
+      const isLatest = newRequest();
+      const shown = await runs;
+      const { series } = await api.series(shown.map((run) => run.id));
+      if (!isLatest()) return;
+      Object.assign(state, { runs: shown, series });
       draw();
     },
   };

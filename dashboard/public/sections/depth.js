@@ -1,10 +1,13 @@
 // Signal through depth: a per-layer statistic (activation or weight-gradient mean/std) at one epoch,
-// layer by layer, one line per group of runs with a +/- std band over them. Epoch 1 by default: the
-// init's effect, before training washes it out. Whether the signal survives depth is what weight
-// init decides (a layer's variance kept near 1/n holds the activations' scale through the layers).
+// layer by layer, one line per group of runs with a +/- std band over them. The server's default
+// epoch is the first with statistics, epoch 0 (the untrained model): the init's effect, before
+// training washes it out. Whether the signal survives depth is what weight init decides (a layer's
+// variance kept near 1/n holds the activations' scale through the layers). Networks of different
+// depths share the layer axis as the server aligns them: hidden layers by index, output layers apart.
 import { api } from '../api.js';
 import { bandDatasets, chartBox, colorAt } from '../charts.js';
 import { h, notice, replaceChildren, select } from '../dom.js';
+import { latestRequest } from '../latest.js';
 import { legendLabels } from '/shared/diff.js';
 
 const STATISTICS = [
@@ -33,6 +36,9 @@ function noStatistics() {
   );
 }
 
+/** A position on the layer axis: a hidden layer by its names, the output layer as such. */
+const layerLabel = ({ layer, name }) => (layer === 'output' ? `output: ${name}` : name);
+
 /** "init=he_normal: 4 runs", with the runs left out and why. */
 function groupSummary(group, label, epoch) {
   const runs = `${label}: ${group.n} run${group.n === 1 ? '' : 's'}`;
@@ -43,7 +49,7 @@ function groupSummary(group, label, epoch) {
 
 export function depthSection(charts, sweepId, params) {
   const state = { by: defaultBy(params), stat: 'act_std', epoch: null, epochs: [], logScale: false };
-  let latest = 0;
+  const newRequest = latestRequest();
   const { box, canvas } = chartBox('A layer statistic by depth, one line per group');
   const summary = h('p', { className: 'hint' });
   const body = h('div', {}, box, summary);
@@ -51,7 +57,9 @@ export function depthSection(charts, sweepId, params) {
   const hint = h(
     'p',
     { className: 'hint' },
-    'Layer 0 is the first Dense layer. Weight init decides whether the signal survives depth: with weights ' +
+    'Layer 0 is the first Dense layer. Hidden layers are placed by their index and every output layer at ' +
+      '"output", so networks of different depths compare like with like (a shallower one has no point at ' +
+      'the hidden layers it lacks). Weight init decides whether the signal survives depth: with weights ' +
       'of variance about 1/n (n inputs; 2/n before a relu) the activation std keeps its order layer after ' +
       'layer, smaller weights shrink it and larger ones blow it up.',
   );
@@ -86,12 +94,11 @@ export function depthSection(charts, sweepId, params) {
   }
 
   async function refresh() {
-    const request = ++latest;
+    const isLatest = newRequest();
     const query = { by: state.by, stat: state.stat };
     if (state.epoch !== null) query.epoch = state.epoch;
     const depth = await api.depth(sweepId, query);
-    // A newer request (a select moved meanwhile) draws instead.
-    if (request !== latest) return;
+    if (!isLatest()) return;
     Object.assign(state, { epoch: depth.epoch, epochs: depth.epochs });
     renderControls();
     if (!depth.epochs.length) {
@@ -100,7 +107,8 @@ export function depthSection(charts, sweepId, params) {
     }
     if (!body.contains(box)) replaceChildren(body, box, summary);
     const labels = legendLabels(depth.groups.map((group) => group.params));
-    const layers = depth.layers.map((layer) => layer.layer);
+    // Category positions: the server's hidden indices and "output" are labels, not numbers.
+    const layers = depth.layers.map((_, i) => i);
     const datasets = depth.groups.flatMap((group, i) => {
       // Points too, so a model with one Dense layer still shows its values.
       const [line, ...band] = bandDatasets(labels[i], layers, group.mean, group.std, colorAt(i));
@@ -110,7 +118,10 @@ export function depthSection(charts, sweepId, params) {
       datasets,
       title: `${statName(state.stat)} at epoch ${depth.epoch} by layer: mean ± std by ${depth.by}`,
       logScale: state.logScale && logScalable(state.stat),
-      categories: { title: 'Dense layer', labels: depth.layers.map((layer) => layer.name) },
+      categories: {
+        title: 'Dense layer: hidden layers by index, then the output layer',
+        labels: depth.layers.map(layerLabel),
+      },
     });
     summary.textContent = depth.groups
       .map((group, i) => groupSummary(group, labels[i], depth.epoch))

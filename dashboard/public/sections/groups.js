@@ -4,6 +4,7 @@
 import { api } from '../api.js';
 import { bandDatasets, chartBox, colorAt } from '../charts.js';
 import { h, notice, replaceChildren, select } from '../dom.js';
+import { latestRequest } from '../latest.js';
 import { legendLabels } from '/shared/diff.js';
 import { metricName } from '../format.js';
 import { chosenMetric, metricSelect, whyNoValues } from '../metric-select.js';
@@ -25,6 +26,7 @@ export function groupSection(charts, sweepId, params, metrics) {
   const summary = h('p', { className: 'hint' });
   const body = h('div', {}, box, summary);
   const controls = h('div', { className: 'controls' });
+  const newRequest = latestRequest();
 
   function renderControls() {
     replaceChildren(
@@ -49,7 +51,9 @@ export function groupSection(charts, sweepId, params, metrics) {
     const by = state.by.filter(Boolean);
     setViewState({ by: by.join(','), gmetric: state.picked });
     const shown = metric();
+    const isLatest = newRequest();
     const { groups } = await api.groups(sweepId, by, shown);
+    if (!isLatest()) return;
     if (!groups.some((group) => group.epochs.length)) {
       replaceChildren(body, notice('empty', ...whyNoValues(shown, metrics().curves)));
       return;

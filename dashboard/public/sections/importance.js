@@ -1,27 +1,41 @@
 // Which params matter: the analysis of variance of the sweep's grid (the server's
-// /api/sweeps/:id/importance), each param and each pair of params ranked by the share of the
-// metric's variance it explains (eta squared), with F and p beside it. On an unbalanced grid, what
-// the analysis left out to balance it is said above the chart.
+// /api/sweeps/:id/importance), each factor and each pair of factors ranked by the share of the
+// metric's variance it explains (eta squared), with F and p beside it. A factor is an axis of the
+// grid (sweepFactors in /shared/anova.js): a param, a link group, or the sampled params. On an
+// unbalanced grid, what the analysis left out to balance it is said above the chart; when nothing
+// could be analysed, the server's reason is shown, naming the factors and cells at fault.
 import { api } from '../api.js';
 import { chartBox, colorAt } from '../charts.js';
 import { h, notice, replaceChildren } from '../dom.js';
 import * as format from '../format.js';
-import { shortNames, formatParam } from '/shared/format.js';
+import { factorLabels } from '/shared/anova.js';
+import { latestRequest } from '../latest.js';
 import { chosenMetric, metricSelect, whyNoValues } from '../metric-select.js';
 import { setViewState, viewState } from '../url-state.js';
 
 /** "lr", "lr × momentum", or "higher-order interactions" for the remainder. */
-function effectName(effect, names) {
-  return effect.higherOrder ? 'higher-order interactions' : effect.params.map((p) => names[p]).join(' × ');
+function effectName(effect, labels) {
+  return effect.higherOrder ? 'higher-order interactions' : effect.factors.map((f) => labels[f]).join(' × ');
+}
+
+/** The factors in a sentence, with how a link and sampled params are treated. */
+function factorsText(analysis, labels) {
+  const kinds = new Set(analysis.factors.map((factor) => factor.kind));
+  const rules = [
+    kinds.has('link') ? 'linked params are one factor, its levels the linked values' : null,
+    kinds.has('sample') ? 'a sampled point is a group, its seeds the replicates, as a grid point' : null,
+  ].filter(Boolean);
+  const names = analysis.factors.map((factor) => labels[factor.name]);
+  return `Factors: ${names.join(', ')}${rules.length ? ` (${rules.join('; ')})` : ''}.`;
 }
 
 /** What balancing the grid cost, in a sentence; null when nothing was left out. */
 function droppedText(analysis) {
-  const { withoutValue, levels, runs } = analysis.dropped;
+  const { withoutValue, cells, levels, runs } = analysis.dropped;
   const parts = [
     withoutValue ? `${withoutValue} runs without a value (diverged, failed or unfinished)` : null,
     levels.length
-      ? `the levels ${levels.map((l) => formatParam(l.param, l.value)).join(', ')} (some of their cells had no run with a value)`
+      ? `the levels ${levels.map((l) => l.level).join(', ')} (${cells} cells of the grid had no run with a value)`
       : null,
     runs ? `${runs} runs in all (with those levels, or beyond ${analysis.replicates} seeds in a cell)` : null,
   ].filter(Boolean);
@@ -36,6 +50,7 @@ export function importanceSection(charts, sweepId, metrics) {
   const dropped = h('p', { className: 'hint' });
   const table = h('div', { className: 'scroll' });
   const body = h('div', {}, dropped, box, table);
+  const newRequest = latestRequest();
 
   async function refresh() {
     const metric = chosenMetric(state.metric, metrics().final);
@@ -47,32 +62,48 @@ export function importanceSection(charts, sweepId, metrics) {
         refresh();
       }),
     );
+    const isLatest = newRequest();
     const analysis = await api.importance(sweepId, { metric });
-    if (!analysis.effects.length) {
+    if (!isLatest()) return;
+    // whyNoValues explains a metric no run has (no validation set, no test yet); any other
+    // failure is the analysis's own, and its reason says which factor and cells.
+    if (!metrics().final.withData.includes(metric)) {
       replaceChildren(body, notice('empty', ...whyNoValues(metric, metrics().final)));
       return;
     }
+    if (analysis.reason) {
+      replaceChildren(
+        body,
+        notice(
+          'empty',
+          'Nothing to analyse.',
+          [analysis.reason, droppedText(analysis)].filter(Boolean).join(' '),
+        ),
+      );
+      return;
+    }
     if (!body.contains(box)) replaceChildren(body, dropped, box, table);
-    const names = Object.fromEntries(
-      shortNames(analysis.params).map((name, i) => [analysis.params[i], name]),
+    const labels = Object.fromEntries(
+      factorLabels(analysis.factors).map((label, i) => [analysis.factors[i].name, label]),
     );
     dropped.textContent = [
       `${format.metricName(metric)}: analysis of variance over the grid, ${analysis.replicates} seeds per cell as replicates.`,
+      factorsText(analysis, labels),
       droppedText(analysis),
       analysis.replicates < 2 ? 'One seed per cell: no within-cell variance, so no F test.' : null,
     ]
       .filter(Boolean)
       .join(' ');
-    const labels = analysis.effects.map((effect) => effectName(effect, names));
+    const effectNames = analysis.effects.map((effect) => effectName(effect, labels));
     charts.draw('importance', canvas, {
       type: 'bar',
       data: {
-        labels,
+        labels: effectNames,
         datasets: [
           {
             label: 'share of variance (η²)',
             data: analysis.effects.map((effect) => effect.eta2 * 100),
-            backgroundColor: analysis.effects.map((effect) => colorAt(effect.params.length > 1 ? 1 : 0)),
+            backgroundColor: analysis.effects.map((effect) => colorAt(effect.factors.length > 1 ? 1 : 0)),
           },
         ],
       },
@@ -118,7 +149,7 @@ export function importanceSection(charts, sweepId, metrics) {
             h(
               'tr',
               {},
-              h('th', { scope: 'row' }, labels[i]),
+              h('th', { scope: 'row' }, effectNames[i]),
               [
                 format.percent(effect.eta2),
                 format.number(effect.ss),

@@ -6,6 +6,7 @@ import { api } from '../api.js';
 import { chartBox, heatColor } from '../charts.js';
 import { h, notice, replaceChildren } from '../dom.js';
 import * as format from '../format.js';
+import { latestRequest } from '../latest.js';
 import { shortNames } from '/shared/format.js';
 import { chosenMetric, metricSelect, whyNoValues } from '../metric-select.js';
 import { setViewState, viewState } from '../url-state.js';
@@ -66,6 +67,7 @@ export function parallelSection(sweepId, metrics, onBrush) {
   const body = h('div', {}, hint, box);
   let scales = [];
   let drag = null;
+  const newRequest = latestRequest();
 
   const axisX = (i, width) => PAD.side + (i * (width - 2 * PAD.side)) / Math.max(1, scales.length - 1);
   const unitY = (u, height) => height - PAD.bottom - u * (height - PAD.top - PAD.bottom);
@@ -264,7 +266,10 @@ export function parallelSection(sweepId, metrics, onBrush) {
         refresh();
       }),
     );
-    state.data = await api.parallel(sweepId, { metric });
+    const isLatest = newRequest();
+    const data = await api.parallel(sweepId, { metric });
+    if (!isLatest()) return;
+    state.data = data;
     if (!state.data.columns.at(-1).some((value) => value !== null)) {
       replaceChildren(body, notice('empty', ...whyNoValues(metric, metrics().final)));
       return;

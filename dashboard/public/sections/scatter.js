@@ -5,8 +5,10 @@ import { api } from '../api.js';
 import { bandDatasets, chartBox, colorAt } from '../charts.js';
 import { h, notice, replaceChildren, select } from '../dom.js';
 import * as format from '../format.js';
+import { latestRequest } from '../latest.js';
 import { chosenMetric, metricSelect, whyNoValues } from '../metric-select.js';
 import { setViewState, viewState } from '../url-state.js';
+import { sameValue } from '/shared/diff.js';
 
 /** A point per run, spread a little sideways within its value so the seeds do not hide each other. */
 const JITTER = 0.25;
@@ -26,6 +28,7 @@ export function scatterSection(charts, sweepId, params, metrics) {
   const controls = h('div', { className: 'controls' });
   const { box, canvas } = chartBox('Final metric against a param');
   const body = h('div', {}, box);
+  const newRequest = latestRequest();
 
   async function refresh() {
     const metric = chosenMetric(state.metric, metrics().final);
@@ -35,7 +38,9 @@ export function scatterSection(charts, sweepId, params, metrics) {
       select('param', params, state.param, (value) => ((state.param = value), refresh())),
       metricSelect('metric', metrics().final, metric, (value) => ((state.metric = value), refresh())),
     );
+    const isLatest = newRequest();
     const { cells, rows } = await api.ablation(sweepId, { rows: state.param, metric });
+    if (!isLatest()) return;
     if (!cells.some((cell) => cell.n)) {
       replaceChildren(body, notice('empty', ...whyNoValues(metric, metrics().final)));
       return;
@@ -43,7 +48,7 @@ export function scatterSection(charts, sweepId, params, metrics) {
     if (!body.contains(box)) replaceChildren(body, box);
     const numeric = rows.values.every((value) => typeof value === 'number');
     const xs = cells.map((cell) =>
-      numeric ? cell.row : rows.values.findIndex((v) => JSON.stringify(v) === JSON.stringify(cell.row)),
+      numeric ? cell.row : rows.values.findIndex((value) => sameValue(value, cell.row)),
     );
     const log = numeric && Math.min(...xs) > 0 && Math.max(...xs) / Math.min(...xs) >= 100;
     // Sideways spread: a share of the gap to the next value, in log units on a log axis.

@@ -5,6 +5,7 @@
 // GET /api/sweeps/:id/parallel?metric=final_val_acc
 // Without a metric, each uses the sweep's preferred one: the first with data (see metric-choices.ts).
 import { Router, type Request, type Response } from 'express';
+import type { SweepAxesSpec } from '@ablate/runner/view/anova.js';
 import { ablation, depthProfile, groupCurves, importance, type Ablation } from '../aggregates.ts';
 import { badRequest } from '../http-error.ts';
 import { EPOCH_METRICS, FINAL_METRICS, LAYER_STATISTICS } from '../metric-choices.ts';
@@ -91,10 +92,17 @@ export function aggregateRoutes(results: ResultsDb): Router {
     sendDerived(res, await ablationOf(req, sweep));
   });
 
+  // The factors are the axes of the sweep's grid, which its config lays out (grid keys, link
+  // groups, sampled params): read from the sweep's record, once per read of the sweep.
   router.get('/api/sweeps/:id/importance', async (req, res) => {
-    const sweep = await loadSweep(await results.require(), sweepIdOf(req), versionOf(req));
+    const store = await results.require();
+    const sweep = await loadSweep(store, sweepIdOf(req), versionOf(req));
     const metric = finalMetricOf(req, sweep);
-    sendDerived(res, await derive(sweep, `importance ${metric}`, () => importance(sweep, metric)));
+    const analysis = await derive(sweep, `importance ${metric}`, async () => {
+      const config = (await store.sweep(sweep.id))?.config as { sweep?: SweepAxesSpec } | undefined;
+      return importance(sweep, config?.sweep, metric);
+    });
+    sendDerived(res, analysis);
   });
 
   // The parallel coordinates: one axis per varying param (seed excepted) and the metric, each

@@ -2,7 +2,9 @@
 import { Router } from 'express';
 import { encodeWeights } from '@ablate/runner/store';
 import { lttb } from '@ablate/runner/view/lttb.js';
+import type { RunConfig } from '@ablate/runner';
 import { notFound } from '../http-error.ts';
+import { inputScaling } from '../input-scaling.ts';
 import { EPOCH_METRICS, LAYER_STATISTICS } from '../metric-choices.ts';
 import { MAX_RUN_IDS_LENGTH, parseRunIds, pointsOf, requiredString, runIdOf } from '../params.ts';
 import type { ResultsDb } from '../results-db.ts';
@@ -16,28 +18,32 @@ export function runRoutes(results: ResultsDb): Router {
     const runId = runIdOf(req);
     const run = await store.run(runId);
     if (!run) throw notFound(`no run ${runId}`);
-    const [summary, test, sweeps, tags, notes] = await Promise.all([
+    const [runResults, test, sweeps, tags, notes] = await Promise.all([
       store.runResults(runId),
       store.testResult(runId),
       store.sweepsOfRun(runId),
       store.tags(runId),
       store.notes(runId),
     ]);
-    res.json({ run, summary, test, sweeps, tags, notes });
+    res.json({ run, results: runResults, test, sweeps, tags, notes });
   });
 
   // The trained parameters, for a browser to run the model: float32 little-endian, base64, in the
-  // order of `shapes` (W then b per layer), as the runner's weights table stores them.
+  // order of `shapes` (W then b per layer), as the runner's weights table stores them; and, for an
+  // MNIST run, how its input pixels were scaled (input-scaling.ts).
   router.get('/api/runs/:id/weights', async (req, res) => {
+    const store = await results.require();
     const runId = runIdOf(req);
-    const weights = await (await results.require()).loadWeights(runId);
-    if (!weights) throw notFound(`no weights for run ${runId} (only finished runs keep their weights)`);
+    const [weights, run] = await Promise.all([store.loadWeights(runId), store.run(runId)]);
+    if (!weights || !run)
+      throw notFound(`no weights for run ${runId} (only finished runs keep their weights)`);
     res.json({
       runId,
       dtype: 'float32',
       littleEndian: true,
       shapes: weights.shapes,
       data: encodeWeights(weights.data).toString('base64'),
+      input: inputScaling(run.config as RunConfig),
     });
   });
 

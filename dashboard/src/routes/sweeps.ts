@@ -11,14 +11,15 @@ import {
   versionOf,
 } from '../params.ts';
 import { NO_SWEEPS_HINT, type ResultsDb } from '../results-db.ts';
-import { checkColumn, runPage, type Range, type RunQuery } from '../run-table.ts';
+import { checkColumn, runPage, withinRanges, type Range, type RunQuery } from '../run-table.ts';
 import { loadSweep, type SweepWithRuns } from '../sweep-data.ts';
 
 /** The most rows one page may ask for: a screenful or two, not the sweep. */
 const MAX_PAGE = 1000;
 
 /** ?ranges=key:low:high;key:low:high (the parallel coordinates' brushes). */
-function parseRanges(sweep: SweepWithRuns, value: string | undefined): Range[] {
+function rangesOf(req: Request, sweep: SweepWithRuns): Range[] {
+  const value = optionalString(req.query, 'ranges', 2000);
   if (!value) return [];
   return value.split(';').map((part) => {
     const match = /^([^:;]+):(-?[\d.e+-]+):(-?[\d.e+-]+)$/i.exec(part);
@@ -34,7 +35,7 @@ function runQuery(req: Request, sweep: SweepWithRuns): RunQuery {
   return {
     text: optionalString(req.query, 'q') ?? '',
     tag: optionalString(req.query, 'tag') || null,
-    ranges: parseRanges(sweep, optionalString(req.query, 'ranges', 2000)),
+    ranges: rangesOf(req, sweep),
     sort: sort ? checkColumn(sweep, sort) : null,
     descending: parseChoice(optionalString(req.query, 'order'), 'order', ['asc', 'desc'], 'asc') === 'desc',
     offset: parseInteger(optionalString(req.query, 'offset'), 'offset', 0, 999_999, 0),
@@ -57,13 +58,16 @@ export function sweepRoutes(results: ResultsDb): Router {
   });
 
   // Without a query, the whole sweep with its runs. With ?limit, one page of the runs table
-  // (filtered and sorted on the server); with ?ids, those runs. ?version: the read the page shows.
+  // (filtered and sorted on the server); with ?ids, those runs (within ?ranges, the brushes, when
+  // given: the page keeps the selected runs in the brushes without placing runs itself).
+  // ?version: the read the page shows.
   router.get('/api/sweeps/:id/runs', async (req, res) => {
     const sweep = await loadSweep(await results.require(), sweepIdOf(req), versionOf(req));
     const ids = optionalString(req.query, 'ids', MAX_RUN_IDS_LENGTH);
     if (ids !== undefined) {
       const wanted = new Set(parseRunIds(ids, 'ids'));
-      res.json({ runs: sweep.runs.filter((run) => wanted.has(run.id)) });
+      const inRanges = withinRanges(sweep, rangesOf(req, sweep));
+      res.json({ runs: sweep.runs.filter((run, i) => wanted.has(run.id) && inRanges(i)) });
     } else if (req.query.limit !== undefined) res.json(runPage(sweep, runQuery(req, sweep)));
     else res.json(sweep);
   });

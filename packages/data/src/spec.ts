@@ -24,6 +24,8 @@ const subset = z.union([z.strictObject({ first: count }), z.strictObject({ perCl
 });
 
 const source = z.discriminatedUnion('kind', [
+  // No default dir here: it is a place on this machine (./sources/idx.ts finds it), not part of
+  // what a run is, so it stays out of the resolved spec that run ids hash.
   z.strictObject({ kind: z.literal('mnist'), dir: z.string().min(1).optional() }),
   z.strictObject({
     kind: z.literal('csv'),
@@ -31,17 +33,18 @@ const source = z.discriminatedUnion('kind', [
     test: z.string().min(1).optional(),
     labelColumn: z
       .union([z.string().min(1), index], { error: 'expected a column name or a 0-based index' })
-      .optional(),
+      .default(0),
+    // No default value: without one, the file's first line says (see SourceSpec).
     header: z.boolean().optional(),
-    testFraction: z.number().gt(0).lt(1).optional(),
+    testFraction: z.number().gt(0).lt(1).default(0.2),
   }),
   z.strictObject({ kind: z.literal('xor') }),
   z.strictObject({ kind: z.literal('people') }),
   z.strictObject({
     kind: z.literal('spirals'),
-    points: count.optional(),
-    classes: z.number().int().min(2).optional(),
-    noise: z.number().min(0).optional(),
+    points: count.default(100),
+    classes: z.number().int().min(2).default(2),
+    noise: z.number().min(0).default(0.2),
   }),
 ]);
 
@@ -67,8 +70,11 @@ export const dataSpecSchema = z.strictObject({
     .default(0),
 }) satisfies z.ZodType<Required<Pick<DataSpec, 'scale' | 'target' | 'validation'>> & DataSpec, DataSpec>;
 
-/** A data spec with every default filled in. */
+/** A data spec with every default filled in, its source's included. */
 export type ResolvedDataSpec = z.output<typeof dataSpecSchema>;
+
+/** A source with its defaults filled in: what the loaders read. */
+export type ResolvedSourceSpec = ResolvedDataSpec['source'];
 
 /** Parses a spec, turning its first issue into a DataSpecError for the top-level key at fault. */
 export function resolveDataSpec(spec: DataSpec): ResolvedDataSpec {

@@ -29,7 +29,7 @@ export interface RandomSource {
   permutation(n: number): Int32Array;
 }
 
-/** Where the samples come from. */
+/** Where the samples come from, as written (the loaders read it with ./spec.ts's defaults filled). */
 export type SourceSpec =
   | {
       kind: 'mnist';
@@ -46,11 +46,11 @@ export type SourceSpec =
       train: string;
       /** Test CSV with the same columns. Without it, the test set is carved from `train`. */
       test?: string;
-      /** Column holding the label: a 0-based index, or a header name (needs a header). Default 0. */
+      /** Column holding the label: a 0-based index, or a header name (needs a header); default in ./spec.ts. */
       labelColumn?: string | number;
-      /** Whether line 1 is a header. Default: it is when none of its fields is a number. */
+      /** Whether line 1 is a header. Without it: line 1 is a header when none of its fields is a number. */
       header?: boolean;
-      /** Without `test`: the share of `train` held out as the test set, seeded. Default 0.2. */
+      /** Without `test`: the share of `train` held out as the test set, seeded (default in ./spec.ts). */
       testFraction?: number;
     }
   /** The four XOR points; the test set is the same four points. */
@@ -62,11 +62,11 @@ export type SourceSpec =
   | { kind: 'people' }
   | {
       kind: 'spirals';
-      /** Points per class, in each of train and test (test is an independent draw). Default 100. */
+      /** Points per class, in each of train and test (test is an independent draw); default in ./spec.ts. */
       points?: number;
-      /** Number of interleaved arms, one class each. Default 2. */
+      /** Number of interleaved arms, one class each (default in ./spec.ts). */
       classes?: number;
-      /** Standard deviation of the angular noise, in radians. Default 0.2. */
+      /** Standard deviation of the angular noise, in radians (default in ./spec.ts). */
       noise?: number;
     };
 

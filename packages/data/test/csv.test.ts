@@ -4,8 +4,8 @@ import { loadIdxFolder, parseCsv, prepareData } from '../src/index.ts';
 import { idCsv, ids, tempDir, write } from './helpers.ts';
 
 describe('CSV parsing', () => {
-  it('takes the label from the first column by default and detects a missing header', () => {
-    const parsed = parseCsv('1,0.5,2\n0,-3,4e2\n', 'a.csv');
+  it('takes the label from column 0 and detects a missing header', () => {
+    const parsed = parseCsv('1,0.5,2\n0,-3,4e2\n', 'a.csv', { labelColumn: 0 });
     expect(parsed.columns).toBeNull();
     expect(Array.from(parsed.labels)).toEqual([1, 0]);
     expect(Array.from(parsed.x)).toEqual([0.5, 2, -3, 400]);
@@ -22,19 +22,23 @@ describe('CSV parsing', () => {
   it('honours an explicit header setting and a numeric label column', () => {
     const headed = parseCsv('7,8,9\n1,2,3\n', 'h.csv', { header: true, labelColumn: 2 });
     expect([headed.count, Array.from(headed.labels), Array.from(headed.x)]).toEqual([1, [3], [1, 2]]);
-    expect(parseCsv('a,b\n1,2\n', 'n.csv', { header: true }).count).toBe(1);
+    expect(parseCsv('a,b\n1,2\n', 'n.csv', { header: true, labelColumn: 0 }).count).toBe(1);
   });
 
   it('reports bad rows with their line numbers', () => {
-    expect(() => parseCsv('1,2,3\n1,2\n', 'f.csv')).toThrow('f.csv: line 2 has 2 columns, expected 3');
-    expect(() => parseCsv('label,a\n1,2\n0,x\n', 'f.csv')).toThrow(
+    expect(() => parseCsv('1,2,3\n1,2\n', 'f.csv', { labelColumn: 0 })).toThrow(
+      'f.csv: line 2 has 2 columns, expected 3',
+    );
+    expect(() => parseCsv('label,a\n1,2\n0,x\n', 'f.csv', { labelColumn: 0 })).toThrow(
       'f.csv: line 3, column 2: "x" is not a number',
     );
-    expect(() => parseCsv('1,2\n1,\n', 'f.csv')).toThrow('f.csv: line 2, column 2: "" is not a number');
-    expect(() => parseCsv('1,2\n2.5,1\n', 'f.csv')).toThrow(
+    expect(() => parseCsv('1,2\n1,\n', 'f.csv', { labelColumn: 0 })).toThrow(
+      'f.csv: line 2, column 2: "" is not a number',
+    );
+    expect(() => parseCsv('1,2\n2.5,1\n', 'f.csv', { labelColumn: 0 })).toThrow(
       'f.csv: line 2: label "2.5" is not a class index (integer >= 0)',
     );
-    expect(() => parseCsv('1,2\n-1,1\n', 'f.csv')).toThrow(/line 2: label "-1"/);
+    expect(() => parseCsv('1,2\n-1,1\n', 'f.csv', { labelColumn: 0 })).toThrow(/line 2: label "-1"/);
   });
 
   it('reports unusable label columns', () => {
@@ -54,7 +58,7 @@ describe('CSV parsing', () => {
     const rows = Array.from({ length: 50 }, (_, i) =>
       [test.labels[i], ...test.x.subarray(i * 784, (i + 1) * 784)].join(','),
     );
-    const parsed = parseCsv(rows.join('\n'), 'mnist_test_50.csv');
+    const parsed = parseCsv(rows.join('\n'), 'mnist_test_50.csv', { labelColumn: 0 });
     expect([parsed.count, parsed.features]).toEqual([50, 784]);
     expect(parsed.labels).toEqual(test.labels.subarray(0, 50));
     expect(parsed.x).toEqual(Float32Array.from(test.x.subarray(0, 50 * 784)));

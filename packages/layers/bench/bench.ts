@@ -1,6 +1,6 @@
 // Training throughput, one thread, and its ratio to numpy + OpenBLAS (bench/numpy_train.py, on the
 // same workload in the same run, before and after ours, when python3 and numpy are present). Two
-// networks:
+// networks (bench/cases.ts):
 //  - the lessons' 784-128-64-10 ReLU net (softmax + cross-entropy, momentum SGD) over 60,000
 //    MNIST-sized samples, shuffled mini-batches of 128 and of 16;
 //  - lesson 002's 784-395-200-100-20-1 sigmoid net (sigmoid output + binary cross-entropy, "is it
@@ -10,16 +10,16 @@
 // as a ratio.
 //
 //   npx nx run layers:bench                 synthetic data (uniform pixels, random labels)
-//   npx nx run layers:bench -- --mnist      the real MNIST training set (prints test accuracy too)
+//   npx nx run layers:bench -- --mnist      real MNIST, training and test sets (prints test accuracy)
 //   --epochs N (default 1; at least 3 for the full batch, an epoch there being a single step)
 //   --reference-steps N (default 40; 0 skips the reference run)
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { Dataset } from '@ablate/data';
 import { Rng, Tensor, kernels, setKernels, type KernelChoice } from '@ablate/tensor';
 import { numpyVersion, runNumpy } from '../../tensor/bench/numpy.ts';
-import { PhaseTimer, Sequential, type ModelSpec, type OptimizerSpec } from '../src/index.ts';
-import { LESSON_MLP, batches, mnist, oneHot, tensors } from '../test/data.ts';
+import { PhaseTimer, type Sequential } from '../src/index.ts';
+import { batches, tensors } from '../test/data.ts';
+import { WORKLOADS, workloadData, workloadModel, type Workload } from './cases.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -29,60 +29,6 @@ const option = (name: string, fallback: number) => {
 const EPOCHS = option('epochs', 1);
 const REFERENCE_STEPS = option('reference-steps', 40);
 const REAL = args.includes('--mnist');
-
-/** Lesson 002's network: is it an 8, from 784 pixels, through four sigmoid layers. */
-const LESSON_002: ModelSpec = {
-  input: 784,
-  hidden: [395, 200, 100, 20],
-  activation: 'sigmoid',
-  output: 1,
-  outputActivation: 'sigmoid',
-  loss: 'bce',
-  init: 'he_normal',
-};
-
-interface Workload {
-  title: string;
-  /** For numpy_train.py. */
-  numpyCase: 'mlp' | 'lesson002';
-  spec: ModelSpec;
-  optimizer: OptimizerSpec;
-  samples: number;
-  batch: number;
-}
-
-const MLP = { numpyCase: 'mlp', spec: LESSON_MLP, samples: 60_000 } as const;
-const MOMENTUM: OptimizerSpec = { name: 'momentum', lr: 0.01, momentum: 0.9 };
-const WORKLOADS: Workload[] = [
-  { ...MLP, title: '784-128-64-10 relu, softmax+CE, momentum SGD', optimizer: MOMENTUM, batch: 128 },
-  { ...MLP, title: '784-128-64-10 relu, softmax+CE, momentum SGD', optimizer: MOMENTUM, batch: 16 },
-  {
-    title: "lesson 002's 784-395-200-100-20-1 sigmoid, sigmoid+BCE (is it an 8), gradient descent",
-    numpyCase: 'lesson002',
-    spec: LESSON_002,
-    optimizer: { name: 'sgd', lr: 0.1 },
-    samples: 50_000,
-    batch: 50_000,
-  },
-];
-
-function data(w: Workload): Dataset {
-  const targets = w.spec.output;
-  if (REAL) {
-    const train = mnist(w.samples, 10_000).train;
-    if (targets === 10) return train;
-    return { ...train, y: Float32Array.from(train.labels, (l) => Number(l === 8)), targets: 1, classes: 2 };
-  }
-  const rng = new Rng(1);
-  const labels = Int32Array.from({ length: w.samples }, () => rng.int(10));
-  const y = targets === 10 ? oneHot(labels, 10).data : Float32Array.from(labels, (l) => Number(l === 8));
-  const x = Tensor.uniform([w.samples, 784], rng).data;
-  return { x, y, labels, count: w.samples, features: 784, targets, classes: Math.max(2, targets) };
-}
-
-function model(w: Workload, timer?: PhaseTimer): Sequential {
-  return new Sequential(w.spec, { rng: new Rng(2), optimizer: w.optimizer, timer });
-}
 
 /** Seconds per sample of trainStep over `steps` steps (after 2 uncounted ones). */
 function secondsPerSample(m: Sequential, x: Tensor, y: Tensor, B: number, steps: number): number {
@@ -101,7 +47,7 @@ function secondsPerSample(m: Sequential, x: Tensor, y: Tensor, B: number, steps:
  */
 function optimizerShare(w: Workload, x: Tensor, y: Tensor, pairs: number): number {
   const timer = new PhaseTimer();
-  const m = model(w, timer);
+  const m = workloadModel(w, timer);
   const xb = x.rowView(0, w.batch);
   const yb = y.rowView(0, w.batch);
   let step = 0;
@@ -128,7 +74,7 @@ const script = fileURLToPath(new URL('numpy_train.py', import.meta.url));
 for (const w of WORKLOADS) {
   const { batch: B, samples: N } = w;
   const epochs = B < N ? EPOCHS : Math.max(EPOCHS, 3);
-  const train = data(w);
+  const { train, test } = workloadData(w, REAL);
   const { x, y } = tensors(train);
   // numpy before and after ours, compared with the mean of the two: the machine's speed drifts
   // over minutes (a VM's neighbours), and one run on each side evens out a drift in between.
@@ -143,7 +89,7 @@ for (const w of WORKLOADS) {
       : undefined;
   const before = runBaseline();
   const timer = new PhaseTimer();
-  const m = model(w, timer);
+  const m = workloadModel(w, timer);
   for (let i = 0; i < Math.min(20, N / B); i++)
     m.trainStep(x.rowView(i * B, (i + 1) * B), y.rowView(i * B, (i + 1) * B)); // warm-up (JIT)
   for (const k of Object.keys(timer.ms)) delete timer.ms[k];
@@ -186,17 +132,17 @@ for (const w of WORKLOADS) {
       `  optimizer's share of a step: ${(100 * share).toFixed(1)}% (a step less its metrics and forward + backward alone, ${pairs} pairs on one batch${share < 0 ? ', which writes the weight gradients the fused step never stores' : ''})`,
     );
   }
-  if (REAL) {
-    const test = tensors(mnist(N, 10_000).test);
+  if (test) {
+    const scored = tensors(test);
     console.log(
-      `  test accuracy after ${epochs} epoch(s): ${(100 * m.evaluate(test.x, test.y).accuracy).toFixed(2)}%`,
+      `  test accuracy after ${epochs} epoch(s): ${(100 * m.evaluate(scored.x, scored.y).accuracy).toFixed(2)}%`,
     );
   }
   // The reference at full batch would take minutes a step: compared on mini-batches only.
   if (REFERENCE_STEPS > 0 && ours !== 'reference' && B < N) {
-    const rate = secondsPerSample(model(w), x, y, B, REFERENCE_STEPS);
+    const rate = secondsPerSample(workloadModel(w), x, y, B, REFERENCE_STEPS);
     setKernels('reference');
-    const refRate = secondsPerSample(model(w), x, y, B, REFERENCE_STEPS);
+    const refRate = secondsPerSample(workloadModel(w), x, y, B, REFERENCE_STEPS);
     setKernels((process.env.ABLATE_KERNELS || undefined) as KernelChoice | undefined);
     console.log(
       `  reference kernels: ${(refRate * N).toFixed(2)} s/epoch (from ${REFERENCE_STEPS} steps), ${(refRate / rate).toFixed(1)}x the ${ours} step time`,

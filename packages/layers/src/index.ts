@@ -1,6 +1,10 @@
 // @ablate/layers: Dense layers, activations, losses, initializers, optimizers and the Sequential
 // model that trains multi-layer perceptrons from a plain config object. The names, rules and
 // defaults of those configs live here, as zod schemas that a config language composes its own from.
+//
+// Dimension legend, of every shape comment in this package: B = batch (rows); I = input features
+// (of a Dense layer; of a model, its spec.input); O = output units (of a Dense layer; of a model,
+// its spec.output); N = units of an activation, N_l those of layer l.
 export {
   checkArchitecture,
   checkModelSpec,

@@ -1,6 +1,6 @@
 // Data for the tests and the benchmark: one-hot labels, and MNIST and mini-batches through
 // @ablate/data, as tensors.
-import { Batcher, prepareData, type Dataset } from '@ablate/data';
+import { Batcher, prepareData, type Dataset, type TargetSpec } from '@ablate/data';
 import { Rng, Tensor, kernels } from '@ablate/tensor';
 import type { ModelSpec } from '../src/index.ts';
 
@@ -15,10 +15,14 @@ export const LESSON_MLP: ModelSpec = {
   init: 'he_normal',
 };
 
-/** The first n MNIST training and testN test images, pixels scaled to [0, 1], one-hot targets. */
-export function mnist(n: number, testN: number): { train: Dataset; test: Dataset } {
+/** The first n MNIST training and testN test images, pixels scaled to [0, 1], targets one-hot unless given. */
+export function mnist(
+  n: number,
+  testN: number,
+  target: TargetSpec = { kind: 'one_hot' },
+): { train: Dataset; test: Dataset } {
   const data = prepareData(
-    { source: { kind: 'mnist' }, scale: 'unit', subset: { first: n }, testSubset: { first: testN } },
+    { source: { kind: 'mnist' }, scale: 'unit', target, subset: { first: n }, testSubset: { first: testN } },
     new Rng(0),
   );
   return { train: data.train, test: data.test };

@@ -29,7 +29,6 @@ const start: ClaimStart = {
   ablateVersion: 'bench',
   codeVersion: null,
   kernels: 'bench',
-  dataFingerprint: () => 'bench',
 };
 const weights = { shapes: [{ name: 'w', shape: [64, 10] }], data: new Float32Array(640) };
 
@@ -49,7 +48,7 @@ async function simulate(store: SharedResultsStore, sweepId: number, until: numbe
   // Spread the workers' epochs over the interval, as real ones drift apart.
   await new Promise((resolve) => setTimeout(resolve, Math.random() * EPOCH_MS));
   while (Date.now() < until) {
-    const claim = await store.claimNext(sweepId, start);
+    const claim = (await store.claimNext(sweepId, start))?.claim;
     if (!claim) break;
     claims++;
     for (let epoch = 1; epoch <= EPOCHS && Date.now() < until; epoch++) {
@@ -57,10 +56,10 @@ async function simulate(store: SharedResultsStore, sweepId: number, until: numbe
       const t0 = performance.now();
       await store.commitEpoch(claim, {
         epoch,
-        trainLoss: 1 / epoch,
-        trainAcc: 0.9,
-        valLoss: 1 / epoch,
-        valAcc: 0.9,
+        train_loss: 1 / epoch,
+        train_acc: 0.9,
+        val_loss: 1 / epoch,
+        val_acc: 0.9,
         lr: 0.1,
         seconds: 2,
         layers,
@@ -90,10 +89,9 @@ try {
       groupId: `group${i}`,
       seed: 1,
       label: `run ${i}`,
-      config: { i },
+      config: { i, data: null, train: { epochs: EPOCHS } },
       position: i,
       params: { i },
-      epochsPlanned: EPOCHS,
     }),
   );
   const sweepId = await planner.planSweep(

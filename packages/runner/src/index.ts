@@ -1,15 +1,11 @@
 // @ablate/runner: sweep files in, a results database out. The config half expands YAML into runs;
-// the execution half trains them on worker threads and records everything in SQLite.
+// the execution half trains them on training threads and records everything in the results store
+// (SQLite or PostgreSQL).
 export * from './config/index.ts';
 export * from './db/index.ts';
-export {
-  runSweep,
-  SweepInputError,
-  type SweepObserver,
-  type SweepOptions,
-  type SweepResult,
-  type SweepStart,
-} from './sweep/run-sweep.ts';
+export { runSweep, type SweepOptions, type SweepResult } from './sweep/run-sweep.ts';
+export { SweepInputError } from './sweep/open-store.ts';
+export type { SweepObserver, SweepStart } from './sweep/observer.ts';
 export {
   summarizeSweep,
   type GroupSummary,
@@ -17,6 +13,5 @@ export {
   type BestRunSummary,
 } from './sweep/seed-groups.ts';
 export { trainRun } from './exec/train.ts';
-export type { EpochReport, RunOutcome, TestReport } from './exec/messages.ts';
-export { loadRunModel, type ExportedWeights } from './model/weights.ts';
+export { loadRunModel } from './model/weights.ts';
 export { modelSpecOf, optimizerSpecOf, lrAtEpoch } from './model/build-model.ts';

@@ -221,6 +221,7 @@ describe('sweep file errors', () => {
       kind: 'csv',
       train: path.join(dir, 'train.csv'),
       labelColumn: 'label',
+      testFraction: 0.2, // the default, in the run's config (and so its id)
     });
     expect(errorOf(csv.replace('[2, 4]', '[2, 5]'), {}, path.join(dir, 'bad.yaml'))).toMatch(
       /batchSize\[1\]: 5 is larger than the training set \(4 samples/,

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { formatPlan, hashConfig, loadSweep, parseSweep } from '../src/config/index.ts';
+import { formatPlan, loadSweep, parseSweep } from '../src/config/index.ts';
+import { hashConfig } from '../src/db/index.ts';
 
 const experiments = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../experiments');
 

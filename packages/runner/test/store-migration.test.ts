@@ -111,8 +111,8 @@ describe('a release-0.1 database in the results store', () => {
     expect(stored).toHaveLength(11);
     const store = await openReader(dbPath);
     try {
-      for (const { run_id, ...summary } of stored)
-        expect(await store.runResults(run_id as string), String(run_id)).toEqual(summary);
+      for (const { run_id, ...results } of stored)
+        expect(await store.runResults(run_id as string), String(run_id)).toEqual(results);
       expect(await resultsThroughStore(store)).toEqual(await resultsInRawTables(dbPath));
     } finally {
       await store.close();

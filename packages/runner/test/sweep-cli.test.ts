@@ -28,10 +28,10 @@ describe('ablate sweep', () => {
     first = await runCli(['sweep', sweepFile, '--db', dbPath, '--workers', '2']);
   });
 
-  it('trains every run and records epochs, summaries, test results and weights', async () => {
+  it('trains every run and records epochs, results, test results and weights', async () => {
     // stderr carries the progress (plain lines, not a terminal) and nothing else.
     expect(first.stderr).toMatch(
-      /^tiny: 4 runs, 0 already done, training 4 on 2 worker\(s\)\n(\[\d\/4\] .*\n){4}$/,
+      /^tiny: 4 runs, 0 already done, training 4 on 2 thread\(s\)\n(\[\d\/4\] .*\n){4}$/,
     );
     expect(first.code).toBe(0);
     expect(await count(dbPath, "SELECT * FROM runs WHERE status = 'finished'")).toBe(FINISHED);

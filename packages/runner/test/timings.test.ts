@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSweep } from '../src/config/index.ts';
 import { estimateRuns, TimingRecorder } from '../src/cli/timings.ts';
-import type { EpochReport } from '../src/exec/messages.ts';
+import type { EpochRecord } from '../src/db/index.ts';
 import { runCli, tempDir, writeSweep } from './helpers/cli.ts';
 
 const yaml = (hidden: number) => `
@@ -22,7 +22,7 @@ describe('epoch timings', () => {
     const plan = parseSweep(yaml(2), 't.yaml');
     expect(estimateRuns(plan.runs, file)).toEqual([null, null]);
     const recorder = new TimingRecorder(file);
-    const epoch = (seconds: number) => ({ seconds }) as EpochReport;
+    const epoch = (seconds: number) => ({ seconds }) as EpochRecord;
     recorder.epoch(0, plan.runs[0], epoch(0.25));
     recorder.epoch(0, plan.runs[1], epoch(0.75)); // another seed: the same kind of run
     recorder.save();

@@ -12,7 +12,7 @@ import type { Kernels } from '../src/kernels/kernels.ts';
 import { referenceKernels } from '../src/kernels/reference.ts';
 import { loadNativeKernels } from '../src/native/native.ts';
 import { Rng } from '../src/rng.ts';
-import { fastKernels, loadWasmKernels } from '../src/wasm/wasm.ts';
+import { loadWasmKernels } from '../src/wasm/wasm.ts';
 import { numpyVersion, runNumpy } from './numpy.ts';
 
 type Form = 'matmulAB' | 'matmulAtB' | 'matmulABt';
@@ -74,7 +74,7 @@ const { values } = parseArgs({
   options: { json: { type: 'string' }, plain: { type: 'boolean', default: false } },
 });
 const native = loadNativeKernels();
-const wasm = values.plain ? loadWasmKernels({ relaxed: false }) : fastKernels();
+const wasm = loadWasmKernels(values.plain ? { relaxed: false } : {});
 const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
 // The load average says how shared the machine was: figures from a busy one are low.
 const load = os.loadavg()[0].toFixed(1);

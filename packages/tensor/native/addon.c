@@ -3,7 +3,7 @@
 // set of the best ISA path this CPU runs, or of the one named. The module keeps no state (the ISA
 // tables are static const), so every worker thread may load it (NAPI_MODULE_INIT is
 // context-aware).
-// Dimension legend: see src/kernels/kernels.ts.
+// Dimension legend: see kernels.h.
 #include <node_api.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -112,6 +112,15 @@ static int flag(struct args *r, size_t i) {
   return v;
 }
 
+// Throws an Error naming what a kernel could not allocate, when it could not.
+static void throw_if_failed(napi_env env, const char *kernel, struct alloc_failure failed) {
+  if (!failed.what) return;
+  char message[160];
+  snprintf(message, sizeof message, "ablate native kernels: %s could not allocate %zu bytes for %s", kernel,
+           failed.bytes, failed.what);
+  napi_throw_error(env, NULL, message);
+}
+
 static napi_value double_result(napi_env env, double v) {
   napi_value out;
   napi_create_double(env, v, &out);
@@ -138,8 +147,9 @@ static napi_value js_matmul(napi_env env, napi_callback_info info) {
   long s[4];
   form_strides(form, M, K, N, s);
   fp_mode mode = fp_enter();
-  matmul(r.data, out, a, b, M, K, N, s[0], s[1], s[2], s[3], accumulate, bias, NULL);
+  struct alloc_failure failed = matmul(r.data, out, a, b, M, K, N, s[0], s[1], s[2], s[3], accumulate, bias, NULL);
   fp_exit(mode);
+  throw_if_failed(env, "matmul", failed);
   return NULL;
 }
 
@@ -291,8 +301,9 @@ static napi_value js_matmul_atb_momentum(napi_env env, napi_callback_info info) 
   long s[4];
   form_strides(AtB, M, K, N, s);
   fp_mode mode = fp_enter();
-  matmul(r.data, NULL, a, b, M, K, N, s[0], s[1], s[2], s[3], 0, NULL, &step);
+  struct alloc_failure failed = matmul(r.data, NULL, a, b, M, K, N, s[0], s[1], s[2], s[3], 0, NULL, &step);
   fp_exit(mode);
+  throw_if_failed(env, "matmulAtBMomentum", failed);
   return NULL;
 }
 

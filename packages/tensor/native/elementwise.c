@@ -1,7 +1,7 @@
 // The streaming kernels of a training step besides the optimizers: activations forward and
 // backward, softmax, the classification losses, the bias gradient. Plain loops in float32 (the
 // losses sum in double, as the reference does); the compiler vectorizes those without a call.
-// Dimension legend: see src/kernels/kernels.ts. Backward kernels accumulate (+=).
+// Dimension legend: see kernels.h. Backward kernels accumulate (+=).
 #include <math.h>
 #include <string.h>
 

@@ -1,7 +1,7 @@
 // Gathering a shuffled mini-batch: rows of the training set copied in the order of a permutation.
 // The set is far larger than the caches, so each row is a wait on memory; the rows a few places
 // ahead are prefetched while this one is copied, so several are on their way at once.
-// Dimension legend: see src/kernels/kernels.ts.
+// Dimension legend: see kernels.h.
 #include <string.h>
 
 #include "kernels.h"

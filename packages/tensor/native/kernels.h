@@ -1,7 +1,13 @@
 // The native kernels, plain C over the callers' float buffers (addon.c passes the Float32Arrays'
-// memory in place). Dimension legend: see src/kernels/kernels.ts; B = rows (batch) of a row-wise
-// kernel. Every kernel is single-threaded and sums in a fixed order, so its bits depend only on
-// its inputs and on the ISA path.
+// memory in place). Every kernel is single-threaded and sums in a fixed order, so its bits depend
+// only on its inputs and on the ISA path.
+//
+// Dimension legend, of every kernel in this package: these, and the TypeScript interface all three
+// kernel sets implement (src/kernels/kernels.ts, the same kernels in camelCase: sum_rows is
+// sumRows). M = rows of out (of x for sum_rows), N = columns of out and x, K = the summed (inner)
+// dimension; B = rows (batch) of a row-wise kernel (softmax, cross_entropy); n = elements of one
+// parameter (optimizers) or activation (elementwise kernels); a gathered batch (gather_rows) is
+// size rows of width floats, from a set of rows rows.
 #ifndef ABLATE_KERNELS_H
 #define ABLATE_KERNELS_H
 
@@ -44,8 +50,9 @@ struct momentum {
 // A register-blocked micro-kernel: the MR x NR tile c = [c +] sum_k pa[k] (x) pb[k] [+ bias], from
 // A packed as kc columns of MR values and B as kc rows of NR values, ldb apart. With m, the tile
 // is the gradient of m's step instead, and c is read (load_c) but not written.
-typedef void (*micro_kernel)(long kc, const float *pa, const float *pb, long ldb, float *c, long ldc,
-                             int load_c, const float *bias, const struct momentum *m);
+typedef void (*micro_kernel)(long kc, const float *pa /* (kc, MR) */, const float *pb /* (kc, NR), rows ldb apart */,
+                             long ldb, float *c /* (MR, NR), rows ldc apart */, long ldc, int load_c,
+                             const float *bias /* (NR) or NULL */, const struct momentum *m /* or NULL */);
 
 // One ISA path: its micro-kernel and tile. The tables are static const: the only state shared
 // between threads, and immutable.
@@ -60,12 +67,26 @@ struct isa {
 const struct isa *isa_best(void);
 const struct isa *isa_named(const char *name);
 
+// What a kernel could not allocate, for its caller to report (what is NULL when nothing failed).
+struct alloc_failure {
+  const char *what;
+  size_t bytes;
+};
+
+// n floats, 64-byte aligned (a cache line, and the widest vector), rounded up to whole lines (an
+// aligned_alloc size is a multiple of the alignment); NULL if that fails, and then *failed names
+// what and the bytes asked, unless it names an earlier failure already.
+float *alloc_floats(size_t n, const char *what, struct alloc_failure *failed);
+
 // out = A B (+= with accumulate) + bias on every row, with A[i][k] = a[i aLs + k aKs] and
 // B[k][j] = b[j bLs + k bKs]: the three forms a b, a^T b and a b^T differ only in the strides.
-// With mom, the result is instead the gradient of mom's step, never stored: out is NULL.
-void matmul(const struct isa *isa, float *out /* (M, N) or NULL */, const float *a, const float *b, long M, long K,
-            long N, long aLs, long aKs, long bLs, long bKs, int accumulate, const float *bias /* (N) or NULL */,
-            const struct momentum *mom /* w, v (M, N), or NULL */);
+// With mom, the result is instead the gradient of mom's step, never stored: out is NULL. Returns
+// what it could not allocate, if anything; out, or mom's w and v, are then left as they were.
+struct alloc_failure matmul(const struct isa *isa, float *out /* (M, N) or NULL */,
+                            const float *a /* A (M, K) read through aLs, aKs */,
+                            const float *b /* B (K, N) read through bLs, bKs */, long M, long K, long N, long aLs,
+                            long aKs, long bLs, long bKs, int accumulate, const float *bias /* (N) or NULL */,
+                            const struct momentum *mom /* w, v (M, N), or NULL */);
 
 // elementwise.c
 void relu_forward(float *out /* (n) */, const float *x /* (n) */, long n);

@@ -9,7 +9,7 @@
 // step (kernels.h) may take C's place: each micro-kernel updates its tile of w and v from its
 // registers, so the weight gradient is never stored, and the update's loads and stores interleave
 // with the next tiles' multiply-adds instead of following them in a pass of their own.
-// Dimension legend: see src/kernels/kernels.ts.
+// Dimension legend: see kernels.h.
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,10 +34,49 @@ enum { A_WHOLE_MAX = 4096 }; // rows of A packed at once (in matmul, where it pa
 
 #define TILE_LOOP(r, mr) _Pragma("GCC unroll 16") for (int r = 0; r < (mr); r++)
 
+// The write-back of a rows x cols tile of sums t[r][j], each a float or a vector of floats (GCC's
+// vector types, the intrinsics' included, take the same operators; here loaded and stored
+// unaligned): g = [c +] t [+ bias], c being the tile's place in out (rows ldc apart, read when
+// load_c); then c = g, or with m, m's step (MOMENTUM_STEP) on its w and v there from the gradient
+// g, c left unwritten. One definition for every ISA path's micro-kernel, from its accumulators, and
+// for the tiles none stores itself (edge tiles, from a scratch tile): every path takes the same
+// operations in the same order. The rows are unrolled, so that accumulators stay in registers; the
+// columns are a loop, which vectorizes where t is floats (the plain store and the step apart, so
+// that the store does); m is read through a copy the stores cannot alias.
+#define WRITE_BACK(t, rows, cols, c, ldc, load_c, bias, m)                                                            \
+  do {                                                                                                                \
+    typedef __typeof__((t)[0][0] + 0.0f) unaligned_ __attribute__((aligned(4), may_alias));                           \
+    const long lanes_ = sizeof(unaligned_) / sizeof(float);                                                           \
+    const struct momentum s_ = (m) ? *(m) : (struct momentum){0};                                                     \
+    if (!(m)) {                                                                                                       \
+      TILE_LOOP(r_, rows) {                                                                                           \
+        for (long j_ = 0; j_ < (cols); j_++)                                                                          \
+          *(unaligned_ *)((c) + r_ * (ldc) + j_ * lanes_) = TILE_RESULT(t, r_, j_, c, ldc, load_c, bias);             \
+      }                                                                                                               \
+    } else {                                                                                                          \
+      TILE_LOOP(r_, rows) {                                                                                           \
+        for (long j_ = 0; j_ < (cols); j_++) {                                                                        \
+          unaligned_ *wp_ = (unaligned_ *)(s_.w + r_ * s_.ldw + j_ * lanes_);                                         \
+          unaligned_ *vp_ = (unaligned_ *)(s_.v + r_ * s_.ldw + j_ * lanes_);                                         \
+          unaligned_ w_ = *wp_, v_ = *vp_;                                                                            \
+          MOMENTUM_STEP(w_, v_, TILE_RESULT(t, r_, j_, c, ldc, load_c, bias), &s_);                                   \
+          *vp_ = v_;                                                                                                  \
+          *wp_ = w_;                                                                                                  \
+        }                                                                                                             \
+      }                                                                                                               \
+    }                                                                                                                 \
+  } while (0)
+// g of WRITE_BACK's element (r, j), in its vector type unaligned_ of lanes_ floats.
+#define TILE_RESULT(t, r, j, c, ldc, load_c, bias)                                                                    \
+  ({                                                                                                                  \
+    unaligned_ g_ = (t)[r][j];                                                                                        \
+    if (load_c) g_ = *(const unaligned_ *)((c) + (r) * (ldc) + (j) * lanes_) + g_;                                    \
+    if (bias) g_ = g_ + *(const unaligned_ *)((bias) + (j) * lanes_);                                                 \
+    g_;                                                                                                               \
+  })
+
 // Portable C: fixed-size loops that the compiler unrolls and vectorizes for the baseline ISA.
 enum { P_MR = 4, P_NR = 16 };
-static inline void write_back(float *c, long ldc, int load_c, const float *t, long ldt, const float *bias,
-                              const struct momentum *m, long mm, long nn);
 static void kernel_portable(long kc, const float *pa, const float *pb, long ldb, float *c, long ldc, int load_c,
                             const float *bias, const struct momentum *m) {
   float acc[P_MR][P_NR] = {{0}};
@@ -46,7 +85,7 @@ static void kernel_portable(long kc, const float *pa, const float *pb, long ldb,
       for (int j = 0; j < P_NR; j++) acc[r][j] += pa[r] * pb[j];
     }
   }
-  write_back(c, ldc, load_c, &acc[0][0], P_NR, bias, m, P_MR, P_NR);
+  WRITE_BACK(acc, P_MR, P_NR, c, ldc, load_c, bias, m);
 }
 
 #if defined(__x86_64__)
@@ -69,22 +108,7 @@ tile_avx512(int H, long kc, const float *pa, const float *pb, long ldb, float *c
       if (H == 2) acc[r][1] = _mm512_fmadd_ps(ar, b1, acc[r][1]);
     }
   }
-  const struct momentum s = m ? *m : (struct momentum){0}; // a copy the stores cannot alias
-  TILE_LOOP(r, Z_MR) {
-    for (int h = 0; h < H; h++) {
-      __m512 g = load_c ? _mm512_add_ps(_mm512_loadu_ps(c + r * ldc + 16 * h), acc[r][h]) : acc[r][h];
-      if (bias) g = _mm512_add_ps(g, _mm512_loadu_ps(bias + 16 * h));
-      if (!m) {
-        _mm512_storeu_ps(c + r * ldc + 16 * h, g);
-        continue;
-      }
-      float *wr = s.w + r * s.ldw + 16 * h, *vr = s.v + r * s.ldw + 16 * h;
-      __m512 w = _mm512_loadu_ps(wr), v = _mm512_loadu_ps(vr);
-      MOMENTUM_STEP(w, v, g, &s);
-      _mm512_storeu_ps(vr, v);
-      _mm512_storeu_ps(wr, w);
-    }
-  }
+  WRITE_BACK(acc, Z_MR, H, c, ldc, load_c, bias, m);
 }
 __attribute__((target("avx512f"))) static void kernel_avx512(long kc, const float *pa, const float *pb, long ldb,
                                                              float *c, long ldc, int load_c, const float *bias,
@@ -113,22 +137,7 @@ tile_avx2(int H, long kc, const float *pa, const float *pb, long ldb, float *c, 
       if (H == 2) acc[r][1] = _mm256_fmadd_ps(ar, b1, acc[r][1]);
     }
   }
-  const struct momentum s = m ? *m : (struct momentum){0}; // a copy the stores cannot alias
-  TILE_LOOP(r, Y_MR) {
-    for (int h = 0; h < H; h++) {
-      __m256 g = load_c ? _mm256_add_ps(_mm256_loadu_ps(c + r * ldc + 8 * h), acc[r][h]) : acc[r][h];
-      if (bias) g = _mm256_add_ps(g, _mm256_loadu_ps(bias + 8 * h));
-      if (!m) {
-        _mm256_storeu_ps(c + r * ldc + 8 * h, g);
-        continue;
-      }
-      float *wr = s.w + r * s.ldw + 8 * h, *vr = s.v + r * s.ldw + 8 * h;
-      __m256 w = _mm256_loadu_ps(wr), v = _mm256_loadu_ps(vr);
-      MOMENTUM_STEP(w, v, g, &s);
-      _mm256_storeu_ps(vr, v);
-      _mm256_storeu_ps(wr, w);
-    }
-  }
+  WRITE_BACK(acc, Y_MR, H, c, ldc, load_c, bias, m);
 }
 __attribute__((target("avx2,fma"))) static void kernel_avx2(long kc, const float *pa, const float *pb, long ldb,
                                                             float *c, long ldc, int load_c, const float *bias,
@@ -157,22 +166,7 @@ static void kernel_neon(long kc, const float *pa, const float *pb, long ldb, flo
       acc[r][1] = vfmaq_f32(acc[r][1], ar, b1);
     }
   }
-  const struct momentum s = m ? *m : (struct momentum){0}; // a copy the stores cannot alias
-  TILE_LOOP(r, N_MR) {
-    for (int h = 0; h < 2; h++) {
-      float32x4_t g = load_c ? vaddq_f32(vld1q_f32(c + r * ldc + 4 * h), acc[r][h]) : acc[r][h];
-      if (bias) g = vaddq_f32(g, vld1q_f32(bias + 4 * h));
-      if (!m) {
-        vst1q_f32(c + r * ldc + 4 * h, g);
-        continue;
-      }
-      float *wr = s.w + r * s.ldw + 4 * h, *vr = s.v + r * s.ldw + 4 * h;
-      float32x4_t w = vld1q_f32(wr), v = vld1q_f32(vr);
-      MOMENTUM_STEP(w, v, g, &s);
-      vst1q_f32(vr, v);
-      vst1q_f32(wr, w);
-    }
-  }
+  WRITE_BACK(acc, N_MR, 2, c, ldc, load_c, bias, m);
 }
 #endif
 
@@ -267,41 +261,22 @@ static void pack(float *dst, const float *src, long ls, long ks, long lanes, lon
     pack_strided(dst, src, ls, ks, lanes, kc, w);
 }
 
-// The write-back of an mm x nn block t (rows ldt apart; NULL: zeros) of the result, c being its
-// place in out (read when load_c; rows ldc apart): c = [c +] t [+ bias], or with m, m's step on
-// its w and v from that gradient. For what the micro-kernels do not take: edge tiles, an empty K,
-// and the portable path's tiles. Two loops, so that the plain store vectorizes.
-static inline float result_at(const float *c, long ldc, int load_c, const float *t, long ldt, const float *bias,
-                              long i, long j) {
-  float g = t ? t[i * ldt + j] : 0;
-  if (load_c) g = t ? c[i * ldc + j] + g : c[i * ldc + j];
-  return bias ? g + bias[j] : g;
-}
-static inline void write_back(float *c, long ldc, int load_c, const float *t, long ldt, const float *bias,
-                              const struct momentum *m, long mm, long nn) {
-  if (!m) {
-    for (long i = 0; i < mm; i++)
-      for (long j = 0; j < nn; j++) c[i * ldc + j] = result_at(c, ldc, load_c, t, ldt, bias, i, j);
-    return;
-  }
-  for (long i = 0; i < mm; i++)
-    for (long j = 0; j < nn; j++)
-      MOMENTUM_STEP(m->w[i * m->ldw + j], m->v[i * m->ldw + j], result_at(c, ldc, load_c, t, ldt, bias, i, j), m);
+float *alloc_floats(size_t n, const char *what, struct alloc_failure *failed) {
+  const size_t bytes = 64 * (n > 0 ? (n + 15) / 16 : 1); // aligned_alloc(64, 0) may return NULL
+  float *p = aligned_alloc(64, bytes);
+  if (!p && !failed->what) *failed = (struct alloc_failure){what, bytes};
+  return p;
 }
 
-void matmul(const struct isa *isa, float *out, const float *a, const float *b, long M, long K, long N, long aLs,
-            long aKs, long bLs, long bKs, int accumulate, const float *bias, const struct momentum *mom) {
-  if (M <= 0 || N <= 0) return;
+struct alloc_failure matmul(const struct isa *isa, float *out, const float *a, const float *b, long M, long K,
+                            long N, long aLs, long aKs, long bLs, long bKs, int accumulate, const float *bias,
+                            const struct momentum *mom) {
+  struct alloc_failure failed = {0};
+  if (M <= 0 || N <= 0) return failed;
   // With a momentum step, out holds the gradient's partial sums when they must wait for a later K
   // block, and is not needed otherwise.
-  if (mom) {
-    out = K > KC ? aligned_alloc(64, sizeof(float) * (M * N + 15) / 16 * 16) : NULL;
-    accumulate = 0;
-  }
-  if (K <= 0) {
-    write_back(out, N, accumulate, NULL, 0, bias, mom, M, N);
-    return;
-  }
+  float *partial = mom && K > KC ? alloc_floats(M * N, "the weight gradient's partial sums", &failed) : NULL;
+  if (mom) out = partial, accumulate = 0;
   const int mr = isa->mr, nr = isa->nr;
   const long mc_max = MC / mr * mr;
   const int in_place = bLs == 1 && M <= IN_PLACE_MAX_M;
@@ -314,14 +289,15 @@ void matmul(const struct isa *isa, float *out, const float *a, const float *b, l
   // Packed per block of rows, each row would be read in 48-lane pieces, a row apart: a pattern the
   // hardware prefetchers do not follow (the weight gradient of a 50,000-row batch was 20-30% slower).
   const int a_whole = aLs == 1 && K > KC && rows <= A_WHOLE_MAX;
-  float *pa = aligned_alloc(64, sizeof(float) * (a_whole ? (rows + mr - 1) / mr * mr : mc_max) * KC);
-  float *pb = aligned_alloc(64, sizeof(float) * (chunked ? (K * wide + 15) / 16 * 16 : NC * KC));
+  float *pa = alloc_floats((a_whole ? (rows + mr - 1) / mr * mr : mc_max) * KC, "A's packed panels", &failed);
+  float *pb = alloc_floats(chunked ? K * wide : NC * KC, "B's packed panels", &failed);
   float tile[MAX_TILE] __attribute__((aligned(64)));
-  for (long jc = 0; jc < N; jc += NC) {
+  for (long jc = 0; jc < N && !failed.what; jc += NC) {
     const long nc = min(NC, N - jc);
     const long full = in_place ? nc / nr * nr : 0; // columns read in place; the rest is packed
     for (long i0 = 0; i0 < M; i0 += rows) {
-      for (long pc = 0; pc < K; pc += KC) {
+      // With K = 0, one empty block: its write-back stores [c +] 0 [+ bias], or the step from it.
+      for (long pc = 0; pc < K || pc == 0; pc += KC) {
         const long kc = min(KC, K - pc);
         const int load_c = accumulate || pc > 0;
         const int last = pc + kc == K; // the sums are final: the bias and the step come in
@@ -352,7 +328,8 @@ void matmul(const struct isa *isa, float *out, const float *a, const float *b, l
                 kernel(kc, pai + ir * kc, pbj, ldb, c, N, load_c, tile_bias, m);
               } else {
                 kernel(kc, pai + ir * kc, pbj, ldb, tile, nr, 0, NULL, NULL);
-                write_back(c, N, load_c, tile, nr, tile_bias, m, mm, nn);
+                const float(*t)[nr] = (const float(*)[nr])tile; // rows nr apart
+                WRITE_BACK(t, mm, nn, c, N, load_c, tile_bias, m);
               }
             }
           }
@@ -362,5 +339,6 @@ void matmul(const struct isa *isa, float *out, const float *a, const float *b, l
   }
   free(pa);
   free(pb);
-  if (mom) free(out);
+  free(partial);
+  return failed;
 }

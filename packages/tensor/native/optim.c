@@ -1,7 +1,7 @@
 // The optimizers' per-parameter updates, in place, in float32. With flush-to-zero set by the
 // addon, velocities and moments that decay geometrically reach 0 instead of lingering as
 // denormals (each of which costs a microcode assist on x86).
-// Dimension legend: see src/kernels/kernels.ts.
+// Dimension legend: see kernels.h.
 #include <math.h>
 
 #include "kernels.h"

@@ -50,7 +50,8 @@ export function matmul(out: Tensor, a: Tensor, b: Tensor, accumulate = false): T
 
 /**
  * out (M, N) = a (M, K) b (K, N) + bias (N) broadcast over rows: a dense layer's forward pass, in
- * one kernel call (the fast path adds the bias as it stores the tiles, no second pass over out).
+ * one kernel call (the native and wasm kernels add the bias as they store the tiles: no second pass
+ * over out).
  */
 export function matmulBias(out: Tensor, a: Tensor, b: Tensor, bias: Tensor): Tensor {
   expect2d('matmulBias', out, a, b);

@@ -1,6 +1,9 @@
-// The fast kernels against the reference, on shapes chosen to hit every edge of the tiling: the
-// sizes 1, 3, 7, 129, 785 straddle the 4 x 8 tile, the 4 x 4 transposes of the packing, the
-// 128-row A block and the 256-deep K block.
+// The optimized kernels (wasm, and native on every ISA path this CPU runs) against the reference, on
+// shapes chosen to hit every edge of the tiling: the sizes 1, 3, 7, 129, 785 straddle the tiles
+// (wasm 4 x 8; native up to 8 x 32), the 4 x 4 transposes of the packing, the row blocks and the
+// 256-deep K block.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { kernels, setKernels } from '../src/kernels/backend.ts';
@@ -72,10 +75,10 @@ function product(A: Float64Array, B: Float64Array, M: number, K: number, N: numb
   return out;
 }
 
-describe.each(variants.map((k) => [k.name, k] as const))('%s', (_name, fast) => {
+describe.each(variants.map((k) => [k.name, k] as const))('%s', (_name, optimized) => {
   it.each(FORMS)('%s agrees with the reference on edge shapes, with and without accumulate', (form) => {
     // Both kernels compute each output as a float32 sum of K products (plus out with accumulate)
-    // in different orders, and the fast one may fuse multiply-adds. The classical bound on either
+    // in different orders, and the optimized one may fuse multiply-adds. The classical bound on either
     // one's error is (K + 1) u (|out| + sum_k |A_ik B_kj|), so they differ by at most twice that; a
     // wrong or missing term is off by about one product, far beyond the bound for the K here.
     const rng = Rng.derive(7, form);
@@ -97,7 +100,7 @@ describe.each(variants.map((k) => [k.name, k] as const))('%s', (_name, fast) => 
         const expected = out0.slice();
         const actual = out0.slice();
         referenceKernels[form](expected, a, b, M, K, N, accumulate, bias);
-        fast[form](actual, a, b, M, K, N, accumulate, bias);
+        optimized[form](actual, a, b, M, K, N, accumulate, bias);
         for (let i = 0; i < M * N; i++) {
           const added = (accumulate ? Math.abs(out0[i]) : 0) + (bias ? Math.abs(bias[i % N]) : 0);
           const bound = 2 * (K + 2) * U * (added + magnitude[i]);
@@ -129,34 +132,34 @@ describe.each(variants.map((k) => [k.name, k] as const))('%s', (_name, fast) => 
       const { A, B } = logical(form, a, b, M, K, N);
       const expected = Float32Array.from(product(A, B, M, K, N));
       const out = new Float32Array(M * N).fill(NaN);
-      fast[form](out, a, b, M, K, N);
+      optimized[form](out, a, b, M, K, N);
       expect(out).toEqual(expected);
-      fast[form](out, a, b, M, K, N, true);
+      optimized[form](out, a, b, M, K, N, true);
       expect(out).toEqual(expected.map((v) => 2 * v));
       const bias = randomArray(rng, N, () => rng.int(9) - 4);
-      fast[form](out, a, b, M, K, N, false, bias);
+      optimized[form](out, a, b, M, K, N, false, bias);
       expect(out).toEqual(expected.map((v, i) => v + bias[i % N]));
-      fast[form](out, a, b, M, K, N, true, bias);
+      optimized[form](out, a, b, M, K, N, true, bias);
       expect(out).toEqual(expected.map((v, i) => 2 * (v + bias[i % N])));
     }
   });
 
   it('handles empty dimensions', () => {
     const out = Float32Array.of(5, 6);
-    fast.matmulAB(out, new Float32Array(0), new Float32Array(0), 1, 0, 2, true);
+    optimized.matmulAB(out, new Float32Array(0), new Float32Array(0), 1, 0, 2, true);
     expect(out).toEqual(Float32Array.of(5, 6));
-    fast.matmulAB(out, new Float32Array(0), new Float32Array(0), 1, 0, 2);
+    optimized.matmulAB(out, new Float32Array(0), new Float32Array(0), 1, 0, 2);
     expect(out).toEqual(Float32Array.of(0, 0));
-    fast.matmulAtB(out, new Float32Array(0), new Float32Array(3), 0, 3, 1);
+    optimized.matmulAtB(out, new Float32Array(0), new Float32Array(3), 0, 3, 1);
     expect(out).toEqual(Float32Array.of(0, 0));
-    fast.matmulAB(out, new Float32Array(0), new Float32Array(0), 1, 0, 2, false, Float32Array.of(3, 4));
+    optimized.matmulAB(out, new Float32Array(0), new Float32Array(0), 1, 0, 2, false, Float32Array.of(3, 4));
     expect(out).toEqual(Float32Array.of(3, 4));
-    fast.sumRows(out, new Float32Array(0), 0, 2);
+    optimized.sumRows(out, new Float32Array(0), 0, 2);
     expect(out).toEqual(Float32Array.of(0, 0));
   });
 });
 
-// Column sums and ReLU are exact or summed in the reference's order, so the fast path must match
+// Column sums and ReLU are exact or summed in the reference's order, so the optimized kernels must match
 // the reference to the bit, at every length around the vector width (and past a few of them).
 const LENGTHS = [1, 2, 3, 4, 5, 7, 8, 9, 17, 129, 785];
 
@@ -168,7 +171,7 @@ function expectSameBits(actual: Float32Array, expected: Float32Array, what: stri
   }
 }
 
-describe.each(variants.map((k) => [k.name, k] as const))('%s sumRows and relu', (_name, fast) => {
+describe.each(variants.map((k) => [k.name, k] as const))('%s sumRows and relu', (_name, optimized) => {
   it('sumRows agrees with the reference to the bit at odd shapes, with and without accumulate', () => {
     const rng = new Rng(10);
     for (const M of [1, 3, 129]) {
@@ -178,7 +181,7 @@ describe.each(variants.map((k) => [k.name, k] as const))('%s sumRows and relu', 
           const out0 = randomArray(rng, N);
           const [expected, actual] = [out0.slice(), out0.slice()];
           referenceKernels.sumRows(expected, x, M, N, accumulate);
-          fast.sumRows(actual, x, M, N, accumulate);
+          optimized.sumRows(actual, x, M, N, accumulate);
           expectSameBits(actual, expected, `sumRows ${M}x${N} acc=${accumulate}`);
         }
       }
@@ -187,9 +190,9 @@ describe.each(variants.map((k) => [k.name, k] as const))('%s sumRows and relu', 
 
   it('sumRows is exact on a small case', () => {
     const out = Float32Array.of(10, 20, 30);
-    fast.sumRows(out, Float32Array.of(1, 2, 3, 4, 5, 6), 2, 3);
+    optimized.sumRows(out, Float32Array.of(1, 2, 3, 4, 5, 6), 2, 3);
     expect([...out]).toEqual([5, 7, 9]);
-    fast.sumRows(out, Float32Array.of(1, 2, 3, 4, 5, 6), 2, 3, true);
+    optimized.sumRows(out, Float32Array.of(1, 2, 3, 4, 5, 6), 2, 3, true);
     expect([...out]).toEqual([10, 14, 18]);
   });
 
@@ -202,29 +205,29 @@ describe.each(variants.map((k) => [k.name, k] as const))('%s sumRows and relu', 
       const x = randomArray(rng, n, draw);
       const [expected, actual] = [new Float32Array(n), new Float32Array(n)];
       referenceKernels.relu(expected, x);
-      fast.relu(actual, x);
+      optimized.relu(actual, x);
       expectSameBits(actual, expected, `relu n=${n}`);
       const dout = randomArray(rng, n, draw);
       const dx0 = randomArray(rng, n, draw);
-      const [dxRef, dxFast] = [dx0.slice(), dx0.slice()];
+      const [dxRef, dxOptimized] = [dx0.slice(), dx0.slice()];
       referenceKernels.reluBackward(dxRef, dout, expected);
-      fast.reluBackward(dxFast, dout, actual);
-      expectSameBits(dxFast, dxRef, `reluBackward n=${n}`);
+      optimized.reluBackward(dxOptimized, dout, actual);
+      expectSameBits(dxOptimized, dxRef, `reluBackward n=${n}`);
     }
   });
 
   it('relu and reluBackward are exact on a small case, relu in place', () => {
     const x = Float32Array.of(-2, -0, 0, 0.5, 3, NaN);
-    fast.relu(x, x);
+    optimized.relu(x, x);
     expect([...x]).toEqual([0, 0, 0, 0.5, 3, 0]);
     const dx = Float32Array.of(-0, 1, 1, 1, 1, 1);
-    fast.reluBackward(dx, Float32Array.of(7, 7, 7, 7, 7, 7), x);
+    optimized.reluBackward(dx, Float32Array.of(7, 7, 7, 7, 7, 7), x);
     expect(Object.is(dx[0], -0)).toBe(true);
     expect([...dx]).toEqual([-0, 1, 1, 8, 8, 1]);
   });
 });
 
-describe.each(variants.map((k) => [k.name, k] as const))('%s momentum', (_name, fast) => {
+describe.each(variants.map((k) => [k.name, k] as const))('%s momentum', (_name, optimized) => {
   it.each([false, true])('agrees with the reference at odd lengths (nesterov %s)', (nesterov) => {
     // Each element is a few float32 operations (the reference rounds once from float64), so the
     // two may differ by a few units in the last place of the values involved, never more.
@@ -233,12 +236,14 @@ describe.each(variants.map((k) => [k.name, k] as const))('%s momentum', (_name, 
       const w = randomArray(rng, n);
       const g = randomArray(rng, n);
       const v = randomArray(rng, n);
-      const [wFast, vFast, wRef, vRef] = [w.slice(), v.slice(), w.slice(), v.slice()];
-      fast.momentum(wFast, g, vFast, 0.1, 0.9, 0.1, nesterov);
+      const [wOptimized, vOptimized, wRef, vRef] = [w.slice(), v.slice(), w.slice(), v.slice()];
+      optimized.momentum(wOptimized, g, vOptimized, 0.1, 0.9, 0.1, nesterov);
       referenceKernels.momentum(wRef, g, vRef, 0.1, 0.9, 0.1, nesterov);
       for (let i = 0; i < n; i++) {
-        expect(Math.abs(vFast[i] - vRef[i])).toBeLessThanOrEqual(8 * U * (Math.abs(v[i]) + Math.abs(g[i])));
-        expect(Math.abs(wFast[i] - wRef[i])).toBeLessThanOrEqual(8 * U * (Math.abs(w[i]) + 1));
+        expect(Math.abs(vOptimized[i] - vRef[i])).toBeLessThanOrEqual(
+          8 * U * (Math.abs(v[i]) + Math.abs(g[i])),
+        );
+        expect(Math.abs(wOptimized[i] - wRef[i])).toBeLessThanOrEqual(8 * U * (Math.abs(w[i]) + 1));
       }
     }
   });
@@ -246,7 +251,7 @@ describe.each(variants.map((k) => [k.name, k] as const))('%s momentum', (_name, 
   it('flushes velocities that decay below the smallest normal float to 0, and keeps NaN', () => {
     const w = Float32Array.of(1, 1, 1);
     const v = Float32Array.of(2 ** -125, -(2 ** -125), NaN);
-    fast.momentum(w, new Float32Array(3), v, 0.1, 0.25, 1, false); // 0.25 v is denormal
+    optimized.momentum(w, new Float32Array(3), v, 0.1, 0.25, 1, false); // 0.25 v is denormal
     expect([...v]).toEqual([0, 0, NaN]);
   });
 
@@ -255,10 +260,10 @@ describe.each(variants.map((k) => [k.name, k] as const))('%s momentum', (_name, 
     const g = Float32Array.of(1, -2, 4);
     const w = Float32Array.of(8, 8, 8);
     const v = Float32Array.of(2, 0, -4);
-    fast.momentum(w, g, v, 0.25, 0.5, 1, false); // v = 0.5 v + g; w -= 0.25 v
+    optimized.momentum(w, g, v, 0.25, 0.5, 1, false); // v = 0.5 v + g; w -= 0.25 v
     expect([...v]).toEqual([2, -2, 2]);
     expect([...w]).toEqual([7.5, 8.5, 7.5]);
-    fast.momentum(w, g, v, 0.25, 0.5, 1, true); // v = 0.5 v + g; w -= 0.25 (g + 0.5 v)
+    optimized.momentum(w, g, v, 0.25, 0.5, 1, true); // v = 0.5 v + g; w -= 0.25 (g + 0.5 v)
     expect([...v]).toEqual([2, -3, 5]);
     expect([...w]).toEqual([7, 9.375, 5.875]);
   });
@@ -266,7 +271,7 @@ describe.each(variants.map((k) => [k.name, k] as const))('%s momentum', (_name, 
 
 describe.each([referenceKernels, ...variants].map((k) => [k.name, k] as const))(
   '%s matmulAtBMomentum',
-  (_name, fast) => {
+  (_name, optimized) => {
     // Whole blocks of rows and partial ones (M past 48), N past the 512-column block (the update
     // then goes row by row), K past the 256-deep block (the gradient is then kept whole), K = 0.
     it.each([
@@ -284,9 +289,9 @@ describe.each([referenceKernels, ...variants].map((k) => [k.name, k] as const))(
       for (const nesterov of [false, true]) {
         const fused = [w.slice(), v.slice()];
         const [g, wTwo, vTwo] = [new Float32Array(M * N), w.slice(), v.slice()];
-        fast.matmulAtBMomentum(a, b, M, K, N, fused[0], fused[1], 0.1, 0.9, 1, nesterov);
-        fast.matmulAtB(g, a, b, M, K, N);
-        fast.momentum(wTwo, g, vTwo, 0.1, 0.9, 1, nesterov);
+        optimized.matmulAtBMomentum(a, b, M, K, N, fused[0], fused[1], 0.1, 0.9, 1, nesterov);
+        optimized.matmulAtB(g, a, b, M, K, N);
+        optimized.momentum(wTwo, g, vTwo, 0.1, 0.9, 1, nesterov);
         expectSameBits(fused[0], wTwo, `w nesterov=${nesterov}`);
         expectSameBits(fused[1], vTwo, `v nesterov=${nesterov}`);
       }
@@ -376,6 +381,24 @@ describe('native loading', () => {
       expect(results[k.name]).toEqual(out);
     }
   });
+
+  // The cap on the child's address space takes prlimit(1) and /proc (Linux).
+  const capped = process.platform === 'linux' && spawnSync('sh', ['-c', 'command -v prlimit']).status === 0;
+  it.skipIf(!capped)('throws an Error naming a buffer it cannot allocate and its size', () => {
+    const child = spawnSync(
+      process.execPath,
+      [fileURLToPath(new URL('./native-alloc-child.mjs', import.meta.url))],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(child.status, child.stderr).toBe(0);
+    expect(JSON.parse(child.stdout)).toEqual({
+      message:
+        "ablate native kernels: matmulAtBMomentum could not allocate 134217728 bytes for the weight gradient's partial sums",
+      unchanged: true,
+    });
+  });
 });
 
 describe('backend', () => {
@@ -394,9 +417,16 @@ describe('backend', () => {
     expect(setKernels('reference')).toBe(referenceKernels);
     expect(kernels().name).toBe('reference');
     expect(setKernels('wasm').name).toMatch(/^wasm-/);
-    expect(setKernels('fast').name).toMatch(/^wasm-/);
     expect(setKernels('native').name).toMatch(/^native-/);
     expect(() => setKernels('gpu' as never)).toThrow(/expected one of native, wasm, reference/);
+  });
+
+  it("refuses ABLATE_KERNELS=fast (the wasm path's name before native), naming the choices", async () => {
+    vi.stubEnv('ABLATE_KERNELS', 'fast');
+    vi.resetModules();
+    await expect(import('../src/kernels/backend.ts')).rejects.toThrow(
+      "ABLATE_KERNELS: expected one of native, wasm, reference, got 'fast'",
+    );
   });
 
   it('honours ABLATE_NATIVE_ISA at load', async () => {

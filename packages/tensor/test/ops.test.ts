@@ -1,15 +1,15 @@
 // Each op on small hand-computed cases, and its shape errors naming the shapes involved.
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { setKernels, type KernelChoice } from '../src/kernels/backend.ts';
+import { KERNEL_CHOICES, setKernels } from '../src/kernels/backend.ts';
 import * as ops from '../src/ops.ts';
 import { Tensor } from '../src/tensor.ts';
 
 const t = (values: number[][] | number[]) => Tensor.from(values);
 const z = (...shape: number[]) => Tensor.zeros(shape);
 
-describe.each(['fast', 'reference'] as KernelChoice[])('matmul ops (%s kernels)', (choice) => {
+describe.each(KERNEL_CHOICES)('matmul ops (%s kernels)', (choice) => {
   beforeEach(() => setKernels(choice));
-  afterAll(() => setKernels('fast'));
+  afterAll(() => setKernels(undefined));
   // a (2, 3), b (3, 2); a b = [[1*7+2*9+3*11, 1*8+2*10+3*12], [4*7+5*9+6*11, 4*8+5*10+6*12]]
   const a = t([
     [1, 2, 3],
@@ -108,9 +108,9 @@ describe('matmul shape errors', () => {
   });
 });
 
-describe.each(['fast', 'reference'] as KernelChoice[])('sumRows and ReLU ops (%s kernels)', (choice) => {
+describe.each(KERNEL_CHOICES)('sumRows and ReLU ops (%s kernels)', (choice) => {
   beforeEach(() => setKernels(choice));
-  afterAll(() => setKernels('fast'));
+  afterAll(() => setKernels(undefined));
   const x = t([
     [1, -2, 3],
     [4, 5, -6],

@@ -5,11 +5,12 @@
 
 import { readFileSync } from 'node:fs';
 import { allIndices, carve, holdOutSize } from '../prepare/split.ts';
-import type { RandomSource, SourceSpec } from '../types.ts';
+import type { ResolvedSourceSpec } from '../spec.ts';
+import type { RandomSource } from '../types.ts';
 import { parseOnce } from './file-cache.ts';
 import { classCount, takeRows, type RawSet, type RawSource } from './raw.ts';
 
-type CsvSpec = Extract<SourceSpec, { kind: 'csv' }>;
+type CsvSpec = Extract<ResolvedSourceSpec, { kind: 'csv' }>;
 /** How to read one file: the fields documented on the csv source spec. */
 type CsvOptions = Pick<CsvSpec, 'labelColumn' | 'header'>;
 
@@ -17,11 +18,11 @@ type CsvOptions = Pick<CsvSpec, 'labelColumn' | 'header'>;
 const isNumeric = (field: string, value: number) =>
   Number.isFinite(value) && (value !== 0 || field.trim() !== '');
 
-/** Parses CSV text; `file` names the file in errors. */
+/** Parses CSV text, read as a resolved csv source says (./spec.ts fills its defaults); `file` names the file in errors. */
 export function parseCsv(
   text: string,
   file: string,
-  options: CsvOptions = {},
+  options: CsvOptions,
 ): RawSet & { columns: string[] | null } {
   const lines = text.split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
@@ -31,7 +32,7 @@ export function parseCsv(
   const header = options.header ?? !firstFields.some((field) => isNumeric(field, Number(field)));
   const columns = header ? firstFields.map((name) => name.trim()) : null;
   const width = firstFields.length;
-  const labelIndex = resolveLabelColumn(options.labelColumn ?? 0, columns, width, file);
+  const labelIndex = resolveLabelColumn(options.labelColumn, columns, width, file);
 
   const start = header ? 1 : 0;
   const count = lines.length - start;
@@ -107,8 +108,7 @@ export function loadCsv(source: CsvSpec, random: RandomSource): RawSource {
     }
     return { train, test, classes: classCount(train, test), range: null };
   }
-  const fraction = source.testFraction ?? 0.2;
-  const testSize = holdOutSize(fraction, train.count, 'testFraction', train.origin);
+  const testSize = holdOutSize(source.testFraction, train.count, 'testFraction', train.origin);
   const split = carve(allIndices(train.count), testSize, random);
   return {
     train: takeRows(train, split.kept),

@@ -1,6 +1,7 @@
 // Small built-in sets for first lessons: nothing to download, instantly trained, easy to plot.
 
-import type { RandomSource, SourceSpec } from '../types.ts';
+import type { ResolvedSourceSpec } from '../spec.ts';
+import type { RandomSource } from '../types.ts';
 import type { RawSet, RawSource } from './raw.ts';
 
 function table(origin: string, rows: number[][], labels: number[]): RawSet {
@@ -67,7 +68,7 @@ function spiralSet(random: RandomSource, points: number, classes: number, noise:
 /** Training arms, then an independent draw of test arms from the same random source. */
 export function spirals(
   random: RandomSource,
-  { points = 100, classes = 2, noise = 0.2 }: Extract<SourceSpec, { kind: 'spirals' }>,
+  { points, classes, noise }: Extract<ResolvedSourceSpec, { kind: 'spirals' }>,
 ): RawSource {
   const train = spiralSet(random, points, classes, noise);
   const test = spiralSet(random, points, classes, noise);

@@ -1,6 +1,6 @@
 // The activation interface and the table from names to implementations.
 //
-// Dimension legend: B = batch, N = units. Forward writes out = f(x); backward accumulates
+// Dimension legend: see ../index.ts. Forward writes out = f(x); backward accumulates
 // dx += J_f(x)^T dout, given both the input x and the output out of the forward pass (each
 // activation's derivative is cheapest from one or the other: sigmoid' = s (1 - s) from out,
 // swish' from x).

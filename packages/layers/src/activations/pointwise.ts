@@ -35,8 +35,9 @@ export const tanh: Activation = {
 
 /**
  * relu(x) = max(0, x);  relu' = 1 for x > 0, else 0 (0 at the kink, as in every framework), read
- * from the output (a > 0 just where x > 0). Tensor kernels: WebAssembly SIMD on the fast path, as
- * scalar JS either loop costs a few ns per hidden unit (a mispredicted branch on half of them).
+ * from the output (a > 0 just where x > 0). Tensor kernels (C or WebAssembly SIMD in the optimized
+ * kernel sets): as scalar JS either loop costs a few ns per hidden unit (a mispredicted branch on
+ * half of them).
  */
 export const relu: Activation = {
   name: 'relu',

@@ -1,6 +1,6 @@
 // Dense (fully connected) layer: y = x W + b, batched over rows.
 //
-// Dimension legend: B = batch, I = in features, O = out features.
+// Dimension legend: see ../index.ts.
 // W is stored (I, O) so that all three products map onto the tensor core's matmul forms:
 //   forward  y  = x W + b      matmulBias (B, I) (I, O), the bias added as the result is stored
 //   backward db += sum_rows dy  sumRows

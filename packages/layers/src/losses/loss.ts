@@ -1,7 +1,7 @@
 // The loss interface and the table from names to implementations.
 //
-// Dimension legend: B = batch, O = output units. Every loss returns the mean over the batch and
-// its backward accumulates the gradient of that mean.
+// Dimension legend: see ../index.ts. Every loss returns the mean over the batch and its backward
+// accumulates the gradient of that mean.
 //
 // Two kinds. mse and mae read the output activations a, and the model chains their gradient
 // through the output activation. bce and cross_entropy are fused with their activation (sigmoid,

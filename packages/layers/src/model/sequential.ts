@@ -1,6 +1,6 @@
 // Sequential: a stack of Dense layers, each followed by its activation, built from a ModelSpec.
 //
-// Dimension legend: B = batch, I = spec.input, O = spec.output, N_l = units of layer l.
+// Dimension legend: see ../index.ts.
 // Layer l computes z_l = a_{l-1} W_l + b_l and a_l = f_l(z_l), with a_{-1} = x.
 // Every buffer is allocated for the largest batch seen; smaller batches (the last partial one)
 // use row views of it, cached for the current batch size, so a training step allocates nothing.

@@ -3,7 +3,7 @@
 // dashboard opens (to share or archive a result), or from a file into PostgreSQL (to import it).
 import { redactUrl } from '../db/index.ts';
 import { exportSweep } from '../db/export.ts';
-import { SweepInputError } from '../sweep/run-sweep.ts';
+import { SweepInputError } from '../sweep/open-store.ts';
 import { dbLocation, DEFAULT_DB, parseCommandArgs, positiveInteger, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 

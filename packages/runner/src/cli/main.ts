@@ -4,7 +4,7 @@
 import { ConfigError } from '../config/index.ts';
 import { DatabaseBusyError } from '../db/index.ts';
 import { ablateVersion } from '../meta.ts';
-import { SweepInputError } from '../sweep/run-sweep.ts';
+import { SweepInputError } from '../sweep/open-store.ts';
 import { UsageError } from './args.ts';
 import type { Command } from './command.ts';
 

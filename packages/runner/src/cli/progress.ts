@@ -2,8 +2,8 @@
 // worker) redrawn in place with ANSI cursor moves. Anywhere else (CI, a log file): plain lines,
 // one per run as it ends, so logs stay readable and diffable.
 import { formatDuration, type PlannedRun } from '../config/index.ts';
-import type { EpochReport, RunOutcome } from '../exec/messages.ts';
-import type { SweepObserver, SweepStart } from '../sweep/run-sweep.ts';
+import type { EpochRecord, RunOutcome } from '../db/index.ts';
+import type { SweepObserver, SweepStart } from '../sweep/observer.ts';
 
 function describeOutcome(outcome: RunOutcome): string {
   switch (outcome.status) {
@@ -32,9 +32,9 @@ class Tally {
     this.epochsPlanned = info.epochsToTrain;
   }
 
-  epoch(run: PlannedRun, report: EpochReport): void {
+  epoch(run: PlannedRun, epoch: EpochRecord): void {
     this.epochsDone++;
-    this.epochsOfRun.set(run.id, report.epoch);
+    this.epochsOfRun.set(run.id, epoch.epoch);
   }
 
   /** A run that ends early (diverged, failed) takes its remaining epochs off the plan. */
@@ -58,7 +58,7 @@ class Tally {
   }
 }
 
-interface WorkerLine {
+interface ThreadLine {
   run: PlannedRun;
   epoch: number;
   loss: number | null;
@@ -73,38 +73,38 @@ function bar(fraction: number, width: number): string {
   return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
 }
 
-/** The terminal view: the overall line and one per worker, redrawn in place. */
+/** The terminal view: the overall line and one per training thread, redrawn in place. */
 class LiveProgress implements SweepObserver {
   private readonly out = process.stderr;
   private readonly tally = new Tally();
-  private readonly workers: (WorkerLine | null)[] = [];
+  private readonly threads: (ThreadLine | null)[] = [];
   private linesDrawn = 0;
   private lastDraw = 0;
 
   constructor(private readonly name: string) {}
 
   begin(info: SweepStart): void {
-    this.workers.length = info.workers;
-    this.workers.fill(null);
+    this.threads.length = info.threads;
+    this.threads.fill(null);
     this.tally.begin(info);
     if (info.skipped > 0) this.out.write(`${info.skipped} of ${info.total} runs already done\n`);
     this.draw(true);
   }
 
-  runStarted(slot: number, run: PlannedRun): void {
-    this.workers[slot] = { run, epoch: 0, loss: null };
+  runStarted(thread: number, run: PlannedRun): void {
+    this.threads[thread] = { run, epoch: 0, loss: null };
     this.draw(true);
   }
 
-  epoch(slot: number, run: PlannedRun, report: EpochReport): void {
-    this.tally.epoch(run, report);
-    this.workers[slot] = { run, epoch: report.epoch, loss: report.trainLoss };
+  epoch(thread: number, run: PlannedRun, epoch: EpochRecord): void {
+    this.tally.epoch(run, epoch);
+    this.threads[thread] = { run, epoch: epoch.epoch, loss: epoch.train_loss };
     this.draw(false);
   }
 
-  runEnded(slot: number, run: PlannedRun, outcome: RunOutcome): void {
+  runEnded(thread: number, run: PlannedRun, outcome: RunOutcome): void {
     this.tally.runEnded(run);
-    this.workers[slot] = null;
+    this.threads[thread] = null;
     // Runs that did not simply finish leave a permanent line above the live block.
     if (outcome.status !== 'finished') this.print(`${run.label}: ${describeOutcome(outcome)}`);
     this.draw(true);
@@ -129,11 +129,11 @@ class LiveProgress implements SweepObserver {
     // Numbers first and the label last, so a narrow terminal cuts the label, not the progress.
     const lines = [
       `${this.name}  ${bar(this.tally.fraction(), 24)}  ${ended}/${toTrain} runs  elapsed ${formatDuration(this.tally.elapsed())}  ETA ${this.tally.eta()}`,
-      ...this.workers.map((line, i) => {
-        if (!line) return `  w${i + 1}  idle`;
+      ...this.threads.map((line, i) => {
+        if (!line) return `  t${i + 1}  idle`;
         const epochs = line.run.config.train.epochs;
         const loss = line.loss === null ? '' : `  loss ${line.loss.toPrecision(4)}`;
-        return `  w${i + 1}  ${bar(line.epoch / epochs, 10)}  epoch ${line.epoch}/${epochs}${loss}  ${line.run.label}`;
+        return `  t${i + 1}  ${bar(line.epoch / epochs, 10)}  epoch ${line.epoch}/${epochs}${loss}  ${line.run.label}`;
       }),
     ];
     this.clear();
@@ -154,15 +154,15 @@ class PlainProgress implements SweepObserver {
     const recovered =
       info.recovered > 0 ? `, ${info.recovered} left running by a dead process recovered` : '';
     this.out.write(
-      `${this.name}: ${info.total} runs, ${info.skipped} already done${recovered}, training ${info.toTrain} on ${info.workers} worker(s)\n`,
+      `${this.name}: ${info.total} runs, ${info.skipped} already done${recovered}, training ${info.toTrain} on ${info.threads} thread(s)\n`,
     );
   }
 
-  epoch(_slot: number, run: PlannedRun, report: EpochReport): void {
-    this.tally.epoch(run, report);
+  epoch(_thread: number, run: PlannedRun, epoch: EpochRecord): void {
+    this.tally.epoch(run, epoch);
   }
 
-  runEnded(_slot: number, run: PlannedRun, outcome: RunOutcome): void {
+  runEnded(_thread: number, run: PlannedRun, outcome: RunOutcome): void {
     this.tally.runEnded(run);
     const { ended, toTrain } = this.tally;
     this.out.write(

@@ -2,7 +2,7 @@
 import { kernelsNotice } from '@ablate/tensor';
 import { formatPlan, loadSweep } from '../config/index.ts';
 import { DEFAULT_LEASE_SECONDS } from '../db/index.ts';
-import { runSweep, type SweepObserver } from '../sweep/run-sweep.ts';
+import { runSweep } from '../sweep/run-sweep.ts';
 import { dbLocation, DEFAULT_DB, parseCommandArgs, positiveInteger, sweepFile, UsageError } from './args.ts';
 import { command } from './command.ts';
 import { capNote } from '../config/format.ts';
@@ -40,16 +40,6 @@ exit codes: 0 every run ended (finished or diverged), 1 some runs failed, 2 bad 
 database another sweep is writing (nothing written), 130 / 143 stopped by SIGINT / SIGTERM
 (finished epochs kept; rerun to resume)`;
 
-/** One observer that passes every event to each of these, in order. */
-function fanOut(...observers: SweepObserver[]): SweepObserver {
-  return {
-    begin: (info) => observers.forEach((o) => o.begin?.(info)),
-    runStarted: (slot, run) => observers.forEach((o) => o.runStarted?.(slot, run)),
-    epoch: (slot, run, report) => observers.forEach((o) => o.epoch?.(slot, run, report)),
-    runEnded: (slot, run, outcome) => observers.forEach((o) => o.runEnded?.(slot, run, outcome)),
-  };
-}
-
 async function sweep(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('sweep', args, {
     db: { type: 'string' },
@@ -76,7 +66,7 @@ async function sweep(args: string[]): Promise<number> {
     return 0;
   }
   if (plan.runs.length < plan.total) process.stderr.write(`${plan.name}: ${capNote(plan)}\n`);
-  // Why the workers train on wasm (or the reference) rather than native kernels, if they do.
+  // Why the training threads run on wasm (or the reference) rather than native kernels, if they do.
   const notice = kernelsNotice();
   if (notice) process.stderr.write(`${notice}\n`);
 
@@ -85,12 +75,12 @@ async function sweep(args: string[]): Promise<number> {
   const timings = new TimingRecorder();
   const result = await runSweep(plan, {
     dbPath: dbLocation(values.db),
-    workers: positiveInteger('workers', values.workers),
+    threads: positiveInteger('workers', values.workers),
     newVersion: values['new-version'],
     kernels: values.kernels,
     leaseSeconds: positiveInteger('lease-seconds', values['lease-seconds']),
     signal: stop.signal,
-    observer: fanOut(progressFor(plan.name), timings),
+    observers: [progressFor(plan.name), timings],
   });
   timings.save();
   process.stdout.write(formatReport(result));

@@ -5,9 +5,10 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, homedir } from 'node:os';
 import path from 'node:path';
-import { canonicalJson, type PlannedRun, type RunConfig } from '../config/index.ts';
-import type { EpochReport } from '../exec/messages.ts';
-import type { SweepObserver } from '../sweep/run-sweep.ts';
+import type { PlannedRun, RunConfig } from '../config/index.ts';
+import { canonicalJson } from '../view/canonical.js';
+import type { EpochRecord } from '../db/index.ts';
+import type { SweepObserver } from '../sweep/observer.ts';
 
 /** Mean seconds per epoch, and how many epochs that mean is over, by cost key. */
 type Timings = Record<string, { secondsPerEpoch: number; epochs: number }>;
@@ -47,10 +48,10 @@ export class TimingRecorder implements SweepObserver {
 
   constructor(private readonly file = timingsFile()) {}
 
-  epoch(_slot: number, run: PlannedRun, report: EpochReport): void {
+  epoch(_thread: number, run: PlannedRun, epoch: EpochRecord): void {
     const key = costKey(run.config);
     const entry = this.seen.get(key) ?? { seconds: 0, epochs: 0 };
-    entry.seconds += report.seconds;
+    entry.seconds += epoch.seconds;
     entry.epochs += 1;
     this.seen.set(key, entry);
   }

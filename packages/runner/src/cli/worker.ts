@@ -2,7 +2,7 @@
 // that has runs left, on this machine's cores, and exits when none has (--follow: waits for more).
 // Start as many as there are machines; each claims runs one at a time, so none is trained twice.
 import { DEFAULT_LEASE_SECONDS, isDatabaseUrl } from '../db/index.ts';
-import { runWorker } from '../sweep/join-sweeps.ts';
+import { runWorker } from '../sweep/worker.ts';
 import { parseCommandArgs, positiveInteger, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 import { stopOnSignals } from './stop-signals.ts';
@@ -43,12 +43,12 @@ async function worker(args: string[]): Promise<number> {
 
   const result = await runWorker({
     dbUrl: values.db,
-    workers: positiveInteger('workers', values.workers),
+    threads: positiveInteger('workers', values.workers),
     follow: values.follow,
     leaseSeconds: positiveInteger('lease-seconds', values['lease-seconds']),
     signal: stop.signal,
     observer: (sweep) => ({
-      runEnded: (_slot, run, outcome) =>
+      runEnded: (_thread, run, outcome) =>
         process.stderr.write(`${sweep.name}: ${run.label}: ${outcome.status}\n`),
     }),
     declined: (line) => process.stderr.write(`ablate: worker: ${line}\n`),

@@ -1,6 +1,6 @@
 // The sweep's axes (grid keys and link groups) and the points of their cartesian product.
 import type { Fail } from './errors.ts';
-import { canonicalJson } from '../db/identity.ts';
+import { canonicalJson } from '../view/canonical.js';
 import { formatKeyPath, type KeyPath } from './key-path.ts';
 import { didYouMean } from './suggest.ts';
 import { sampleAxis } from './sample.ts';

@@ -2,5 +2,4 @@
 export { ConfigError, RunIssue } from './errors.ts';
 export { loadSweep, parseSweep, type PlannedRun, type PlanOptions, type SweepPlan } from './plan.ts';
 export { formatPlan, formatDuration } from './format.ts';
-export { hashConfig, canonicalJson } from '../db/identity.ts';
 export type { RunConfig, ModelConfig, TrainConfig, SweepConfig, SweepSpec } from './types.ts';

@@ -3,7 +3,7 @@
 // points form one axis of the sweep, innermost: the runs are grid x samples x seeds, and a sampled
 // point is a group (its seeds averaged) like a grid point.
 import { Rng } from '@ablate/tensor';
-import { canonicalJson } from '../db/identity.ts';
+import { canonicalJson } from '../view/canonical.js';
 import { show, type Fail } from './errors.ts';
 import type { Axis } from './grid.ts';
 import type { SampleSpec } from './types.ts';

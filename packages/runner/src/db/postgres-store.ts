@@ -5,12 +5,13 @@
 // every epoch commit and by a heartbeat between them, so a long epoch is not a dead worker. A
 // worker that stops renewing (kill -9, a lost machine or connection, a pause) loses its runs to the
 // next claim once their lease lapses, and its late writes are refused.
-import type { ClaimedRun, EpochRecord, RunClaim, RunEndRecord } from './records.ts';
+import { dataKeyOf } from './identity.ts';
+import type { ClaimedRun, EpochRecord, RunClaim, RunOutcome, StoredRunConfig } from './records.ts';
 import type { PgConnection } from './postgres-connection.ts';
 import { openPostgresForReading, openPostgresForWriting } from './postgres-tables.ts';
 import type { SqlConnection } from './sql.ts';
 import { annotator, CURRENT_ATTEMPT, DEFAULT_LEASE_SECONDS, SqlStore } from './sql-store.ts';
-import { SqliteReads } from './sqlite-reads.ts';
+import { SqlReads } from './sql-reads.ts';
 import {
   LeaseLostError,
   type ClaimStart,
@@ -41,7 +42,7 @@ export async function openPostgresStore(
 
 export async function openPostgresReader(url: string): Promise<ResultsReader> {
   const db = await openPostgresForReading(url);
-  return Object.assign(new SqliteReads(db), { close: () => db.close() });
+  return Object.assign(new SqlReads(db), { close: () => db.close() });
 }
 
 export async function openPostgresAnnotator(url: string): Promise<RunAnnotator> {
@@ -57,6 +58,7 @@ type ClaimedRow = {
   config_json: string;
   position: number;
   params_json: string;
+  data_fingerprints_json: string | null;
 };
 
 class PostgresStore extends SqlStore implements SharedResultsStore {
@@ -110,28 +112,31 @@ class PostgresStore extends SqlStore implements SharedResultsStore {
   claimNext(sweepId: number, start: ClaimStart): Promise<ClaimedRun | null> {
     return this.write(async (tx) => {
       const row = await tx.get<ClaimedRow>(
-        `SELECT r.id, r.group_id, r.seed, r.label, r.config_json, sr.position, sr.params_json
-           FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id
+        `SELECT r.id, r.group_id, r.seed, r.label, r.config_json, sr.position, sr.params_json, s.data_fingerprints_json
+           FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id JOIN sweeps s ON s.id = sr.sweep_id
           WHERE sr.sweep_id = ? AND ${this.claimableNow}
           ORDER BY sr.position LIMIT 1 ${tx.dialect.claimRows}`,
         [sweepId],
       );
       if (!row) return null;
-      const config: unknown = JSON.parse(row.config_json);
+      const config = JSON.parse(row.config_json) as StoredRunConfig;
+      // The worker has checked its data against these fingerprints before it claims (sweep/worker.ts).
+      const fingerprints = JSON.parse(row.data_fingerprints_json ?? '{}') as Record<string, string>;
       const claim = await this.startAttempt(tx, row.id, {
         ...start,
-        dataFingerprint: start.dataFingerprint(config),
+        dataFingerprint: fingerprints[dataKeyOf(config)] ?? '',
       });
       this.held.set(claim.runId, claim);
-      return {
-        ...claim,
+      const run = {
+        id: row.id,
         groupId: row.group_id,
         seed: row.seed,
         label: row.label,
-        config,
-        position: row.position,
         params: JSON.parse(row.params_json) as Record<string, unknown>,
+        position: row.position,
+        config,
       };
+      return { claim, run };
     });
   }
 
@@ -141,9 +146,9 @@ class PostgresStore extends SqlStore implements SharedResultsStore {
    * division by the number of runs the check updated fails the whole statement, writing nothing,
    * when the claim is no longer current.
    */
-  override commitEpoch(claim: RunClaim, report: EpochRecord): Promise<void> {
-    const set = this.epochClaim(report);
-    const rows = this.epochRows(claim, report);
+  override commitEpoch(claim: RunClaim, epoch: EpochRecord): Promise<void> {
+    const set = this.epochClaim(epoch);
+    const rows = this.epochRows(claim, epoch);
     const sql =
       `WITH claim AS (UPDATE runs SET ${set.sql} WHERE ${CURRENT_ATTEMPT} RETURNING id)` +
       rows.map((row, i) => `, w${i} AS (${row.sql})`).join('') +
@@ -170,7 +175,7 @@ class PostgresStore extends SqlStore implements SharedResultsStore {
     );
   }
 
-  override async finishRun(claim: RunClaim, end: RunEndRecord): Promise<void> {
+  override async finishRun(claim: RunClaim, end: RunOutcome): Promise<void> {
     try {
       await super.finishRun(claim, end);
     } finally {

@@ -1,10 +1,25 @@
 // The results schema on PostgreSQL: the tables, columns and views of tables.ts, rendered from the
-// same text, at the same SCHEMA_VERSION. A database is created by whoever connects to it first
-// (an advisory lock makes the others wait and then find it made); a database of a newer schema is
-// refused. PostgreSQL databases start at version 3, so there is nothing older to migrate yet.
+// same text. A database is created, at SCHEMA_VERSION, by the first writer that connects to it (an
+// advisory lock makes the others wait and then find it made). PostgreSQL databases began at version
+// 3 (release 0.2): a writer that finds an older version than its own migrates the database under
+// the same lock, in the same transaction, by the migrations SQLite takes from there
+// (SHARED_MIGRATIONS, one code for both engines); a database of a newer schema is refused.
+//
+// Readers (the dashboard, `ablate show`) never migrate: like SQLite's openForReading, they read an
+// older database as it is, under the run ids and configs it was written with, until a writer of this
+// release opens it (a sweep, worker, tag or export). Version 4 changed no table or view, only what
+// the configs hold, so every read still works on a version-3 database.
 import { PgConnection } from './postgres-connection.ts';
 import type { SqlConnection } from './sql.ts';
-import { ANNOTATION_TABLES, CLAIM_COLUMNS, RESULT_TABLES, RESULT_VIEWS, SCHEMA_VERSION } from './tables.ts';
+import {
+  ANNOTATION_TABLES,
+  CLAIM_COLUMNS,
+  FIRST_SHARED_VERSION,
+  RESULT_TABLES,
+  RESULT_VIEWS,
+  SCHEMA_VERSION,
+  SHARED_MIGRATIONS,
+} from './tables.ts';
 
 /** SQLite's spellings and their PostgreSQL equivalents (REAL is float4 there: results need float8). */
 const RENDERINGS: Array<[RegExp, string]> = [
@@ -38,16 +53,28 @@ async function versionOf(db: SqlConnection, shownUrl: string): Promise<number> {
   return version;
 }
 
-/** Connects, creating the schema if the database has none yet. */
+/** Creates the schema in a database without one, at SCHEMA_VERSION. */
+async function create(tx: SqlConnection): Promise<void> {
+  for (const ddl of [RESULT_TABLES, ANNOTATION_TABLES, CLAIM_COLUMNS, RESULT_VIEWS, VERSION_TABLE])
+    await tx.run(renderForPostgres(ddl));
+  await tx.run('INSERT INTO schema_version (version) VALUES (?)', [SCHEMA_VERSION]);
+}
+
+/** Takes a database from `version` to SCHEMA_VERSION. */
+async function migrate(tx: SqlConnection, version: number): Promise<void> {
+  for (let v = version; v < SCHEMA_VERSION; v++) await SHARED_MIGRATIONS[v - FIRST_SHARED_VERSION](tx);
+  await tx.run('UPDATE schema_version SET version = ?', [SCHEMA_VERSION]);
+}
+
+/** Connects, creating the schema if the database has none yet, or migrating it if it is older. */
 export async function openPostgresForWriting(url: string, poolSize?: number): Promise<PgConnection> {
   const db = await PgConnection.open(url, poolSize);
   try {
     await db.transaction(async (tx) => {
       await tx.run('SELECT pg_advisory_xact_lock(?)', [SCHEMA_LOCK]);
-      if ((await versionOf(tx, db.shownUrl)) > 0) return;
-      for (const ddl of [RESULT_TABLES, ANNOTATION_TABLES, CLAIM_COLUMNS, RESULT_VIEWS, VERSION_TABLE])
-        await tx.run(renderForPostgres(ddl));
-      await tx.run('INSERT INTO schema_version (version) VALUES (?)', [SCHEMA_VERSION]);
+      const version = await versionOf(tx, db.shownUrl);
+      if (version === 0) await create(tx);
+      else if (version < SCHEMA_VERSION) await migrate(tx, version);
     });
   } catch (err) {
     await db.close();
@@ -56,7 +83,10 @@ export async function openPostgresForWriting(url: string, poolSize?: number): Pr
   return db;
 }
 
-/** Connects to read (the dashboard): the schema must be there already, at a version this Ablate knows. */
+/**
+ * Connects to read (the dashboard): the schema must be there already, at a version this Ablate
+ * knows. An older one is read as it is (see the top of this file).
+ */
 export async function openPostgresForReading(url: string): Promise<PgConnection> {
   const db = await PgConnection.open(url);
   try {

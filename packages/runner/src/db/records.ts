@@ -1,7 +1,7 @@
 // The plain data a results store takes and gives: no SQL, no driver types, so a second store
 // (PostgreSQL, many machines claiming runs) implements the same interface over the same records.
 // Every write names the run it belongs to.
-import type { LayerStats } from '@ablate/layers';
+import type { Evaluation, LayerStats } from '@ablate/layers';
 
 export const RUN_STATUSES = ['pending', 'running', 'finished', 'diverged', 'failed', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -12,21 +12,30 @@ export interface Provenance {
   codeVersion: string | null;
 }
 
-/** One run of a planned sweep; its id is the hash of its resolved config (identity.ts). */
-export interface PlannedRunRecord {
+/** What the store reads of a run config; the rest it keeps as JSON. */
+export interface StoredRunConfig {
+  train: { epochs: number };
+  /** The data spec: runs with equal specs train on one dataset (identity.ts's dataKeyOf). */
+  data: unknown;
+}
+
+/**
+ * One run of a planned sweep, as planning makes it (config/plan.ts's PlannedRun is this with the
+ * config typed) and as a claim hands it back. Its id is the hash of its resolved config (identity.ts).
+ */
+export interface PlannedRunRecord<Config extends StoredRunConfig = StoredRunConfig> {
   id: string;
   /** The same hash without the seed: runs that differ only by seed share it. */
   groupId: string;
   seed: number;
-  /** What varies, for people: "lr=0.1 init=he_normal seed=1". */
+  /** The varying values for people: "lr=0.1 init=he_normal seed=1". */
   label: string;
-  /** The fully resolved run config (JSON). */
-  config: unknown;
-  /** Order in the expanded grid. */
-  position: number;
-  /** This run's values of the sweep's varying paths. */
+  /** This run's values of the sweep's varying paths: {"train.lr": 0.1, "seed": 1}. */
   params: Record<string, unknown>;
-  epochsPlanned: number;
+  /** Order in the expanded grid, from 0. */
+  position: number;
+  /** The fully resolved run config (JSON-safe). */
+  config: Config;
 }
 
 /** A sweep version as planned: its file, its validated config and every run. */
@@ -40,7 +49,7 @@ export interface PlannedSweepRecord {
   config: unknown;
   /** The config paths that vary across runs ("seed" included). */
   varying: string[];
-  runs: PlannedRunRecord[];
+  runs: readonly PlannedRunRecord[];
   /** {data spec (JSON): fingerprint} of the data this machine prepared for the sweep. */
   dataFingerprints: Record<string, string>;
   /** The kernel set every run must train on; null: any. */
@@ -53,8 +62,11 @@ export interface RunClaim {
   attempt: number;
 }
 
-/** A run claimed from a shared store, with what training it needs (its plan, less what the claim names). */
-export type ClaimedRun = RunClaim & Omit<PlannedRunRecord, 'id' | 'epochsPlanned'>;
+/** A run claimed from a shared store: the claim, and the run as planned. */
+export interface ClaimedRun {
+  claim: RunClaim;
+  run: PlannedRunRecord;
+}
 
 /** A recorded version of a sweep name. */
 export interface SweepVersion {
@@ -71,34 +83,46 @@ export interface RunStartRecord extends Provenance {
   kernels: string;
 }
 
-/** One Dense layer's statistics on a fixed training batch; layer 0 is the first Dense layer. */
-export type LayerStatsRecord = LayerStats;
-
-/** What one epoch of a run measured. NaN and Infinity are stored as missing values. */
-export interface EpochRecord {
-  /** 1-based. */
-  epoch: number;
+/**
+ * What one epoch of a run measured: the epochs table's columns, named as they are there. NaN and
+ * Infinity are stored, and read back, as missing values (null).
+ */
+export interface EpochMetrics {
   /** Mean batch loss over the epoch, weighted by batch size; NaN when the run blew up. */
-  trainLoss: number;
+  train_loss: number | null;
   /**
    * Running accuracy over the epoch's batches, each judged on the forward pass its loss came from
    * (as Keras reports it); null for the epoch a run diverged in.
    */
-  trainAcc: number | null;
+  train_acc: number | null;
   /** Loss and accuracy on the validation set; null without one, or in a diverged epoch. */
-  valLoss: number | null;
-  valAcc: number | null;
+  val_loss: number | null;
+  val_acc: number | null;
   /** The learning rate the epoch trained with. */
   lr: number;
   /** Wall time of the epoch, evaluation included. */
   seconds: number;
+}
+export const EPOCH_METRICS = ['train_loss', 'train_acc', 'val_loss', 'val_acc', 'lr', 'seconds'] as const;
+export type EpochMetric = (typeof EPOCH_METRICS)[number] & keyof EpochMetrics;
+
+/** One epoch as the training thread reports it and the store commits it, in one transaction. */
+export interface EpochRecord extends EpochMetrics {
+  /** 1-based. */
+  epoch: number;
   /** Per-layer activation / gradient statistics on a fixed training batch; [] in a diverged epoch. */
-  layers: LayerStatsRecord[];
+  layers: LayerStats[];
   /**
    * The same statistics of the untrained model, stored as epoch 0: what the init alone does to the
    * signal, before training washes it out. With the first epoch only.
    */
-  initialLayers?: LayerStatsRecord[];
+  initialLayers?: LayerStats[];
+}
+
+/** One stored epoch of a run. */
+export interface StoredEpoch extends EpochMetrics {
+  run_id: string;
+  epoch: number;
 }
 
 /** A model's parameters, flattened in the order of `shapes` (W then b per layer). */
@@ -107,35 +131,31 @@ export interface WeightsRecord {
   data: Float32Array;
 }
 
-/** The end-of-run evaluation on the test set. */
-export interface TestRecord {
-  loss: number | null;
-  accuracy: number;
-  /** [true class][predicted class] counts. */
-  confusion: number[][];
-  /** Per class: precision, recall, f1, support. */
-  perClass: unknown[];
-}
-
-/** How a run ended; only a finished run has test results and weights. */
-export type RunEndRecord =
-  | { status: 'finished'; test: TestRecord; weights: WeightsRecord; wallSeconds: number }
+/** How a run ended, as its training thread reports it and the store records it; only a finished run has test results and weights. */
+export type RunOutcome =
+  /** test: the end-of-run evaluation on the test set. */
+  | { status: 'finished'; test: Evaluation; weights: WeightsRecord; wallSeconds: number }
   | { status: 'diverged'; epoch: number; reason: string; wallSeconds: number }
   | { status: 'failed'; error: string; wallSeconds: number }
-  /** Stopped from outside before it ended: to be trained again. */
+  /** Stopped from outside (Ctrl-C, SIGTERM, a thread lost) before it ended: to be trained again. */
   | { status: 'interrupted' };
 
-/** Final and best values of a run, derived from its epochs and test results. */
-export interface RunResults {
-  final_train_loss: number | null;
-  final_train_acc: number | null;
-  final_val_loss: number | null;
-  final_val_acc: number | null;
-  best_val_loss: number | null;
-  best_val_acc: number | null;
-  test_loss: number | null;
-  test_acc: number | null;
-}
+/**
+ * A run's results: final values (its last epoch), best validation values, and the test set's,
+ * derived by the run_results view (tables.ts) from its epochs and test results.
+ */
+export const RUN_RESULTS = [
+  'final_train_loss',
+  'final_train_acc',
+  'final_val_loss',
+  'final_val_acc',
+  'best_val_loss',
+  'best_val_acc',
+  'test_loss',
+  'test_acc',
+] as const;
+export type RunResult = (typeof RUN_RESULTS)[number];
+export type RunResults = Record<RunResult, number | null>;
 
 /** A sweep's best run (see ResultsReader.sweepRuns for the definition) and the accuracy it won by. */
 export interface BestRun {
@@ -229,20 +249,6 @@ export interface RunRecord {
   finished_at: string | null;
   wall_seconds: number | null;
 }
-
-/** One stored epoch (metrics missing where NaN, or without a validation set). */
-export interface StoredEpoch {
-  run_id: string;
-  epoch: number;
-  train_loss: number | null;
-  train_acc: number | null;
-  val_loss: number | null;
-  val_acc: number | null;
-  lr: number;
-  seconds: number;
-}
-export const EPOCH_METRICS = ['train_loss', 'train_acc', 'val_loss', 'val_acc', 'lr', 'seconds'] as const;
-export type EpochMetric = (typeof EPOCH_METRICS)[number];
 
 /** One stored layer statistic row; epoch 0 is the untrained model. */
 export interface StoredLayerStats {

@@ -3,18 +3,19 @@
 // and takes a row lock on, the run's current attempt: a writer whose claim was superseded (its
 // lease lapsed and another worker claimed the run) writes nothing.
 import { hostname } from 'node:os';
+import type { LayerStats } from '@ablate/layers';
 import type {
   EpochRecord,
-  LayerStatsRecord,
   PlannedSweepRecord,
   Provenance,
   RunClaim,
-  RunEndRecord,
+  RunOutcome,
   RunStartRecord,
   RunStatus,
 } from './records.ts';
 import type { SqlConnection } from './sql.ts';
-import { SqliteReads } from './sqlite-reads.ts';
+import { EPOCH_METRICS } from './records.ts';
+import { SqlReads } from './sql-reads.ts';
 import { LeaseLostError, type RunAnnotator } from './store.ts';
 import { encodeWeights } from './weights-blob.ts';
 
@@ -66,7 +67,7 @@ export function annotator(db: SqlConnection, close: () => Promise<void>): RunAnn
   };
 }
 
-export abstract class SqlStore extends SqliteReads {
+export abstract class SqlStore extends SqlReads {
   constructor(
     db: SqlConnection,
     protected readonly leaseSeconds: number,
@@ -127,7 +128,7 @@ export abstract class SqlStore extends SqliteReads {
             run.seed,
             run.label,
             JSON.stringify(run.config),
-            run.epochsPlanned,
+            run.config.train.epochs,
             provenance.ablateVersion,
             provenance.codeVersion,
             at,
@@ -195,25 +196,16 @@ export abstract class SqlStore extends SqliteReads {
   }
 
   /** The statements that record one epoch of a claimed run, after its claim is checked. */
-  protected epochRows(claim: RunClaim, report: EpochRecord): Statement[] {
+  protected epochRows(claim: RunClaim, epoch: EpochRecord): Statement[] {
     const rows: Statement[] = [
       {
-        sql: 'INSERT INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, val_acc, lr, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        params: [
-          claim.runId,
-          report.epoch,
-          real(report.trainLoss),
-          real(report.trainAcc),
-          real(report.valLoss),
-          real(report.valAcc),
-          report.lr,
-          report.seconds,
-        ],
+        sql: `INSERT INTO epochs (run_id, epoch, ${EPOCH_METRICS.join(', ')}) VALUES (?, ?, ${EPOCH_METRICS.map(() => '?').join(', ')})`,
+        params: [claim.runId, epoch.epoch, ...EPOCH_METRICS.map((metric) => real(epoch[metric]))],
       },
     ];
     const statistics = [
-      ...(report.initialLayers ?? []).map((layer) => [0, layer] as const),
-      ...report.layers.map((layer) => [report.epoch, layer] as const),
+      ...(epoch.initialLayers ?? []).map((layer) => [0, layer] as const),
+      ...epoch.layers.map((layer) => [epoch.epoch, layer] as const),
     ];
     // One statement for all of them: a commit is a few round trips to a shared server, not dozens.
     if (statistics.length > 0)
@@ -221,9 +213,9 @@ export abstract class SqlStore extends SqliteReads {
         sql: `INSERT INTO layer_stats (run_id, epoch, layer, name, act_mean, act_std, grad_mean, grad_std) VALUES ${statistics
           .map(() => '(?, ?, ?, ?, ?, ?, ?, ?)')
           .join(', ')}`,
-        params: statistics.flatMap(([epoch, layer]: readonly [number, LayerStatsRecord]) => [
+        params: statistics.flatMap(([at, layer]: readonly [number, LayerStats]) => [
           claim.runId,
-          epoch,
+          at,
           layer.layer,
           layer.name,
           real(layer.actMean),
@@ -236,22 +228,22 @@ export abstract class SqlStore extends SqliteReads {
   }
 
   /** What a commit sets on the run: its progress, and a renewed lease. */
-  protected epochClaim(report: EpochRecord): Statement {
+  protected epochClaim(epoch: EpochRecord): Statement {
     return {
       sql: `epochs_done = ?, lease_expires = ${this.leaseEnd}`,
-      params: [report.epoch, this.leaseSeconds],
+      params: [epoch.epoch, this.leaseSeconds],
     };
   }
 
-  commitEpoch(claim: RunClaim, report: EpochRecord): Promise<void> {
+  commitEpoch(claim: RunClaim, epoch: EpochRecord): Promise<void> {
     return this.write(async (tx) => {
-      const { sql, params } = this.epochClaim(report);
+      const { sql, params } = this.epochClaim(epoch);
       await this.holding(tx, claim, sql, params);
-      for (const row of this.epochRows(claim, report)) await tx.run(row.sql, row.params);
+      for (const row of this.epochRows(claim, epoch)) await tx.run(row.sql, row.params);
     }, claim.runId);
   }
 
-  finishRun(claim: RunClaim, end: RunEndRecord): Promise<void> {
+  finishRun(claim: RunClaim, end: RunOutcome): Promise<void> {
     return this.write(async (tx) => {
       const ended = (status: RunStatus, error: string | null, wallSeconds: number | null) =>
         this.holding(

@@ -14,6 +14,11 @@ export interface Dialect {
   nowSeconds: string;
   /** What ends a SELECT that claims the rows it reads, skipping those another transaction holds. */
   claimRows: string;
+  /**
+   * Every table's columns, as rows { table_name, column_name } (views left out): what a migration
+   * reads to find the tables that name a run and the columns of a row it copies.
+   */
+  tableColumns: string;
 }
 
 export const sqliteDialect: Dialect = {
@@ -22,6 +27,8 @@ export const sqliteDialect: Dialect = {
   nowSeconds: "unixepoch('subsec')",
   // One process owns a SQLite file (lease.ts), and BEGIN IMMEDIATE already excludes other writers.
   claimRows: '',
+  tableColumns: `SELECT m.name AS table_name, p.name AS column_name
+                   FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table'`,
 };
 
 export const postgresDialect: Dialect = {
@@ -29,6 +36,10 @@ export const postgresDialect: Dialect = {
   inList: 'SELECT json_array_elements_text(?::json)',
   nowSeconds: 'extract(epoch from clock_timestamp())::float8',
   claimRows: 'FOR UPDATE OF r SKIP LOCKED',
+  tableColumns: `SELECT c.table_name, c.column_name
+                   FROM information_schema.columns c
+                   JOIN information_schema.tables t USING (table_schema, table_name)
+                  WHERE t.table_schema = current_schema() AND t.table_type = 'BASE TABLE'`,
 };
 
 export interface SqlConnection {

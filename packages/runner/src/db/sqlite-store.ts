@@ -10,7 +10,7 @@ import type { Database } from './database.ts';
 import { acquireLease, type Lease } from './lease.ts';
 import type { SqlConnection } from './sql.ts';
 import { annotator, DEFAULT_LEASE_SECONDS, SqlStore } from './sql-store.ts';
-import { SqliteReads } from './sqlite-reads.ts';
+import { SqlReads } from './sql-reads.ts';
 import type { ResultsReader, ResultsStore, RunAnnotator } from './store.ts';
 import { openForReading, openForWriting } from './tables.ts';
 
@@ -50,7 +50,7 @@ export async function openSqliteReader(dbPath: string): Promise<ResultsReader> {
  * of ms at 10,000 runs, on a core the browser needs). SQLite's data_version moves exactly when
  * another connection commits to the file, so while it stands still the last tokens still hold.
  */
-class SqliteReader extends SqliteReads {
+class SqliteReader extends SqlReads {
   private dataVersion: number | undefined;
   private readonly tokens = new Map<number | null, Promise<string>>();
 

@@ -1,19 +1,20 @@
 // The results store: what the runner writes and what the CLI and the dashboard read, as one
-// interface over plain records (records.ts). Today's implementation is one SQLite file
-// (sqlite-store.ts); the interface is shaped so that another (PostgreSQL: many machines claiming runs
-// with FOR UPDATE SKIP LOCKED and leases) can plug in: every method is async, a claim may come back
-// empty, and every write names the run it belongs to.
+// interface over plain records (records.ts), with two implementations: a SQLite file for one machine
+// (sqlite-store.ts) and PostgreSQL for many, claiming runs with FOR UPDATE SKIP LOCKED under leases
+// (postgres-store.ts). Every method is async, a claim may come back empty, and every write names
+// the run it belongs to.
 //
 // The best run of a sweep is defined once, by the store: among its finished runs, the highest final
 // validation accuracy (the accuracy of the last epoch); a run without a validation set ranks by its
 // test accuracy; ties go to the run planned first. SweepRun.rank and SweepListing.best both say it.
+import type { Evaluation } from '@ablate/layers';
 import type {
   ClaimedRun,
   EpochMetric,
   EpochRecord,
   PlannedSweepRecord,
   Provenance,
-  RunEndRecord,
+  RunOutcome,
   RunClaim,
   RunRecord,
   RunResults,
@@ -26,7 +27,6 @@ import type {
   SweepRecord,
   SweepRun,
   SweepVersion,
-  TestRecord,
   WeightsRecord,
 } from './records.ts';
 
@@ -50,7 +50,8 @@ export interface ResultsReader {
 
   run(runId: string): Promise<RunRecord | null>;
   runResults(runId: string): Promise<(RunResults & { best_epoch: number | null }) | null>;
-  testResult(runId: string): Promise<TestRecord | null>;
+  /** A finished run's evaluation on the test set (a loss stored as NaN reads back as NaN). */
+  testResult(runId: string): Promise<Evaluation | null>;
   /** The sweeps a run belongs to, with its params in each. */
   sweepsOfRun(runId: string): Promise<Array<{ id: number; name: string; params: Record<string, unknown> }>>;
   /** The ids among runIds that the store knows. */
@@ -120,7 +121,7 @@ export interface ResultsStore extends ResultsReader {
    * Records how a claimed run ended; a finished run's test results and weights with it.
    * LeaseLostError when the claim is no longer the run's current attempt.
    */
-  finishRun(claim: RunClaim, end: RunEndRecord): Promise<void>;
+  finishRun(claim: RunClaim, end: RunOutcome): Promise<void>;
   /**
    * Removes a sweep, and the runs no other sweep uses with everything they produced. Returns how
    * many runs went.
@@ -130,11 +131,8 @@ export interface ResultsStore extends ResultsReader {
   flush(): Promise<void>;
 }
 
-/** What a worker trains with, for a run it has not seen yet: its data fingerprint follows from its config. */
-export interface ClaimStart extends Provenance {
-  kernels: string;
-  dataFingerprint(config: unknown): string;
-}
+/** What a worker trains with; the store records the data fingerprint the sweep holds for the run's data. */
+export type ClaimStart = Omit<RunStartRecord, 'dataFingerprint'>;
 
 /**
  * A store many workers on many machines share (PostgreSQL): they claim runs one at a time, each claim

@@ -8,10 +8,12 @@
 // several sweeps (sweep_runs), so a sweep whose YAML gained a value reuses the finished runs it
 // shares with its predecessor instead of training them again.
 import { Database } from './database.ts';
+import { migrateDataDefaults } from './migrate-data-defaults.ts';
 import { migrateOptimizerConfigs } from './migrate-optimizer.ts';
 import type { RunRecord, RunResults } from './records.ts';
+import type { SqlConnection } from './sql.ts';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * The tables of version 1 that every later version keeps, as they were created then. Shared by
@@ -143,6 +145,20 @@ export const CLAIM_COLUMNS = `
   ALTER TABLE sweeps ADD COLUMN data_fingerprints_json TEXT;
 `;
 
+/** The first version a PostgreSQL database can be at: they were created at 3 (release 0.2) on. */
+export const FIRST_SHARED_VERSION = 3;
+
+/**
+ * The migrations from FIRST_SHARED_VERSION on, which PostgreSQL databases take as well
+ * (postgres-tables.ts): each is written once, against any SqlConnection. SHARED_MIGRATIONS[i] takes
+ * a database from version FIRST_SHARED_VERSION + i to the next.
+ */
+export const SHARED_MIGRATIONS: Array<(db: SqlConnection) => Promise<void>> = [
+  // 3 -> 4: stored configs carry every data-source default (the data schema fills them now), which
+  // re-keys the runs whose ids hash them.
+  migrateDataDefaults,
+];
+
 /**
  * migrations[v] takes a database from version v to v + 1, inside one transaction. A migration is
  * never edited once released: databases in the field were written by it.
@@ -161,6 +177,7 @@ const migrations: Array<(db: Database) => Promise<void>> = [
   // 2 -> 3: runs claimed by many workers (a shared PostgreSQL store), each claim an attempt with a
   // lease; sweeps that say which data and kernels their runs must train on.
   (db) => db.exec(CLAIM_COLUMNS),
+  ...SHARED_MIGRATIONS,
 ];
 
 /** Annotations: what people say about runs. Never part of a run's identity or results. */

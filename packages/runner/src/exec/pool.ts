@@ -1,91 +1,81 @@
 // A fixed pool of training threads, each asking for its next run when it is free (the caller claims
-// runs in plan order). Workers are started lazily (never more than get a run), get each distinct
-// dataset once, and a worker
-// that dies (a crash, or stop()) ends its run as failed (or interrupted) and is replaced.
+// runs in plan order). Threads are started lazily (never more than get a run), get each distinct
+// dataset once, and a thread that dies (a crash, or stop()) ends its run as failed (or
+// interrupted) and is replaced.
 import { Worker } from 'node:worker_threads';
 import type { SharedPreparedData } from '@ablate/data';
 import type { PlannedRun } from '../config/index.ts';
+import { dataKeyOf, type RunOutcome } from '../db/index.ts';
 import { holdFromEnv, type Hold } from './hold.ts';
-import type { EpochReport, FromWorker, RunOutcome } from './messages.ts';
-
-/** One run to train. */
-export interface PoolTask {
-  run: PlannedRun;
-  /** Which of the pool's datasets the run trains on. */
-  dataKey: string;
-}
-
-/** Called on the main thread as workers report; `slot` numbers the worker (0-based). */
-export interface PoolListener {
-  started(slot: number, run: PlannedRun, kernels: string): void;
-  epoch(slot: number, run: PlannedRun, report: EpochReport): void;
-  ended(slot: number, run: PlannedRun, outcome: RunOutcome): void;
-}
+import type { FromThread, RunListener, ToThread } from './messages.ts';
 
 /**
- * Starts exec/worker.ts as a thread. Workers do not inherit tsx's module hooks in Node 20 (even with
- * the parent's execArgv the worker fails on ".ts"), so a one-line bootstrap registers tsx inside
- * the thread and then imports the real worker module.
+ * Starts exec/thread.ts. Threads do not inherit tsx's module hooks in Node 20 (even with the
+ * parent's execArgv the thread fails on ".ts"), so a one-line bootstrap registers tsx inside the
+ * thread and then imports the real module.
  */
-function startWorker(hold: Hold | null): Worker {
+function startThread(hold: Hold | null): Worker {
   const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./worker.ts', import.meta.url).href;
+  const entry = new URL('./thread.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(bootstrap, { eval: true, workerData: { hold } });
 }
 
+/** One training thread of the pool, and the run it is training. */
 class Slot {
-  private worker: Worker | null = null;
+  private thread: Worker | null = null;
   private readonly dataSent = new Set<string>();
-  private current: { run: PlannedRun; settle: (outcome: RunOutcome) => void } | null = null;
+  private current: { run: PlannedRun; settle: (outcome: RunOutcome) => void; started: number } | null = null;
   private stopping = false;
 
   constructor(
     readonly index: number,
     private readonly datasets: ReadonlyMap<string, SharedPreparedData>,
-    private readonly listener: PoolListener,
+    private readonly listener: RunListener,
     private readonly hold: Hold | null,
   ) {}
 
-  train(task: PoolTask): Promise<RunOutcome> {
-    const worker = this.worker ?? this.spawn();
-    if (!this.dataSent.has(task.dataKey)) {
-      const shared = this.datasets.get(task.dataKey);
-      if (!shared) throw new Error(`pool has no dataset ${task.dataKey}`);
-      worker.postMessage({ kind: 'data', key: task.dataKey, shared });
-      this.dataSent.add(task.dataKey);
+  train(run: PlannedRun): Promise<RunOutcome> {
+    const thread = this.thread ?? this.spawn();
+    const dataKey = dataKeyOf(run.config);
+    if (!this.dataSent.has(dataKey)) {
+      const shared = this.datasets.get(dataKey);
+      if (!shared) throw new Error(`pool has no dataset ${dataKey}`);
+      thread.postMessage({ kind: 'data', key: dataKey, shared } satisfies ToThread);
+      this.dataSent.add(dataKey);
     }
     return new Promise((resolve) => {
-      this.current = { run: task.run, settle: resolve };
-      worker.postMessage({ kind: 'train', run: task.run, dataKey: task.dataKey });
+      this.current = { run, settle: resolve, started: performance.now() };
+      thread.postMessage({ kind: 'train', run, dataKey } satisfies ToThread);
+      this.listener.runStarted?.(this.index, run);
     });
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.worker?.terminate();
+    await this.thread?.terminate();
   }
 
   private spawn(): Worker {
-    const worker = startWorker(this.hold);
-    worker.on('message', (message: FromWorker) => {
+    const thread = startThread(this.hold);
+    thread.on('message', (message: FromThread) => {
       const run = this.current?.run;
       if (!run || message.runId !== run.id) return;
-      if (message.kind === 'started') this.listener.started(this.index, run, message.kernels);
-      else if (message.kind === 'epoch') this.listener.epoch(this.index, run, message.report);
+      if (message.kind === 'epoch') this.listener.epoch?.(this.index, run, message.epoch);
       else this.settle(message.outcome);
     });
-    worker.on('error', (err) => this.lost(worker, `worker thread crashed: ${err.message}`));
-    worker.on('exit', (code) => this.lost(worker, `worker thread exited with code ${code}`));
-    this.worker = worker;
-    return worker;
+    thread.on('error', (err) => this.lost(thread, `training thread crashed: ${err.message}`));
+    thread.on('exit', (code) => this.lost(thread, `training thread exited with code ${code}`));
+    this.thread = thread;
+    return thread;
   }
 
-  private lost(worker: Worker, reason: string): void {
-    if (this.worker !== worker) return;
-    this.worker = null;
+  private lost(thread: Worker, reason: string): void {
+    if (this.thread !== thread) return;
+    this.thread = null;
     this.dataSent.clear();
-    this.settle(this.stopping ? { status: 'interrupted' } : { status: 'failed', error: reason });
+    const wallSeconds = (performance.now() - (this.current?.started ?? performance.now())) / 1000;
+    this.settle(this.stopping ? { status: 'interrupted' } : { status: 'failed', error: reason, wallSeconds });
   }
 
   private settle(outcome: RunOutcome): void {
@@ -96,29 +86,30 @@ class Slot {
 }
 
 /** `size` training threads working through one queue of runs. */
-export class WorkerPool {
+export class ThreadPool {
   private readonly slots: Slot[];
   private stopped = false;
 
+  /** datasets: each data spec's prepared data, under its key (db's dataKeyOf). */
   constructor(
     size: number,
     datasets: ReadonlyMap<string, SharedPreparedData>,
-    private readonly listener: PoolListener,
+    private readonly listener: RunListener,
   ) {
     const hold = holdFromEnv();
     this.slots = Array.from({ length: size }, (_, i) => new Slot(i, datasets, listener, hold));
   }
 
   /**
-   * Trains the tasks `next` hands out (claiming each as it goes), at most `size` at a time; resolves
+   * Trains the runs `next` hands out (claiming each as it goes), at most `size` at a time; resolves
    * when `next` has none left for any slot, or stop() was called.
    */
-  async runAll(next: () => Promise<PoolTask | null>): Promise<void> {
+  async runAll(next: () => Promise<PlannedRun | null>): Promise<void> {
     const drain = async (slot: Slot) => {
       while (!this.stopped) {
-        const task = await next();
-        if (!task || this.stopped) return;
-        this.listener.ended(slot.index, task.run, await slot.train(task));
+        const run = await next();
+        if (!run || this.stopped) return;
+        this.listener.runEnded?.(slot.index, run, await slot.train(run));
       }
     };
     // A slot whose first `next` finds nothing never starts its thread.

@@ -6,7 +6,7 @@ import { Tensor, Rng, kernels } from '@ablate/tensor';
 import type { Sequential } from '@ablate/layers';
 import type { RunConfig } from '../config/types.ts';
 import { buildModel, lrAtEpoch } from '../model/build-model.ts';
-import type { EpochReport, RunOutcome } from './messages.ts';
+import type { EpochRecord, RunOutcome } from '../db/index.ts';
 
 /** The first `rows` samples of a set (all of them by default) as (inputs, targets) tensors. */
 function tensorsOf(set: Dataset, rows = set.count): [Tensor, Tensor] {
@@ -26,27 +26,33 @@ function divergence(loss: number, limit: number, epoch: number): string | null {
 
 /**
  * Trains one run; onEpoch sees every epoch as it ends. Divergence (a non-finite batch loss, or one
- * above train.divergenceLoss) ends the run at once: it is a result, not an error.
+ * above train.divergenceLoss) ends the run at once: it is a result, not an error. The run's wall
+ * time counts from here, model building included.
  */
 export function trainRun(
   config: RunConfig,
   data: PreparedData,
-  onEpoch: (report: EpochReport) => void,
+  onEpoch: (epoch: EpochRecord) => void,
 ): RunOutcome {
+  const started = performance.now();
   const model = buildModel(config, data.inputSize, data.outputSize);
   try {
-    return trainModel(model, config, data, onEpoch);
+    return trainModel(model, config, data, onEpoch, started);
   } finally {
     // A worker trains run after run: their parameters' memory is given back as each ends.
     model.dispose();
   }
 }
 
+/** Seconds since a performance.now() reading. */
+const secondsSince = (start: number) => (performance.now() - start) / 1000;
+
 function trainModel(
   model: Sequential,
   config: RunConfig,
   data: PreparedData,
-  onEpoch: (report: EpochReport) => void,
+  onEpoch: (epoch: EpochRecord) => void,
+  runStarted: number,
 ): RunOutcome {
   const { train, seed } = config;
   const batcher = new Batcher(data.train, train.batchSize, {
@@ -81,26 +87,27 @@ function trainModel(
     // A diverged epoch reports its loss only: the model is no longer worth evaluating.
     const validation = !diverged && data.validation ? model.evaluate(...tensorsOf(data.validation)) : null;
     const layers = diverged ? [] : model.layerStats(statsX, statsY);
-    const report: EpochReport = {
+    onEpoch({
       epoch,
-      trainLoss: lossSum / samples,
+      train_loss: lossSum / samples,
       // Running accuracy over the epoch's batches, each judged before its own update (as Keras
       // reports it): free, where a pass over the whole training set would cost a third of an epoch.
-      trainAcc: diverged ? null : correct / samples,
-      valLoss: validation?.loss ?? null,
-      valAcc: validation?.accuracy ?? null,
+      train_acc: diverged ? null : correct / samples,
+      val_loss: validation?.loss ?? null,
+      val_acc: validation?.accuracy ?? null,
       lr,
-      seconds: (performance.now() - started) / 1000,
+      seconds: secondsSince(started),
       layers,
       ...(epoch === 1 && { initialLayers }),
-    };
-    onEpoch(report);
-    if (diverged) return { status: 'diverged', epoch, reason: diverged };
+    });
+    if (diverged)
+      return { status: 'diverged', epoch, reason: diverged, wallSeconds: secondsSince(runStarted) };
   }
 
   return {
     status: 'finished',
     test: model.evaluate(...tensorsOf(data.test)),
     weights: model.exportWeights(),
+    wallSeconds: secondsSince(runStarted),
   };
 }

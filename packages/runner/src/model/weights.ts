@@ -2,11 +2,8 @@
 // the results store's concern (db/); building the model from a run config is model/'s.
 import type { Sequential } from '@ablate/layers';
 import type { RunConfig } from '../config/types.ts';
-import type { ResultsReader, WeightsRecord } from '../db/index.ts';
+import type { ResultsReader } from '../db/index.ts';
 import { buildModel } from './build-model.ts';
-
-/** A model's parameters, flattened in the order of `shapes` (W then b per layer). */
-export type ExportedWeights = WeightsRecord;
 
 /** Rebuilds the trained model of a finished run from its config and stored weights. */
 export async function loadRunModel(store: ResultsReader, runId: string): Promise<Sequential> {

@@ -10,63 +10,35 @@ import type { PlannedRun, SweepPlan } from '../config/index.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { kernels as activeKernels } from '@ablate/tensor';
 import {
-  DatabaseBusyError,
+  dataKeyOf,
   isShared,
-  openStore,
   redactUrl,
   type PlannedSweepRecord,
   type Provenance,
   type ResultsStore,
+  type RunOutcome,
   type RunStatus,
   type SharedResultsStore,
 } from '../db/index.ts';
-import type { EpochReport, RunOutcome } from '../exec/messages.ts';
 import { ablateVersion, codeVersion, repoRoot } from '../meta.ts';
 import { describeConfigDiff, summarizeDiff } from './config-diff.ts';
+import type { SweepObserver } from './observer.ts';
+import { openResults, SweepInputError } from './open-store.ts';
 import { summarizeSweep, type SweepSummary } from './seed-groups.ts';
 import { claimFrom, dataMismatch } from './shared-claims.ts';
-import { dataKeyOf, prepareSweepData, type SweepDataset } from './sweep-data.ts';
+import { prepareSweepData, type SweepDataset } from './sweep-data.ts';
 import { trainClaims, type ClaimedTask } from './train-claims.ts';
-
-/**
- * Bad input found before anything was written: a data spec that cannot load, a changed sweep, a
- * --db path that cannot hold a database.
- */
-export class SweepInputError extends Error {
-  override name = 'SweepInputError';
-}
-
-export interface SweepStart {
-  /** Runs in the plan. */
-  total: number;
-  /** Runs this invocation will train, and their epochs in all. */
-  toTrain: number;
-  epochsToTrain: number;
-  /** Runs already finished or diverged. */
-  skipped: number;
-  /** Runs a dead process had left marked running. */
-  recovered: number;
-  workers: number;
-}
-
-/** Receives progress as it happens (the CLI draws it); every method is optional. */
-export interface SweepObserver {
-  begin?(info: SweepStart): void;
-  runStarted?(slot: number, run: PlannedRun): void;
-  epoch?(slot: number, run: PlannedRun, report: EpochReport): void;
-  runEnded?(slot: number, run: PlannedRun, outcome: RunOutcome): void;
-}
 
 export interface SweepOptions {
   /** A SQLite file, or a PostgreSQL URL (postgresql://...) for a sweep shared by workers. */
   dbPath: string;
-  /** Worker threads; default one per core. */
-  workers?: number;
+  /** Training threads; default one per core. */
+  threads?: number;
   /** Record a changed config under an existing sweep name as a new version instead of refusing. */
   newVersion?: boolean;
   /** Aborting stops the sweep cleanly: runs in flight are marked interrupted. */
   signal?: AbortSignal;
-  observer?: SweepObserver;
+  observers?: readonly SweepObserver[];
   /**
    * PostgreSQL: the kernel set (wasm-relaxed-simd, wasm-simd, reference) every run must train on, so
    * results are bit-identical across machines; workers on others decline the sweep.
@@ -96,25 +68,6 @@ const DONE: ReadonlySet<RunStatus> = new Set(['finished', 'diverged']);
 /** How often a sweep whose runs others are training looks again. */
 const WAIT_MS = 1000;
 
-/**
- * Opens the results store (a SQLite file's lease taken); a location that cannot hold a database
- * (a bad path, an unreachable server, bad credentials, a newer schema) is bad input.
- */
-async function openResults(dbPath: string, leaseSeconds: number | undefined): Promise<ResultsStore> {
-  try {
-    return await openStore(dbPath, { leaseSeconds });
-  } catch (err) {
-    if (err instanceof DatabaseBusyError) throw err;
-    throw new SweepInputError(
-      `--db ${redactUrl(dbPath)}: cannot use it as a results database (${messageOf(err)})`,
-    );
-  }
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /** The sweep file as the sweeps table records it: relative to the repo root when inside it. */
 function recordedPath(file: string): string {
   const relative = path.relative(repoRoot, file);
@@ -136,16 +89,7 @@ function plannedSweep(
     yaml: plan.yaml,
     config: plan.config,
     varying: plan.varying,
-    runs: plan.runs.map((run) => ({
-      id: run.id,
-      groupId: run.groupId,
-      seed: run.seed,
-      label: run.label,
-      config: run.config,
-      position: run.position,
-      params: run.params,
-      epochsPlanned: run.config.train.epochs,
-    })),
+    runs: plan.runs,
   };
 }
 
@@ -182,7 +126,7 @@ function fileClaims(
     // changed under it, and training on would record nothing.
     const claim = await store.claimRun(run.id, start(run));
     if (!claim) throw new Error(`run ${run.id} could not be claimed for training`);
-    return { run, dataKey: dataKeyOf(run), claim };
+    return { run, claim };
   };
   return { count, epochs, next };
 }
@@ -225,7 +169,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
     const start = (run: PlannedRun) => ({
       ...provenance,
       kernels,
-      dataFingerprint: datasets.get(dataKeyOf(run))?.fingerprint ?? '',
+      dataFingerprint: datasets.get(dataKeyOf(run.config))?.fingerprint ?? '',
     });
     let work: { count: number; epochs: number; next: () => Promise<ClaimedTask | null> };
     if (isShared(store)) {
@@ -235,7 +179,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
       const left = plan.runs.filter((run) => !DONE.has(statuses.get(run.id) as RunStatus));
       // On other kernels this process trains nothing; it waits for the sweep like its planner.
       const mine = !sweep?.kernels || sweep.kernels === kernels;
-      const claim = mine ? claimFrom(store, sweepId, datasets, provenance, kernels) : async () => null;
+      const claim = mine ? claimFrom(store, sweepId, { ...provenance, kernels }) : async () => null;
       work = {
         count: left.length,
         epochs: left.reduce((sum, run) => sum + run.config.train.epochs, 0),
@@ -245,22 +189,24 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
       work = fileClaims(store, plan, statuses, start);
     }
     // Never more threads than runs to train.
-    const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), work.count));
-    options.observer?.begin?.({
-      total: plan.runs.length,
-      toTrain: work.count,
-      epochsToTrain: work.epochs,
-      skipped: plan.runs.length - work.count,
-      recovered,
-      workers,
-    });
+    const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), work.count));
+    const observers = options.observers ?? [];
+    for (const observer of observers)
+      observer.begin?.({
+        total: plan.runs.length,
+        toTrain: work.count,
+        epochsToTrain: work.epochs,
+        skipped: plan.runs.length - work.count,
+        recovered,
+        threads,
+      });
     const { ended } = await trainClaims({
       store,
       datasets,
-      workers,
+      threads,
       next: work.next,
       signal: options.signal,
-      observer: options.observer,
+      observers,
     });
     const summary = await summarizeSweep(store, sweepId);
     const interrupted =

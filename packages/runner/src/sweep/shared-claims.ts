@@ -2,8 +2,8 @@
 // machine's own copy of the sources, check it is the data the sweep recorded, and claim its runs
 // one at a time in plan order.
 import type { PlannedRun, RunConfig } from '../config/index.ts';
-import type { Provenance, SharedResultsStore, SweepRecord } from '../db/index.ts';
-import { dataKeyOf, prepareDataset, type SweepDataset } from './sweep-data.ts';
+import type { ClaimStart, SharedResultsStore, SweepRecord } from '../db/index.ts';
+import { prepareDataset, type SweepDataset } from './sweep-data.ts';
 import type { ClaimedTask } from './train-claims.ts';
 
 /** Why this machine's data cannot train the sweep (the first spec that differs), or null when it can. */
@@ -32,24 +32,11 @@ export function prepareRecordedData(
 export function claimFrom(
   store: SharedResultsStore,
   sweepId: number,
-  datasets: ReadonlyMap<string, SweepDataset>,
-  provenance: Provenance,
-  kernels: string,
+  start: ClaimStart,
 ): () => Promise<ClaimedTask | null> {
-  const fingerprint = (config: unknown) =>
-    datasets.get(dataKeyOf({ config: config as RunConfig }))?.fingerprint ?? '';
   return async () => {
-    const claimed = await store.claimNext(sweepId, { ...provenance, kernels, dataFingerprint: fingerprint });
-    if (!claimed) return null;
-    const run: PlannedRun = {
-      id: claimed.runId,
-      groupId: claimed.groupId,
-      seed: claimed.seed,
-      label: claimed.label,
-      params: claimed.params,
-      position: claimed.position,
-      config: claimed.config as RunConfig,
-    };
-    return { run, dataKey: dataKeyOf(run), claim: { runId: claimed.runId, attempt: claimed.attempt } };
+    const claimed = await store.claimNext(sweepId, start);
+    // The store keeps the config as the plan made it: a RunConfig.
+    return claimed && { claim: claimed.claim, run: claimed.run as PlannedRun };
   };
 }

@@ -5,6 +5,7 @@ import { DataSpecError, prepareData, shareData, type SharedPreparedData } from '
 import { Rng } from '@ablate/tensor';
 import { RunIssue, type PlannedRun, type SweepPlan } from '../config/index.ts';
 import { checkRunOnData } from '../config/validate-run.ts';
+import { dataKeyOf } from '../db/index.ts';
 
 /**
  * The data seed is fixed, not the run's: every run of a data spec trains on the same split, which
@@ -16,11 +17,6 @@ const DATA_SEED = 0;
 export interface SweepDataset {
   shared: SharedPreparedData;
   fingerprint: string;
-}
-
-/** Runs with equal data specs train on one dataset, found under this key. */
-export function dataKeyOf(run: Pick<PlannedRun, 'config'>): string {
-  return JSON.stringify(run.config.data);
 }
 
 /**
@@ -46,7 +42,7 @@ function prepare(run: PlannedRun): SweepDataset {
 export function prepareSweepData(plan: SweepPlan): Map<string, SweepDataset> {
   const datasets = new Map<string, SweepDataset>();
   for (const run of plan.runs) {
-    const key = dataKeyOf(run);
+    const key = dataKeyOf(run.config);
     let dataset = datasets.get(key);
     if (!dataset) {
       dataset = plan.checkRun(run, () => prepare(run));

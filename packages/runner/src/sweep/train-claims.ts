@@ -1,27 +1,30 @@
-// Training claimed runs on the worker-thread pool and writing what they report, from this thread
-// only: the loop `sweep` (on a SQLite file or PostgreSQL) and `worker` (PostgreSQL) share. Each
-// task comes with its claim, and every write names it; a write refused because the claim was
-// superseded (this process was paused or cut off past its lease, and another worker took the run)
-// drops that run here and writes nothing more about it.
+// Training claimed runs on the thread pool and writing what they report, from this thread only: the
+// loop `sweep` (on a SQLite file or PostgreSQL) and `worker` (PostgreSQL) share. Each run comes
+// with its claim, and every write names it; a write refused because the claim was superseded (this
+// process was paused or cut off past its lease, and another worker took the run) drops that run
+// here and writes nothing more about it.
+import type { SharedPreparedData } from '@ablate/data';
 import type { PlannedRun } from '../config/index.ts';
-import { LeaseLostError, type ResultsStore, type RunClaim, type RunEndRecord } from '../db/index.ts';
-import type { RunOutcome } from '../exec/messages.ts';
-import { WorkerPool, type PoolTask } from '../exec/pool.ts';
-import type { SweepObserver } from './run-sweep.ts';
+import { LeaseLostError, type ResultsStore, type RunClaim, type RunOutcome } from '../db/index.ts';
+import { ThreadPool } from '../exec/pool.ts';
+import type { SweepObserver } from './observer.ts';
 import type { SweepDataset } from './sweep-data.ts';
 
-export interface ClaimedTask extends PoolTask {
+/** A run this process holds a claim on. */
+export interface ClaimedTask {
+  run: PlannedRun;
   claim: RunClaim;
 }
 
 export interface TrainClaimsOptions {
   store: ResultsStore;
+  /** Each data spec's dataset, under its key (db's dataKeyOf). */
   datasets: ReadonlyMap<string, SweepDataset>;
-  workers: number;
-  /** The next claimed run to train; null when there is none for this slot. */
+  threads: number;
+  /** The next claimed run to train; null when there is none for this thread. */
   next(): Promise<ClaimedTask | null>;
   signal?: AbortSignal;
-  observer?: SweepObserver;
+  observers?: readonly SweepObserver[];
 }
 
 export interface TrainClaimsResult {
@@ -31,29 +34,22 @@ export interface TrainClaimsResult {
   lost: number;
 }
 
-/** A worker's outcome as the store records it. */
-function runEnd(outcome: RunOutcome, wallSeconds: number): RunEndRecord {
-  return outcome.status === 'interrupted' ? outcome : { ...outcome, wallSeconds };
-}
-
 /**
  * Trains what `next` hands out until it has nothing left or the signal aborts (runs in flight then
  * end as interrupted). A failed write other than a lost claim stops the pool and is thrown: training
  * on without recording would lose work silently.
  */
 export async function trainClaims(options: TrainClaimsOptions): Promise<TrainClaimsResult> {
-  const { store, observer = {} } = options;
+  const { store, observers = [] } = options;
   const ended: Record<RunOutcome['status'], number> = { finished: 0, diverged: 0, failed: 0, interrupted: 0 };
   const claims = new Map<string, RunClaim>();
-  const startedAt = new Map<string, number>();
   const lost = new Set<string>();
   let writeError: unknown = null;
-  const shared = new Map([...options.datasets].map(([key, value]) => [key, value.shared]));
 
-  const track = (run: PlannedRun, write: (claim: RunClaim) => Promise<void>) => {
+  const write = (run: PlannedRun, commit: (claim: RunClaim) => Promise<void>) => {
     const claim = claims.get(run.id);
     if (!claim || lost.has(run.id)) return;
-    write(claim).catch((err: unknown) => {
+    commit(claim).catch((err: unknown) => {
       if (err instanceof LeaseLostError) lost.add(run.id);
       else {
         writeError ??= err;
@@ -61,20 +57,21 @@ export async function trainClaims(options: TrainClaimsOptions): Promise<TrainCla
       }
     });
   };
-  const pool: WorkerPool = new WorkerPool(options.workers, shared, {
-    started(slot, run) {
-      startedAt.set(run.id, performance.now());
-      observer.runStarted?.(slot, run);
+  const shared = new Map<string, SharedPreparedData>(
+    [...options.datasets].map(([key, data]) => [key, data.shared]),
+  );
+  const pool: ThreadPool = new ThreadPool(options.threads, shared, {
+    runStarted(thread, run) {
+      for (const observer of observers) observer.runStarted?.(thread, run);
     },
-    epoch(slot, run, report) {
-      track(run, (claim) => store.commitEpoch(claim, report));
-      observer.epoch?.(slot, run, report);
+    epoch(thread, run, epoch) {
+      write(run, (claim) => store.commitEpoch(claim, epoch));
+      for (const observer of observers) observer.epoch?.(thread, run, epoch);
     },
-    ended(slot, run, outcome) {
-      const seconds = (performance.now() - (startedAt.get(run.id) ?? performance.now())) / 1000;
-      track(run, (claim) => store.finishRun(claim, runEnd(outcome, seconds)));
+    runEnded(thread, run, outcome) {
+      write(run, (claim) => store.finishRun(claim, outcome));
       if (!lost.has(run.id)) ended[outcome.status]++;
-      observer.runEnded?.(slot, run, outcome);
+      for (const observer of observers) observer.runEnded?.(thread, run, outcome);
     },
   });
   const onAbort = () => void pool.stop();
@@ -83,8 +80,9 @@ export async function trainClaims(options: TrainClaimsOptions): Promise<TrainCla
   try {
     await pool.runAll(async () => {
       const task = await options.next();
-      if (task) claims.set(task.run.id, task.claim);
-      return task;
+      if (!task) return null;
+      claims.set(task.run.id, task.claim);
+      return task.run;
     });
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

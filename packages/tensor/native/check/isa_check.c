@@ -2,9 +2,8 @@
 // Node: so that a path no test machine runs natively (NEON) can be checked built for aarch64 and
 // run under an emulator (test/isa-check.test.ts). The shapes straddle every tile and block edge
 // of every path (tiles up to 8 x 32, blocks of 48 rows, 256 deep, 512 wide, chunks of rows done
-// over all of K: 96 rows at 512 wide). And the momentum
-// step each micro-kernel takes from its registers, against the stored product then
-// MOMENTUM_STEP, bit for bit.
+// over all of K: 96 rows at 512 wide), and K = 0. And the momentum step each micro-kernel takes
+// from its registers, against the stored product then MOMENTUM_STEP, bit for bit.
 // Prints one line per path checked; exits 1 at the first result off by more than the tolerance.
 #include <math.h>
 #include <stdio.h>
@@ -14,9 +13,23 @@
 #include "../kernels.h"
 
 static const char *PATHS[] = {"avx512", "avx2", "neon", "portable"};
-static const long SHAPES[][3] = {{1, 1, 1},   {3, 7, 129},  {7, 3, 10},   {9, 300, 33},
-                                 {49, 5, 17}, {129, 785, 7}, {3, 785, 16}, {64, 7, 520},
-                                 {100, 300, 520}};
+static const long SHAPES[][3] = {{1, 1, 1},    {3, 7, 129},  {7, 3, 10},   {9, 300, 33},    {49, 5, 17},
+                                 {129, 785, 7}, {3, 785, 16}, {64, 7, 520}, {100, 300, 520}, {2, 0, 5}};
+
+// Ends the check, saying what could not be allocated, if anything was not.
+static void exit_if_failed(struct alloc_failure failed) {
+  if (!failed.what) return;
+  printf("could not allocate %zu bytes for %s\n", failed.bytes, failed.what);
+  exit(1);
+}
+
+// n floats (alloc_floats), or the check ends saying what it could not allocate.
+static float *floats(size_t n, const char *what) {
+  struct alloc_failure failed = {0};
+  float *p = alloc_floats(n, what, &failed);
+  exit_if_failed(failed);
+  return p;
+}
 
 static float uniform(unsigned *state) { // in [-1, 1)
   *state = *state * 1664525u + 1013904223u;
@@ -32,9 +45,8 @@ int main(void) {
     long cases = 0, steps = 0;
     for (size_t s = 0; s < sizeof SHAPES / sizeof SHAPES[0]; s++) {
       const long M = SHAPES[s][0], K = SHAPES[s][1], N = SHAPES[s][2];
-      float *a = malloc(sizeof(float) * M * K), *b = malloc(sizeof(float) * K * N);
-      float *bias = malloc(sizeof(float) * N), *out = malloc(sizeof(float) * M * N);
-      float *start = malloc(sizeof(float) * M * N);
+      float *a = floats(M * K, "a"), *b = floats(K * N, "b"), *bias = floats(N, "bias");
+      float *out = floats(M * N, "out"), *start = floats(M * N, "start");
       for (long i = 0; i < M * K; i++) a[i] = uniform(&state);
       for (long i = 0; i < K * N; i++) b[i] = uniform(&state);
       for (long i = 0; i < N; i++) bias[i] = uniform(&state);
@@ -45,7 +57,7 @@ int main(void) {
         const long bLs = form == 2 ? K : 1, bKs = form == 2 ? 1 : N;
         for (int accumulate = 0; accumulate < 2; accumulate++) {
           for (long i = 0; i < M * N; i++) out[i] = start[i];
-          matmul(isa, out, a, b, M, K, N, aLs, aKs, bLs, bKs, accumulate, bias, NULL);
+          exit_if_failed(matmul(isa, out, a, b, M, K, N, aLs, aKs, bLs, bKs, accumulate, bias, NULL));
           for (long i = 0; i < M; i++)
             for (long j = 0; j < N; j++) {
               double want = (accumulate ? start[i * N + j] : 0) + bias[j], scale = 1;
@@ -64,12 +76,12 @@ int main(void) {
         }
         // The momentum step from the product a b in the form's layout, fused and composed.
         for (int nesterov = 0; nesterov < 2; nesterov++) {
-          float *w = malloc(sizeof(float) * M * N), *v = malloc(sizeof(float) * M * N);
-          float *want_w = malloc(sizeof(float) * M * N), *want_v = malloc(sizeof(float) * M * N);
+          float *w = floats(M * N, "w"), *v = floats(M * N, "v");
+          float *want_w = floats(M * N, "want_w"), *want_v = floats(M * N, "want_v");
           for (long i = 0; i < M * N; i++) want_w[i] = w[i] = start[i], want_v[i] = v[i] = uniform(&state);
           const struct momentum fused = {w, v, N, 0.01f, 0.9f, 0.1f, nesterov};
-          matmul(isa, NULL, a, b, M, K, N, aLs, aKs, bLs, bKs, 0, NULL, &fused);
-          matmul(isa, out, a, b, M, K, N, aLs, aKs, bLs, bKs, 0, NULL, NULL);
+          exit_if_failed(matmul(isa, NULL, a, b, M, K, N, aLs, aKs, bLs, bKs, 0, NULL, &fused));
+          exit_if_failed(matmul(isa, out, a, b, M, K, N, aLs, aKs, bLs, bKs, 0, NULL, NULL));
           const struct momentum composed = {want_w, want_v, N, 0.01f, 0.9f, 0.1f, nesterov};
           for (long i = 0; i < M * N; i++) MOMENTUM_STEP(want_w[i], want_v[i], out[i], &composed);
           if (memcmp(w, want_w, sizeof(float) * M * N) || memcmp(v, want_v, sizeof(float) * M * N)) {

@@ -1,16 +1,18 @@
 // Chooses the implementation behind the hot kernels: native when the addon loads, else wasm, else
-// the reference. ABLATE_KERNELS=native|wasm|reference (or setKernels) forces one ('fast', the
-// older name of the wasm path, still means it); ABLATE_NATIVE_ISA forces the native ISA path.
+// the reference. ABLATE_KERNELS=native|wasm|reference (or setKernels) forces one; ABLATE_NATIVE_ISA
+// forces the native ISA path.
 import type { Kernels } from './kernels.ts';
 import { referenceKernels } from './reference.ts';
 import { loadNativeKernels } from '../native/native.ts';
-import { fastKernels } from '../wasm/wasm.ts';
+import { loadWasmKernels } from '../wasm/wasm.ts';
 
-export const KERNEL_CHOICES = ['native', 'wasm', 'reference', 'fast'] as const;
+export const KERNEL_CHOICES = ['native', 'wasm', 'reference'] as const;
 export type KernelChoice = (typeof KERNEL_CHOICES)[number];
 
 let active: Kernels = referenceKernels;
+// Each set is loaded once per thread, on first use.
 let native: Kernels | undefined;
+let wasm: Kernels | undefined;
 // Why the default choice is not native, when it is not: for a one-line notice (kernelsNotice).
 let fallback: string | undefined;
 
@@ -19,21 +21,27 @@ export function kernels(): Kernels {
   return active;
 }
 
-/** This thread's native kernels (loaded once), or the Error saying why there are none. */
-function nativeKernels(): Kernels {
+/** This thread's native kernels, or the Error saying why there are none. */
+function loadedNative(): Kernels {
   native ??= loadNativeKernels();
   return native;
+}
+
+/** This thread's wasm kernels (relaxed SIMD where the engine has it), or the Error saying why there are none. */
+function loadedWasm(): Kernels {
+  wasm ??= loadWasmKernels();
+  return wasm;
 }
 
 /** The best set that loads: native, else wasm, else the reference; notes why it is not native. */
 function best(): Kernels {
   try {
-    return nativeKernels();
+    return loadedNative();
   } catch (error) {
     fallback = (error as Error).message;
   }
   try {
-    return fastKernels();
+    return loadedWasm();
   } catch (error) {
     fallback += `; wasm: ${(error as Error).message}`;
     return referenceKernels;
@@ -47,11 +55,10 @@ export function setKernels(choice: KernelChoice | undefined): Kernels {
       active = best();
       break;
     case 'native':
-      active = nativeKernels();
+      active = loadedNative();
       break;
     case 'wasm':
-    case 'fast':
-      active = fastKernels();
+      active = loadedWasm();
       break;
     case 'reference':
       active = referenceKernels;

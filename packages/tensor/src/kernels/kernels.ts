@@ -7,15 +7,12 @@
 // gradient (column sums), the activations forward and backward, softmax and the classification
 // losses, and (native only) gathering a shuffled batch.
 //
-// Dimension legend (of every kernel in this package, the C ones in native/ included): M = rows of
-// out (of x for sumRows), N = columns of out and x, K = the summed (inner) dimension; B = rows
-// (batch) of a row-wise kernel (softmax, crossEntropy); n = elements of one parameter (optimizers)
-// or activation (elementwise kernels); width = floats per row of a gathered batch (gatherRows).
+// Dimension legend: see ../../native/kernels.h (one for the package, its C and TypeScript kernels).
 
 /**
  * Signature shared by the three matmul forms: out = a b, or with accumulate out += a b; a bias,
  * when given, is added to every row of the result (a dense layer's forward pass in one call: the
- * fast path adds it as the tiles are stored).
+ * native and wasm sets add it as they store the tiles).
  */
 export type MatmulKernel = (
   out: Float32Array, // (M, N)

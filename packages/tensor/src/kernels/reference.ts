@@ -1,7 +1,7 @@
-// Reference kernels: plain loops, written to be read. The fast path in ../wasm must agree
-// with these within the tolerance stated in test/kernels.test.ts.
+// Reference kernels: plain loops, written to be read. The optimized kernels (../native, ../wasm)
+// must agree with these within the tolerances stated in test/kernels.test.ts.
 //
-// Dimension legend: see kernels.ts.
+// Dimension legend: see ../../native/kernels.h.
 // Every matmul writes out (M, N), sumRows out (N); with accumulate they add to what out holds
 // (backward passes accumulate gradients with +=, as in llm.c). A matmul's bias (N) is added to
 // every row last.

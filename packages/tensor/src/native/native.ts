@@ -3,7 +3,7 @@
 // addon picks its ISA path (AVX-512, AVX2 + FMA, NEON, portable C) from the CPU at load, or takes
 // the one named; matmul results differ in the last bits between paths, so the kernel set's name
 // says which: native-avx512, native-avx2, native-neon, native-portable.
-// Dimension legend: see ../kernels/kernels.ts.
+// Dimension legend: see ../../native/kernels.h.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';

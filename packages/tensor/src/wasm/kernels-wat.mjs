@@ -4,7 +4,7 @@
 // generator rather than a hand-written .wat because the micro-kernel is fully unrolled over its
 // MR x NR tile (MR * NR/4 accumulators) and the tile size is a tuning knob.
 //
-// Dimension legend: see ../kernels/kernels.ts (C is the kernels' out).
+// Dimension legend: see ../../native/kernels.h (C is the kernels' out).
 // C (M, N) = A (M, K) B (K, N), where A and B are read through element strides, so that
 // a b, a^T b and a b^T are all the same call with different strides (see ./wasm.ts).
 //

@@ -2,40 +2,41 @@
 // runs to train, one at a time, reporting every epoch back to the main thread, which alone writes.
 import { parentPort, workerData } from 'node:worker_threads';
 import { fromShared, type PreparedData } from '@ablate/data';
-import { kernels } from '@ablate/tensor';
-import type { FromWorker, RunOutcome, ToWorker } from './messages.ts';
+import type { RunOutcome } from '../db/index.ts';
 import { holdIfAt, type Hold } from './hold.ts';
+import type { FromThread, ToThread } from './messages.ts';
 import { trainRun } from './train.ts';
 
 const port = parentPort;
-if (!port) throw new Error('exec/worker.ts runs as a worker thread; the pool starts it');
+if (!port) throw new Error('exec/thread.ts runs as a worker thread; the pool starts it');
 
 const datasets = new Map<string, PreparedData>();
 const { hold } = workerData as { hold: Hold | null };
 /** Runs this thread has started, the one training now included. */
 let runsStarted = 0;
-const send = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+const send = (message: FromThread, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-port.on('message', (message: ToWorker) => {
+port.on('message', (message: ToThread) => {
   if (message.kind === 'data') {
     datasets.set(message.key, fromShared(message.shared));
     return;
   }
   const { run, dataKey } = message;
   const runNumber = ++runsStarted;
-  send({ kind: 'started', runId: run.id, kernels: kernels().name });
+  const started = performance.now();
   let outcome: RunOutcome;
   try {
     const data = datasets.get(dataKey);
     if (!data) throw new Error(`no data was sent for ${dataKey}`);
-    outcome = trainRun(run.config, data, (report) => {
-      send({ kind: 'epoch', runId: run.id, report });
-      holdIfAt(hold, runNumber, report.epoch);
+    outcome = trainRun(run.config, data, (epoch) => {
+      send({ kind: 'epoch', runId: run.id, epoch });
+      holdIfAt(hold, runNumber, epoch.epoch);
     });
   } catch (err) {
-    outcome = { status: 'failed', error: err instanceof Error ? err.message : String(err) };
+    const error = err instanceof Error ? err.message : String(err);
+    outcome = { status: 'failed', error, wallSeconds: (performance.now() - started) / 1000 };
   }
-  // The weights buffer is transferred, not copied: the run is over and the worker drops it.
+  // The weights buffer is transferred, not copied: the run is over and the thread drops it.
   send(
     { kind: 'ended', runId: run.id, outcome },
     outcome.status === 'finished' ? [outcome.weights.data.buffer as ArrayBuffer] : [],

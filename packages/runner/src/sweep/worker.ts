@@ -4,10 +4,10 @@
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { kernels as activeKernels } from '@ablate/tensor';
-import { openSharedStore, redactUrl, type SharedResultsStore, type SweepRecord } from '../db/index.ts';
-import type { RunOutcome } from '../exec/messages.ts';
+import type { RunOutcome, SweepRecord } from '../db/index.ts';
 import { ablateVersion, codeVersion } from '../meta.ts';
-import { SweepInputError, type SweepObserver } from './run-sweep.ts';
+import type { SweepObserver } from './observer.ts';
+import { openSharedResults } from './open-store.ts';
 import { claimFrom, dataMismatch, prepareRecordedData } from './shared-claims.ts';
 import type { SweepDataset } from './sweep-data.ts';
 import { trainClaims } from './train-claims.ts';
@@ -19,7 +19,7 @@ export interface WorkerOptions {
   /** postgresql://... */
   dbUrl: string;
   /** Training threads; default one per core. */
-  workers?: number;
+  threads?: number;
   /** Wait for new sweeps instead of exiting when none has runs left. */
   follow?: boolean;
   /** Seconds a claim lasts without a commit or heartbeat (DEFAULT_LEASE_SECONDS). */
@@ -38,16 +38,6 @@ export interface WorkerResult {
   lost: number;
 }
 
-async function openShared(options: WorkerOptions): Promise<SharedResultsStore> {
-  try {
-    return await openSharedStore(options.dbUrl, { leaseSeconds: options.leaseSeconds });
-  } catch (err) {
-    throw new SweepInputError(
-      `--db ${redactUrl(options.dbUrl)}: cannot use it as a results database (${(err as Error).message})`,
-    );
-  }
-}
-
 /** Why this worker cannot train the sweep, or null; datasets gains the sweep's data when it can. */
 function refusal(sweep: SweepRecord, kernels: string, datasets: Map<string, SweepDataset>): string | null {
   if (sweep.kernels && sweep.kernels !== kernels)
@@ -61,7 +51,7 @@ function refusal(sweep: SweepRecord, kernels: string, datasets: Map<string, Swee
 }
 
 export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
-  const store = await openShared(options);
+  const store = await openSharedResults(options.dbUrl, options.leaseSeconds);
   const kernels = activeKernels().name;
   const provenance = { ablateVersion: ablateVersion(), codeVersion: codeVersion() };
   const result: WorkerResult = { ended: { finished: 0, diverged: 0, failed: 0, interrupted: 0 }, lost: 0 };
@@ -86,10 +76,10 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
         const { ended, lost } = await trainClaims({
           store,
           datasets,
-          workers: options.workers ?? availableParallelism(),
-          next: claimFrom(store, sweepId, datasets, provenance, kernels),
+          threads: options.threads ?? availableParallelism(),
+          next: claimFrom(store, sweepId, { ...provenance, kernels }),
           signal: options.signal,
-          observer: options.observer?.(sweep),
+          observers: options.observer ? [options.observer(sweep)] : [],
         });
         for (const status of Object.keys(ended) as RunOutcome['status'][])
           result.ended[status] += ended[status];

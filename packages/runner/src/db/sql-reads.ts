@@ -2,8 +2,10 @@
 // statement (a read transaction per statement, so a sweep writing the same database is never held
 // up), bound by parameters, in the SQL both engines share (sql.ts names where they part). Final,
 // best and ranked values come from the derived views of tables.ts.
+import type { Evaluation } from '@ablate/layers';
 import {
   EPOCH_METRICS,
+  RUN_RESULTS,
   type BestRun,
   type EpochMetric,
   type RunRecord,
@@ -16,7 +18,6 @@ import {
   type SweepRecord,
   type SweepRun,
   type SweepVersion,
-  type TestRecord,
   type WeightsRecord,
 } from './records.ts';
 import type { SqlConnection } from './sql.ts';
@@ -71,21 +72,12 @@ function toSweepRun(row: SweepRunRow): SweepRun {
 }
 
 function pickResults(row: RunResultsRow): RunResults & { best_epoch: number | null } {
-  return {
-    final_train_loss: row.final_train_loss,
-    final_train_acc: row.final_train_acc,
-    final_val_loss: row.final_val_loss,
-    final_val_acc: row.final_val_acc,
-    best_val_loss: row.best_val_loss,
-    best_val_acc: row.best_val_acc,
-    best_epoch: row.best_epoch,
-    test_loss: row.test_loss,
-    test_acc: row.test_acc,
-  };
+  const results = Object.fromEntries(RUN_RESULTS.map((name) => [name, row[name]])) as RunResults;
+  return { ...results, best_epoch: row.best_epoch };
 }
 
 /** The read half of either store, over its connection; a list is bound as one JSON parameter (inList). */
-export class SqliteReads implements Omit<ResultsReader, 'close'> {
+export class SqlReads implements Omit<ResultsReader, 'close'> {
   constructor(protected readonly db: SqlConnection) {}
 
   private get inList(): string {
@@ -206,14 +198,14 @@ export class SqliteReads implements Omit<ResultsReader, 'close'> {
     return row ? pickResults(row) : null;
   }
 
-  async testResult(runId: string): Promise<TestRecord | null> {
+  async testResult(runId: string): Promise<Evaluation | null> {
     const row = await this.db.get<TestResultRow>('SELECT * FROM test_results WHERE run_id = ?', [runId]);
     return row
       ? {
-          loss: row.loss,
+          loss: row.loss ?? NaN,
           accuracy: row.accuracy,
-          confusion: JSON.parse(row.confusion_json) as number[][],
-          perClass: JSON.parse(row.per_class_json) as unknown[],
+          confusion: JSON.parse(row.confusion_json) as Evaluation['confusion'],
+          perClass: JSON.parse(row.per_class_json) as Evaluation['perClass'],
         }
       : null;
   }

@@ -1,0 +1,24 @@
+// What a sweep tells whoever watches it (the CLI's progress and timings, a script's own observer).
+import type { RunListener } from '../exec/messages.ts';
+
+export interface SweepStart {
+  /** Runs in the plan. */
+  total: number;
+  /** Runs this invocation will train, and their epochs in all. */
+  toTrain: number;
+  epochsToTrain: number;
+  /** Runs already finished or diverged. */
+  skipped: number;
+  /** Runs a dead process had left marked running. */
+  recovered: number;
+  /** Training threads. */
+  threads: number;
+}
+
+/**
+ * Receives progress as it happens, each event once the store has been handed the write; every
+ * method is optional.
+ */
+export interface SweepObserver extends RunListener {
+  begin?(info: SweepStart): void;
+}
