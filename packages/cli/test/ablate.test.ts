@@ -119,7 +119,7 @@ sweep:
     expect(sweep.code, sweep.stderr).toBe(0);
     expect(sweep.stdout).toContain('trained 4 finished');
     // Progress on stderr, plain lines when it is not a terminal; the closing report on stdout.
-    expect(sweep.stderr).toMatch(/^smoke: 4 runs, 0 already done, training 4 on \d worker/m);
+    expect(sweep.stderr).toMatch(/^smoke: 4 runs, 0 already done, training 4 on \d thread/m);
     expect(sweep.stderr).toMatch(/^\[4\/4\] /m);
     expect(sweep.stdout).not.toMatch(/^\[\d\/4\]/m);
     const full = path.join(dir, 'r.db');

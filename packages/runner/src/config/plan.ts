@@ -8,6 +8,7 @@ import type { DataSpec } from '@ablate/data';
 import { ConfigError, RunIssue, show, type Fail } from './errors.ts';
 import { buildAxes, checkRunPath, gridPoints, gridSize, type Axis } from './grid.ts';
 import { hashConfig } from '../db/identity.ts';
+import type { PlannedRunRecord } from '../db/records.ts';
 import { canonicalJson } from '../view/canonical.js';
 import { describeIssue } from './issues.ts';
 import { formatKeyPath, valueAt, type KeyPath } from './key-path.ts';
@@ -18,20 +19,8 @@ import type { RunConfig, SweepConfig } from './types.ts';
 import { checkRun } from './validate-run.ts';
 import { readYaml } from './yaml-location.ts';
 
-export interface PlannedRun {
-  /** Hash of the fully resolved RunConfig, seed included (see hash.ts). */
-  id: string;
-  /** The same hash without the seed: runs that differ only by seed share it. */
-  groupId: string;
-  seed: number;
-  /** The varying values for people: "lr=0.1 init=he_normal seed=1". */
-  label: string;
-  /** This run's values of the varying paths: {"train.lr": 0.1, "seed": 1}. */
-  params: Record<string, unknown>;
-  /** Order in the expanded grid, from 0. */
-  position: number;
-  config: RunConfig;
-}
+/** A run as planning makes it: the store's planned-run record, its config typed. */
+export type PlannedRun = PlannedRunRecord<RunConfig>;
 
 export interface SweepPlan {
   name: string;

@@ -126,12 +126,13 @@ export async function rewriteStoredConfigs(db: SqlConnection, rewrite: ConfigRew
       await db.run('DELETE FROM runs WHERE id = ?', [duplicate.id]);
     }
     if (kept.id !== id) {
-      const copy = runColumns.map((column) => (column === 'id' ? 'CAST(?1 AS TEXT)' : column));
+      const copy = runColumns.map((column) => (column === 'id' ? '?1' : column));
       await db.run(
         `INSERT INTO runs (${runColumns.join(', ')}) SELECT ${copy.join(', ')} FROM runs WHERE id = ?2`,
         [id, kept.id],
       );
-      for (const table of runTables) await move(db, table, 'run_id', undefined, id, kept.id);
+      for (const table of runTables)
+        await db.run(`UPDATE ${table} SET run_id = ? WHERE run_id = ?`, [id, kept.id]);
       await db.run('DELETE FROM runs WHERE id = ?', [kept.id]);
     }
     const { seed: _seed, ...withoutSeed } = kept.config;
