@@ -288,9 +288,9 @@ describe('training mechanics', () => {
     ]);
     // He keeps the hidden activation scale within a factor 3 from first to last; N(0, 0.01) loses
     // a factor of about 10 per layer.
-    expect(sHe[3].actStd / sHe[0].actStd).toBeGreaterThan(1 / 3);
-    expect(sHe[3].actStd / sHe[0].actStd).toBeLessThan(3);
-    expect(sTiny[3].actStd / sTiny[0].actStd).toBeLessThan(1e-2);
-    expect(sTiny[0].gradStd).toBeLessThan(sHe[0].gradStd);
+    expect(sHe[3].act_std / sHe[0].act_std).toBeGreaterThan(1 / 3);
+    expect(sHe[3].act_std / sHe[0].act_std).toBeLessThan(3);
+    expect(sTiny[3].act_std / sTiny[0].act_std).toBeLessThan(1e-2);
+    expect(sTiny[0].grad_std).toBeLessThan(sHe[0].grad_std);
   });
 });

@@ -20,10 +20,10 @@ const WARM_UP_MS = 5000;
 const layers = [0, 1, 2].map((layer) => ({
   layer,
   name: `dense${layer}`,
-  actMean: 0.1,
-  actStd: 1,
-  gradMean: 0,
-  gradStd: 0.01,
+  act_mean: 0.1,
+  act_std: 1,
+  grad_mean: 0,
+  grad_std: 0.01,
 }));
 const start: ClaimStart = {
   ablateVersion: 'bench',

@@ -8,9 +8,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Database } from '../src/db/database.ts';
 import { SCHEMA_VERSION, schemaVersion } from '../src/db/tables.ts';
-import { count, runCli, tempDir, withDb } from './helpers/cli.ts';
-
-const fixture = (name: string) => path.join(import.meta.dirname, 'fixtures', name);
+import { count, tempDir, withDb } from './helpers/cli.ts';
+import {
+  DATA_DEFAULTS_SWEEPS,
+  expectDataDefaultsMigrated,
+  expectRerunsTrainNothing,
+  fixture,
+} from './helpers/migrated.ts';
 
 /**
  * A copy of the fixture, as though written in this checkout. A CSV source is stored by its
@@ -48,39 +52,17 @@ describe('a schema-3 database with spirals and csv runs', () => {
     const dbPath = await copyOfFixture();
     expect(await count(dbPath, 'SELECT * FROM runs')).toBe(10);
 
-    for (const [file, runs] of [
-      ['data-defaults-spirals.yaml', 4],
-      ['data-defaults-spirals-explicit.yaml', 4],
-      ['data-defaults-csv.yaml', 2],
-    ] as const) {
-      const result = await runCli(['sweep', fixture(file), '--db', dbPath]);
-      expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toContain(`trained nothing; ${runs} already done`);
-    }
-
+    await expectRerunsTrainNothing(dbPath, DATA_DEFAULTS_SWEEPS);
     expect(await withDb(dbPath, schemaVersion)).toBe(SCHEMA_VERSION);
-    // The two spirals versions trained the same 4 runs under other ids: one run each now, the
-    // first trained kept with its epochs (3 each), weights, tag and note.
-    expect(await count(dbPath, "SELECT * FROM runs WHERE status = 'finished'")).toBe(6);
-    expect(await count(dbPath, 'SELECT * FROM runs')).toBe(6);
-    expect(await count(dbPath, 'SELECT * FROM epochs')).toBe(4 * 3 + 2 * 2);
-    expect(await count(dbPath, 'SELECT * FROM weights')).toBe(6);
-    expect(await count(dbPath, 'SELECT * FROM sweeps')).toBe(2);
-    expect(await count(dbPath, 'SELECT * FROM sweep_runs')).toBe(6);
-    expect(await count(dbPath, 'SELECT * FROM run_tags JOIN runs ON runs.id = run_id')).toBe(2);
-    expect(await count(dbPath, 'SELECT * FROM run_notes JOIN runs ON runs.id = run_id')).toBe(1);
-
-    const spirals = { kind: 'spirals', points: 100, classes: 2, noise: 0.2 };
-    const csv = { kind: 'csv', train: fixture('data-defaults.csv'), labelColumn: 0, testFraction: 0.2 };
-    for (const table of ['runs', 'sweeps'] as const)
-      for (const source of await sources(dbPath, table))
-        expect(source).toEqual(source.kind === 'csv' ? csv : spirals);
-    // The fingerprints recorded for a spec without the defaults were dropped by the migration and
-    // recorded again, under the spec as it is now, by the rerun.
-    const recorded = await withDb(dbPath, (db) =>
-      db.all<{ specs: string }>('SELECT data_fingerprints_json AS specs FROM sweeps'),
-    );
-    const specs = recorded.flatMap((row) => Object.keys(JSON.parse(row.specs) as object));
-    expect(specs.map((spec) => (JSON.parse(spec) as { source: unknown }).source)).toEqual([spirals, csv]);
+    await expectDataDefaultsMigrated({
+      count: (sql) => count(dbPath, sql),
+      sources: (table) => sources(dbPath, table),
+      fingerprintSpecs: () =>
+        withDb(dbPath, async (db) =>
+          (
+            await db.all<{ specs: string }>('SELECT data_fingerprints_json AS specs FROM sweeps ORDER BY id')
+          ).flatMap((row) => Object.keys(JSON.parse(row.specs) as object)),
+        ),
+    });
   });
 });

@@ -6,9 +6,7 @@ import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { count, runCli, tempDir, withDb } from './helpers/cli.ts';
-
-const fixtures = path.join(import.meta.dirname, 'fixtures');
-const fixture = (name: string) => path.join(fixtures, name);
+import { expectRerunsTrainNothing, fixture } from './helpers/migrated.ts';
 
 function copyOfRelease(): string {
   const db = path.join(tempDir('release'), 'release-0.1.db');
@@ -20,14 +18,10 @@ describe('a release-0.1 database', () => {
   it('reruns its sweeps, rewritten, without training anything again', async () => {
     const db = copyOfRelease();
     const weights = await count(db, 'SELECT * FROM weights');
-    for (const [file, runs] of [
+    await expectRerunsTrainNothing(db, [
       ['release-0.1-rewritten.yaml', 8],
       ['release-0.1-optimizers.yaml', 3],
-    ] as const) {
-      const result = await runCli(['sweep', fixture(file), '--db', db]);
-      expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toContain(`trained nothing; ${runs} already done`);
-    }
+    ]);
     expect(await count(db, 'SELECT * FROM runs')).toBe(11);
     expect(await count(db, "SELECT * FROM runs WHERE status = 'finished'")).toBe(11);
     expect(await count(db, 'SELECT * FROM weights')).toBe(weights);

@@ -13,24 +13,31 @@ export interface Scaling {
   factor: Float64Array;
 }
 
+/** The kinds whose map is one for every feature, from the largest magnitude alone. */
+export type UniformScaleKind = Exclude<ScaleKind, 'zscore'>;
+
+/**
+ * The map every feature shares, given the largest magnitude `d` (a format's fixed range, or the
+ * training rows'). Exported so that a model's input can be scaled without its training set (the
+ * dashboard's digit page); zscore, fitted per feature on the rows, cannot be.
+ */
+export function uniformScaling(kind: UniformScaleKind, d: number): { offset: number; factor: number } {
+  const factor = kind === 'none' || d <= 0 ? 1 : 1 / d;
+  const offset = kind !== 'mean_shift' ? 0 : d > 0 ? d / 2 : 0.5; // x/d - 0.5 = (x - d/2)/d
+  return { offset, factor };
+}
+
 /** Fits the scaling on `rows` of the training pool; `range` is the format's value range, if fixed. */
 export function fitScaling(kind: ScaleKind, set: RawSet, rows: Int32Array, range: number | null): Scaling {
   const F = set.features;
   const offset = new Float64Array(F);
   const factor = new Float64Array(F).fill(1);
-  switch (kind) {
-    case 'none':
-      break;
-    case 'unit':
-    case 'mean_shift': {
-      const d = range ?? largestMagnitude(set, rows);
-      factor.fill(d > 0 ? 1 / d : 1);
-      if (kind === 'mean_shift') offset.fill(d > 0 ? d / 2 : 0.5); // x/d - 0.5 = (x - d/2)/d
-      break;
-    }
-    case 'zscore':
-      fitZscore(set, rows, offset, factor);
-      break;
+  if (kind === 'zscore') fitZscore(set, rows, offset, factor);
+  else {
+    // 'none' ignores the magnitude: no pass over the rows for it.
+    const shared = uniformScaling(kind, kind === 'none' ? 0 : (range ?? largestMagnitude(set, rows)));
+    offset.fill(shared.offset);
+    factor.fill(shared.factor);
   }
   return { offset, factor };
 }

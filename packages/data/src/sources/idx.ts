@@ -11,6 +11,9 @@ import { classCount, type RawSet, type RawSource } from './raw.ts';
 
 const UBYTE = 0x08;
 
+/** An IDX pixel is an unsigned byte: its values' fixed range, what unit and mean_shift scale by. */
+export const IDX_PIXEL_RANGE = 255;
+
 export interface IdxArray {
   dims: number[];
   data: Uint8Array;
@@ -114,5 +117,5 @@ export function loadIdxFolder(dir = defaultMnistDir()): RawSource {
       `${file('testImages')}: ${test.features} pixels per image, expected ${train.features} as in training`,
     );
   }
-  return { train, test, classes: classCount(train, test), range: 255 };
+  return { train, test, classes: classCount(train, test), range: IDX_PIXEL_RANGE };
 }

@@ -32,16 +32,20 @@ export interface Evaluation {
   perClass: ClassMetrics[];
 }
 
+/**
+ * One Dense layer's statistics on a batch. The statistics are named as the runner's results store
+ * names its columns (layer_stats), so one statistic has one name from the model to the dashboard.
+ */
 export interface LayerStats {
   layer: number;
   /** e.g. "dense1 (relu)". */
   name: string;
   /** Mean and std of the layer's output activations a_l over the batch. */
-  actMean: number;
-  actStd: number;
+  act_mean: number;
+  act_std: number;
   /** Mean and std of the loss gradient with respect to the layer's weights W_l. */
-  gradMean: number;
-  gradStd: number;
+  grad_mean: number;
+  grad_std: number;
 }
 
 export interface SequentialOptions {
@@ -181,7 +185,14 @@ export class Sequential {
       const act = meanStd(buf.a[l].data);
       const grad = meanStd(layer.W.grad.data);
       const name = `${layer.name} (${this.activations[l].name})`;
-      return { layer: l, name, actMean: act.mean, actStd: act.std, gradMean: grad.mean, gradStd: grad.std };
+      return {
+        layer: l,
+        name,
+        act_mean: act.mean,
+        act_std: act.std,
+        grad_mean: grad.mean,
+        grad_std: grad.std,
+      };
     });
     this.optimizer.zeroGrad();
     return stats;

@@ -251,15 +251,10 @@ export interface RunRecord {
 }
 
 /** One stored layer statistic row; epoch 0 is the untrained model. */
-export interface StoredLayerStats {
-  run_id: string;
-  epoch: number;
-  layer: number;
-  name: string;
-  act_mean: number | null;
-  act_std: number | null;
-  grad_mean: number | null;
-  grad_std: number | null;
-}
+export type StoredLayerStats = { run_id: string; epoch: number; layer: number; name: string } & Record<
+  LayerStatistic,
+  number | null
+>;
+/** A layer's statistics (@ablate/layers' LayerStats), as the layer_stats table's columns. */
 export const LAYER_STATISTICS = ['act_mean', 'act_std', 'grad_mean', 'grad_std'] as const;
-export type LayerStatistic = (typeof LAYER_STATISTICS)[number];
+export type LayerStatistic = (typeof LAYER_STATISTICS)[number] & keyof LayerStats;

@@ -14,7 +14,7 @@ import type {
   RunStatus,
 } from './records.ts';
 import type { SqlConnection } from './sql.ts';
-import { EPOCH_METRICS } from './records.ts';
+import { EPOCH_METRICS, LAYER_STATISTICS } from './records.ts';
 import { SqlReads } from './sql-reads.ts';
 import { LeaseLostError, type RunAnnotator } from './store.ts';
 import { encodeWeights } from './weights-blob.ts';
@@ -210,18 +210,15 @@ export abstract class SqlStore extends SqlReads {
     // One statement for all of them: a commit is a few round trips to a shared server, not dozens.
     if (statistics.length > 0)
       rows.push({
-        sql: `INSERT INTO layer_stats (run_id, epoch, layer, name, act_mean, act_std, grad_mean, grad_std) VALUES ${statistics
-          .map(() => '(?, ?, ?, ?, ?, ?, ?, ?)')
+        sql: `INSERT INTO layer_stats (run_id, epoch, layer, name, ${LAYER_STATISTICS.join(', ')}) VALUES ${statistics
+          .map(() => `(?, ?, ?, ?, ${LAYER_STATISTICS.map(() => '?').join(', ')})`)
           .join(', ')}`,
         params: statistics.flatMap(([at, layer]: readonly [number, LayerStats]) => [
           claim.runId,
           at,
           layer.layer,
           layer.name,
-          real(layer.actMean),
-          real(layer.actStd),
-          real(layer.gradMean),
-          real(layer.gradStd),
+          ...LAYER_STATISTICS.map((statistic) => real(layer[statistic])),
         ]),
       });
     return rows;

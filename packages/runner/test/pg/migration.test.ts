@@ -4,16 +4,18 @@
 // writer of this release migrates it (configs filled, runs re-keyed, the two versions one sweep),
 // and the same sweep files rerun against it find every finished run: nothing trains again.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReader } from '../../src/db/index.ts';
 import { SCHEMA_VERSION } from '../../src/db/tables.ts';
-import { runCli } from '../helpers/cli.ts';
+import {
+  DATA_DEFAULTS_SWEEPS,
+  expectDataDefaultsMigrated,
+  expectRerunsTrainNothing,
+  fixture,
+} from '../helpers/migrated.ts';
 import { pgRows } from './cluster.ts';
 import { startPostgres, type PostgresServer } from './server.ts';
-
-const fixture = (name: string) => path.join(import.meta.dirname, '..', 'fixtures', name);
 
 let server: PostgresServer;
 beforeAll(() => {
@@ -74,43 +76,24 @@ describe('a schema-3 PostgreSQL database with spirals and csv runs', () => {
     expect(await count(url, 'SELECT * FROM runs')).toBe(10);
     expect(await count(url, 'SELECT * FROM epochs')).toBe(8 * 3 + 2 * 2);
 
-    for (const [file, runs] of [
-      ['data-defaults-spirals.yaml', 4],
-      ['data-defaults-spirals-explicit.yaml', 4],
-      ['data-defaults-csv.yaml', 2],
-    ] as const) {
-      const result = await runCli(['sweep', fixture(file), '--db', url]);
-      expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toContain(`trained nothing; ${runs} already done`);
-    }
-
+    await expectRerunsTrainNothing(url, DATA_DEFAULTS_SWEEPS);
     expect(await version(url)).toBe(SCHEMA_VERSION);
-    // The two spirals versions trained the same 4 runs under other ids: one run each now, the
-    // first trained kept with its epochs (3 each), weights, tag and note.
-    expect(await count(url, "SELECT * FROM runs WHERE status = 'finished'")).toBe(6);
-    expect(await count(url, 'SELECT * FROM runs')).toBe(6);
-    expect(await count(url, 'SELECT * FROM epochs')).toBe(4 * 3 + 2 * 2);
-    expect(await count(url, 'SELECT * FROM weights')).toBe(6);
-    expect(await count(url, 'SELECT * FROM sweeps')).toBe(2);
-    expect(await count(url, 'SELECT * FROM sweep_runs')).toBe(6);
-    expect(await count(url, 'SELECT * FROM run_tags JOIN runs ON runs.id = run_id')).toBe(2);
-    expect(await count(url, 'SELECT * FROM run_notes JOIN runs ON runs.id = run_id')).toBe(1);
-
-    const spirals = { kind: 'spirals', points: 100, classes: 2, noise: 0.2 };
-    const csv = { kind: 'csv', train: fixture('data-defaults.csv'), labelColumn: 0, testFraction: 0.2 };
-    for (const table of ['runs', 'sweeps'])
-      for (const { source } of await pgRows<{ source: { kind: string } }>(
-        url,
-        `SELECT config_json::json -> 'data' -> 'source' AS source FROM ${table}`,
-      ))
-        expect(source).toEqual(source.kind === 'csv' ? csv : spirals);
-    // The fingerprints recorded for a spec without the defaults were dropped by the migration and
-    // recorded again, under the spec as it is now, by the rerun.
-    const recorded = await pgRows<{ specs: string }>(
-      url,
-      'SELECT data_fingerprints_json AS specs FROM sweeps ORDER BY id',
-    );
-    const specs = recorded.flatMap((row) => Object.keys(JSON.parse(row.specs) as object));
-    expect(specs.map((spec) => (JSON.parse(spec) as { source: unknown }).source)).toEqual([spirals, csv]);
+    await expectDataDefaultsMigrated({
+      count: (sql) => count(url, sql),
+      sources: async (table) =>
+        (
+          await pgRows<{ source: { kind: string } }>(
+            url,
+            `SELECT config_json::json -> 'data' -> 'source' AS source FROM ${table}`,
+          )
+        ).map((row) => row.source),
+      fingerprintSpecs: async () =>
+        (
+          await pgRows<{ specs: string }>(
+            url,
+            'SELECT data_fingerprints_json AS specs FROM sweeps ORDER BY id',
+          )
+        ).flatMap((row) => Object.keys(JSON.parse(row.specs) as object)),
+    });
   }, 120_000);
 });
