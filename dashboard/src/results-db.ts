@@ -1,27 +1,46 @@
 // The dashboard's one handle on a results store, a SQLite file or a PostgreSQL URL (a sweep shared
-// by workers): opened read-only on first use, and again later if the file did not exist yet (the
-// dashboard may be started before the first sweep).
-import { existsSync } from 'node:fs';
-import { isDatabaseUrl, openReader, type ResultsReader } from '@ablate/runner/store';
+// by workers): opened read-only on first use, and again later while it holds no results yet (the
+// dashboard may be started before the first sweep; the store's NoResultsError says when).
+import { isDatabaseUrl, NoResultsError, openReader, type ResultsReader } from '@ablate/runner/store';
 import { HttpError } from './http-error.ts';
 
 export const NO_SWEEPS_HINT = 'no sweeps yet: run npx nx run runner:sweep experiments/mnist.yaml';
+
+/** A PostgreSQL results database the dashboard cannot open: the message names it, redacted, and why. */
+export class UnreadableDbError extends Error {
+  override name = 'UnreadableDbError';
+}
 
 export class ResultsDb {
   private opening: Promise<ResultsReader> | null = null;
 
   constructor(readonly path: string) {}
 
-  /** The open store, or null while the file does not exist. */
+  /** The open store, or null while it holds no results yet. */
   async get(): Promise<ResultsReader | null> {
     if (!this.opening) {
-      if (!isDatabaseUrl(this.path) && !existsSync(this.path)) return null;
       const opening = openReader(this.path);
       this.opening = opening;
-      // A failed open (e.g. a half-written file) is retried on the next request, not cached.
+      // A failed open (no results yet, a half-written file) is retried on the next request.
       opening.catch(() => (this.opening = null));
     }
-    return this.opening;
+    return this.opening.catch((err: unknown) => {
+      if (err instanceof NoResultsError) return null;
+      throw err;
+    });
+  }
+
+  /**
+   * Opens a PostgreSQL store now, so that an unreachable server or refused credentials stop the
+   * start rather than fail every request. Results may come later (see the top of this file).
+   */
+  async check(): Promise<void> {
+    if (!isDatabaseUrl(this.path)) return;
+    try {
+      await this.get();
+    } catch (err) {
+      throw new UnreadableDbError((err as Error).message);
+    }
   }
 
   /** The open store, or a 503 whose message says how to make one. */

@@ -1,20 +1,37 @@
 // `ablate serve` (also `npx nx run dashboard:serve`): the dashboard over a results database.
 import { existsSync } from 'node:fs';
 import { command, dbLocation, DEFAULT_DB, parseCommandArgs, UsageError } from '@ablate/runner/cli';
-import { NO_SWEEPS_HINT } from './results-db.ts';
+import { isDatabaseUrl, redactUrl } from '@ablate/runner/store';
+import { NO_SWEEPS_HINT, UnreadableDbError } from './results-db.ts';
 import { startServer } from './server.ts';
 
 const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
 
-const USAGE = `usage: ablate serve [--db PATH] [--port N] [--host ADDRESS]
+const USAGE = `usage: ablate serve [--db PATH|URL] [--port N] [--host ADDRESS]
 
 Serves the dashboard over a results database (read-only: it never writes one).
 options:
-  --db PATH        results database (default ${DEFAULT_DB})
+  --db PATH|URL    results database (default ${DEFAULT_DB}); a PostgreSQL one is
+                   checked at start
   --port N         0-65535, 0 for any free port (default 8080)
   --host ADDRESS   where to listen (default 127.0.0.1; anything else is reachable from other
                    machines, with no authentication)
-Stops on Ctrl-C (SIGINT) or SIGTERM, with exit code 0.`;
+Stops on Ctrl-C (SIGINT) or SIGTERM, with exit code 0.
+exit codes: 0 stopped, 2 bad input (a busy port, an unreachable database or refused credentials)`;
+
+/** Why the server did not start, as one line when the fix is the user's. */
+function startError(err: unknown, host: string, port: number): unknown {
+  if (err instanceof UnreadableDbError) return new UsageError(`serve: ${err.message}`);
+  const { code, syscall } = err as NodeJS.ErrnoException;
+  if (code === 'EADDRINUSE')
+    return new UsageError(
+      `serve: port ${port} is in use (another program listens there): pass --port N, or --port 0 for any free port`,
+    );
+  // EACCES (a port below 1024), EADDRNOTAVAIL or ENOTFOUND (a --host not of this machine).
+  if (syscall === 'listen' || syscall === 'getaddrinfo')
+    return new UsageError(`serve: cannot listen on ${host} port ${port}: ${(err as Error).message}`);
+  return err;
+}
 
 async function serve(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('serve', args, {
@@ -29,10 +46,12 @@ async function serve(args: string[]): Promise<number> {
       `serve: --port: expected 0-65535 (0 = any free port), got ${JSON.stringify(values.port)}`,
     );
   const dbPath = dbLocation(values.db);
-  const server = await startServer({ dbPath, host: values.host, port });
+  const server = await startServer({ dbPath, host: values.host, port }).catch((err: unknown) => {
+    throw startError(err, values.host, port);
+  });
   process.stdout.write(`Ablate dashboard: ${server.url}/\n`);
   process.stdout.write(
-    `results database: ${dbPath}${existsSync(dbPath) || dbPath.includes('://') ? '' : ` (not there yet: ${NO_SWEEPS_HINT})`}\n`,
+    `results database: ${redactUrl(dbPath)}${existsSync(dbPath) || isDatabaseUrl(dbPath) ? '' : ` (not there yet: ${NO_SWEEPS_HINT})`}\n`,
   );
   if (!LOOPBACK.includes(values.host))
     process.stdout.write(

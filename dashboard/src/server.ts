@@ -92,13 +92,23 @@ export function createApp(options: AppOptions): { app: express.Express; results:
   return { app, results };
 }
 
+/**
+ * Listens, after opening a PostgreSQL store (throwing UnreadableDbError if it cannot); a listen
+ * error (a busy port) is thrown as it is.
+ */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { app, results } = createApp(options);
+  await results.check();
   const server = app.listen(options.port ?? 8080, options.host ?? '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  } catch (err) {
+    await results.close(); // its connections would keep the process alive
+    throw err;
+  }
   const warming = results
     .get()
     .then((store) => store && warmUp(store))

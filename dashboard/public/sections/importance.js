@@ -109,7 +109,11 @@ export function importanceSection(charts, sweepId, metrics) {
       },
       options: {
         indexAxis: 'y',
-        scales: { x: { title: { display: true, text: '% of the variance (η²)' }, min: 0 } },
+        // Every effect named: chart.js would skip every other label of a tall bar list.
+        scales: {
+          x: { title: { display: true, text: '% of the variance (η²)' }, min: 0 },
+          y: { ticks: { autoSkip: false } },
+        },
         plugins: {
           legend: { display: false },
           title: { display: true, text: `Which params matter for ${format.metricName(metric)}` },

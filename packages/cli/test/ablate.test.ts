@@ -1,54 +1,19 @@
 // The `ablate` bin through npx, as a user types it, from folders of the workspace outside the
 // packages: help and version for every command, paths taken from where the user stands, overrides
 // recorded with the sweep, exit codes, and annotations written while a sweep trains.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '@ablate/dashboard';
 import { openReader, type ResultsReader } from '@ablate/runner/store';
 import { describe, expect, it } from 'vitest';
+import { ablate, tempDir } from './npx.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const experiments = path.join(repoRoot, 'experiments');
 const COMMANDS = ['sweep', 'worker', 'ls', 'show', 'tag', 'untag', 'note', 'rm', 'export', 'serve'];
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function ablate(
-  args: string[],
-  cwd = experiments,
-  extraEnv: NodeJS.ProcessEnv = {},
-): { done: Promise<Result>; stop(): void } {
-  // Test sweeps keep their epoch timings apart from the user's (see runner/src/cli/timings.ts).
-  const env: NodeJS.ProcessEnv = { ...process.env, ABLATE_CACHE_DIR: tempDir(), ...extraEnv };
-  delete env.INIT_CWD; // as in a shell: npx starts from the folder it is typed in
-  // Its own process group, so a stop reaches ablate itself as well as npx, as Ctrl-C in a shell does.
-  const child = spawn('npx', ['ablate', ...args], {
-    cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return {
-    done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))),
-    stop: () => process.kill(-(child.pid as number), 'SIGINT'),
-  };
-}
-const run = (args: string[], cwd?: string) => ablate(args, cwd).done;
-
-function tempDir(): string {
-  return mkdtempSync(path.join(tmpdir(), 'ablate-cli-'));
-}
+const run = (args: string[], cwd = experiments) => ablate(args, cwd).done;
 
 async function withReader<T>(db: string, fn: (reader: ResultsReader) => Promise<T>): Promise<T> {
   const reader = await openReader(db);

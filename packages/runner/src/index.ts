@@ -1,6 +1,7 @@
-// @ablate/runner: sweep files in, a results database out. The config half expands YAML into runs;
-// the execution half trains them on training threads and records everything in the results store
-// (SQLite or PostgreSQL).
+// @ablate/runner: sweep files in, a results database out. The config half expands YAML (or an
+// object, planSweep) into runs; the execution half trains them on training threads and records
+// everything in the results store (SQLite or PostgreSQL). README.md, "Using Ablate from
+// TypeScript", shows the three calls a script makes.
 export * from './config/index.ts';
 export * from './db/index.ts';
 export { runSweep, type SweepOptions, type SweepResult } from './sweep/run-sweep.ts';

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { formatPlan, loadSweep, parseSweep } from '../src/config/index.ts';
+import { parse } from 'yaml';
+import { ConfigError, formatPlan, loadSweep, parseSweep, planSweep } from '../src/config/index.ts';
 import { hashConfig } from '../src/db/index.ts';
 
 const experiments = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../experiments');
@@ -95,6 +96,53 @@ sweep:
       loss: 'cross_entropy',
       leakySlope: 0.01,
     });
+  });
+});
+
+describe('a sweep config as an object (planSweep)', () => {
+  const yaml = `${base}sweep: { grid: { train.lr: [0.1, 0.2] }, seeds: 2 }\n`;
+
+  it('plans the runs the same YAML does, from no file, leaving the object as it was', () => {
+    const config = parse(yaml) as Record<string, unknown>;
+    const before = structuredClone(config);
+    const plan = planSweep(config, { overrides: ['train.epochs=3'], maxRuns: 3 });
+    const fromFile = parseSweep(yaml, 't.yaml', { overrides: ['train.epochs=3'], maxRuns: 3 });
+    expect(config).toEqual(before);
+    expect(plan.path).toBeNull();
+    expect(plan.total).toBe(4);
+    expect(plan.configHash).toBe(fromFile.configHash);
+    expect(plan.runs.map(({ id, label, position }) => ({ id, label, position }))).toEqual(
+      fromFile.runs.map(({ id, label, position }) => ({ id, label, position })),
+    );
+    expect(plan.runs[0].config.train.epochs).toBe(3);
+    // What the store records of it: the object as YAML, the overrides after it.
+    expect(parse(plan.yaml)).toEqual(before);
+    expect(plan.yaml).toContain('#   train.epochs=3');
+  });
+
+  it('reports a mistake in one line by key path, or by the argument that made it', () => {
+    const config = parse(yaml) as Record<string, Record<string, unknown>>;
+    const failure = (make: () => unknown) => {
+      try {
+        make();
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as Error).message;
+      }
+      throw new Error('planned without complaint');
+    };
+    expect(failure(() => planSweep({ ...config, train: { ...config.train, lrr: 1 } }))).toBe(
+      'sweep config: train.lrr: unknown key; did you mean lr?',
+    );
+    expect(failure(() => planSweep({ ...config, sweep: { grid: { 'train.lr': [0.1, -1] } } }))).toBe(
+      'sweep config: sweep.grid.train.lr[1]: expected a number > 0, found -1 (in the run with train.lr=-1)',
+    );
+    expect(failure(() => planSweep(config, { overrides: ['train.epochs=two'] }))).toMatch(
+      /^argument train\.epochs=two: train\.epochs: /,
+    );
+    expect(failure(() => planSweep('name: t', { overrides: ['train.epochs=2'] }))).toBe(
+      'sweep config: expected a map of keys to override, found "name: t"',
+    );
   });
 });
 

@@ -1,9 +1,9 @@
 // `ablate tag`, `untag` and `note`: what people say about runs, stored beside the results. Any
 // time, a sweep running on the same database or not; results are never touched.
 import { openAnnotator, TAG_PATTERN, type RunAnnotator } from '../db/index.ts';
-import { dbLocation, DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
+import { DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
 import type { Command } from './command.ts';
-import { findRun, withReader } from './results-args.ts';
+import { DbOption, findRun, withReader } from './results-args.ts';
 
 interface Annotation {
   name: string;
@@ -39,11 +39,11 @@ defaults to ${DEFAULT_DB}. The dashboard shows tags and notes, and filters runs 
         throw new UsageError(
           `${annotation.name}: expected RUN ${annotation.operands} (see ablate ${annotation.name} --help)`,
         );
-      const location = dbLocation(values.db);
+      const db = new DbOption(annotation.name, values.db);
       // Opened first: it migrates an older database, so the run is found by its current id.
-      const annotator = await openAnnotator(location);
+      const annotator = await db.open(openAnnotator);
       try {
-        const runId = await withReader(location, (reader) => findRun(reader, typed));
+        const runId = await withReader(db, (reader) => findRun(reader, typed));
         await annotation.write(annotator, runId, operands);
         process.stdout.write(`${annotation.name}: run ${runId}\n`);
         return 0;

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isDatabaseUrl } from '../db/index.ts';
 import { repoRoot } from '../meta.ts';
 
 /** A mistake on the command line: reported in one line, exit code 2. */
@@ -11,8 +12,17 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** The results database when no --db is given. */
-export const DEFAULT_DB = path.join(repoRoot, 'results', 'ablate.db');
+/**
+ * The variable naming the results database when no --db is given: a path or a URL, so that a
+ * shared database's URL need not be typed, nor seen in `ps`, at every command.
+ */
+export const DB_VARIABLE = 'ABLATE_DB';
+
+/** The results database when neither --db nor ABLATE_DB names one. */
+const DEFAULT_DB_FILE = path.join(repoRoot, 'results', 'ablate.db');
+
+/** The default database as the commands' --help states it. */
+export const DEFAULT_DB = `$${DB_VARIABLE}, else ${DEFAULT_DB_FILE}`;
 
 /** The folders a relative path may be relative to, most specific first. */
 function userFolders(): string[] {
@@ -24,10 +34,14 @@ function userPath(typed: string): string {
   return path.resolve(userFolders()[0], typed);
 }
 
-/** A --db value: a PostgreSQL URL as it is, a file path made absolute, DEFAULT_DB when absent. */
+/**
+ * A --db value (else $ABLATE_DB, else the default file): a PostgreSQL URL as it is, a file path
+ * made absolute.
+ */
 export function dbLocation(typed: string | undefined): string {
-  if (typed === undefined) return DEFAULT_DB;
-  return /^postgres(ql)?:\/\//.test(typed) ? typed : userPath(typed);
+  const given = typed ?? (process.env[DB_VARIABLE] || undefined);
+  if (given === undefined) return DEFAULT_DB_FILE;
+  return isDatabaseUrl(given) ? given : userPath(given);
 }
 
 /** The sweep file `file` names: an absolute path, or the first match in the user's folders or the repo root. */

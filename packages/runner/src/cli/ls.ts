@@ -1,19 +1,39 @@
 // `ablate ls`: the sweeps in a results database, with their runs counted by status and their best run.
 import { formatTable } from '../config/format.ts';
-import { RUN_STATUSES } from '../db/index.ts';
-import { dbLocation, DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
+import { RUN_STATUSES, type RunStatus } from '../db/index.ts';
+import { DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
 import { command } from './command.ts';
-import { withReader } from './results-args.ts';
+import { DbOption, withReader } from './results-args.ts';
 
-const USAGE = `usage: ablate ls [--db PATH]
+const USAGE = `usage: ablate ls [--db PATH] [--json]
 
 Lists the sweeps in the results database (default ${DEFAULT_DB}), newest first: their number
-(what ablate rm and the dashboard call them), name, runs by status, and best run.`;
+(what ablate rm and the dashboard call them), name, runs by status, and best run.
+
+--json  one JSON document on stdout instead of the table: {"sweeps": [...]}, newest first, each
+        {id, name, createdAt, updatedAt (ISO 8601), varying (the config paths that vary),
+        runCount, statusCounts {${RUN_STATUSES.join(', ')}},
+        best: {runId, label, metric ("final_val_acc" or "test_acc"), value} or null}`;
 
 async function ls(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('ls', args, { db: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs('ls', args, {
+    db: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  });
   if (positionals.length > 0) throw new UsageError(`ls: unexpected argument "${positionals[0]}"`);
-  const sweeps = await withReader(dbLocation(values.db), (reader) => reader.sweepList());
+  const sweeps = (await withReader(new DbOption('ls', values.db), (reader) => reader.sweepList())).map(
+    (sweep) => ({
+      ...sweep,
+      // Every status counted, 0 included, so a script reads any of them without a default.
+      statusCounts: Object.fromEntries(
+        RUN_STATUSES.map((status) => [status, sweep.statusCounts[status] ?? 0]),
+      ) as Record<RunStatus, number>,
+    }),
+  );
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ sweeps })}\n`);
+    return 0;
+  }
   if (sweeps.length === 0) {
     process.stdout.write('no sweeps yet (ablate sweep FILE records one)\n');
     return 0;
@@ -22,7 +42,7 @@ async function ls(args: string[]): Promise<number> {
     String(sweep.id),
     sweep.name,
     String(sweep.runCount),
-    ...RUN_STATUSES.map((status) => String(sweep.statusCounts[status] ?? 0)),
+    ...RUN_STATUSES.map((status) => String(sweep.statusCounts[status])),
     sweep.best ? `${sweep.best.runId} ${sweep.best.metric} ${sweep.best.value.toFixed(4)}` : '-',
     sweep.updatedAt.slice(0, 19).replace('T', ' '),
   ]);

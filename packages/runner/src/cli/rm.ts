@@ -1,8 +1,8 @@
 // `ablate rm SWEEP --yes`: removes a sweep and the runs no other sweep uses.
 import { openStore } from '../db/index.ts';
-import { dbLocation, DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
+import { DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
 import { command } from './command.ts';
-import { findSweep, withReader } from './results-args.ts';
+import { DbOption, findSweep, withReader } from './results-args.ts';
 
 const USAGE = `usage: ablate rm SWEEP --yes [--db PATH]
 
@@ -18,13 +18,13 @@ async function rm(args: string[]): Promise<number> {
   });
   if (positionals.length !== 1)
     throw new UsageError('rm: expected one sweep (its number or name; see ablate ls)');
-  const location = dbLocation(values.db);
-  const sweep = await withReader(location, (reader) => findSweep(reader, positionals[0]));
+  const db = new DbOption('rm', values.db);
+  const sweep = await withReader(db, (reader) => findSweep(reader, positionals[0]));
   if (!values.yes)
     throw new UsageError(
       `rm: this removes sweep #${sweep.id} ${sweep.name} and the runs only it uses; add --yes to do it`,
     );
-  const store = await openStore(location);
+  const store = await db.open(openStore);
   try {
     const { runsRemoved } = await store.removeSweep(sweep.id);
     process.stdout.write(

@@ -1,31 +1,54 @@
 // `ablate show RUN`: one run as the database holds it: what it is, how it ended, where it belongs,
 // what people said about it.
 import { stringify } from 'yaml';
-import { dbLocation, DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
+import { RUN_RESULTS } from '../db/index.ts';
+import { DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
 import { command } from './command.ts';
-import { findRun, withReader } from './results-args.ts';
+import { DbOption, findRun, withReader } from './results-args.ts';
 
-const USAGE = `usage: ablate show RUN [--db PATH]
+const USAGE = `usage: ablate show RUN [--db PATH] [--json]
 
 Prints a run of the results database (default ${DEFAULT_DB}): RUN is its id or its first digits
-(at least 4). Its status, results, sweeps, tags, notes and full config.`;
+(at least 4). Its status, results, sweeps, tags, notes and full config.
+
+--json  one JSON document on stdout instead: {run, results, test, sweeps, tags, notes, config}
+        run: the runs table's columns (id, group_id, seed, label, status, error, epochs_planned,
+          epochs_done, diverged_epoch, data_fingerprint, code_version, ablate_version, kernels,
+          created_at, started_at, finished_at, wall_seconds)
+        results: {${RUN_RESULTS.join(', ')}, best_epoch} or null
+        test: {loss, accuracy, confusion ([true][predicted] counts),
+          perClass [{precision, recall, f1, support}]} or null (a run not finished)
+        sweeps: [{id, name, params (this run's values of what the sweep varies)}]
+        tags: [words], sorted; notes: [{text, createdAt}], oldest first; config: the run's config
+        A number that is not finite (a diverged loss) is null.`;
 
 const metric = (value: number | null) => (value === null ? '-' : value.toFixed(4));
 
 async function show(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('show', args, { db: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs('show', args, {
+    db: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  });
   if (positionals.length !== 1)
     throw new UsageError('show: expected one run id (see ablate ls and the dashboard)');
-  return withReader(dbLocation(values.db), async (reader) => {
+  return withReader(new DbOption('show', values.db), async (reader) => {
     const id = await findRun(reader, positionals[0]);
-    const [run, results, sweeps, notes, tags] = await Promise.all([
+    const [run, results, test, sweeps, notes, tags] = await Promise.all([
       reader.run(id),
       reader.runResults(id),
+      reader.testResult(id),
       reader.sweepsOfRun(id),
       reader.notes(id),
       reader.tags(id),
     ]);
     if (!run) throw new UsageError(`run ${id}: not in the database`);
+    if (values.json) {
+      const { config, ...columns } = run;
+      process.stdout.write(
+        `${JSON.stringify({ run: columns, results, test, sweeps, tags, notes, config })}\n`,
+      );
+      return 0;
+    }
     const lines = [
       `run ${run.id}  ${run.label}`,
       `status: ${run.status}${run.error ? ` (${run.error})` : ''}, ${run.epochs_done}/${run.epochs_planned} epochs${run.wall_seconds === null ? '' : `, ${run.wall_seconds.toFixed(1)} s`}`,

@@ -5,7 +5,7 @@ import { DEFAULT_LEASE_SECONDS } from '../db/index.ts';
 import { runSweep } from '../sweep/run-sweep.ts';
 import { dbLocation, DEFAULT_DB, parseCommandArgs, positiveInteger, sweepFile, UsageError } from './args.ts';
 import { command } from './command.ts';
-import { capNote } from '../config/format.ts';
+import { capNote, planJson } from '../config/format.ts';
 import { progressFor } from './progress.ts';
 import { stopOnSignals } from './stop-signals.ts';
 import { formatReport } from './report.ts';
@@ -27,6 +27,8 @@ options:
   --max-runs N     run the first N runs in plan order (in place of sweep.maxRuns); without a cap,
                    a sweep of over 200 runs is refused
   --dry-run        print the planned runs with time estimates; write nothing
+  --json           print the closing report (or, with --dry-run, the plan) as one JSON document
+                   on stdout, its fields below; progress stays on stderr
   --new-version    record a changed config under an existing sweep name as a new version
   --kernels NAME   on a shared PostgreSQL database: require this kernel set (as runs record it,
                    e.g. native-avx512) of every worker, for results equal bit for bit
@@ -36,9 +38,29 @@ options:
 
 Progress goes to stderr (plain lines unless it is a terminal; NO_COLOR and TERM=dumb respected),
 the closing report to stdout.
+
+--json: the closing report is the SweepResult that runSweep resolves to (see the README):
+  sweepId       the sweep's number (ablate ls, rm, the dashboard)
+  dbPath        the results database, a URL's password redacted
+  ended         runs this invocation trained, by how they ended: {finished, diverged, failed,
+                interrupted}
+  skipped       runs already finished or diverged; recovered: runs a dead process left running
+  interrupted   true when SIGINT / SIGTERM stopped the sweep before every run ended
+  summary       the table: {metric ("val acc", or "test acc" without a validation set), varying
+                (the params that vary, seed aside), groups, best}; a group is one config over its
+                seeds: {groupId, params, runs, mean, std (of the metric over its finished runs,
+                null when none), finished, diverged, failed, unfinished}; best is the sweep's best
+                run {runId, label, accuracy} or null while none has finished
+--dry-run --json: {name, path, total (runs before any cap), runs}, each run {id, label, params
+  (seed included), seed, position (in plan order), epochs, estimatedSeconds (null: no estimate)}
 exit codes: 0 every run ended (finished or diverged), 1 some runs failed, 2 bad input or a
 database another sweep is writing (nothing written), 130 / 143 stopped by SIGINT / SIGTERM
 (finished epochs kept; rerun to resume)`;
+
+/** A --json document: one line on stdout, as ls and show print theirs. */
+function writeJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
 
 async function sweep(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('sweep', args, {
@@ -46,6 +68,7 @@ async function sweep(args: string[]): Promise<number> {
     workers: { type: 'string' },
     'max-runs': { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
     'new-version': { type: 'boolean', default: false },
     kernels: { type: 'string' },
     'lease-seconds': { type: 'string' },
@@ -62,7 +85,9 @@ async function sweep(args: string[]): Promise<number> {
     overrides,
   });
   if (values['dry-run']) {
-    process.stdout.write(`${formatPlan(plan, estimateRuns(plan.runs))}\n`);
+    const estimates = estimateRuns(plan.runs);
+    if (values.json) writeJson(planJson(plan, estimates));
+    else process.stdout.write(`${formatPlan(plan, estimates)}\n`);
     return 0;
   }
   if (plan.runs.length < plan.total) process.stderr.write(`${plan.name}: ${capNote(plan)}\n`);
@@ -83,7 +108,8 @@ async function sweep(args: string[]): Promise<number> {
     observers: [progressFor(plan.name), timings],
   });
   timings.save();
-  process.stdout.write(formatReport(result));
+  if (values.json) writeJson(result);
+  else process.stdout.write(formatReport(result));
   const stopped = stop.exitCode();
   if (stopped !== null) return stopped;
   return result.ended.failed > 0 ? 1 : 0;

@@ -3,11 +3,11 @@
 // Start as many as there are machines; each claims runs one at a time, so none is trained twice.
 import { DEFAULT_LEASE_SECONDS, isDatabaseUrl } from '../db/index.ts';
 import { runWorker } from '../sweep/worker.ts';
-import { parseCommandArgs, positiveInteger, UsageError } from './args.ts';
+import { DB_VARIABLE, dbLocation, parseCommandArgs, positiveInteger, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 import { stopOnSignals } from './stop-signals.ts';
 
-const USAGE = `usage: ablate worker --db postgresql://USER:PASSWORD@HOST/DATABASE [options]
+const USAGE = `usage: ablate worker --db postgresql://USER@HOST/DATABASE [options]
 
 Joins every sweep in the PostgreSQL results database that has runs left to train (\`ablate sweep
 FILE --db URL\` records one), claiming runs one at a time in plan order, and exits when none is left.
@@ -15,7 +15,8 @@ Each machine prepares a sweep's data from its own copy of the sources; a sweep w
 here, or that requires other kernels (--kernels), is declined in one line.
 
 options:
-  --db URL             the shared results database (a libpq URL)
+  --db URL             the shared results database (a libpq URL; default $${DB_VARIABLE}); its
+                       password from PGPASSWORD or ~/.pgpass, never in the URL (ps shows it)
   --workers N          training threads (default: one per core)
   --follow             keep waiting for new sweeps instead of exiting
   --lease-seconds N    how long a claimed run stays this worker's without a sign of life
@@ -36,13 +37,16 @@ async function worker(args: string[]): Promise<number> {
     'lease-seconds': { type: 'string' },
   });
   if (positionals.length > 0) throw new UsageError(`worker: unexpected argument "${positionals[0]}"`);
-  if (!values.db || !isDatabaseUrl(values.db))
-    throw new UsageError('worker: --db postgresql://... is required (workers share a PostgreSQL database)');
+  const dbUrl = dbLocation(values.db);
+  if (!isDatabaseUrl(dbUrl))
+    throw new UsageError(
+      `worker: --db postgresql://... (or $${DB_VARIABLE}) is required (workers share a PostgreSQL database)`,
+    );
 
   const stop = stopOnSignals('marking runs in flight as interrupted');
 
   const result = await runWorker({
-    dbUrl: values.db,
+    dbUrl,
     threads: positiveInteger('workers', values.workers),
     follow: values.follow,
     leaseSeconds: positiveInteger('lease-seconds', values['lease-seconds']),

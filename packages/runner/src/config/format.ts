@@ -1,4 +1,4 @@
-// The --dry-run output: what a sweep will run and roughly how long it will take.
+// The --dry-run output, as text and as JSON: what a sweep will run and roughly how long it will take.
 import { formatValue, shortNames } from '../view/format.js';
 import type { SweepPlan } from './plan.ts';
 
@@ -29,7 +29,7 @@ export function formatPlan(plan: SweepPlan, secondsPerRun: readonly (number | nu
       ? 'No estimate: no run like these has been trained on this machine yet.'
       : `Estimated training time ${formatDuration(total)}${unknown > 0 ? ` for the ${known.length} runs with an estimate` : ''} in total: ${perWorkers.join(', ')}.`;
   return [
-    `${plan.name}: ${plan.total} runs (${grid} grid point${grid > 1 ? 's' : ''}${plan.config.sweep.sample ? ` x ${samples} sampled point${samples > 1 ? 's' : ''}` : ''} x ${seeds} seed${seeds > 1 ? 's' : ''}) from ${plan.path}`,
+    `${plan.name}: ${plan.total} runs (${grid} grid point${grid > 1 ? 's' : ''}${plan.config.sweep.sample ? ` x ${samples} sampled point${samples > 1 ? 's' : ''}` : ''} x ${seeds} seed${seeds > 1 ? 's' : ''})${plan.path === null ? '' : ` from ${plan.path}`}`,
     ...(plan.runs.length < plan.total ? [capNote(plan)] : []),
     '',
     ...formatTable([header, ...rows]),
@@ -37,6 +37,27 @@ export function formatPlan(plan: SweepPlan, secondsPerRun: readonly (number | nu
     estimate,
     `(From the mean epoch time of earlier sweeps on this CPU with the same data, network and batch size${unknown > 0 ? `; ${unknown} runs have none (?)` : ''}.)`,
   ].join('\n');
+}
+
+/**
+ * The --dry-run --json document: the runs to train in plan order, each with its estimate in seconds
+ * (null where formatPlan shows "?"); `total` counts the runs before any cap.
+ */
+export function planJson(plan: SweepPlan, secondsPerRun: readonly (number | null)[]) {
+  return {
+    name: plan.name,
+    path: plan.path,
+    total: plan.total,
+    runs: plan.runs.map((run, i) => ({
+      id: run.id,
+      label: run.label,
+      params: run.params,
+      seed: run.seed,
+      position: run.position,
+      epochs: run.config.train.epochs,
+      estimatedSeconds: secondsPerRun[i],
+    })),
+  };
 }
 
 /** What a cap does to a plan, in one line. */

@@ -1,8 +1,10 @@
-// From a sweep file to its planned runs: validate the file, expand the grid, resolve and check every
-// run, and give each its content-hash id. Pure: nothing here reads data, measures the machine or
-// writes anything; the checks that need the data run once it is prepared (SweepPlan.checkRun).
+// From a sweep file (or the object a script writes in its place) to its planned runs: validate it,
+// expand the grid, resolve and check every run, and give each its content-hash id. Pure: nothing
+// here reads data, measures the machine or writes anything; the checks that need the data run once
+// it is prepared (SweepPlan.checkRun).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { stringify } from 'yaml';
 import type { z } from 'zod';
 import type { DataSpec } from '@ablate/data';
 import { ConfigError, RunIssue, show, type Fail } from './errors.ts';
@@ -17,16 +19,16 @@ import { applyOverride, parseOverride } from './overrides.ts';
 import { keyPaths, runSchema, sweepSchema } from './schema.ts';
 import type { RunConfig, SweepConfig } from './types.ts';
 import { checkRun } from './validate-run.ts';
-import { readYaml } from './yaml-location.ts';
+import { readYaml, type YamlSource } from './yaml-location.ts';
 
 /** A run as planning makes it: the store's planned-run record, its config typed. */
 export type PlannedRun = PlannedRunRecord<RunConfig>;
 
 export interface SweepPlan {
   name: string;
-  /** The sweep file, absolute. */
-  path: string;
-  /** The file's text. */
+  /** The sweep file, absolute; null for a plan made from an object (planSweep). */
+  path: string | null;
+  /** The file's text; for a plan made from an object, the object as YAML. */
   yaml: string;
   /** The validated sweep config, defaults filled, JSON-safe. */
   config: SweepConfig;
@@ -76,10 +78,29 @@ export function loadSweep(file: string, options: PlanOptions = {}): SweepPlan {
 
 /** Plans a sweep from its YAML text; `file` names it in messages and anchors its relative paths. */
 export function parseSweep(text: string, file: string, options: PlanOptions = {}): SweepPlan {
-  const source = readYaml(text, file);
+  return planSource(readYaml(text, file), text, path.resolve(file), options);
+}
+
+/** What messages name a sweep config given as an object, where a file's would give its line and column. */
+const OBJECT_SOURCE = 'sweep config';
+
+/**
+ * Plans a sweep from a plain object shaped as a sweep file (what parsing its YAML would give), as a
+ * script writes one; errors are the file's, located by key path ("sweep config: train.lr: ...").
+ * Relative data paths are taken from the current folder. The object is not modified.
+ */
+export function planSweep(config: unknown, options: PlanOptions = {}): SweepPlan {
+  const source = { value: structuredClone(config), locate: () => OBJECT_SOURCE };
+  return planSource(source, stringify(config), null, options);
+}
+
+/** Plans the sweep `source` holds; `text` is what the store records of it, `file` its file (if any). */
+function planSource(source: YamlSource, text: string, file: string | null, options: PlanOptions): SweepPlan {
   const overrides = (options.overrides ?? []).map(parseOverride);
   if (overrides.length > 0 && !isMap(source.value))
-    throw new ConfigError(`${file}: expected a map of keys to override, found ${show(source.value)}`);
+    throw new ConfigError(
+      `${source.locate([], 'value')}: expected a map of keys to override, found ${show(source.value)}`,
+    );
   const written = overrides.map((override) => ({
     arg: override.arg,
     at: applyOverride(source.value as Record<string, unknown>, override),
@@ -92,7 +113,7 @@ export function parseSweep(text: string, file: string, options: PlanOptions = {}
     const by = written.findLast(under);
     throw new ConfigError(`${by ? `argument ${by.arg}` : source.locate(at, side)}: ${key}${message}`);
   };
-  const baseDir = path.dirname(path.resolve(file));
+  const baseDir = file === null ? process.cwd() : path.dirname(file);
   const parsed = validate(sweepSchema, source.value, SWEEP_PATHS, fail);
   const config: SweepConfig = { ...parsed, data: resolveDataPaths(parsed.data, baseDir) };
   const axes = buildAxes(config.sweep, RUN_PATHS, fail);
@@ -127,7 +148,7 @@ export function parseSweep(text: string, file: string, options: PlanOptions = {}
   const kept = cap === undefined ? plan : plan.slice(0, cap);
   return {
     name: config.name,
-    path: path.resolve(file),
+    path: file,
     // The overrides are part of what was run: recorded with the text, as the comment they would be.
     yaml:
       overrides.length > 0

@@ -9,6 +9,8 @@ export type SqlParams = readonly unknown[] | Record<string, unknown>;
 export interface OpenOptions {
   /** Open without write access (the dashboard). The file must exist. */
   readonly?: boolean;
+  /** Open for writing a file that must exist: SQLite creates none (an annotator never starts a database). */
+  mustExist?: boolean;
   /** How long a statement waits for a lock held by another connection, in ms. */
   busyTimeoutMs?: number;
 }
@@ -23,7 +25,9 @@ export class Database implements SqlConnection {
   ) {}
 
   static open(path: string, options: OpenOptions = {}): Promise<Database> {
-    const mode = options.readonly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
+    const mode = options.readonly
+      ? sqlite3.OPEN_READONLY
+      : sqlite3.OPEN_READWRITE | (options.mustExist ? 0 : sqlite3.OPEN_CREATE);
     return new Promise((resolve, reject) => {
       const db = new sqlite3.Database(path, mode, (err) => {
         if (err) reject(new Error(`cannot open database ${path}: ${err.message}`));

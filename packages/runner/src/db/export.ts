@@ -57,19 +57,20 @@ async function copySweep(from: SqlConnection, sweepId: number, to: SqlConnection
 
 /**
  * Copies sweep `sweepId` of the store at `fromLocation` into the one at `toLocation` (a SQLite file,
- * created if needed, or a PostgreSQL URL). Returns its id in the target.
+ * created if needed, or a PostgreSQL URL). Returns its id in the target. A source without results
+ * is NoResultsError, and creates nothing.
  */
 export async function exportSweep(
   fromLocation: string,
   sweepId: number,
   toLocation: string,
 ): Promise<number> {
-  const from = await openConnection(fromLocation);
+  const from = await openConnection(fromLocation, { create: false });
   try {
     // Before the target is opened (a file would be created): a missing sweep writes nothing.
     if (!(await from.db.get('SELECT 1 FROM sweeps WHERE id = ?', [sweepId])))
       throw new Error(`no sweep ${sweepId}`);
-    const to = await openConnection(toLocation);
+    const to = await openConnection(toLocation, { create: true });
     try {
       return await copySweep(from.db, sweepId, to.db);
     } finally {
@@ -80,19 +81,26 @@ export async function exportSweep(
   }
 }
 
-/** A writer's connection to either engine; a SQLite file's lease is held while it is open. */
-async function openConnection(location: string): Promise<{ db: SqlConnection; close(): Promise<void> }> {
+/**
+ * A writer's connection to either engine (migrated, so rows copy column for column); a SQLite
+ * file's lease is held while it is open. Only the target's file (and folder) is created: the lease
+ * is taken once the file is open, so a missing source leaves no lock file behind either.
+ */
+async function openConnection(
+  location: string,
+  { create }: { create: boolean },
+): Promise<{ db: SqlConnection; close(): Promise<void> }> {
   if (isDatabaseUrl(location)) {
     const db = await openPostgresForWriting(location);
     return { db, close: () => db.close() };
   }
-  mkdirSync(path.dirname(location), { recursive: true });
-  const lease = acquireLease(location);
+  if (create) mkdirSync(path.dirname(location), { recursive: true });
+  const db = await openForWriting(location, { create });
   try {
-    const db = await openForWriting(location);
+    const lease = acquireLease(location);
     return { db, close: () => db.close().finally(() => lease.release()) };
   } catch (err) {
-    lease.release();
+    await db.close();
     throw err;
   }
 }

@@ -1,7 +1,12 @@
 // A pool of connections to one PostgreSQL database (the `pg` package), behind the SqlConnection face
 // the rest of db/ writes its SQL against: `?` and `?N` placeholders become $N, 64-bit integers
 // (COUNT, SUM, ROW_NUMBER) come back as numbers, and a transaction holds one pooled connection.
+// Credentials come as libpq's do, so that none need be on a command line: what the URL leaves out
+// from PGHOST, PGPORT, PGUSER and PGDATABASE (pg reads them), the password from the URL, else
+// PGPASSWORD, else the password file (PGPASSFILE, default ~/.pgpass).
+import { createRequire } from 'node:module';
 import pg from 'pg';
+import { parseIntoClientConfig } from 'pg-connection-string';
 import { postgresDialect, type SqlConnection, type SqlParams } from './sql.ts';
 
 /** int8: the counts and sums a results store reads stay far below 2^53. */
@@ -11,15 +16,17 @@ const types = {
     oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-/** A URL as it may be shown: the password replaced. */
+/** A URL as it may be shown: its password, before the host or as a parameter, replaced. */
 export function redactUrl(url: string): string {
+  let shown: string;
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
-    return parsed.toString();
+    shown = parsed.toString();
   } catch {
-    return url.replace(/:[^:@/]*@/, ':***@');
+    shown = url.replace(/:[^:@/]*@/, ':***@'); // e.g. postgresql://u:pw@/db?host=/socket, no host
   }
+  return shown.replace(/([?&]password=)[^&#]*/gi, '$1***');
 }
 
 /** `?` and `?N` as PostgreSQL's $N. No statement in db/ has a ? inside a string literal. */
@@ -28,9 +35,64 @@ function numbered(sql: string): string {
   return sql.replace(/\?(\d+)?/g, (_, n: string | undefined) => `$${n ?? ++next}`);
 }
 
+/** pgpass, node-postgres's own reader of the password file (it ships no types). */
+const pgpass = createRequire(import.meta.url)('pgpass') as (
+  connection: pg.ClientConfig,
+  found: (password: string | undefined) => void,
+) => void;
+
+/**
+ * The password file's entry for a connection, as pg's `password` function: pg calls it with the
+ * connection's parameters (@types/pg declares none), only when the server asks for a password.
+ */
+const passwordFileEntry = ((connection: pg.ClientConfig) =>
+  new Promise<string>((resolve, reject) =>
+    pgpass(connection, (password) =>
+      password === undefined
+        ? reject(
+            new Error(
+              `no password for user ${connection.user}: give it in PGPASSWORD or in the password file (PGPASSFILE, default ~/.pgpass)`,
+            ),
+          )
+        : resolve(password),
+    ),
+  )) as () => Promise<string>;
+
+/**
+ * Connects and disconnects. Not through the pool: a connection whose authentication failed (no
+ * password, a wrong one) stays open there until the server gives up on it, a minute later, and
+ * keeps the process alive until then; a client of our own is ended.
+ */
+async function probe(config: pg.ClientConfig): Promise<void> {
+  const client = new pg.Client(config);
+  try {
+    await client.connect();
+  } finally {
+    await client.end();
+  }
+}
+
 type Queryable = pg.Pool | pg.PoolClient;
 
 const IDLE_IN_TRANSACTION_MS = 20_000;
+
+function poolConfig(url: string, poolSize: number): pg.PoolConfig {
+  // Parsed here rather than passed as connectionString, with which pg would let the URL's empty
+  // password override the password function. Without that function pg would read ~/.pgpass through
+  // a fallback that pg 8 deprecates.
+  const fromUrl = parseIntoClientConfig(url);
+  return {
+    max: poolSize,
+    types,
+    connectionTimeoutMillis: 10_000,
+    // A process paused (SIGSTOP) inside a transaction would keep its row locks, and the run it
+    // locks could never be claimed again: the server ends such a transaction. Ours take milliseconds;
+    // the margin is for a machine so loaded that a client stalls for seconds.
+    options: `-c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS}`,
+    ...fromUrl,
+    password: fromUrl.password || process.env.PGPASSWORD || passwordFileEntry,
+  };
+}
 
 class PgQueries implements SqlConnection {
   readonly dialect = postgresDialect;
@@ -66,25 +128,17 @@ export class PgConnection extends PgQueries {
 
   /** Connects once (so a bad URL, server or password fails here, in one line naming the URL). */
   static async open(url: string, poolSize = 4): Promise<PgConnection> {
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: poolSize,
-      types,
-      connectionTimeoutMillis: 10_000,
-      // A process paused (SIGSTOP) inside a transaction would keep its row locks, and the run it
-      // locks could never be claimed again: the server ends such a transaction. Ours take milliseconds;
-      // the margin is for a machine so loaded that a client stalls for seconds.
-      options: `-c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS}`,
-    });
-    // An idle connection the server dropped is replaced on next use; a query on it fails by itself.
-    pool.on('error', () => undefined);
     const shown = redactUrl(url);
+    let config: pg.PoolConfig;
     try {
-      (await pool.connect()).release();
+      config = poolConfig(url, poolSize);
+      await probe(config);
     } catch (err) {
-      await pool.end();
       throw new Error(`cannot connect to ${shown}: ${(err as Error).message}`);
     }
+    const pool = new pg.Pool(config);
+    // An idle connection the server dropped is replaced on next use; a query on it fails by itself.
+    pool.on('error', () => undefined);
     return new PgConnection(pool, shown);
   }
 

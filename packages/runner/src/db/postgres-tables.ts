@@ -15,6 +15,7 @@ import {
   ANNOTATION_TABLES,
   CLAIM_COLUMNS,
   FIRST_SHARED_VERSION,
+  NoResultsError,
   RESULT_TABLES,
   RESULT_VIEWS,
   SCHEMA_VERSION,
@@ -90,8 +91,7 @@ export async function openPostgresForWriting(url: string, poolSize?: number): Pr
 export async function openPostgresForReading(url: string): Promise<PgConnection> {
   const db = await PgConnection.open(url);
   try {
-    if ((await versionOf(db, db.shownUrl)) === 0)
-      throw new Error(`${db.shownUrl}: no Ablate results in this database yet`);
+    if ((await versionOf(db, db.shownUrl)) === 0) throw new NoResultsError(db.shownUrl);
   } catch (err) {
     await db.close();
     throw err;

@@ -31,14 +31,15 @@ export async function openSqliteStore(dbPath: string): Promise<ResultsStore> {
 
 /**
  * Opens a results store for annotations (tags and notes): no lease, since a sweep may be writing
- * the same file (SQLite serializes the two writers); migrated like any writer's open.
+ * the same file (SQLite serializes the two writers); migrated like any writer's open, but never
+ * created (NoResultsError): a run to annotate is in a database a sweep made.
  */
 export async function openSqliteAnnotator(dbPath: string): Promise<RunAnnotator> {
-  const db = await openForWriting(dbPath);
+  const db = await openForWriting(dbPath, { create: false });
   return annotator(db, () => db.close());
 }
 
-/** Opens a results store read-only (the dashboard): no lease, no migration; the file must exist. */
+/** Opens a results store read-only (the dashboard): no lease, no migration; NoResultsError without one. */
 export async function openSqliteReader(dbPath: string): Promise<ResultsReader> {
   const db = await openForReading(dbPath);
   return Object.assign(new SqliteReader(db), { close: () => db.close() });

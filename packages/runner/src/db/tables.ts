@@ -7,7 +7,8 @@
 // same hash without the seed, so runs that differ only by seed share a group. A run can belong to
 // several sweeps (sweep_runs), so a sweep whose YAML gained a value reuses the finished runs it
 // shares with its predecessor instead of training them again.
-import { Database } from './database.ts';
+import { existsSync } from 'node:fs';
+import { Database, type OpenOptions } from './database.ts';
 import { migrateDataDefaults } from './migrate-data-defaults.ts';
 import { migrateOptimizerConfigs } from './migrate-optimizer.ts';
 import type { RunRecord, RunResults } from './records.ts';
@@ -276,6 +277,19 @@ export interface WeightsRow {
   data: Uint8Array;
 }
 
+/**
+ * No results at a location yet: no file there, an empty file (version 0, no tables), or a
+ * PostgreSQL database without Ablate's schema. Only writers that record sweeps create a database;
+ * readers and annotators say this instead.
+ */
+export class NoResultsError extends Error {
+  override name = 'NoResultsError';
+
+  constructor(readonly location: string) {
+    super(`no results yet at ${location}`);
+  }
+}
+
 /** The version a database file is at (0 for a new, empty file). */
 export async function schemaVersion(db: Database): Promise<number> {
   const row = await db.get<{ user_version: number }>('PRAGMA user_version');
@@ -283,12 +297,14 @@ export async function schemaVersion(db: Database): Promise<number> {
 }
 
 /**
- * Opens (creating if needed) a results database for writing: WAL so readers never block the
- * writer, foreign keys on, and migrated to SCHEMA_VERSION.
+ * Opens a results database for writing, migrated to SCHEMA_VERSION: WAL so readers never block the
+ * writer, foreign keys on. A sweep's open creates the file (create: true); an annotator's does not.
  */
-export async function openForWriting(path: string): Promise<Database> {
-  const db = await Database.open(path);
+export async function openForWriting(path: string, { create = true } = {}): Promise<Database> {
+  const db = create ? await Database.open(path) : await openExisting(path, { mustExist: true });
   await closeOnError(db, async () => {
+    // Before WAL is set, which writes to the file: an empty one an annotator found stays as it was.
+    if (!create && (await usableVersion(db)) === 0) throw new NoResultsError(path);
     await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
     await migrate(db);
     await db.exec(RESULT_VIEWS);
@@ -301,11 +317,12 @@ export async function openForWriting(path: string): Promise<Database> {
  * as it is (the derived views cover the difference); a file from a newer Ablate is refused.
  */
 export async function openForReading(path: string): Promise<Database> {
-  const db = await Database.open(path, { readonly: true });
+  const db = await openExisting(path, { readonly: true });
   await closeOnError(db, async () => {
-    // A version-1 file has no annotations: empty TEMP stand-ins let the same reads run on it. Not
-    // for a file still being created (version 0): they would hide the real tables once it exists.
-    if ((await versionNotNewer(db)) === 1)
+    const version = await usableVersion(db);
+    if (version === 0) throw new NoResultsError(path);
+    // A version-1 file has no annotations: empty TEMP stand-ins let the same reads run on it.
+    if (version === 1)
       await db.exec(
         ANNOTATION_TABLES.replaceAll('CREATE TABLE', 'CREATE TEMP TABLE').replace(/CREATE INDEX[^;]*;/g, ''),
       );
@@ -314,12 +331,18 @@ export async function openForReading(path: string): Promise<Database> {
   return db;
 }
 
+/** A database file that must be there already: NoResultsError without one, and no file created. */
+function openExisting(path: string, options: OpenOptions): Promise<Database> {
+  if (!existsSync(path)) throw new NoResultsError(path);
+  return Database.open(path, options);
+}
+
 /**
  * Applies the migrations a database is missing, each in its own transaction: a failed step leaves
  * the file at the version before it, with nothing lost.
  */
 export async function migrate(db: Database): Promise<void> {
-  const from = await versionNotNewer(db);
+  const from = await usableVersion(db);
   for (let v = from; v < SCHEMA_VERSION; v++) {
     await db.transaction(async () => {
       await migrations[v](db);
@@ -329,14 +352,24 @@ export async function migrate(db: Database): Promise<void> {
   }
 }
 
-/** The database's schema version; a newer Ablate's file is refused, its tables may mean other things. */
-async function versionNotNewer(db: Database): Promise<number> {
-  const version = await schemaVersion(db);
+/**
+ * The database's schema version, if it is a results database this Ablate may use: 0 for an empty
+ * file. Refused: a file that is not SQLite, another program's database (tables, no version), and a
+ * newer Ablate's (its tables may mean other things).
+ */
+async function usableVersion(db: Database): Promise<number> {
+  const version = await schemaVersion(db).catch((err: NodeJS.ErrnoException) => {
+    throw err.code === 'SQLITE_NOTADB'
+      ? new Error(`${db.path}: not an Ablate results database (not a SQLite file)`)
+      : err;
+  });
   if (version > SCHEMA_VERSION) {
     throw new Error(
       `${db.path}: schema version ${version} is newer than this Ablate understands (${SCHEMA_VERSION})`,
     );
   }
+  if (version === 0 && (await db.get('SELECT 1 FROM sqlite_master')))
+    throw new Error(`${db.path}: not an Ablate results database (another program's tables)`);
   return version;
 }
 

@@ -69,10 +69,14 @@ const DONE: ReadonlySet<RunStatus> = new Set(['finished', 'diverged']);
 const WAIT_MS = 1000;
 
 /** The sweep file as the sweeps table records it: relative to the repo root when inside it. */
-function recordedPath(file: string): string {
+function recordedPath(file: string | null): string | null {
+  if (file === null) return null;
   const relative = path.relative(repoRoot, file);
   return relative.startsWith('..') ? file : relative;
 }
+
+/** How a message about the plan begins: its file, if it came from one (the message names the sweep). */
+const fromFile = (plan: SweepPlan) => (plan.path === null ? '' : `${plan.path}: `);
 
 /** The plan as the store records it. */
 function plannedSweep(
@@ -104,7 +108,7 @@ async function checkVersion(
   const latest = versions[versions.length - 1];
   const diff = describeConfigDiff(latest.config, plan.config);
   throw new SweepInputError(
-    `${plan.path}: sweep "${plan.name}" already exists in ${dbPath} with another config (${summarizeDiff(diff)}); ` +
+    `${fromFile(plan)}sweep "${plan.name}" already exists in ${dbPath} with another config (${summarizeDiff(diff)}); ` +
       `rerun with --new-version to record this as a new version (finished runs it shares are reused), or rename the sweep`,
   );
 }
@@ -175,7 +179,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
     if (isShared(store)) {
       const sweep = await store.sweep(sweepId);
       const mismatch = sweep && dataMismatch(sweep, datasets);
-      if (mismatch) throw new SweepInputError(`${plan.path}: ${mismatch}`);
+      if (mismatch) throw new SweepInputError(`${fromFile(plan)}${mismatch}`);
       const left = plan.runs.filter((run) => !DONE.has(statuses.get(run.id) as RunStatus));
       // On other kernels this process trains nothing; it waits for the sweep like its planner.
       const mine = !sweep?.kernels || sweep.kernels === kernels;

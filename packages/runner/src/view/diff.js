@@ -1,5 +1,6 @@
 // What differs between configs and between runs: the runner's message for a changed sweep file,
 // the dashboard's compare page and its legends (a curve named only by what sets it apart).
+import { canonicalJson } from './canonical.js';
 import { formatParam, shortNames } from './format.js';
 
 /**
@@ -17,8 +18,8 @@ export function flatten(value, prefix = '', into = {}) {
   return into;
 }
 
-/** Whether two values are the same setting (arrays and objects by their JSON). */
-export const sameValue = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+/** Whether two values are the same setting (arrays and objects by their canonical JSON: key order aside). */
+export const sameValue = (a, b) => canonicalJson(a) === canonicalJson(b);
 
 /** The paths whose values differ between two configs, sorted, with both values (missing is undefined). */
 export function configDiff(a, b) {

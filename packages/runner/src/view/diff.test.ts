@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configDiff, differingKeys, flatten, legendLabels } from './diff.js';
+import { configDiff, differingKeys, flatten, legendLabels, sameValue } from './diff.js';
 
 describe('legend labels name only what differs', () => {
   it('drops params shared by every run shown', () => {
@@ -80,5 +80,13 @@ describe('config diff', () => {
       'train.init': { name: 'he_normal' },
       seed: 1,
     });
+  });
+});
+
+describe('sameValue', () => {
+  it('takes two objects that differ only in key order for one setting', () => {
+    expect(sameValue({ name: 'normal', std: 0.1 }, { std: 0.1, name: 'normal' })).toBe(true);
+    expect(sameValue([128, 64], [128, 64])).toBe(true);
+    expect(sameValue({ name: 'normal', std: 0.1 }, { name: 'normal', std: 0.2 })).toBe(false);
   });
 });

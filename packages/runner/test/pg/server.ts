@@ -1,8 +1,9 @@
 // A throwaway PostgreSQL server for the tests: initdb into a temp folder, listening on a Unix socket
 // there and on no TCP port, stopped and deleted afterwards. initdb refuses to run as root, so as
-// root the server runs as the `postgres` user.
+// root the server runs as the `postgres` user. The socket trusts `postgres` (what the tests connect
+// as) and asks every other role for its password, so a test of credentials can make one.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -18,8 +19,12 @@ function pgTool(tool: string, args: string[]): void {
 }
 
 export interface PostgresServer {
-  /** A new, empty database on the server, as a URL. */
-  database(): Promise<string>;
+  /** The folder of its Unix socket: a client's host (PGHOST). */
+  host: string;
+  /** A new, empty database on the server, as a URL (user postgres); owned by `owner` if given. */
+  database(owner?: string): Promise<string>;
+  /** A role that logs in with `password` only, over scram-sha-256. */
+  role(name: string, password: string): Promise<void>;
   stop(): void;
 }
 
@@ -28,6 +33,7 @@ export function startPostgres(): PostgresServer {
   chmodSync(dir, 0o777); // the server's user writes its data and socket here
   const data = path.join(dir, 'data');
   pgTool('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  writeFileSync(path.join(data, 'pg_hba.conf'), 'local all postgres trust\nlocal all all scram-sha-256\n');
   pgTool('pg_ctl', [
     '-D',
     data,
@@ -39,15 +45,21 @@ export function startPostgres(): PostgresServer {
     'start',
   ]);
   const url = (name: string) => `postgresql://postgres@/${name}?host=${dir}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: url('postgres') });
+    await client.connect();
+    await client.query(sql).finally(() => client.end());
+  };
   let made = 0;
   return {
-    async database() {
+    host: dir,
+    async database(owner) {
       const name = `t${process.pid}_${++made}`;
-      const admin = new pg.Client({ connectionString: url('postgres') });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
+      await admin(`CREATE DATABASE ${name}${owner ? ` OWNER ${owner}` : ''}`);
       return url(name);
+    },
+    async role(name, password) {
+      await admin(`CREATE ROLE ${name} LOGIN PASSWORD '${password}'`);
     },
     stop() {
       pgTool('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
