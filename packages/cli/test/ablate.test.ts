@@ -11,7 +11,7 @@ import { ablate, tempDir } from './npx.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const experiments = path.join(repoRoot, 'experiments');
-const COMMANDS = ['sweep', 'worker', 'ls', 'show', 'tag', 'untag', 'note', 'rm', 'export', 'serve'];
+const COMMANDS = ['sweep', 'worker', 'ls', 'show', 'tag', 'untag', 'note', 'rm', 'export', 'serve', 'doctor'];
 
 const run = (args: string[], cwd = experiments) => ablate(args, cwd).done;
 

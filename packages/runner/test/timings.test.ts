@@ -1,10 +1,10 @@
 // --dry-run estimates come from epoch times a sweep on this machine recorded, never from a
 // benchmark while planning: none before a first sweep, the measured mean after it.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseSweep } from '../src/config/index.ts';
-import { estimateRuns, TimingRecorder } from '../src/cli/timings.ts';
+import { cacheDir, estimateRuns, TimingRecorder } from '../src/cli/timings.ts';
 import type { EpochRecord } from '../src/db/index.ts';
 import { runCli, tempDir, writeSweep } from './helpers/cli.ts';
 
@@ -17,6 +17,29 @@ sweep: { seeds: 2 }
 `;
 
 describe('epoch timings', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('live in $ABLATE_CACHE_DIR, else $XDG_CACHE_HOME/ablate, else ~/.cache/ablate', () => {
+    const dir = tempDir('cache-dir');
+    const [own, xdg, home] = ['own', 'xdg', 'home'].map((name) => path.join(dir, name));
+    vi.stubEnv('HOME', home); // so that no case, passing or not, writes to the real home
+    vi.stubEnv('ABLATE_CACHE_DIR', own);
+    vi.stubEnv('XDG_CACHE_HOME', xdg);
+    expect(cacheDir()).toBe(own);
+    vi.stubEnv('ABLATE_CACHE_DIR', '');
+    expect(cacheDir()).toBe(path.join(xdg, 'ablate'));
+    const recorder = new TimingRecorder();
+    recorder.epoch(0, parseSweep(yaml(2), 't.yaml').runs[0], { seconds: 1 } as EpochRecord);
+    recorder.save();
+    expect(readdirSync(path.join(xdg, 'ablate'))).toEqual([
+      expect.stringMatching(/^epoch-timings-.*\.json$/),
+    ]);
+    vi.stubEnv('XDG_CACHE_HOME', 'relative/cache'); // not absolute: the XDG spec says to ignore it
+    expect(cacheDir()).toBe(path.join(home, '.cache', 'ablate'));
+    vi.stubEnv('XDG_CACHE_HOME', '');
+    expect(cacheDir()).toBe(path.join(home, '.cache', 'ablate'));
+  });
+
   it('estimate a run as epochs x the mean epoch time of runs of its kind, and nothing for other kinds', () => {
     const file = path.join(tempDir('timings'), 'timings.json');
     const plan = parseSweep(yaml(2), 't.yaml');

@@ -1,6 +1,7 @@
 // The runner's commands, in the order `ablate --help` lists them.
 import { noteCommand, tagCommand, untagCommand } from './annotate.ts';
 import type { Command } from './command.ts';
+import { doctorCommand } from './doctor.ts';
 import { exportSweepCommand } from './export.ts';
 import { lsCommand } from './ls.ts';
 import { rmCommand } from './rm.ts';
@@ -18,4 +19,5 @@ export const RUNNER_COMMANDS: readonly Command[] = [
   noteCommand,
   rmCommand,
   exportSweepCommand,
+  doctorCommand,
 ];

@@ -13,11 +13,21 @@ import type { SweepObserver } from '../sweep/observer.ts';
 /** Mean seconds per epoch, and how many epochs that mean is over, by cost key. */
 type Timings = Record<string, { secondsPerEpoch: number; epochs: number }>;
 
-/** The file beside the user's other caches: $ABLATE_CACHE_DIR or ~/.cache/ablate, one per CPU model. */
+/**
+ * Ablate's cache folder, beside the user's other caches: $ABLATE_CACHE_DIR, else
+ * $XDG_CACHE_HOME/ablate, else ~/.cache/ablate.
+ */
+export function cacheDir(): string {
+  if (process.env.ABLATE_CACHE_DIR) return path.resolve(process.env.ABLATE_CACHE_DIR);
+  // The XDG base directory spec says to ignore a relative XDG_CACHE_HOME, and ~/.cache is its default.
+  const xdg = process.env.XDG_CACHE_HOME;
+  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(homedir(), '.cache'), 'ablate');
+}
+
+/** The machine's epoch timings in the cache folder, one file per CPU model. */
 function timingsFile(): string {
-  const dir = process.env.ABLATE_CACHE_DIR ?? path.join(homedir(), '.cache', 'ablate');
   const cpu = (cpus()[0]?.model ?? 'unknown cpu').replace(/[^A-Za-z0-9]+/g, '-');
-  return path.join(dir, `epoch-timings-${cpu}.json`);
+  return path.join(cacheDir(), `epoch-timings-${cpu}.json`);
 }
 
 /** What an epoch's wall time depends on. */
