@@ -1,12 +1,12 @@
 // "Which params matter" on a real sweep of experiments/mnist.yaml's shape, made small: hidden-size
 // arrays, an init spec object, momentum, lr linked with batch size, 2 seeds (32 runs of one epoch
 // on a few hundred MNIST images). The API must analyse every run with the link as one factor, and
-// the section must show that analysis, or, when the grid cannot be analysed, the real reason. The
-// section runs as the browser runs it, over the real server's answers; only the page around it (the
-// DOM, Chart.js, the address) is stood in for, as this machine has no browser to spare.
+// the section, in Chromium on the sweep page, must show that analysis, or, when the grid cannot be
+// analysed, the real reason.
 import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openForWriting } from '@ablate/runner/store';
 import { runCli, tempDir } from '../../packages/runner/test/helpers/cli.ts';
 import type { RunningServer } from '../src/server.ts';
@@ -34,76 +34,9 @@ sweep:
   seeds: 2
 `;
 
-/** Elements as plain objects: enough of the DOM for the section to build its notice, hint and table. */
-const dom = vi.hoisted(() => {
-  type Child = Element | string;
-  interface Element {
-    tag: string;
-    className?: string;
-    textContent?: string;
-    children: Child[];
-    contains(other: Element): boolean;
-  }
-  const append = (element: Element, children: unknown[]) => {
-    for (const child of children.flat(Infinity))
-      if (child !== null && child !== undefined && child !== false)
-        element.children.push(typeof child === 'object' ? (child as Element) : String(child));
-  };
-  const h = (tag: string, attributes: { className?: string } = {}, ...children: unknown[]): Element => {
-    const element: Element = {
-      tag,
-      className: attributes.className,
-      children: [],
-      contains: (other) =>
-        element === other || element.children.some((c) => typeof c === 'object' && c.contains(other)),
-    };
-    append(element, children);
-    return element;
-  };
-  const text = (node: Child): string =>
-    typeof node === 'string'
-      ? node
-      : [node.textContent, ...node.children.map(text)].filter(Boolean).join(' ');
-  const find = (node: Child, test: (element: Element) => boolean): Element[] =>
-    typeof node === 'string'
-      ? []
-      : [...(test(node) ? [node] : []), ...node.children.flatMap((child) => find(child, test))];
-  return {
-    h,
-    text,
-    find,
-    replaceChildren: (element: Element, ...children: unknown[]) => {
-      element.children = [];
-      append(element, children);
-    },
-    notice: (kind: string, title: string, ...next: unknown[]) =>
-      h('div', { className: `notice ${kind}` }, h('strong', {}, title), h('p', {}, ...next)),
-  };
-});
-const server = vi.hoisted(() => ({ url: '' }));
-
-vi.mock('/shared/anova.js', () => import('@ablate/runner/view/anova.js'));
-vi.mock('/shared/format.js', () => import('@ablate/runner/view/format.js'));
-vi.mock('../public/dom.js', () => ({
-  h: dom.h,
-  replaceChildren: dom.replaceChildren,
-  notice: dom.notice,
-  select: () => dom.h('select'),
-}));
-vi.mock('../public/api.js', () => ({
-  api: {
-    importance: async (id: number, query: Record<string, string>) =>
-      (await fetch(`${server.url}/api/sweeps/${id}/importance?${new URLSearchParams(query)}`)).json(),
-  },
-}));
-vi.mock('../public/charts.js', () => ({
-  chartBox: () => ({ box: dom.h('div'), canvas: dom.h('canvas') }),
-  colorAt: () => '#4e79a7',
-}));
-vi.mock('../public/url-state.js', () => ({ viewState: () => new URLSearchParams(), setViewState: () => {} }));
-
 let dbPath: string;
 let running: RunningServer[] = [];
+let browser: Browser;
 
 beforeAll(async () => {
   const dir = tempDir('importance');
@@ -112,32 +45,45 @@ beforeAll(async () => {
   writeFileSync(yaml, SWEEP_YAML);
   const sweep = await runCli(['sweep', yaml, '--db', dbPath, '--workers', '2']);
   expect(sweep.code, sweep.stderr).toBe(0);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
 });
 
-afterAll(() => Promise.all(running.map((s) => s.close())));
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all(running.map((s) => s.close()));
+});
 
-/** Serves a database; the section's API calls go to it. */
+/** Serves a database. */
 async function serve(db: string): Promise<string> {
   const started = await startTestServer(db);
   running = [...running, started];
-  server.url = started.url;
   return started.url;
 }
 
 /**
- * Loads the section against a server, as the sweep page does; checks that it never blames a
- * validation set (the sweep has one) and says each of `sentences`. Returns its table's row headers.
+ * Opens the sweep page in Chromium and reads its "which params matter" section once it has drawn
+ * (its table, or its notice): checks that it never blames a validation set (the sweep has one) and
+ * says each of `sentences`. Returns the row headers of its table.
  */
 async function expectSection(url: string, sentences: string[]): Promise<string[]> {
-  // @ts-expect-error: the browser's plain JavaScript has no type declarations
-  const { importanceSection } = await import('../public/sections/importance.js');
-  const { body } = await getJson(`${url}/api/sweeps/1`);
-  const section = importanceSection({ draw: () => {} }, 1, () => body.metrics);
-  await section.refresh();
-  const text = dom.text(section.element).replace(/\s+/g, ' ');
-  expect(text).not.toContain('validation set');
-  for (const sentence of sentences) expect(text).toContain(sentence);
-  return dom.find(section.element, (element) => element.tag === 'th' && !element.className).map(dom.text);
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  try {
+    await page.goto(`${url}/#/sweep/1`);
+    const section = page.locator('section', { hasText: 'Which params matter' });
+    await section.locator('table.anova, .notice').first().waitFor();
+    const text = (await section.innerText()).replace(/\s+/g, ' ');
+    expect(text).not.toContain('validation set');
+    for (const sentence of sentences) expect(text).toContain(sentence);
+    expect(errors).toEqual([]);
+    return await section.locator('table.anova tbody th').allInnerTexts();
+  } finally {
+    await page.close();
+  }
 }
 
 describe('which params matter, on a sweep of mnist.yaml', () => {
