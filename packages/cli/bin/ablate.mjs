@@ -1,7 +1,14 @@
 #!/usr/bin/env node
-// The `ablate` command (npx ablate ..., from any folder of the workspace). Ablate's sources are
-// TypeScript run through tsx, so the bin registers tsx before it loads them.
-import { register } from 'tsx/esm/api';
+// The `ablate` command. Installed, Ablate is JavaScript (dist/, see scripts/pack.mjs at the
+// workspace root); in the workspace its sources are TypeScript, run through tsx (a devDependency
+// there), so the bin registers tsx before it loads them.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/index.ts');
+const sources = new URL('../src/index.ts', import.meta.url);
+if (existsSync(sources)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(sources.href);
+} else {
+  await import('../dist/index.js');
+}

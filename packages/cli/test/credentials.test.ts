@@ -5,7 +5,7 @@
 // Also ABLATE_DB for the default database, and `serve` refusing a busy port or an unreadable
 // database in one line, exit code 2.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, waitFor, writeSweep } from '../../runner/test/helpers/cli.ts';
 import { pgRows } from '../../runner/test/pg/cluster.ts';
 import { startPostgres, type PostgresServer } from '../../runner/test/pg/server.ts';
-import { ablate, type Result, type Started } from './npx.ts';
+import { ablate, ablateProcess, processes, served, type Result, type Started } from './npx.ts';
 
 const experiments = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../experiments');
 const ROLE = 'ablate';
@@ -30,30 +30,6 @@ function ablateWith(args: string[], env: NodeJS.ProcessEnv = {}): Started {
     ...Object.fromEntries(LEFT_OUT.map((name) => [name, undefined])),
     ...env,
   });
-}
-
-/** A process group's processes with their command lines, as `ps` shows them to every user. */
-function processes(group: number): { pid: number; commandLine: string }[] {
-  const found: { pid: number; commandLine: string }[] = [];
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // After "pid (comm)": state, ppid, pgrp.
-      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-      const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (pgrp === group) found.push({ pid: Number(pid), commandLine });
-    } catch {
-      // a process that ended meanwhile
-    }
-  }
-  return found;
-}
-
-/** The node process running the `ablate` bin (npx's child), of a command's process group. */
-function ablateProcess(group: number): number {
-  const found = processes(group).find((p) => /^node \S+\/\.bin\/ablate /.test(p.commandLine));
-  if (!found) throw new Error(`no ablate process in group ${group}`);
-  return found.pid;
 }
 
 /** What a running command shows in `ps` (npx, node, any shell between), none with the password. */
@@ -70,18 +46,6 @@ async function clean(started: Started): Promise<Result> {
   // pg's own ~/.pgpass fallback announces its deprecation: the file must be read through ours.
   expect(result.stderr).not.toContain('DeprecationWarning');
   return result;
-}
-
-/** A `serve` started on any free port, once it prints where it listens. */
-async function serving(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const started = ablateWith(['serve', '--port', '0', ...args], env);
-  let ended = false;
-  void started.done.then(() => (ended = true));
-  await waitFor(async () => ended || /Ablate dashboard: /.test(started.stdout()));
-  const url = /Ablate dashboard: (\S+)/.exec(started.stdout())?.[1];
-  if (!url) throw new Error(`serve did not start: ${JSON.stringify(await started.done)}`);
-  // SIGINT to the bin alone, so that npx ends with its exit code rather than of the signal.
-  return { ...started, url, stop: () => process.kill(ablateProcess(started.group), 'SIGINT') };
 }
 
 /** The exit of a command that must end by itself (today's `serve` on a bad database does not). */
@@ -163,7 +127,7 @@ describe('a password given only through the environment', () => {
       await clean(ablateWith(['export', '1', '--to', copy], fromVariable));
       expect(existsSync(copy)).toBe(true);
 
-      const dashboard = await serving(['--db', url], env);
+      const dashboard = await served(ablateWith(['serve', '--port', '0', '--db', url], env));
       try {
         const sweeps = await fetch(`${dashboard.url}api/sweeps`);
         expect(sweeps.status).toBe(200);
@@ -181,7 +145,7 @@ describe('a password given only through the environment', () => {
     const { name } = await database();
     const typed = `postgresql://${ROLE}:${PASSWORD}@/${name}?host=${server.host}`;
     await (await openStore(typed)).close(); // the schema, for serve to read
-    const dashboard = await serving(['--db', typed]);
+    const dashboard = await served(ablateWith(['serve', '--port', '0', '--db', typed]));
     try {
       expect((await fetch(`${dashboard.url}api/sweeps`)).status).toBe(200);
     } finally {

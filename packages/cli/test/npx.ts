@@ -1,8 +1,9 @@
 // `npx ablate` as a user types it in a shell, for the tests of the bin.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { waitFor } from '../../runner/test/helpers/cli.ts';
 
 export interface Result {
   code: number | null;
@@ -48,4 +49,41 @@ export function ablate(args: string[], cwd: string, env: NodeJS.ProcessEnv = {})
     done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))),
     stop: () => process.kill(-group, 'SIGINT'),
   };
+}
+
+/** A process group's processes with their command lines, as `ps` shows them to every user. */
+export function processes(group: number): { pid: number; commandLine: string }[] {
+  const found: { pid: number; commandLine: string }[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // After "pid (comm)": state, ppid, pgrp.
+      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (pgrp === group) found.push({ pid: Number(pid), commandLine });
+    } catch {
+      // a process that ended meanwhile
+    }
+  }
+  return found;
+}
+
+/** The node process running the `ablate` bin (npx's child), of a command's process group. */
+export function ablateProcess(group: number): number {
+  const found = processes(group).find((p) => /^node \S+\/\.bin\/ablate /.test(p.commandLine));
+  if (!found) throw new Error(`no ablate process in group ${group}`);
+  return found.pid;
+}
+
+/**
+ * A started `ablate serve --port 0 ...`, once it prints where it listens. Its stop() sends SIGINT
+ * to the bin alone, so that npx ends with the command's exit code rather than of the signal.
+ */
+export async function served(started: Started): Promise<Started & { url: string }> {
+  let ended = false;
+  void started.done.then(() => (ended = true));
+  await waitFor(async () => ended || /Ablate dashboard: /.test(started.stdout()));
+  const url = /Ablate dashboard: (\S+)/.exec(started.stdout())?.[1];
+  if (!url) throw new Error(`serve did not start: ${JSON.stringify(await started.done)}`);
+  return { ...started, url, stop: () => process.kill(ablateProcess(started.group), 'SIGINT') };
 }

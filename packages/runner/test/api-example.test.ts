@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../src/meta.ts';
+import { repoRoot } from './helpers/workspace.ts';
 import { tempDir, withDb } from './helpers/cli.ts';
 
 const TSX = path.join(repoRoot, 'node_modules', '.bin', 'tsx');

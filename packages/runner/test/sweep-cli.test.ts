@@ -8,7 +8,7 @@ import { prepareData } from '@ablate/data';
 import { Rng, Tensor } from '@ablate/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunConfig } from '../src/config/types.ts';
-import { repoRoot } from '../src/meta.ts';
+import { repoRoot } from './helpers/workspace.ts';
 import { openAnnotator, openReader } from '../src/db/index.ts';
 import { loadRunModel } from '../src/model/weights.ts';
 import { count, runCli, tempDir, withDb, writeSweep, type CliResult } from './helpers/cli.ts';
@@ -56,7 +56,9 @@ describe('ablate sweep', () => {
     const run = await withDb(dbPath, (db) =>
       db.get<Record<string, unknown>>("SELECT * FROM runs WHERE status = 'finished'"),
     );
-    const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    const { version } = JSON.parse(
+      readFileSync(path.join(repoRoot, 'packages/runner/package.json'), 'utf8'),
+    ) as {
       version: string;
     };
     expect(run).toMatchObject({ ablate_version: version, epochs_done: EPOCHS });

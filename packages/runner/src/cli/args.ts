@@ -5,7 +5,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isDatabaseUrl } from '../db/index.ts';
-import { repoRoot } from '../meta.ts';
 
 /** A mistake on the command line: reported in one line, exit code 2. */
 export class UsageError extends Error {
@@ -18,11 +17,14 @@ export class UsageError extends Error {
  */
 export const DB_VARIABLE = 'ABLATE_DB';
 
-/** The results database when neither --db nor ABLATE_DB names one. */
-const DEFAULT_DB_FILE = path.join(repoRoot, 'results', 'ablate.db');
+/**
+ * The results database when neither --db nor ABLATE_DB names one, under the folder the command
+ * runs in: the user's project, as npm's own files are, never a folder inside Ablate's install.
+ */
+const DEFAULT_DB_FILE = path.join('results', 'ablate.db');
 
 /** The default database as the commands' --help states it. */
-export const DEFAULT_DB = `$${DB_VARIABLE}, else ${DEFAULT_DB_FILE}`;
+export const DEFAULT_DB = `$${DB_VARIABLE}, else ./${DEFAULT_DB_FILE}`;
 
 /** The folders a relative path may be relative to, most specific first. */
 function userFolders(): string[] {
@@ -40,15 +42,13 @@ function userPath(typed: string): string {
  */
 export function dbLocation(typed: string | undefined): string {
   const given = typed ?? (process.env[DB_VARIABLE] || undefined);
-  if (given === undefined) return DEFAULT_DB_FILE;
+  if (given === undefined) return userPath(DEFAULT_DB_FILE);
   return isDatabaseUrl(given) ? given : userPath(given);
 }
 
-/** The sweep file `file` names: an absolute path, or the first match in the user's folders or the repo root. */
+/** The sweep file `file` names: an absolute path, or the first match in the user's folders. */
 export function sweepFile(file: string): string {
-  const candidates = path.isAbsolute(file)
-    ? [file]
-    : [...userFolders(), repoRoot].map((dir) => path.resolve(dir, file));
+  const candidates = path.isAbsolute(file) ? [file] : userFolders().map((dir) => path.resolve(dir, file));
   const found = candidates.find((candidate) => existsSync(candidate));
   if (!found)
     throw new UsageError(`${file}: no such sweep file (looked in ${[...new Set(candidates)].join(', ')})`);
@@ -63,12 +63,18 @@ export function positiveInteger(option: string, value: string | undefined): numb
   return n;
 }
 
+/** What parseCommandArgs returns, named so that the built package's declarations can say it. */
+type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+type CommandArgs<T extends CommandOptions> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>
+>;
+
 /** node:util parseArgs for one command, its complaints turned into one-line UsageErrors. */
-export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+export function parseCommandArgs<T extends CommandOptions>(
   command: string,
   args: string[],
   options: T,
-) {
+): CommandArgs<T> {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {

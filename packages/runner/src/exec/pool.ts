@@ -6,19 +6,23 @@ import { Worker } from 'node:worker_threads';
 import type { SharedPreparedData } from '@ablate/data';
 import type { PlannedRun } from '../config/index.ts';
 import { dataKeyOf, type RunOutcome } from '../db/index.ts';
+import { workspaceRoot } from '../meta.ts';
 import { holdFromEnv, type Hold } from './hold.ts';
 import type { FromThread, RunListener, ToThread } from './messages.ts';
 
 /**
- * Starts exec/thread.ts. Threads do not inherit tsx's module hooks in Node 20 (even with the
- * parent's execArgv the thread fails on ".ts"), so a one-line bootstrap registers tsx inside the
- * thread and then imports the real module.
+ * Starts the training thread: thread.js beside this module when Ablate is installed (built to
+ * JavaScript), else thread.ts from the workspace's sources. Threads do not inherit tsx's module
+ * hooks in Node 20 (even with the parent's execArgv the thread fails on ".ts"), so there a
+ * one-line bootstrap registers tsx inside the thread and then imports the real module.
  */
 function startThread(hold: Hold | null): Worker {
+  const workerData = { hold };
+  if (workspaceRoot === null) return new Worker(new URL('./thread.js', import.meta.url), { workerData });
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./thread.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: { hold } });
+  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 /** One training thread of the pool, and the run it is training. */

@@ -20,7 +20,7 @@ import {
   type RunStatus,
   type SharedResultsStore,
 } from '../db/index.ts';
-import { ablateVersion, codeVersion, repoRoot } from '../meta.ts';
+import { ablateVersion, codeVersion } from '../meta.ts';
 import { describeConfigDiff, summarizeDiff } from './config-diff.ts';
 import type { SweepObserver } from './observer.ts';
 import { openResults, SweepInputError } from './open-store.ts';
@@ -68,10 +68,13 @@ const DONE: ReadonlySet<RunStatus> = new Set(['finished', 'diverged']);
 /** How often a sweep whose runs others are training looks again. */
 const WAIT_MS = 1000;
 
-/** The sweep file as the sweeps table records it: relative to the repo root when inside it. */
+/**
+ * The sweep file as the sweeps table records it: relative to the folder the sweep runs in (the
+ * project's root, as `npx ablate` and nx run it) when inside it.
+ */
 function recordedPath(file: string | null): string | null {
   if (file === null) return null;
-  const relative = path.relative(repoRoot, file);
+  const relative = path.relative(process.cwd(), file);
   return relative.startsWith('..') ? file : relative;
 }
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Database } from '../../src/db/database.ts';
 import { openForReading } from '../../src/db/tables.ts';
-import { repoRoot } from '../../src/meta.ts';
+import { repoRoot } from './workspace.ts';
 
 // node with tsx's loader rather than the tsx binary: the binary runs node as a child process, so
 // a signal sent to it (kill -9 above all) would not reach the process doing the work.
