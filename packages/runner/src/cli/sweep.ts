@@ -16,8 +16,8 @@ const USAGE = `usage: ablate sweep <config.yaml> [path=value ...] [options]
 Expands the sweep file into runs and trains those not yet done, recording every epoch in the
 results database. Rerunning resumes: finished and diverged runs are kept, interrupted and failed
 ones are redone. With --db postgresql://..., the sweep is shared: this process trains runs like
-any \`ablate worker\` on any machine and returns when the whole sweep is done, whoever trained it. Relative paths are taken from the folder the command was typed in; the sweep file
-is also looked for in the repo root.
+any \`ablate worker\` on any machine and returns when the whole sweep is done, whoever trained it.
+Relative paths (the default database's too) are taken from the folder the command was typed in.
 
 path=value       override the file: train.lr=0.1, sweep.seeds=5, model.hidden=[256,128]
                  (values are YAML; recorded with the sweep)

@@ -42,7 +42,7 @@ export interface PlannedRunRecord<Config extends StoredRunConfig = StoredRunConf
 export interface PlannedSweepRecord {
   name: string;
   configHash: string;
-  /** The YAML file, relative to the repo root when inside it. */
+  /** The YAML file, relative to the folder the sweep ran in when inside it. */
   configPath: string | null;
   yaml: string;
   /** The validated config, defaults filled in (JSON). */
