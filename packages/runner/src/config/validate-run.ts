@@ -4,6 +4,7 @@
 import { checkArchitecture, checkModelSpec, SpecError } from '@ablate/layers';
 import { MODEL_SPEC_SOURCES, modelSpecOf } from '../model/build-model.ts';
 import { RunIssue } from './errors.ts';
+import { checkSchedule } from './schedule.ts';
 import type { RunConfig } from './types.ts';
 
 /** A layers SpecError as a RunIssue at the run-config key the model spec's key comes from. */
@@ -17,9 +18,10 @@ function blameModel(step: () => void): void {
   }
 }
 
-/** The checks that need no data: the model's fields agree with each other. */
+/** The checks that need no data: the model's fields agree with each other, and the train's. */
 export function checkRun(run: Omit<RunConfig, 'seed'>): void {
   blameModel(() => checkArchitecture(run.model));
+  checkSchedule(run.train);
 }
 
 /** The checks that need the prepared data: sizes, and the model's fit to the data's input and output. */

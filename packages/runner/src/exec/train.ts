@@ -5,7 +5,8 @@ import { Batcher, type Dataset, type PreparedData } from '@ablate/data';
 import { Tensor, Rng, kernels } from '@ablate/tensor';
 import type { Sequential } from '@ablate/layers';
 import type { RunConfig } from '../config/types.ts';
-import { buildModel, lrAtEpoch } from '../model/build-model.ts';
+import { lrAtEpoch } from '../config/schedule.ts';
+import { buildModel } from '../model/build-model.ts';
 import type { EpochRecord, RunOutcome } from '../db/index.ts';
 
 /** The first `rows` samples of a set (all of them by default) as (inputs, targets) tensors. */

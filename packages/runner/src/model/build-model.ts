@@ -31,12 +31,7 @@ export function modelSpecOf(config: RunConfig, input: number, output: number): M
   return { ...model, input, output, init: train.init, biasInit: train.biasInit };
 }
 
-/** The optimizer at epoch 1; the trainer lowers optimizer.lr by lrDecay after every epoch. */
+/** The optimizer at its base lr; the trainer sets optimizer.lr to the schedule's before every epoch. */
 export function optimizerSpecOf(train: TrainConfig): OptimizerSpec {
   return { ...train.optimizer, lr: train.lr, weightDecay: train.weightDecay };
-}
-
-/** The learning rate of a 1-based epoch. */
-export function lrAtEpoch(train: TrainConfig, epoch: number): number {
-  return train.lr * train.lrDecay ** (epoch - 1);
 }
