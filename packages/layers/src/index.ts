@@ -21,7 +21,7 @@ export { Dense, type Param } from './layers/dense.ts';
 export { ACTIVATIONS, activation, type Activation, type ActivationName } from './activations/activation.ts';
 export { LOSSES, loss, type Loss, type LossName } from './losses/loss.ts';
 export { initialize, NAMED_INITS, type InitSpec } from './init/init.ts';
-export { weightDecay, type Optimizer, type OptimizerState } from './optim/optimizer.ts';
+export { clipGradNorm, weightDecay, type Optimizer, type OptimizerState } from './optim/optimizer.ts';
 export {
   OPTIMIZERS,
   OPTIMIZER_FIELDS,

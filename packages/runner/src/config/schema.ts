@@ -3,7 +3,7 @@
 // batches, the learning-rate schedule, divergence and the sweep. Fields are documented where their
 // types are declared (./types.ts); the `satisfies` clauses keep the two in step.
 import { z } from 'zod';
-import { modelSpecSchema, OPTIMIZERS, optimizerConfig, weightDecay } from '@ablate/layers';
+import { clipGradNorm, modelSpecSchema, OPTIMIZERS, optimizerConfig, weightDecay } from '@ablate/layers';
 import { dataSpecSchema } from '@ablate/data';
 import { scheduleConfig } from './schedule.ts';
 import type { ModelConfig, RunConfig, SweepConfig, TrainConfig } from './types.ts';
@@ -29,6 +29,16 @@ export const train = z.strictObject({
   lr: z.number().gt(0).default(0.1),
   schedule: scheduleConfig.prefault('constant'),
   weightDecay,
+  clipGradNorm,
+  earlyStop: z
+    .strictObject({
+      metric: z.enum(['val_loss', 'val_acc']).default('val_loss'),
+      patience: count.default(5),
+      minDelta: z.number().min(0).default(0),
+      restoreBest: z.boolean().default(false),
+    })
+    .nullable()
+    .default(null),
   init: modelSpecSchema.shape.init,
   biasInit: modelSpecSchema.shape.biasInit,
   divergenceLoss: z.number().gt(0).default(1e4),

@@ -5,6 +5,7 @@
 // ("train.lr", "model.hidden").
 import type { InitSpec, OptimizerConfig, ResolvedModelSpec } from '@ablate/layers';
 import type { ResolvedDataSpec } from '@ablate/data';
+import type { EarlyStopRule } from '../view/early-stop.js';
 import type { ScheduleConfig } from './schedule.ts';
 
 /** The network: these fields of @ablate/layers' ModelSpec, documented there. */
@@ -34,6 +35,10 @@ export interface TrainConfig {
   schedule: ScheduleConfig;
   /** L2 weight decay added to the gradient of the weights (not the biases). */
   weightDecay: number;
+  /** The largest global gradient norm a step takes (@ablate/layers' clipGradNorm); null: no clipping. */
+  clipGradNorm: number | null;
+  /** Stop a run whose validation metric stopped improving (view/early-stop.js); null: never. */
+  earlyStop: EarlyStopRule | null;
   /** Weight initializer (@ablate/layers' InitSpec). */
   init: InitSpec;
   /** Bias initializer. */

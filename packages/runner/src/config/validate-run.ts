@@ -22,6 +22,12 @@ function blameModel(step: () => void): void {
 export function checkRun(run: Omit<RunConfig, 'seed'>): void {
   blameModel(() => checkArchitecture(run.model));
   checkSchedule(run.train);
+  const { earlyStop } = run.train;
+  if (earlyStop && !run.data.validation)
+    throw new RunIssue(
+      'train.earlyStop.metric',
+      `expected a validation set (data.validation) to stop on ${earlyStop.metric}, found none`,
+    );
 }
 
 /** The checks that need the prepared data: sizes, and the model's fit to the data's input and output. */

@@ -33,5 +33,5 @@ export function modelSpecOf(config: RunConfig, input: number, output: number): M
 
 /** The optimizer at its base lr; the trainer sets optimizer.lr to the schedule's before every epoch. */
 export function optimizerSpecOf(train: TrainConfig): OptimizerSpec {
-  return { ...train.optimizer, lr: train.lr, weightDecay: train.weightDecay };
+  return { ...train.optimizer, lr: train.lr, weightDecay: train.weightDecay, clipGradNorm: train.clipGradNorm };
 }
