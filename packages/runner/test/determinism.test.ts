@@ -1,7 +1,7 @@
 // A run's numbers depend on its config, its seed and the kernel set only: on each kernel set, the
 // same sweep on 1 and on 2 workers gives bit-identical epochs, layer statistics, test results and
 // weights, and records the kernel set that trained it; so does a sweep using every training knob
-// (schedules with warmup, gradient clipping, early stopping with restoreBest).
+// (schedules with warmup, gradient clipping, early stopping with restoreBest, dropout, batch norm).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +61,8 @@ data:
   validation: 80
 model:
   hidden: [16, 16]
+  dropout: [0.2, 0.1]
+  batchNorm: true
 train:
   epochs: 6
   batchSize: 32

@@ -36,7 +36,12 @@ describe('sweep.sample', () => {
     expect([plan.runs.length, plan.total]).toEqual([12, 12]);
     const points = plan.runs
       .slice(0, 3)
-      .map(({ config }) => [config.train.lr, config.model.hidden, config.train.epochs, config.train.schedule]);
+      .map(({ config }) => [
+        config.train.lr,
+        config.model.hidden,
+        config.train.epochs,
+        config.train.schedule,
+      ]);
     // Pinned: these values are what seed 7 draws, on any machine, forever.
     expect(points).toEqual([
       [0.00215488, [4], 3, { name: 'exponential', gamma: 0.551659, warmupEpochs: 0 }],

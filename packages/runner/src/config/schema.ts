@@ -15,6 +15,8 @@ export const model = modelSpecSchema.pick({
   hidden: true,
   activation: true,
   leakySlope: true,
+  dropout: true,
+  batchNorm: true,
   outputActivation: true,
   loss: true,
 }) satisfies z.ZodType<ModelConfig, unknown>;

@@ -22,6 +22,11 @@ function blameModel(step: () => void): void {
 export function checkRun(run: Omit<RunConfig, 'seed'>): void {
   blameModel(() => checkArchitecture(run.model));
   checkSchedule(run.train);
+  if (run.model.batchNorm && run.train.batchSize === 1)
+    throw new RunIssue(
+      'train.batchSize',
+      'expected at least 2 with model.batchNorm (a batch of 1 has no variance to normalize by), found 1',
+    );
   const { earlyStop } = run.train;
   if (earlyStop && !run.data.validation)
     throw new RunIssue(
@@ -42,5 +47,11 @@ export function checkRunOnData(
       `${batchSize} is larger than the training set (${data.train.count} samples after subset and validation)`,
     );
   }
+  const last = data.train.count % batchSize;
+  if (run.model.batchNorm && run.train.keepLastBatch && last === 1)
+    throw new RunIssue(
+      'train.keepLastBatch',
+      `expected false with model.batchNorm: ${data.train.count} samples in batches of ${batchSize} leave a last batch of 1, which has no variance to normalize by`,
+    );
   blameModel(() => checkModelSpec(modelSpecOf(run, data.inputSize, data.outputSize)));
 }

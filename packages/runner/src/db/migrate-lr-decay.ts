@@ -7,9 +7,10 @@
 // language finds its finished runs. A sampled train.lrDecay (sweep.sample) is left as it was stored:
 // no schedule field samples it; its runs are re-keyed like any other.
 //
-// Version 5 also added fields to `train` whose defaults say "off" (clipGradNorm and earlyStop,
-// null): a stored config's model and train are parsed by today's schemas, so it holds them, as a
-// config planned today does (the defaults are asked of the schemas, not listed here).
+// Version 5 also added fields whose defaults say "off" (model.dropout 0, model.batchNorm false,
+// train.clipGradNorm and train.earlyStop null): a stored config's model and train are parsed by
+// today's schemas, so it holds them, as a config planned today does (the defaults are asked of the
+// schemas, not listed here).
 //
 // PostgreSQL databases at version 4 take this too (SHARED_MIGRATIONS, postgres-tables.ts).
 import { scheduleOfLrDecay } from '../config/schedule.ts';

@@ -13,3 +13,4 @@ export function keptEpoch(
   earlyStop: EarlyStopRule | null | undefined,
 ): number;
 export function describeTestEpoch(testEpoch: number, epochs: number, planned: number): string;
+export function stoppedEarly(status: string, epochsDone: number, epochsPlanned: number): boolean;

@@ -45,3 +45,8 @@ export function describeTestEpoch(testEpoch, epochs, planned) {
   const said = [weights, stopped].filter(Boolean).join('; ');
   return said && ` (${said})`;
 }
+
+/** Whether early stopping ended a run: it finished, having trained fewer epochs than it planned. */
+export function stoppedEarly(status, epochsDone, epochsPlanned) {
+  return status === 'finished' && epochsDone < epochsPlanned;
+}
