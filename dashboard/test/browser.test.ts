@@ -125,10 +125,14 @@ describe('pages', () => {
     await page.close();
   });
 
-  it('a run: curves, confusion matrix, per-class table, layer statistics', async () => {
+  it('a run: curves, confusion matrix, per-class table, the lr per epoch, layer statistics', async () => {
     const { page, errors } = await open(`#/run/${runIds[0]}`);
     await page.locator('table.confusion').waitFor();
-    await expect.poll(async () => (await paintedPixels(page)).length).toBe(6);
+    // Curves (2), the learning rate as trained (1), layer statistics (4).
+    await expect.poll(async () => (await paintedPixels(page)).length).toBe(7);
+    await expect(page.getByRole('img', { name: 'learning rate by epoch, as trained' }).count()).resolves.toBe(
+      1,
+    );
     for (const count of await paintedPixels(page)) expect(count).toBeGreaterThan(500);
     expect(await page.locator('table.per-class tbody tr').count()).toBe(10);
     await shoot(page, 'run');

@@ -7,6 +7,7 @@ import * as format from '../format.js';
 import { latestRequest } from '../latest.js';
 import { followChanges, setCrumbs } from '../layout.js';
 import { flatten } from '/shared/diff.js';
+import { stoppedEarly } from '/shared/early-stop.js';
 import { runCurves } from '../sections/curves.js';
 
 function configTable(config) {
@@ -109,6 +110,21 @@ function layerCharts(charts, { statistics, layers }) {
   return h('div', { className: 'chart-grid' }, boxes);
 }
 
+/** The learning rate each epoch trained at (the epochs table's lr: the schedule as it ran). */
+function lrChart(charts, lr) {
+  if (!lr.length) return notice('empty', 'No epochs yet.', 'The lr of each epoch is written as it ends.');
+  const { box, canvas } = chartBox('learning rate by epoch, as trained');
+  const datasets = [
+    lineDataset(
+      'lr',
+      lr.map(([x, y]) => ({ x, y })),
+      colorAt(0),
+    ),
+  ];
+  queueMicrotask(() => charts.line('run-lr', canvas, { datasets, title: 'lr' }));
+  return box;
+}
+
 export async function renderRun(main, runId) {
   const charts = new Charts();
   const curves = runCurves(charts, 'run');
@@ -116,9 +132,10 @@ export async function renderRun(main, runId) {
 
   async function render() {
     const isLatest = newRequest();
-    const [{ run, results, test, sweeps, tags, notes }, layers] = await Promise.all([
+    const [{ run, results, test, sweeps, tags, notes }, layers, { series }] = await Promise.all([
       api.run(runId),
       api.layers(runId),
+      api.series([runId]),
     ]);
     if (!isLatest()) return;
     const sweep = sweeps[0];
@@ -133,7 +150,7 @@ export async function renderRun(main, runId) {
         h(
           'p',
           { className: 'hint' },
-          `run ${run.id} · ${run.status}${run.error ? ` (${run.error})` : ''} · ${run.epochs_done}/${run.epochs_planned} epochs · ${format.seconds(run.wall_seconds)}`,
+          `run ${run.id} · ${run.status}${run.error ? ` (${run.error})` : ''} · ${run.epochs_done}/${run.epochs_planned} epochs${stoppedEarly(run.status, run.epochs_done, run.epochs_planned) ? ' (stopped early)' : ''} · ${format.seconds(run.wall_seconds)}`,
         ),
         tags.length
           ? h(
@@ -211,6 +228,7 @@ export async function renderRun(main, runId) {
             : notice('empty', 'No per-class scores yet.', 'They come with the test results.'),
         ),
       ),
+      section('Learning rate', lrChart(charts, series[runId]?.metrics.lr ?? [])),
       section('Layer statistics', layerCharts(charts, layers)),
       section('Config', configTable(run.config)),
     );

@@ -9,6 +9,7 @@ import { h, notice, replaceChildren, section, select } from '../dom.js';
 import * as format from '../format.js';
 import { latestRequest } from '../latest.js';
 import { followChanges, setCrumbs } from '../layout.js';
+import { stoppedEarly } from '/shared/early-stop.js';
 import { shortNames } from '/shared/format.js';
 import { RunTable } from '../table.js';
 import { setViewState, viewState } from '../url-state.js';
@@ -58,7 +59,14 @@ function runColumns(varying, metrics) {
       title: 'epochs',
       numeric: true,
       value: (run) => run.epochsDone,
-      cell: (run) => `${run.epochsDone}/${run.epochsPlanned}`,
+      cell: (run) =>
+        stoppedEarly(run.status, run.epochsDone, run.epochsPlanned)
+          ? h(
+              'span',
+              { className: 'stopped-early', title: 'early stopping ended the run' },
+              `${run.epochsDone}/${run.epochsPlanned} (early)`,
+            )
+          : `${run.epochsDone}/${run.epochsPlanned}`,
     },
     ...metrics.final.choices.filter(shown).map((key) => ({
       key,

@@ -71,6 +71,8 @@ console.log(
 );
 const script = fileURLToPath(new URL('numpy_train.py', import.meta.url));
 
+// Each workload's seconds per epoch, for the ones that add something to it.
+const epochSeconds = new Map<Workload, number>();
 for (const w of WORKLOADS) {
   const { batch: B, samples: N } = w;
   const epochs = B < N ? EPOCHS : Math.max(EPOCHS, 3);
@@ -113,8 +115,13 @@ for (const w of WORKLOADS) {
     before && after
       ? `; numpy ${before.seconds.toFixed(2)} s before, ${after.seconds.toFixed(2)} s after (optimizer ${((100 * (before.optimizerSeconds + after.optimizerSeconds)) / (before.seconds + after.seconds)).toFixed(1)}%): ${((2 * seconds) / (before.seconds + after.seconds)).toFixed(2)}x numpy's time`
       : '';
+  epochSeconds.set(w, seconds);
+  const plain = w.adds && epochSeconds.get(w.adds);
+  const added = plain
+    ? `; ${(seconds / plain).toFixed(2)}x the plain epoch's time (${plain.toFixed(2)} s)`
+    : '';
   console.log(
-    `  ${seconds.toFixed(2)} s/epoch, ${Math.round(N / seconds)} samples/s (last batch loss ${lastLoss.toFixed(3)})${versus}`,
+    `  ${seconds.toFixed(2)} s/epoch, ${Math.round(N / seconds)} samples/s (last batch loss ${lastLoss.toFixed(3)})${versus}${added}`,
   );
   const phases = { ...timer.ms, 'batching (shuffle + copy)': batching };
   const total = Object.values(phases).reduce((s, v) => s + v, 0);

@@ -18,10 +18,12 @@ export { Sequential, type Evaluation, type LayerStats, type SequentialOptions } 
 export { PhaseTimer } from './model/timer.ts';
 export type { ClassMetrics } from './model/metrics.ts';
 export { Dense, type Param } from './layers/dense.ts';
+export { BatchNorm, BATCH_NORM_EPS, BATCH_NORM_MOMENTUM } from './layers/batch-norm.ts';
+export { Dropout } from './layers/dropout.ts';
 export { ACTIVATIONS, activation, type Activation, type ActivationName } from './activations/activation.ts';
 export { LOSSES, loss, type Loss, type LossName } from './losses/loss.ts';
 export { initialize, NAMED_INITS, type InitSpec } from './init/init.ts';
-export { weightDecay, type Optimizer, type OptimizerState } from './optim/optimizer.ts';
+export { clipGradNorm, weightDecay, type Optimizer, type OptimizerState } from './optim/optimizer.ts';
 export {
   OPTIMIZERS,
   OPTIMIZER_FIELDS,

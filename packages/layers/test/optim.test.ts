@@ -85,6 +85,44 @@ describe('optimizer updates, by hand', () => {
   });
 });
 
+describe('gradient clipping (clipGradNorm)', () => {
+  /** One sgd step (lr 1) on two parameters with these gradients; returns the steps taken. */
+  function clippedStep(clip: number | null, gw: number[], gb: number[], weightDecay = 0) {
+    const w = param('w', [0, 0]);
+    const b = param('b', [0], false);
+    const opt = createOptimizer([w, b], { name: 'sgd', lr: 1, weightDecay, clipGradNorm: clip });
+    w.grad.data.set(gw);
+    b.grad.data.set(gb);
+    opt.step();
+    return { steps: [...w.value.data, ...b.value.data].map((x) => -x), norm: opt.lastGradNorm };
+  }
+
+  it('scales every gradient by max / norm, the norm over all parameters together', () => {
+    // |(3, 4, 12)| = 13 > 6.5: each gradient halved -> (1.5, 2, 6).
+    const { steps, norm } = clippedStep(6.5, [3, 4], [12]);
+    expect(norm).toBe(13);
+    expect(steps).toEqual([1.5, 2, 6]);
+  });
+
+  it('leaves a gradient at or below the norm as it is, and clips before weight decay', () => {
+    expect(clippedStep(13, [3, 4], [12]).steps).toEqual([3, 4, 12]);
+    expect(clippedStep(null, [3, 4], [12]).steps).toEqual([3, 4, 12]);
+    // Decay 0.5 on w = 0 adds nothing, so the clipped step is the same; on w = 2 it adds 1 after.
+    expect(clippedStep(6.5, [3, 4], [12], 0.5).steps).toEqual([1.5, 2, 6]);
+    const w = param('w', [2]);
+    const opt = createOptimizer([w], { name: 'sgd', lr: 1, weightDecay: 0.5, clipGradNorm: 1 });
+    w.grad.data[0] = 4; // clipped to 1, then + 0.5 * 2: w = 2 - 2 = 0
+    opt.step();
+    expect(w.value.data[0]).toBe(0);
+  });
+
+  it('refuses a norm <= 0', () => {
+    expect(() => createOptimizer([param('w', [0])], { name: 'sgd', lr: 1, clipGradNorm: 0 })).toThrow(
+      /optimizer\.clipGradNorm: .*>\s?0/,
+    );
+  });
+});
+
 describe('optimizer state', () => {
   const specs: OptimizerSpec[] = [
     { name: 'momentum', lr: 0.1 },

@@ -71,6 +71,8 @@ async function simulate(store: SharedResultsStore, sweepId: number, until: numbe
     await store.finishRun(claim, {
       status: 'finished',
       wallSeconds: 10,
+      epochs: EPOCHS,
+      testEpoch: EPOCHS,
       test: { loss: 0.3, accuracy: 0.9, confusion: [[1]], perClass: [] },
       weights,
     });

@@ -15,4 +15,5 @@ export {
 } from './sweep/seed-groups.ts';
 export { trainRun } from './exec/train.ts';
 export { loadRunModel } from './model/weights.ts';
-export { modelSpecOf, optimizerSpecOf, lrAtEpoch } from './model/build-model.ts';
+export { modelSpecOf, optimizerSpecOf } from './model/build-model.ts';
+export { lrAtEpoch, SCHEDULES, type ScheduleConfig } from './config/schedule.ts';

@@ -164,7 +164,7 @@ describe('sweep file errors', () => {
 
   it("refuses a field the optimizer's rule does not have, and release 0.1's flat optimizer fields", () => {
     expect(errorOf(`${valid}    train.optimizer.momentum: [0, 0.9]\n`)).toMatch(
-      /^bad\.yaml:12:32: sweep\.grid\.train\.optimizer\.momentum\[0\]: unknown key \(in the run with/,
+      /^bad\.yaml:12:32: sweep\.grid\.train\.optimizer\.momentum\[0\]: unknown key: not a field of sgd \(in the run with/,
     );
     expect(
       parseSweep(
@@ -190,7 +190,7 @@ describe('sweep file errors', () => {
   });
 
   it('refuses a sweep of over 200 runs without a cap, and runs the first N in plan order with one', () => {
-    const big = `${valid}    train.lr: [0.001, 0.002, 0.005, 0.01, 0.02]\n    train.epochs: [1, 2, 3, 4, 5]\n    train.lrDecay: [1, 0.99, 0.9, 0.8, 0.5]\n`;
+    const big = `${valid}    train.lr: [0.001, 0.002, 0.005, 0.01, 0.02]\n    train.epochs: [1, 2, 3, 4, 5]\n    train.weightDecay: [0, 0.0001, 0.001, 0.01, 0.1]\n`;
     expect(errorOf(big)).toBe(
       'bad.yaml:9:1: sweep: the sweep expands to 250 runs, more than 200; set sweep.maxRuns (or --max-runs) to run the first N of them',
     );

@@ -5,7 +5,7 @@ import { ConfigError, parseSweep } from '../src/config/index.ts';
 const base = `name: t
 data: { source: { kind: xor } }
 model: { hidden: [2] }
-train: { epochs: 2, batchSize: 4 }
+train: { epochs: 2, batchSize: 4, schedule: { name: exponential, gamma: 0.9 } }
 sweep:
   grid:
     train.init: [he_normal, glorot_uniform]
@@ -16,7 +16,7 @@ sweep:
       train.lr: { logUniform: [0.001, 1] }
       model.hidden: { choice: [[2], [4], [8, 8]] }
       train.epochs: { intUniform: [1, 3] }
-      train.lrDecay: { uniform: [0.5, 1] }
+      train.schedule.gamma: { uniform: [0.5, 1] }
   seeds: 2
 `;
 
@@ -36,15 +36,20 @@ describe('sweep.sample', () => {
     expect([plan.runs.length, plan.total]).toEqual([12, 12]);
     const points = plan.runs
       .slice(0, 3)
-      .map(({ config }) => [config.train.lr, config.model.hidden, config.train.epochs, config.train.lrDecay]);
+      .map(({ config }) => [
+        config.train.lr,
+        config.model.hidden,
+        config.train.epochs,
+        config.train.schedule,
+      ]);
     // Pinned: these values are what seed 7 draws, on any machine, forever.
     expect(points).toEqual([
-      [0.00215488, [4], 3, 0.551659],
-      [0.244606, [4], 2, 0.637908],
-      [0.00364085, [4], 1, 0.779738],
+      [0.00215488, [4], 3, { name: 'exponential', gamma: 0.551659, warmupEpochs: 0 }],
+      [0.244606, [4], 2, { name: 'exponential', gamma: 0.637908, warmupEpochs: 0 }],
+      [0.00364085, [4], 1, { name: 'exponential', gamma: 0.779738, warmupEpochs: 0 }],
     ]);
     // A path whose draws all agree does not vary, and labels do not show it.
-    expect(plan.varying).toEqual(['train.init', 'train.lr', 'train.epochs', 'train.lrDecay', 'seed']);
+    expect(plan.varying).toEqual(['train.init', 'train.lr', 'train.epochs', 'train.schedule.gamma', 'seed']);
     // The samples are innermost, and each grid point runs every sample with every seed.
     expect(plan.runs.slice(3, 6).map((run) => run.params['train.lr'])).toEqual(points.map(([lr]) => lr));
     expect(plan.runs[0].params['train.init']).toBe('he_normal');
@@ -77,7 +82,7 @@ describe('sweep.sample', () => {
       errorOf(
         base
           .replace('count: 3', 'count: 4')
-          .replace(/ {6}train\.lr.*\n|.*model\.hidden.*\n|.*lrDecay.*\n/g, ''),
+          .replace(/ {6}train\.lr.*\n|.*model\.hidden.*\n|.*schedule\.gamma.*\n/g, ''),
       ),
     ).toMatch(/sweep\.sample\.count: expected at most 3 points/);
   });

@@ -169,6 +169,8 @@ struct rows_backward_kernel { // (dx, dout, out, B, N)
 static const struct map_kernel RELU = {relu_forward}, SIGMOID = {sigmoid_forward}, TANH = {tanh_forward};
 static const struct backward_kernel RELU_BACKWARD = {relu_backward}, SIGMOID_BACKWARD = {sigmoid_backward},
                                     TANH_BACKWARD = {tanh_backward};
+// dropout(out, x, mask) has backward's shape: three arrays of n.
+static const struct backward_kernel DROPOUT = {dropout_forward}, DROPOUT_BACKWARD = {dropout_backward};
 static const struct rows_kernel SOFTMAX = {softmax_forward};
 static const struct rows_backward_kernel SOFTMAX_BACKWARD = {softmax_backward};
 
@@ -326,6 +328,49 @@ static napi_value js_gather_rows(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// batchNorm(out, mean, rstd, x, gamma, beta, B, N, eps)
+static napi_value js_batch_norm(napi_env env, napi_callback_info info) {
+  struct args r = read_args(env, info);
+  long B = dim(&r, 6), N = dim(&r, 7);
+  float *out = array(&r, 0, B * N, NULL), *mean = array(&r, 1, N, NULL), *rstd = array(&r, 2, N, NULL);
+  const float *x = array(&r, 3, B * N, NULL), *gamma = array(&r, 4, N, NULL), *beta = array(&r, 5, N, NULL);
+  float eps = number(&r, 8);
+  if (r.failed) return NULL;
+  fp_mode mode = fp_enter();
+  batch_norm_forward(out, mean, rstd, x, gamma, beta, B, N, eps);
+  fp_exit(mode);
+  return NULL;
+}
+
+// batchNormApply(out, x, mean, rstd, gamma, beta, B, N)
+static napi_value js_batch_norm_apply(napi_env env, napi_callback_info info) {
+  struct args r = read_args(env, info);
+  long B = dim(&r, 6), N = dim(&r, 7);
+  float *out = array(&r, 0, B * N, NULL);
+  const float *x = array(&r, 1, B * N, NULL), *mean = array(&r, 2, N, NULL), *rstd = array(&r, 3, N, NULL);
+  const float *gamma = array(&r, 4, N, NULL), *beta = array(&r, 5, N, NULL);
+  if (r.failed) return NULL;
+  fp_mode mode = fp_enter();
+  batch_norm_apply(out, x, mean, rstd, gamma, beta, B, N);
+  fp_exit(mode);
+  return NULL;
+}
+
+// batchNormBackward(dx, dgamma, dbeta, dout, x, mean, rstd, gamma, B, N)
+static napi_value js_batch_norm_backward(napi_env env, napi_callback_info info) {
+  struct args r = read_args(env, info);
+  long B = dim(&r, 8), N = dim(&r, 9);
+  float *dx = array(&r, 0, B * N, NULL), *dgamma = array(&r, 1, N, NULL), *dbeta = array(&r, 2, N, NULL);
+  const float *dout = array(&r, 3, B * N, NULL), *x = array(&r, 4, B * N, NULL);
+  const float *mean = array(&r, 5, N, NULL), *rstd = array(&r, 6, N, NULL), *gamma = array(&r, 7, N, NULL);
+  if (r.failed) return NULL;
+  fp_mode mode = fp_enter();
+  struct alloc_failure failed = batch_norm_backward(dx, dgamma, dbeta, dout, x, mean, rstd, gamma, B, N);
+  fp_exit(mode);
+  throw_if_failed(env, "batchNormBackward", failed);
+  return NULL;
+}
+
 // adagrad(w, g, s, lr, eps, keep, add)
 static napi_value js_adagrad(napi_env env, napi_callback_info info) {
   struct args r = read_args(env, info);
@@ -397,6 +442,11 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   set(env, set_of, "momentum", js_momentum, NULL);
   set(env, set_of, "matmulAtBMomentum", js_matmul_atb_momentum, isa);
   set(env, set_of, "gatherRows", js_gather_rows, NULL);
+  set(env, set_of, "dropout", js_backward, &DROPOUT);
+  set(env, set_of, "dropoutBackward", js_backward, &DROPOUT_BACKWARD);
+  set(env, set_of, "batchNorm", js_batch_norm, NULL);
+  set(env, set_of, "batchNormApply", js_batch_norm_apply, NULL);
+  set(env, set_of, "batchNormBackward", js_batch_norm_backward, NULL);
   set(env, set_of, "adagrad", js_adagrad, NULL);
   set(env, set_of, "adam", js_adam, NULL);
   return set_of;

@@ -108,6 +108,21 @@ void fused_loss_backward(float *dz /* (n) */, const float *a /* (n) */, const fl
 void gather_rows(float *dst /* (size, width) */, const float *src /* (rows, width) */,
                  const int32_t *order /* (listed) */, long size, long listed, long width);
 
+// regularize.c
+void dropout_forward(float *out /* (n) */, const float *x /* (n) */, const float *mask /* (n) */, long n);
+void dropout_backward(float *dx /* (n) */, const float *dout /* (n) */, const float *mask /* (n) */, long n);
+void batch_norm_forward(float *out /* (B, N) */, float *mean /* (N) */, float *rstd /* (N) */,
+                        const float *x /* (B, N) */, const float *gamma /* (N) */, const float *beta /* (N) */, long B,
+                        long N, float eps);
+void batch_norm_apply(float *out /* (B, N) */, const float *x /* (B, N) */, const float *mean /* (N) */,
+                      const float *rstd /* (N) */, const float *gamma /* (N) */, const float *beta /* (N) */, long B,
+                      long N);
+// Returns what it could not allocate (its column sums), if anything; dx, dgamma, dbeta are then untouched.
+struct alloc_failure batch_norm_backward(float *dx /* (B, N) */, float *dgamma /* (N) */, float *dbeta /* (N) */,
+                                         const float *dout /* (B, N) */, const float *x /* (B, N) */,
+                                         const float *mean /* (N) */, const float *rstd /* (N) */,
+                                         const float *gamma /* (N) */, long B, long N);
+
 // optim.c
 void momentum_update(float *w /* (n) */, const float *g /* (n) */, float *v /* (n) */, long n, float lr,
                      float mu, float c, int nesterov);

@@ -109,6 +109,85 @@ export function reluBackward(dx: Tensor, dout: Tensor, a: Tensor): Tensor {
   return dx;
 }
 
+/** out = x mask: inverted dropout, the mask 0 or 1 / (1 - p) per unit (see kernels/regularize.ts). out may be x. */
+export function dropout(out: Tensor, x: Tensor, mask: Tensor): Tensor {
+  expectSameSize('dropout', out, x, mask);
+  kernels().dropout(out.data, x.data, mask.data);
+  return out;
+}
+
+/** dx += dout mask: dropout's backward pass. */
+export function dropoutBackward(dx: Tensor, dout: Tensor, mask: Tensor): Tensor {
+  expectSameSize('dropoutBackward', dx, dout, mask);
+  kernels().dropoutBackward(dx.data, dout.data, mask.data);
+  return dx;
+}
+
+/** Checks a batch-norm call's shapes: x and the others (B, N), each statistic or parameter (N). */
+function batchNormShapes(op: string, x: Tensor, batches: Tensor[], columns: Tensor[]): [number, number] {
+  expect2d(op, x, ...batches);
+  const [B, N] = x.shape;
+  for (const t of batches) if (t.rows !== B || t.cols !== N) fail(op, 'batch shapes differ', x, t);
+  for (const t of columns) if (t.size !== N) fail(op, `expected ${N} values per column statistic`, x, t);
+  return [B, N];
+}
+
+/** Batch norm with the batch's statistics: writes mean and rstd = 1 / sqrt(var + eps) per column. */
+export function batchNorm(
+  out: Tensor,
+  mean: Tensor,
+  rstd: Tensor,
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  eps: number,
+): Tensor {
+  const [B, N] = batchNormShapes('batchNorm', x, [out], [mean, rstd, gamma, beta]);
+  kernels().batchNorm(out.data, mean.data, rstd.data, x.data, gamma.data, beta.data, B, N, eps);
+  return out;
+}
+
+/** out = gamma (x - mean) rstd + beta per column, with given statistics. out may be x. */
+export function batchNormApply(
+  out: Tensor,
+  x: Tensor,
+  mean: Tensor,
+  rstd: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+): Tensor {
+  const [B, N] = batchNormShapes('batchNormApply', x, [out], [mean, rstd, gamma, beta]);
+  kernels().batchNormApply(out.data, x.data, mean.data, rstd.data, gamma.data, beta.data, B, N);
+  return out;
+}
+
+/** dx, dgamma, dbeta += batchNorm's gradients, from its input x and the statistics it wrote. */
+export function batchNormBackward(
+  dx: Tensor,
+  dgamma: Tensor,
+  dbeta: Tensor,
+  dout: Tensor,
+  x: Tensor,
+  mean: Tensor,
+  rstd: Tensor,
+  gamma: Tensor,
+): Tensor {
+  const [B, N] = batchNormShapes('batchNormBackward', x, [dx, dout], [dgamma, dbeta, mean, rstd, gamma]);
+  kernels().batchNormBackward(
+    dx.data,
+    dgamma.data,
+    dbeta.data,
+    dout.data,
+    x.data,
+    mean.data,
+    rstd.data,
+    gamma.data,
+    B,
+    N,
+  );
+  return dx;
+}
+
 /** out = x (copy). */
 export function copy(out: Tensor, x: Tensor): Tensor {
   expectSameSize('copy', out, x);

@@ -1,13 +1,21 @@
 // Sequential: a stack of Dense layers, each followed by its activation, built from a ModelSpec.
 //
 // Dimension legend: see ../index.ts.
-// Layer l computes z_l = a_{l-1} W_l + b_l and a_l = f_l(z_l), with a_{-1} = x.
+// Layer l computes z_l = o_{l-1} W_l + b_l, h_l = BN_l(z_l) (batchNorm; else h_l = z_l),
+// a_l = f_l(h_l) and o_l = dropout_l(a_l) (a rate > 0, in training; else o_l = a_l), with
+// o_{-1} = x. The output layer has neither batch norm nor dropout.
+//
+// Three modes: a training step (batch statistics, taken into batch norm's running averages;
+// dropout on), a probe (gradients, layerStats: batch statistics left out of the averages, dropout
+// off, so a probe changes nothing and repeats exactly), and evaluation (the running averages).
 // Every buffer is allocated for the largest batch seen; smaller batches (the last partial one)
 // use row views of it, cached for the current batch size, so a training step allocates nothing.
 import { Tensor, copy, formatShape, releaseResident, type Rng } from '@ablate/tensor';
 import { activation, type Activation } from '../activations/activation.ts';
 import { initialize } from '../init/init.ts';
+import { BatchNorm } from '../layers/batch-norm.ts';
 import { Dense, type Param, type WeightStep } from '../layers/dense.ts';
+import { Dropout } from '../layers/dropout.ts';
 import { loss, type Loss } from '../losses/loss.ts';
 import { createOptimizer } from '../optim/create.ts';
 import type { OptimizerSpec } from '../optim/create.ts';
@@ -20,7 +28,13 @@ import {
   meanStd,
   type ClassMetrics,
 } from './metrics.ts';
-import { checkModelSpec, hiddenActivation, type ModelSpec, type ResolvedModelSpec } from './spec.ts';
+import {
+  checkModelSpec,
+  hiddenActivation,
+  hiddenDropout,
+  type ModelSpec,
+  type ResolvedModelSpec,
+} from './spec.ts';
 import type { PhaseTimer } from './timer.ts';
 
 export interface Evaluation {
@@ -52,17 +66,28 @@ export interface SequentialOptions {
   /** Draws the initial weights (layer by layer, W then b). */
   rng: Rng;
   optimizer: OptimizerSpec;
+  /** Draws the dropout masks, batch after batch; required when the spec has dropout. */
+  dropoutRng?: Rng;
   /** When given, trainStep charges its time to phases (dense forward, activations, ...). */
   timer?: PhaseTimer;
 }
 
-/** Per-layer activation buffers: z_l, a_l and their gradients, all (B, N_l). */
+/**
+ * Per-layer activation buffers, all (B, N_l): z_l, h_l, a_l, o_l and their gradients. h_l is z_l's
+ * tensor where the layer has no batch norm, o_l is a_l's where it has no dropout.
+ */
 interface Buffers {
   z: Tensor[];
+  h: Tensor[];
   a: Tensor[];
+  o: Tensor[];
   dz: Tensor[];
+  dh: Tensor[];
   da: Tensor[];
+  do: Tensor[];
 }
+
+type Mode = 'train' | 'probe' | 'evaluate';
 
 const EVAL_BATCH = 256;
 
@@ -72,7 +97,12 @@ export class Sequential {
   readonly optimizer: Optimizer;
   readonly layers: Dense[];
   readonly activations: Activation[];
+  /** Per hidden layer: its batch norm and its dropout, or null. */
+  readonly norms: Array<BatchNorm | null>;
+  readonly dropouts: Array<Dropout | null>;
   readonly params: Param[];
+  /** What exportWeights saves: the params, then batch norm's running statistics. */
+  private readonly saved: Array<{ name: string; value: Tensor }>;
   private readonly loss: Loss;
   private readonly timer: PhaseTimer | undefined;
   // The optimizer's update of the weights fused into the backward pass, when its rule has one.
@@ -99,7 +129,18 @@ export class Sequential {
       initialize(layer.W.value, spec.init, layer.inputs, layer.outputs, options.rng);
       initialize(layer.b.value, spec.biasInit, layer.inputs, layer.outputs, options.rng);
     }
-    this.params = this.layers.flatMap((layer) => layer.params);
+    this.norms = spec.hidden.map((n, l) => (spec.batchNorm ? new BatchNorm(`norm${l}`, n) : null));
+    this.dropouts = spec.hidden.map((_, l) => {
+      const rate = hiddenDropout(spec, l);
+      if (rate === 0) return null;
+      if (!options.dropoutRng) throw new Error('Sequential: a model with dropout needs options.dropoutRng');
+      return new Dropout(rate, options.dropoutRng);
+    });
+    // Dense parameters first, in layer order, then batch norm's: without batch norm, the same list
+    // (and saved weights) as before it existed.
+    const norms = this.norms.filter((norm) => norm !== null);
+    this.params = [...this.layers.flatMap((layer) => layer.params), ...norms.flatMap((norm) => norm.params)];
+    this.saved = [...this.params, ...norms.flatMap((norm) => norm.buffers)];
     this.optimizer = createOptimizer(this.params, options.optimizer);
     this.fusedStep = this.optimizer.fusedStep();
     this.timer = options.timer;
@@ -111,7 +152,7 @@ export class Sequential {
     y: Tensor, // (B, O)
   ): number {
     this.timer?.start();
-    const value = this.forwardBackward(x, y, this.timer, this.fusedStep);
+    const value = this.forwardBackward(x, y, 'train', this.timer, this.fusedStep);
     const buf = this.view as Buffers;
     this.lastCorrect = countCorrect(buf.a[buf.a.length - 1], y, this.argmaxScratch);
     this.timer?.lap('metrics'); // argmax per row, kept out of the optimizer's share
@@ -133,7 +174,7 @@ export class Sequential {
     for (let start = 0; start < x.rows; start += batchSize) {
       const end = Math.min(x.rows, start + batchSize);
       const yb = y.rowView(start, end);
-      const buf = this.forward(x.rowView(start, end), undefined);
+      const buf = this.forward(x.rowView(start, end), 'evaluate', undefined);
       const last = buf.a.length - 1;
       lossSum += this.loss.forward(this.loss.fused ? buf.z[last] : buf.a[last], yb) * (end - start);
       countConfusion(confusion, buf.a[last], yb, this.argmaxScratch);
@@ -154,7 +195,7 @@ export class Sequential {
     const out = Tensor.zeros([x.rows, this.spec.output]);
     for (let start = 0; start < x.rows; start += EVAL_BATCH) {
       const end = Math.min(x.rows, start + EVAL_BATCH);
-      const buf = this.forward(x.rowView(start, end), undefined);
+      const buf = this.forward(x.rowView(start, end), 'evaluate', undefined);
       copy(out.rowView(start, end), buf.a[buf.a.length - 1]);
     }
     return out;
@@ -168,7 +209,7 @@ export class Sequential {
     x: Tensor, // (B, I)
     y: Tensor, // (B, O)
   ): number {
-    return this.forwardBackward(x, y, undefined, undefined);
+    return this.forwardBackward(x, y, 'probe', undefined, undefined);
   }
 
   /**
@@ -201,25 +242,25 @@ export class Sequential {
   /** Every parameter, in layer order (W then b), in one buffer. */
   exportWeights(): { shapes: { name: string; shape: number[] }[]; data: Float32Array } {
     this.checkLive();
-    const data = new Float32Array(this.params.reduce((n, p) => n + p.value.size, 0));
+    const data = new Float32Array(this.saved.reduce((n, p) => n + p.value.size, 0));
     let offset = 0;
-    for (const p of this.params) {
+    for (const p of this.saved) {
       data.set(p.value.data, offset);
       offset += p.value.size;
     }
-    return { shapes: this.params.map((p) => ({ name: p.name, shape: [...p.value.shape] })), data };
+    return { shapes: this.saved.map((p) => ({ name: p.name, shape: [...p.value.shape] })), data };
   }
 
   importWeights(weights: { shapes: { name: string; shape: number[] }[]; data: Float32Array }): void {
     this.checkLive();
-    const expected = this.params.map((p) => `${p.name}${formatShape(p.value.shape)}`).join(' ');
+    const expected = this.saved.map((p) => `${p.name}${formatShape(p.value.shape)}`).join(' ');
     const got = weights.shapes.map((s) => `${s.name}${formatShape(s.shape)}`).join(' ');
     if (expected !== got) throw new Error(`importWeights: expected parameters ${expected}, got ${got}`);
-    const total = this.params.reduce((n, p) => n + p.value.size, 0);
+    const total = this.saved.reduce((n, p) => n + p.value.size, 0);
     if (weights.data.length !== total)
       throw new Error(`importWeights: expected ${total} values, got ${weights.data.length}`);
     let offset = 0;
-    for (const p of this.params) {
+    for (const p of this.saved) {
       p.value.data.set(weights.data.subarray(offset, offset + p.value.size));
       offset += p.value.size;
     }
@@ -229,6 +270,7 @@ export class Sequential {
   private forwardBackward(
     x: Tensor,
     y: Tensor,
+    mode: Exclude<Mode, 'evaluate'>,
     timer: PhaseTimer | undefined,
     step: WeightStep | undefined,
   ): number {
@@ -238,16 +280,16 @@ export class Sequential {
       layer.b.grad.data.fill(0);
       if (!step) layer.W.grad.data.fill(0);
     }
+    for (const norm of this.norms) norm?.params.forEach((p) => p.grad.data.fill(0));
     timer?.lap('optimizer');
-    const buf = this.forward(x, timer);
+    const buf = this.forward(x, mode, timer);
     const last = this.layers.length - 1;
     const loss = this.loss;
     const value = loss.forward(loss.fused ? buf.z[last] : buf.a[last], y);
-    // Every backward pass accumulates (+=), so each gradient buffer starts the step at zero.
-    for (let l = 0; l <= last; l++) {
-      buf.dz[l].data.fill(0);
-      buf.da[l].data.fill(0);
-    }
+    // Every backward pass accumulates (+=), so each gradient buffer starts the step at zero (an
+    // aliased one, h for z or o for a, is zeroed twice: harmless).
+    for (let l = 0; l <= last; l++)
+      for (const t of [buf.dz[l], buf.dh[l], buf.da[l], buf.do[l]]) t.data.fill(0);
     // A fused loss gives dz of the output layer directly; otherwise da, chained through f'.
     loss.backward(loss.fused ? buf.dz[last] : buf.da[last], buf.a[last], y);
     timer?.lap('loss');
@@ -256,23 +298,47 @@ export class Sequential {
       timer?.lap('activations backward');
     }
     for (let l = last; l >= 0; l--) {
-      this.layers[l].backward(l > 0 ? buf.da[l - 1] : null, buf.dz[l], l > 0 ? buf.a[l - 1] : x, step);
+      this.layers[l].backward(l > 0 ? buf.do[l - 1] : null, buf.dz[l], l > 0 ? buf.o[l - 1] : x, step);
       timer?.lap(step ? 'dense backward + weight update' : 'dense backward');
-      if (l > 0) {
-        this.activations[l - 1].backward(buf.dz[l - 1], buf.da[l - 1], buf.z[l - 1], buf.a[l - 1]);
-        timer?.lap('activations backward');
+      if (l === 0) continue;
+      const dropout = this.dropouts[l - 1];
+      if (dropout && mode === 'train') dropout.backward(buf.da[l - 1], buf.do[l - 1]);
+      else if (dropout) {
+        // A probe's dropout is the identity (o = a): its gradient passes as it is.
+        const [da, dout] = [buf.da[l - 1].data, buf.do[l - 1].data];
+        for (let i = 0; i < da.length; i++) da[i] += dout[i];
+      }
+      if (dropout) timer?.lap('dropout');
+      this.activations[l - 1].backward(buf.dh[l - 1], buf.da[l - 1], buf.h[l - 1], buf.a[l - 1]);
+      timer?.lap('activations backward');
+      const norm = this.norms[l - 1];
+      if (norm) {
+        norm.backward(buf.dz[l - 1], buf.dh[l - 1], buf.z[l - 1]);
+        timer?.lap('batch norm');
       }
     }
     return value;
   }
 
-  private forward(x: Tensor, timer: PhaseTimer | undefined): Buffers {
+  private forward(x: Tensor, mode: Mode, timer: PhaseTimer | undefined): Buffers {
     const buf = this.buffers(x.rows);
     for (let l = 0; l < this.layers.length; l++) {
-      this.layers[l].forward(buf.z[l], l > 0 ? buf.a[l - 1] : x);
+      this.layers[l].forward(buf.z[l], l > 0 ? buf.o[l - 1] : x);
       timer?.lap('dense forward');
-      this.activations[l].forward(buf.a[l], buf.z[l]);
+      const norm = this.norms[l];
+      if (norm) {
+        if (mode === 'evaluate') norm.evaluate(buf.h[l], buf.z[l]);
+        else norm.forward(buf.h[l], buf.z[l], mode === 'train');
+        timer?.lap('batch norm');
+      }
+      this.activations[l].forward(buf.a[l], buf.h[l]);
       timer?.lap('activations forward');
+      const dropout = this.dropouts[l];
+      if (dropout) {
+        if (mode === 'train') dropout.forward(buf.o[l], buf.a[l]);
+        else copy(buf.o[l], buf.a[l]);
+        timer?.lap('dropout');
+      }
     }
     return buf;
   }
@@ -281,13 +347,39 @@ export class Sequential {
   private buffers(B: number): Buffers {
     if (!this.full || B > this.full.z[0].rows) {
       const make = () => this.layers.map((layer) => Tensor.zeros([B, layer.outputs]));
-      this.full = { z: make(), a: make(), dz: make(), da: make() };
+      // h_l is z_l's tensor without batch norm, o_l is a_l's without dropout (the output layer has neither).
+      const [z, a, dz, da] = [make(), make(), make(), make()];
+      const unless = (has: unknown[], own: () => Tensor[], base: Tensor[]) => {
+        const made = own();
+        return base.map((t, l) => (has[l] ? made[l] : t));
+      };
+      this.full = {
+        z,
+        h: unless(this.norms, make, z),
+        a,
+        o: unless(this.dropouts, make, a),
+        dz,
+        dh: unless(this.norms, make, dz),
+        da,
+        do: unless(this.dropouts, make, da),
+      };
       this.argmaxScratch = [new Int32Array(B), new Int32Array(B)];
     }
     if (!this.view || this.view.z[0].rows !== B) {
       const full = this.full;
-      const rows = (ts: Tensor[]) => ts.map((t) => t.rowView(0, B));
-      this.view = { z: rows(full.z), a: rows(full.a), dz: rows(full.dz), da: rows(full.da) };
+      // One view per distinct tensor, so the aliases stay aliases.
+      const views = new Map<Tensor, Tensor>();
+      const rows = (ts: Tensor[]) => ts.map((t) => views.get(t) ?? views.set(t, t.rowView(0, B)).get(t)!);
+      this.view = {
+        z: rows(full.z),
+        h: rows(full.h),
+        a: rows(full.a),
+        o: rows(full.o),
+        dz: rows(full.dz),
+        dh: rows(full.dh),
+        da: rows(full.da),
+        do: rows(full.do),
+      };
     }
     return this.view;
   }

@@ -12,6 +12,11 @@ const units = z
   .int({ error: 'expected a positive integer' })
   .min(1, { error: 'expected a positive integer' });
 
+const rate = z
+  .number({ error: 'expected a rate in [0, 1)' })
+  .min(0, { error: 'expected a rate in [0, 1)' })
+  .lt(1, { error: 'expected a rate in [0, 1)' });
+
 /** The model's fields with their rules and defaults; a config language composes its own from them. */
 export const modelSpecSchema = z.strictObject({
   /** Features per sample (columns of x). */
@@ -30,6 +35,15 @@ export const modelSpecSchema = z.strictObject({
   outputActivation: activationName.default('softmax'),
   /** Loss: mse / mae on any output; bce needs a 1-unit sigmoid output; cross_entropy a softmax output. */
   loss: lossName.default('cross_entropy'),
+  /**
+   * Inverted dropout after each hidden layer's activation (../layers/dropout.ts): one rate for
+   * every hidden layer or one per hidden layer; 0 is none. Off at evaluation.
+   */
+  dropout: z
+    .union([rate, z.array(rate)], { error: 'expected a rate in [0, 1) or a list of them' })
+    .default(0),
+  /** Batch-normalize each hidden layer's pre-activation (../layers/batch-norm.ts). */
+  batchNorm: z.boolean().default(false),
   /** Weight init of every Dense layer. */
   init: initSpec.default('he_normal'),
   /** Bias init of every Dense layer. */
@@ -41,6 +55,7 @@ export type ModelSpec = z.input<typeof modelSpecSchema>;
 /** A model config with every default filled in. */
 export type ResolvedModelSpec = z.output<typeof modelSpecSchema> & {
   activation: ActivationName | ActivationName[];
+  dropout: number | number[];
   init: InitSpec;
   biasInit: InitSpec;
 };
@@ -50,6 +65,7 @@ export type ArchitectureSpec = Pick<
   ResolvedModelSpec,
   'hidden' | 'activation' | 'outputActivation' | 'loss'
 > & {
+  dropout?: number | number[];
   /** Units of the output layer, when already known. */
   output?: number;
 };
@@ -69,9 +85,12 @@ export function checkArchitecture(spec: ArchitectureSpec): void {
   const conflict = (key: string, message: string): never => {
     throw new SpecError('model', [key], message);
   };
-  const { hidden, activation, outputActivation, loss, output } = spec;
+  const { hidden, activation, dropout, outputActivation, loss, output } = spec;
   if (Array.isArray(activation) && activation.length !== hidden.length) {
     conflict('activation', `expected one name per hidden layer (${hidden.length}), got ${activation.length}`);
+  }
+  if (Array.isArray(dropout) && dropout.length !== hidden.length) {
+    conflict('dropout', `expected one rate per hidden layer (${hidden.length}), got ${dropout.length}`);
   }
   if (outputActivation === 'softmax' && output !== undefined && output < 2) {
     conflict('output', "outputActivation 'softmax' needs at least 2 units (softmax of 1 unit is always 1)");
@@ -88,6 +107,11 @@ export function checkArchitecture(spec: ArchitectureSpec): void {
       "'cross_entropy' needs outputActivation 'softmax' (for two classes use bce with a 1-unit sigmoid)",
     );
   }
+}
+
+/** The dropout rate after hidden layer i (0: none). */
+export function hiddenDropout(spec: Pick<ResolvedModelSpec, 'dropout'>, i: number): number {
+  return Array.isArray(spec.dropout) ? spec.dropout[i] : spec.dropout;
 }
 
 /** The activation of hidden layer i. */

@@ -4,23 +4,28 @@ import type { Param } from '../layers/dense.ts';
 import { parseSpec } from '../spec-error.ts';
 import { Adagrad, Adam, RMSProp } from './adaptive.ts';
 import { optimizerConfig, type OptimizerConfig, type OptimizerInput } from './config.ts';
-import { weightDecay, type Optimizer } from './optimizer.ts';
+import { clipGradNorm, weightDecay, type Optimizer } from './optimizer.ts';
 import { Momentum, SGD } from './sgd.ts';
 
-/** One object for code that builds an optimizer directly: the rule's config plus lr and weightDecay. */
+/** One object for code that builds an optimizer directly: the rule's config plus the step settings. */
 export type OptimizerSpec = Exclude<OptimizerInput, string> & {
   /** Learning rate at the first step. */
   lr: number;
   weightDecay?: number;
+  clipGradNorm?: number | null;
 };
 
 const finite = { error: 'expected a finite number >= 0' };
-const settings = z.object({ lr: z.number(finite).min(0, finite).max(Number.MAX_VALUE, finite), weightDecay });
+const settings = z.object({
+  lr: z.number(finite).min(0, finite).max(Number.MAX_VALUE, finite),
+  weightDecay,
+  clipGradNorm,
+});
 
 /** Throws a SpecError ("optimizer.<key>: <what>") for a bad spec. */
 export function createOptimizer(params: readonly Param[], spec: OptimizerSpec): Optimizer {
-  const { lr, weightDecay: decay, ...rule } = spec;
-  const step = parseSpec('optimizer', settings, { lr, weightDecay: decay });
+  const { lr, weightDecay: decay, clipGradNorm: clip, ...rule } = spec;
+  const step = parseSpec('optimizer', settings, { lr, weightDecay: decay, clipGradNorm: clip });
   const config: OptimizerConfig = parseSpec('optimizer', optimizerConfig, rule);
   switch (config.name) {
     case 'sgd':

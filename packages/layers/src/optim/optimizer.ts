@@ -11,11 +11,19 @@ import type { OptimizerConfig } from './config.ts';
 /** L2 coefficient: g += weightDecay w on weights, not biases. */
 export const weightDecay = z.number().min(0).default(0);
 
+/**
+ * The largest global gradient norm a step takes (null: no clipping). Above it, every gradient is
+ * scaled by clipGradNorm / norm, the norm taken over all parameters' gradients together, before
+ * weight decay is added (PyTorch's clip_grad_norm_ before an optimizer's own decay).
+ */
+export const clipGradNorm = z.number().gt(0).nullable().default(null);
+
 /** What every rule reads besides its own config. */
 export interface StepSettings {
   /** Learning rate (the runner may change optimizer.lr between epochs). */
   lr: number;
   weightDecay: number;
+  clipGradNorm: number | null;
 }
 
 /** A checkpoint of the optimizer: step count and the slot buffers of every parameter, by name. */
@@ -31,6 +39,9 @@ export abstract class Optimizer {
   protected t = 0;
   private slots: Float32Array[][] | null = null;
   private readonly weightDecay: number;
+  private readonly clipGradNorm: number | null;
+  /** The global gradient norm of the last step, before clipping (NaN before the first). */
+  lastGradNorm = NaN;
 
   constructor(
     private readonly params: readonly Param[],
@@ -40,6 +51,7 @@ export abstract class Optimizer {
   ) {
     this.lr = settings.lr;
     this.weightDecay = settings.weightDecay;
+    this.clipGradNorm = settings.clipGradNorm;
   }
 
   /** How many state buffers, each the size of the parameter, the rule keeps per parameter. */
@@ -69,7 +81,8 @@ export abstract class Optimizer {
    */
   fusedStep(): WeightStep | undefined {
     const fused = this.fusedUpdate?.bind(this);
-    if (!fused || this.weightDecay !== 0) return undefined;
+    // Clipping needs every gradient before any update: nothing can be applied during backward.
+    if (!fused || this.weightDecay !== 0 || this.clipGradNorm !== null) return undefined;
     return (W, x, dy) => {
       fused(x, dy, W.value.data, this.slotsOf(this.params.indexOf(W)));
       this.updatedEarly.add(W);
@@ -78,6 +91,7 @@ export abstract class Optimizer {
 
   step(): void {
     this.t++;
+    if (this.clipGradNorm !== null) this.clip(this.clipGradNorm);
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i];
       if (this.updatedEarly.has(p)) continue;
@@ -88,6 +102,23 @@ export abstract class Optimizer {
       this.update(w, g, this.slotsOf(i));
     }
     this.updatedEarly.clear();
+  }
+
+  /** Scales every gradient by max / norm when their global L2 norm is above max. */
+  private clip(max: number): void {
+    // In float64: a sum of 10^5 float32 squares would lose the small ones.
+    let sum = 0;
+    for (const p of this.params) {
+      const g = p.grad.data;
+      for (let j = 0; j < g.length; j++) sum += g[j] * g[j];
+    }
+    const norm = (this.lastGradNorm = Math.sqrt(sum));
+    if (!(norm > max)) return; // a NaN norm is left for divergence to catch
+    const scale = max / norm;
+    for (const p of this.params) {
+      const g = p.grad.data;
+      for (let j = 0; j < g.length; j++) g[j] *= scale;
+    }
   }
 
   zeroGrad(): void {

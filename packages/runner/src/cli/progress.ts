@@ -4,11 +4,12 @@
 import { formatDuration, type PlannedRun } from '../config/index.ts';
 import type { EpochRecord, RunOutcome } from '../db/index.ts';
 import type { SweepObserver, SweepStart } from '../sweep/observer.ts';
+import { describeTestEpoch } from '../view/early-stop.js';
 
-function describeOutcome(outcome: RunOutcome): string {
+function describeOutcome(outcome: RunOutcome, run: PlannedRun): string {
   switch (outcome.status) {
     case 'finished':
-      return `finished  test acc ${outcome.test.accuracy.toFixed(4)}`;
+      return `finished  test acc ${outcome.test.accuracy.toFixed(4)}${describeTestEpoch(outcome.testEpoch, outcome.epochs, run.config.train.epochs)}`;
     case 'diverged':
       return `diverged  ${outcome.reason}`;
     case 'failed':
@@ -106,7 +107,7 @@ class LiveProgress implements SweepObserver {
     this.tally.runEnded(run);
     this.threads[thread] = null;
     // Runs that did not simply finish leave a permanent line above the live block.
-    if (outcome.status !== 'finished') this.print(`${run.label}: ${describeOutcome(outcome)}`);
+    if (outcome.status !== 'finished') this.print(`${run.label}: ${describeOutcome(outcome, run)}`);
     this.draw(true);
   }
 
@@ -166,7 +167,7 @@ class PlainProgress implements SweepObserver {
     this.tally.runEnded(run);
     const { ended, toTrain } = this.tally;
     this.out.write(
-      `[${ended}/${toTrain}] ${run.label}: ${describeOutcome(outcome)}  (elapsed ${formatDuration(this.tally.elapsed())}, ETA ${this.tally.eta()})\n`,
+      `[${ended}/${toTrain}] ${run.label}: ${describeOutcome(outcome, run)}  (elapsed ${formatDuration(this.tally.elapsed())}, ETA ${this.tally.eta()})\n`,
     );
   }
 }

@@ -1,7 +1,9 @@
 // `ablate show RUN`: one run as the database holds it: what it is, how it ended, where it belongs,
 // what people said about it.
 import { stringify } from 'yaml';
+import type { RunConfig } from '../config/index.ts';
 import { RUN_RESULTS } from '../db/index.ts';
+import { describeTestEpoch, keptEpoch } from '../view/early-stop.js';
 import { DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
 import { command } from './command.ts';
 import { DbOption, findRun, withReader } from './results-args.ts';
@@ -33,13 +35,14 @@ async function show(args: string[]): Promise<number> {
     throw new UsageError('show: expected one run id (see ablate ls and the dashboard)');
   return withReader(new DbOption('show', values.db), async (reader) => {
     const id = await findRun(reader, positionals[0]);
-    const [run, results, test, sweeps, notes, tags] = await Promise.all([
+    const [run, results, test, sweeps, notes, tags, epochs] = await Promise.all([
       reader.run(id),
       reader.runResults(id),
       reader.testResult(id),
       reader.sweepsOfRun(id),
       reader.notes(id),
       reader.tags(id),
+      reader.epochsOfRuns([id]),
     ]);
     if (!run) throw new UsageError(`run ${id}: not in the database`);
     if (values.json) {
@@ -54,7 +57,7 @@ async function show(args: string[]): Promise<number> {
       `status: ${run.status}${run.error ? ` (${run.error})` : ''}, ${run.epochs_done}/${run.epochs_planned} epochs${run.wall_seconds === null ? '' : `, ${run.wall_seconds.toFixed(1)} s`}`,
       `group: ${run.group_id}  seed: ${run.seed}  kernels: ${run.kernels ?? '-'}  code: ${run.code_version ?? '-'}`,
       results &&
-        `final: train acc ${metric(results.final_train_acc)}, val acc ${metric(results.final_val_acc)}; best val acc ${metric(results.best_val_acc)}; test acc ${metric(results.test_acc)}`,
+        `final (epoch ${epochs.length}): train acc ${metric(results.final_train_acc)}, val acc ${metric(results.final_val_acc)}; best val acc ${metric(results.best_val_acc)}; test acc ${metric(results.test_acc)}${run.status === 'finished' ? describeTestEpoch(keptEpoch(epochs, (run.config as RunConfig).train.earlyStop), epochs.length, run.epochs_planned) : ''}`,
       `sweeps: ${sweeps.map((sweep) => `#${sweep.id} ${sweep.name}`).join(', ') || '-'}`,
       `tags: ${tags.join(' ') || '-'}`,
       ...notes.map((note) => `note (${note.createdAt.slice(0, 19).replace('T', ' ')} UTC): ${note.text}`),

@@ -2,7 +2,7 @@
 import type { Fail } from './errors.ts';
 import { canonicalJson } from '../view/canonical.js';
 import { formatKeyPath, type KeyPath } from './key-path.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean, retiredHint } from './suggest.ts';
 import { sampleAxis } from './sample.ts';
 import type { SweepSpec } from './types.ts';
 
@@ -20,10 +20,10 @@ export interface Axis {
 export function buildAxes(sweep: SweepSpec, runPaths: readonly string[], fail: Fail): Axis[] {
   const axes: Axis[] = [];
   const seen = new Map<string, KeyPath>();
-  const claim = (path: string, origin: KeyPath) => {
+  const claim = (path: string, origin: KeyPath, values?: unknown[]) => {
     const where = [...origin, path];
     if (path === 'seed') fail(where, 'key', 'seeds are set by sweep.seeds, not by the grid');
-    checkRunPath(path, runPaths, where, fail);
+    checkRunPath(path, runPaths, where, fail, values);
     for (const [other, otherWhere] of seen) {
       if (other === path || other.startsWith(`${path}.`) || path.startsWith(`${other}.`)) {
         fail(where, 'key', `overlaps ${formatKeyPath(otherWhere)}; a path may vary in one place only`);
@@ -32,7 +32,7 @@ export function buildAxes(sweep: SweepSpec, runPaths: readonly string[], fail: F
     seen.set(path, where);
   };
   for (const [path, values] of Object.entries(sweep.grid)) {
-    claim(path, ['sweep', 'grid']);
+    claim(path, ['sweep', 'grid'], values);
     axes.push({ paths: [path], values: values.map((value) => [value]), origin: ['sweep', 'grid'] });
   }
   sweep.link.forEach((group, k) => {
@@ -42,7 +42,7 @@ export function buildAxes(sweep: SweepSpec, runPaths: readonly string[], fail: F
       fail(origin, 'value', 'expected a map of paths to equal-length lists, found {}');
     const [firstPath, firstValues] = entries[0];
     for (const [path, values] of entries) {
-      claim(path, origin);
+      claim(path, origin, values);
       if (values.length !== firstValues.length) {
         fail(
           [...origin, path],
@@ -65,9 +65,20 @@ export function buildAxes(sweep: SweepSpec, runPaths: readonly string[], fail: F
 }
 
 /** Fails at `where` unless `path` is a dotted path into the run config, suggesting the closest one. */
-export function checkRunPath(path: string, runPaths: readonly string[], where: KeyPath, fail: Fail): void {
+/** `value`, when known, is the path's value there (a grid's list), for the hint at a retired path. */
+export function checkRunPath(
+  path: string,
+  runPaths: readonly string[],
+  where: KeyPath,
+  fail: Fail,
+  value?: unknown,
+): void {
   if (!runPaths.includes(path))
-    fail(where, 'key', `not a path into the run config${didYouMean(path, runPaths)}`);
+    fail(
+      where,
+      'key',
+      `not a path into the run config${retiredHint(path, value) || didYouMean(path, runPaths)}`,
+    );
 }
 
 // A repeated value would plan the same run twice.

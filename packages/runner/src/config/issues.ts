@@ -1,8 +1,8 @@
 // Turns a zod issue into the path it is about and a one-line "expected ..., found ..." message.
 import type { z } from 'zod';
 import { show } from './errors.ts';
-import { valueAt, type KeyPath } from './key-path.ts';
-import { didYouMean } from './suggest.ts';
+import { formatKeyPath, valueAt, type KeyPath } from './key-path.ts';
+import { didYouMean, retiredHint } from './suggest.ts';
 
 type Issue = z.core.$ZodIssue;
 
@@ -36,7 +36,15 @@ export function describeIssue(
   switch (issue.code) {
     case 'unrecognized_keys': {
       const key = issue.keys[0];
-      return { path: [...path, key], at: 'key', message: `unknown key${didYouMean(key, keysAt(path))}` };
+      const at = [...path, key];
+      const rule = (value as { name?: unknown } | undefined)?.name;
+      // A field of another branch of a rule's union (an optimizer's, a schedule's): no spelling to fix.
+      const hint =
+        retiredHint(formatKeyPath(at), valueAt(input, at)) ||
+        (typeof rule === 'string' && keysAt(path).includes(key)
+          ? `: not a field of ${rule}`
+          : didYouMean(key, keysAt(path)));
+      return { path: at, at: 'key', message: `unknown key${hint}` };
     }
     case 'invalid_type':
       return expected(TYPE_NAMES[issue.expected] ?? issue.expected);
@@ -54,7 +62,7 @@ export function describeIssue(
       return { ...described, message: described.message + hint };
     }
     case 'invalid_union':
-      return describeUnion(issue, value, path, (branch) => describeIssue(branch, input, keysAt, path));
+      return describeUnion(issue, input, value, path, (branch) => describeIssue(branch, input, keysAt, path));
     default:
       // Custom refinements and formats carry their own "expected ..." message.
       return { path, at: 'value', message: `${issue.message}, ${found}` };
@@ -63,17 +71,21 @@ export function describeIssue(
 
 function describeUnion(
   issue: Extract<Issue, { code: 'invalid_union' }>,
+  input: unknown,
   value: unknown,
   path: KeyPath,
   describeBranch: (branch: Issue) => Described,
 ): Described {
   if ((issue as { note?: string }).note === 'No matching discriminator') {
     const options = (issue as { options?: unknown[] }).options?.map(String) ?? [];
-    const hint = typeof value === 'string' ? didYouMean(value, options) : '';
+    // A rule written as a bare name ("cosin") is the name itself: the value of the parent key.
+    const parent = valueAt(input, path.slice(0, -1));
+    const [at, name] = typeof parent === 'string' ? [path.slice(0, -1), parent] : [path, value];
+    const hint = typeof name === 'string' ? didYouMean(name, options) : '';
     return {
-      path,
+      path: at,
       at: 'value',
-      message: `expected one of ${options.join(', ')}, found ${show(value)}${hint}`,
+      message: `expected one of ${options.join(', ')}, found ${show(name)}${hint}`,
     };
   }
   // The branches the value was meant for are those that got past the type check at the root.

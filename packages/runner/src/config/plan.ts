@@ -221,7 +221,9 @@ function applyExclusions(
   fail: Fail,
 ): number[][] {
   exclude.forEach((entry, k) =>
-    Object.keys(entry).forEach((p) => checkRunPath(p, RUN_PATHS, ['sweep', 'exclude', k, p], fail)),
+    Object.entries(entry).forEach(([p, value]) =>
+      checkRunPath(p, RUN_PATHS, ['sweep', 'exclude', k, p], fail, value),
+    ),
   );
   const used = new Set<number>();
   const kept = points.filter((point) => {

@@ -3,29 +3,44 @@
 // batches, the learning-rate schedule, divergence and the sweep. Fields are documented where their
 // types are declared (./types.ts); the `satisfies` clauses keep the two in step.
 import { z } from 'zod';
-import { modelSpecSchema, OPTIMIZERS, optimizerConfig, weightDecay } from '@ablate/layers';
+import { clipGradNorm, modelSpecSchema, OPTIMIZERS, optimizerConfig, weightDecay } from '@ablate/layers';
 import { dataSpecSchema } from '@ablate/data';
+import { scheduleConfig } from './schedule.ts';
 import type { ModelConfig, RunConfig, SweepConfig, TrainConfig } from './types.ts';
 
 const count = z.number().int().min(1);
 const index = z.number().int().min(0);
-const model = modelSpecSchema.pick({
+/** The run config's `model`. */
+export const model = modelSpecSchema.pick({
   hidden: true,
   activation: true,
   leakySlope: true,
+  dropout: true,
+  batchNorm: true,
   outputActivation: true,
   loss: true,
 }) satisfies z.ZodType<ModelConfig, unknown>;
 
-const train = z.strictObject({
+/** The run config's `train`. */
+export const train = z.strictObject({
   epochs: count.default(5),
   batchSize: count.default(64),
   keepLastBatch: z.boolean().default(true),
   // Without one, the simplest rule: layers lists them in order of increasing complexity.
   optimizer: optimizerConfig.prefault(OPTIMIZERS[0]),
   lr: z.number().gt(0).default(0.1),
-  lrDecay: z.number().gt(0).default(1),
+  schedule: scheduleConfig.prefault('constant'),
   weightDecay,
+  clipGradNorm,
+  earlyStop: z
+    .strictObject({
+      metric: z.enum(['val_loss', 'val_acc']).default('val_loss'),
+      patience: count.default(5),
+      minDelta: z.number().min(0).default(0),
+      restoreBest: z.boolean().default(false),
+    })
+    .nullable()
+    .default(null),
   init: modelSpecSchema.shape.init,
   biasInit: modelSpecSchema.shape.biasInit,
   divergenceLoss: z.number().gt(0).default(1e4),

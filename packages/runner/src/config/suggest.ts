@@ -1,4 +1,27 @@
-// "Did you mean" hints for misspelt keys and values, by edit distance.
+// "Did you mean" hints: for misspelt keys and values, by edit distance; for keys of an earlier sweep
+// language, what says the same now.
+import { stringify } from 'yaml';
+import { scheduleOfLrDecay } from './schedule.ts';
+
+/** Run-config paths an earlier sweep language had, and the value that replaces one's value now. */
+const RETIRED: Record<string, { now: string; value(old: unknown): unknown }> = {
+  'train.lrDecay': {
+    now: 'train.schedule',
+    value: (old) => (typeof old === 'number' ? scheduleOfLrDecay(old) : { name: 'exponential', gamma: old }),
+  },
+};
+
+/**
+ * "; did you mean train.schedule: { name: exponential, gamma: 0.9 }?" for a retired run-config path
+ * (`value` its value in the file, a grid's list of values included, if known), else "".
+ */
+export function retiredHint(path: string, value: unknown): string {
+  const retired = RETIRED[path];
+  if (!retired) return '';
+  if (value === undefined) return `; did you mean ${retired.now}?`;
+  const now = Array.isArray(value) ? value.map(retired.value) : retired.value(value);
+  return `; did you mean ${retired.now}: ${stringify(now, { collectionStyle: 'flow' }).trim()}?`;
+}
 
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -5,11 +5,13 @@
 // ("train.lr", "model.hidden").
 import type { InitSpec, OptimizerConfig, ResolvedModelSpec } from '@ablate/layers';
 import type { ResolvedDataSpec } from '@ablate/data';
+import type { EarlyStopRule } from '../view/early-stop.js';
+import type { ScheduleConfig } from './schedule.ts';
 
 /** The network: these fields of @ablate/layers' ModelSpec, documented there. */
 export type ModelConfig = Pick<
   ResolvedModelSpec,
-  'hidden' | 'activation' | 'leakySlope' | 'outputActivation' | 'loss'
+  'hidden' | 'activation' | 'leakySlope' | 'dropout' | 'batchNorm' | 'outputActivation' | 'loss'
 >;
 
 export interface TrainConfig {
@@ -24,12 +26,19 @@ export interface TrainConfig {
    * bare name or as an object with the rule's name and any of its fields.
    */
   optimizer: OptimizerConfig;
-  /** Learning rate at epoch 1. */
+  /** The learning rate the schedule starts from (and warms up to). */
   lr: number;
-  /** Multiply the learning rate by this after every epoch (1 = constant). */
-  lrDecay: number;
+  /**
+   * How the learning rate changes from epoch to epoch (./schedule.ts): a rule with its own fields
+   * only, written as a bare name or as an object, as the optimizer is.
+   */
+  schedule: ScheduleConfig;
   /** L2 weight decay added to the gradient of the weights (not the biases). */
   weightDecay: number;
+  /** The largest global gradient norm a step takes (@ablate/layers' clipGradNorm); null: no clipping. */
+  clipGradNorm: number | null;
+  /** Stop a run whose validation metric stopped improving (view/early-stop.js); null: never. */
+  earlyStop: EarlyStopRule | null;
   /** Weight initializer (@ablate/layers' InitSpec). */
   init: InitSpec;
   /** Bias initializer. */

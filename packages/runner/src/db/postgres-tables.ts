@@ -7,8 +7,8 @@
 //
 // Readers (the dashboard, `ablate show`) never migrate: like SQLite's openForReading, they read an
 // older database as it is, under the run ids and configs it was written with, until a writer of this
-// release opens it (a sweep, worker, tag or export). Version 4 changed no table or view, only what
-// the configs hold, so every read still works on a version-3 database.
+// release opens it (a sweep, worker, tag or export). Versions 4 and 5 changed no table or view, only
+// what the configs hold, so every read still works on a version-3 or 4 database.
 import { PgConnection } from './postgres-connection.ts';
 import type { SqlConnection } from './sql.ts';
 import {

@@ -133,8 +133,19 @@ export interface WeightsRecord {
 
 /** How a run ended, as its training thread reports it and the store records it; only a finished run has test results and weights. */
 export type RunOutcome =
-  /** test: the end-of-run evaluation on the test set. */
-  | { status: 'finished'; test: Evaluation; weights: WeightsRecord; wallSeconds: number }
+  /**
+   * test: the end-of-run evaluation on the test set, of the weights of epoch `testEpoch` (the last
+   * trained, or the best with earlyStop.restoreBest); `epochs`: how many it trained (fewer than
+   * planned when early stopping ended it).
+   */
+  | {
+      status: 'finished';
+      test: Evaluation;
+      weights: WeightsRecord;
+      epochs: number;
+      testEpoch: number;
+      wallSeconds: number;
+    }
   | { status: 'diverged'; epoch: number; reason: string; wallSeconds: number }
   | { status: 'failed'; error: string; wallSeconds: number }
   /** Stopped from outside (Ctrl-C, SIGTERM, a thread lost) before it ended: to be trained again. */

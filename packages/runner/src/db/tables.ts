@@ -10,11 +10,12 @@
 import { existsSync } from 'node:fs';
 import { Database, type OpenOptions } from './database.ts';
 import { migrateDataDefaults } from './migrate-data-defaults.ts';
+import { migrateLrDecay } from './migrate-lr-decay.ts';
 import { migrateOptimizerConfigs } from './migrate-optimizer.ts';
 import type { RunRecord, RunResults } from './records.ts';
 import type { SqlConnection } from './sql.ts';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /**
  * The tables of version 1 that every later version keeps, as they were created then. Shared by
@@ -158,6 +159,8 @@ export const SHARED_MIGRATIONS: Array<(db: SqlConnection) => Promise<void>> = [
   // 3 -> 4: stored configs carry every data-source default (the data schema fills them now), which
   // re-keys the runs whose ids hash them.
   migrateDataDefaults,
+  // 4 -> 5: train.lrDecay is train.schedule (exponential, or constant for 1), which re-keys the runs.
+  migrateLrDecay,
 ];
 
 /**

@@ -5,8 +5,11 @@ import { Batcher, type Dataset, type PreparedData } from '@ablate/data';
 import { Tensor, Rng, kernels } from '@ablate/tensor';
 import type { Sequential } from '@ablate/layers';
 import type { RunConfig } from '../config/types.ts';
-import { buildModel, lrAtEpoch } from '../model/build-model.ts';
+import { lrAtEpoch } from '../config/schedule.ts';
+import { buildModel } from '../model/build-model.ts';
 import type { EpochRecord, RunOutcome } from '../db/index.ts';
+import type { WeightsRecord } from '../db/records.ts';
+import { earlyStopState } from '../view/early-stop.js';
 
 /** The first `rows` samples of a set (all of them by default) as (inputs, targets) tensors. */
 function tensorsOf(set: Dataset, rows = set.count): [Tensor, Tensor] {
@@ -64,9 +67,15 @@ function trainModel(
   const [statsX, statsY] = tensorsOf(data.train, Math.min(train.batchSize, data.train.count));
   // Forward and backward without an update: the weights, and so every later number, are unchanged.
   const initialLayers = model.layerStats(statsX, statsY);
+  // Early stopping: the metric of every epoch so far, and the best epoch's weights when kept.
+  const stopRule = train.earlyStop;
+  const metric: Array<number | null> = [];
+  let best: { epoch: number; weights: WeightsRecord } | null = null;
+  let epochs = 0;
 
   for (let epoch = 1; epoch <= train.epochs; epoch++) {
     const started = performance.now();
+    epochs = epoch;
     const lr = lrAtEpoch(train, epoch);
     model.optimizer.lr = lr;
     let lossSum = 0;
@@ -102,11 +111,21 @@ function trainModel(
     });
     if (diverged)
       return { status: 'diverged', epoch, reason: diverged, wallSeconds: secondsSince(runStarted) };
+    if (stopRule) {
+      metric.push(stopRule.metric === 'val_loss' ? validation!.loss : validation!.accuracy);
+      const state = earlyStopState(metric, stopRule);
+      if (stopRule.restoreBest && state.best === epoch) best = { epoch, weights: model.exportWeights() };
+      // A finished run: the epochs it trained are its epochs_done (fewer than planned).
+      if (state.stop) break;
+    }
   }
+  if (best) model.importWeights(best.weights);
 
   return {
     status: 'finished',
     test: model.evaluate(...tensorsOf(data.test)),
+    epochs,
+    testEpoch: best?.epoch ?? epochs,
     weights: model.exportWeights(),
     wallSeconds: secondsSince(runStarted),
   };

@@ -4,10 +4,14 @@ import { Sequential, type ModelSpec, type OptimizerSpec } from '@ablate/layers';
 import { Rng } from '@ablate/tensor';
 import type { RunConfig, TrainConfig } from '../config/types.ts';
 
-/** A run's model, initialized from the run's own `init` stream and with its optimizer at epoch 1. */
+/**
+ * A run's model, initialized from the run's own `init` stream, drawing its dropout masks from its
+ * own `dropout` stream, and with its optimizer at epoch 1.
+ */
 export function buildModel(config: RunConfig, input: number, output: number): Sequential {
   return new Sequential(modelSpecOf(config, input, output), {
     rng: Rng.derive(config.seed, 'init'),
+    dropoutRng: Rng.derive(config.seed, 'dropout'),
     optimizer: optimizerSpecOf(config.train),
   });
 }
@@ -18,6 +22,8 @@ export const MODEL_SPEC_SOURCES: Record<keyof ModelSpec, string> = {
   hidden: 'model.hidden',
   activation: 'model.activation',
   leakySlope: 'model.leakySlope',
+  dropout: 'model.dropout',
+  batchNorm: 'model.batchNorm',
   output: 'model.outputActivation', // the output size is the data's; the activation is what one edits
   outputActivation: 'model.outputActivation',
   loss: 'model.loss',
@@ -31,12 +37,12 @@ export function modelSpecOf(config: RunConfig, input: number, output: number): M
   return { ...model, input, output, init: train.init, biasInit: train.biasInit };
 }
 
-/** The optimizer at epoch 1; the trainer lowers optimizer.lr by lrDecay after every epoch. */
+/** The optimizer at its base lr; the trainer sets optimizer.lr to the schedule's before every epoch. */
 export function optimizerSpecOf(train: TrainConfig): OptimizerSpec {
-  return { ...train.optimizer, lr: train.lr, weightDecay: train.weightDecay };
-}
-
-/** The learning rate of a 1-based epoch. */
-export function lrAtEpoch(train: TrainConfig, epoch: number): number {
-  return train.lr * train.lrDecay ** (epoch - 1);
+  return {
+    ...train.optimizer,
+    lr: train.lr,
+    weightDecay: train.weightDecay,
+    clipGradNorm: train.clipGradNorm,
+  };
 }

@@ -11,11 +11,13 @@ export async function loadRunModel(store: ResultsReader, runId: string): Promise
   if (!run) throw new Error(`run ${runId} is not in the results store`);
   const weights = await store.loadWeights(runId);
   if (!weights) throw new Error(`run ${runId} has no stored weights (only finished runs do)`);
-  // Parameters come W then b per layer, so the first shape is (input, units) and the last (output).
+  // The Dense layers' parameters come first, W then b per layer: the first shape is (input, units),
+  // the last layer's b (output); batch norm's parameters and statistics follow them.
+  const config = run.config as RunConfig;
   const input = weights.shapes[0].shape[0];
-  const output = weights.shapes[weights.shapes.length - 1].shape[0];
+  const output = weights.shapes[2 * (config.model.hidden.length + 1) - 1].shape[0];
   // The initial weights are overwritten at once.
-  const model = buildModel(run.config as RunConfig, input, output);
+  const model = buildModel(config, input, output);
   model.importWeights(weights);
   return model;
 }

@@ -80,7 +80,7 @@ model:
 train:
   epochs: ${epochs}
   batchSize: 32
-  lrDecay: 0.9
+  schedule: { name: exponential, gamma: 0.9 }
 sweep:
   grid:
     train.lr: [${lrs.join(', ')}]

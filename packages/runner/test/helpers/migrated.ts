@@ -58,3 +58,36 @@ export async function expectDataDefaultsMigrated(db: MigratedDatabase): Promise<
   const specs = await db.fingerprintSpecs();
   expect(specs.map((spec) => (JSON.parse(spec) as { source: unknown }).source)).toEqual([spirals, csv]);
 }
+
+/**
+ * The sweep files of fixtures/lr-decay.db (schema version 4, written with train.lrDecay) in
+ * today's language, and how many runs each has.
+ */
+export const LR_DECAY_SWEEPS = [
+  ['lr-decay-rewritten.yaml', 4],
+  ['lr-decay-grid-rewritten.yaml', 2],
+] as const;
+
+/** fixtures/lr-decay.db's contents once migrated (4 -> 5) and its sweeps rerun. */
+export async function expectLrDecayMigrated(db: Pick<MigratedDatabase, 'count'>): Promise<void> {
+  // Every run kept under its new id, with its epochs (3 each), weights, tag and note.
+  expect(await db.count("SELECT * FROM runs WHERE status = 'finished'")).toBe(6);
+  expect(await db.count('SELECT * FROM runs')).toBe(6);
+  expect(await db.count('SELECT * FROM epochs')).toBe(6 * 3);
+  expect(await db.count('SELECT * FROM weights')).toBe(6);
+  expect(await db.count('SELECT * FROM sweeps')).toBe(2);
+  expect(await db.count('SELECT * FROM sweep_runs')).toBe(6);
+  // No config says lrDecay any more; each says its schedule, the tagged lrDecay-1 run a constant one.
+  for (const table of ['runs', 'sweeps'])
+    expect(await db.count(`SELECT * FROM ${table} WHERE config_json LIKE '%lrDecay%'`)).toBe(0);
+  const withSchedule = (json: string) => `SELECT * FROM runs WHERE config_json LIKE '%"schedule":${json}%'`;
+  expect(await db.count(withSchedule('{"name":"exponential","gamma":0.9,"warmupEpochs":0}'))).toBe(4);
+  expect(await db.count(withSchedule('{"name":"exponential","gamma":0.8,"warmupEpochs":0}'))).toBe(1);
+  expect(
+    await db.count(
+      `SELECT * FROM run_tags JOIN (${withSchedule('{"name":"constant","warmupEpochs":0}')}) runs ON runs.id = run_id WHERE tag = 'constant'`,
+    ),
+  ).toBe(1);
+  expect(await db.count('SELECT * FROM run_notes JOIN runs ON runs.id = run_id')).toBe(1);
+  expect(await db.count('SELECT * FROM sweeps WHERE varying_json = \'["train.schedule","seed"]\'')).toBe(1);
+}

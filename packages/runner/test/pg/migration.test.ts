@@ -11,8 +11,10 @@ import { SCHEMA_VERSION } from '../../src/db/tables.ts';
 import {
   DATA_DEFAULTS_SWEEPS,
   expectDataDefaultsMigrated,
+  expectLrDecayMigrated,
   expectRerunsTrainNothing,
   fixture,
+  LR_DECAY_SWEEPS,
 } from '../helpers/migrated.ts';
 import { pgRows } from './cluster.ts';
 import { startPostgres, type PostgresServer } from './server.ts';
@@ -23,15 +25,10 @@ beforeAll(() => {
 }, 60_000);
 afterAll(() => server?.stop());
 
-/**
- * A new database loaded from the fixture, as though written in this checkout: its CSV source is
- * stored by the absolute path it was made at, pointed at this checkout's copy (see
- * data-defaults-migration.test.ts; the migration hashes the configs again, never the old ids).
- */
-async function fixtureDatabase(): Promise<string> {
+/** A new database loaded from a pg_dump fixture, less its psql-only \restrict lines. */
+async function loadDump(name: string): Promise<string> {
   const url = await server.database();
-  // pg_dump's output less its psql-only \restrict lines: SQL statements, run as one script.
-  const dump = readFileSync(fixture('data-defaults-pg.sql'), 'utf8').replace(/^\\(un)?restrict .*$/gm, '');
+  const dump = readFileSync(fixture(name), 'utf8').replace(/^\\(un)?restrict .*$/gm, '');
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -39,6 +36,16 @@ async function fixtureDatabase(): Promise<string> {
   } finally {
     await client.end();
   }
+  return url;
+}
+
+/**
+ * The data-defaults database, as though written in this checkout: its CSV source is stored by the
+ * absolute path it was made at, pointed at this checkout's copy (see
+ * data-defaults-migration.test.ts; the migration hashes the configs again, never the old ids).
+ */
+async function fixtureDatabase(): Promise<string> {
+  const url = await loadDump('data-defaults-pg.sql');
   const [{ train }] = await pgRows<{ train: string }>(
     url,
     "SELECT config_json::json -> 'data' -> 'source' ->> 'train' AS train FROM sweeps WHERE name = 'csv-defaults'",
@@ -95,5 +102,19 @@ describe('a schema-3 PostgreSQL database with spirals and csv runs', () => {
           )
         ).flatMap((row) => Object.keys(JSON.parse(row.specs) as object)),
     });
+  }, 120_000);
+});
+
+// test/fixtures/lr-decay-pg.sql: the runs of lr-decay.db, as a PostgreSQL database of schema version
+// 4 (train.lrDecay): the first writer migrates it to 5, and the rewritten files train nothing.
+describe('a schema-4 PostgreSQL database written with train.lrDecay', () => {
+  it('is migrated by a writer, and the rewritten sweeps find every finished run', async () => {
+    const url = await loadDump('lr-decay-pg.sql');
+    expect(await version(url)).toBe(4);
+    expect(await count(url, 'SELECT * FROM runs')).toBe(6);
+
+    await expectRerunsTrainNothing(url, LR_DECAY_SWEEPS);
+    expect(await version(url)).toBe(SCHEMA_VERSION);
+    await expectLrDecayMigrated({ count: (sql) => count(url, sql) });
   }, 120_000);
 });

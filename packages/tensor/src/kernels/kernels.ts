@@ -5,7 +5,7 @@
 // forms, and the streaming loops of a training step that scalar JS runs slowly: the optimizer
 // updates over every parameter (the momentum one also fused with its gradient's matmul), the bias
 // gradient (column sums), the activations forward and backward, softmax and the classification
-// losses, and (native only) gathering a shuffled batch.
+// losses, dropout and batch norm forward and backward, and (native only) gathering a shuffled batch.
 //
 // Dimension legend: see ../../native/kernels.h (one for the package, its C and TypeScript kernels).
 
@@ -150,6 +150,57 @@ export interface Kernels {
   /** Frees an array from residentArray now (not at garbage collection); ignores any other. */
   readonly releaseArray?: (
     x: Float32Array, // (n)
+  ) => void;
+  /** out = x mask: inverted dropout with a drawn mask of 0 and 1 / (1 - p) (./regularize.ts). out may be x. */
+  readonly dropout: (
+    out: Float32Array, // (n)
+    x: Float32Array, // (n)
+    mask: Float32Array, // (n)
+  ) => void;
+  /** dx += dout mask. */
+  readonly dropoutBackward: (
+    dx: Float32Array, // (n)
+    dout: Float32Array, // (n)
+    mask: Float32Array, // (n)
+  ) => void;
+  /**
+   * Batch normalization with the batch's statistics, per column: mean and rstd = 1 / sqrt(var + eps)
+   * written for backward, out = gamma (x - mean) rstd + beta.
+   */
+  readonly batchNorm: (
+    out: Float32Array, // (B, N)
+    mean: Float32Array, // (N)
+    rstd: Float32Array, // (N)
+    x: Float32Array, // (B, N)
+    gamma: Float32Array, // (N)
+    beta: Float32Array, // (N)
+    B: number,
+    N: number,
+    eps: number,
+  ) => void;
+  /** out = gamma (x - mean) rstd + beta with given statistics (evaluation's running ones). out may be x. */
+  readonly batchNormApply: (
+    out: Float32Array, // (B, N)
+    x: Float32Array, // (B, N)
+    mean: Float32Array, // (N)
+    rstd: Float32Array, // (N)
+    gamma: Float32Array, // (N)
+    beta: Float32Array, // (N)
+    B: number,
+    N: number,
+  ) => void;
+  /** dx, dgamma, dbeta += the gradients of batchNorm (its batch statistics differentiated too). */
+  readonly batchNormBackward: (
+    dx: Float32Array, // (B, N)
+    dgamma: Float32Array, // (N)
+    dbeta: Float32Array, // (N)
+    dout: Float32Array, // (B, N)
+    x: Float32Array, // (B, N)
+    mean: Float32Array, // (N)
+    rstd: Float32Array, // (N)
+    gamma: Float32Array, // (N)
+    B: number,
+    N: number,
   ) => void;
   /** In place: s = keep s + add g^2, w -= lr g / (sqrt(s) + eps) (Adagrad: keep = add = 1; RMSProp). */
   readonly adagrad: (

@@ -1,6 +1,6 @@
 // Source of the WebAssembly kernels: the matmul, and the streaming loops of training that JS
 // cannot vectorize (the momentum update, the bias gradient's column sums, ReLU forward and
-// backward). It generates the .wat text, which scripts/build-wasm.mjs compiles with wabt. A
+// backward, dropout forward and backward, batch norm forward and backward). It generates the .wat text, which scripts/build-wasm.mjs compiles with wabt. A
 // generator rather than a hand-written .wat because the micro-kernel is fully unrolled over its
 // MR x NR tile (MR * NR/4 accumulators) and the tile size is a tuning knob.
 //
@@ -99,6 +99,30 @@ ${repeat(NV, (v) => `        (local.set $b${v} (v128.load offset=${16 * v} (loca
 ${repeat(MR, (r) => repeat(NV, (v) => `        (local.set $c${r}_${v} (f32x4.add (local.get $c${r}_${v}) (local.get $b${v})))`))}))
     (local.set $row (local.get $c))
 ${eachRowOfC('    ', (r, v) => `(v128.store offset=${16 * v} (local.get $row) (local.get $c${r}_${v}))`)})`;
+}
+
+/**
+ * Batch norm's loops (see ../kernels/regularize.ts) run over one f32x4 of columns at a time, its
+ * rows $stride bytes apart, from $p (x) to $rowsEnd; each is the body of a loop over the column
+ * vectors of a (B, ld) layout whose rows are padded to whole vectors (ld a multiple of 4).
+ */
+function eachRow(indent, body, pointers) {
+  const step = pointers.map((p) => `(local.set ${p} (i32.add (local.get ${p}) (local.get $stride)))`);
+  return `${indent}(local.set $p (local.get $col))
+${indent}${pointers.map((p) => `(local.set ${p} (i32.add (local.get ${p.replace('$', '$base_')}) (local.get $off)))`).join(' ')}
+${indent}(loop $rows
+${indent}  ${body}
+${indent}  ${step.join(' ')}
+${indent}  (br_if $rows (i32.lt_u (local.tee $p (i32.add (local.get $p) (local.get $stride))) (local.get $rowsEnd))))`;
+}
+
+/** out = gamma ((x - m) r) + beta over the rows of one column vector, m and r its statistics. */
+function applyRows(indent) {
+  return eachRow(
+    indent,
+    `(v128.store (local.get $q) (f32x4.add (f32x4.mul (local.get $g) (f32x4.mul (f32x4.sub (v128.load (local.get $p)) (local.get $m)) (local.get $r))) (local.get $bt)))`,
+    ['$q'],
+  );
 }
 
 /** The whole module text; `relaxed` selects f32x4.relaxed_madd (FMA) over mul + add. */
@@ -335,6 +359,126 @@ ${microKernel(relaxed, tile)}
       (local.set $dout (i32.add (local.get $dout) (i32.const 16)))
       (local.set $a (i32.add (local.get $a) (i32.const 16)))
       (br_if $vectors (i32.lt_u (local.tee $dx (i32.add (local.get $dx) (i32.const 16))) (local.get $end)))))
+  ;; Inverted dropout over n values in place (byte addresses, n > 0, room for whole vectors):
+  ;; x *= mask, the mask 0 or 1 / (1 - p). One rounding, as the reference's: the same bits.
+  (func (export "dropout") (param $x i32) (param $mask i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (loop $vectors
+      (v128.store (local.get $x) (f32x4.mul (v128.load (local.get $x)) (v128.load (local.get $mask))))
+      (local.set $mask (i32.add (local.get $mask) (i32.const 16)))
+      (br_if $vectors (i32.lt_u (local.tee $x (i32.add (local.get $x) (i32.const 16))) (local.get $end)))))
+
+  ;; Dropout's backward pass over n values (as dropout's): dx += dout mask.
+  (func (export "dropoutBackward") (param $dx i32) (param $dout i32) (param $mask i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dx) (i32.shl (local.get $n) (i32.const 2))))
+    (loop $vectors
+      (v128.store (local.get $dx) (f32x4.add (v128.load (local.get $dx))
+        (f32x4.mul (v128.load (local.get $dout)) (v128.load (local.get $mask)))))
+      (local.set $dout (i32.add (local.get $dout) (i32.const 16)))
+      (local.set $mask (i32.add (local.get $mask) (i32.const 16)))
+      (br_if $vectors (i32.lt_u (local.tee $dx (i32.add (local.get $dx) (i32.const 16))) (local.get $end)))))
+
+  ;; Batch norm with the batch's statistics over B rows of a (B, ld) layout, ld a multiple of 4
+  ;; (byte addresses; mean, rstd, gamma and beta with room for ld floats; B > 0): per column,
+  ;; mean and rstd = 1 / sqrt(var + eps) written, each sum taken row after row in float32, then
+  ;; out = gamma ((x - mean) rstd) + beta. out may be x. Four columns at a time; the padding
+  ;; columns compute values the caller never reads.
+  (func (export "batchNorm") (param $out i32) (param $mean i32) (param $rstd i32) (param $x i32)
+    (param $gamma i32) (param $beta i32) (param $B i32) (param $ld i32) (param $eps f32)
+    (local $stride i32) (local $off i32) (local $col i32) (local $rowsEnd i32) (local $p i32)
+    (local $q i32) (local $base_q i32) (local $sum v128) (local $d v128) (local $m v128) (local $r v128)
+    (local $g v128) (local $bt v128) (local $b4 v128)
+    (local.set $stride (i32.shl (local.get $ld) (i32.const 2)))
+    (local.set $base_q (local.get $out))
+    (local.set $b4 (f32x4.splat (f32.convert_i32_u (local.get $B))))
+    (loop $columns
+      (local.set $col (i32.add (local.get $x) (local.get $off)))
+      (local.set $rowsEnd (i32.add (local.get $col) (i32.mul (local.get $B) (local.get $stride))))
+      (local.set $sum (v128.const f32x4 0 0 0 0))
+      (local.set $p (local.get $col))
+      (loop $rows
+        (local.set $sum (f32x4.add (local.get $sum) (v128.load (local.get $p))))
+        (br_if $rows (i32.lt_u (local.tee $p (i32.add (local.get $p) (local.get $stride))) (local.get $rowsEnd))))
+      (local.set $m (f32x4.div (local.get $sum) (local.get $b4)))
+      (v128.store (i32.add (local.get $mean) (local.get $off)) (local.get $m))
+      (local.set $sum (v128.const f32x4 0 0 0 0))
+      (local.set $p (local.get $col))
+      (loop $rows
+        (local.set $d (f32x4.sub (v128.load (local.get $p)) (local.get $m)))
+        (local.set $sum (f32x4.add (local.get $sum) (f32x4.mul (local.get $d) (local.get $d))))
+        (br_if $rows (i32.lt_u (local.tee $p (i32.add (local.get $p) (local.get $stride))) (local.get $rowsEnd))))
+      (local.set $r (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.sqrt
+        (f32x4.add (f32x4.div (local.get $sum) (local.get $b4)) (f32x4.splat (local.get $eps))))))
+      (v128.store (i32.add (local.get $rstd) (local.get $off)) (local.get $r))
+      (local.set $g (v128.load (i32.add (local.get $gamma) (local.get $off))))
+      (local.set $bt (v128.load (i32.add (local.get $beta) (local.get $off))))
+${applyRows('      ')}
+      (br_if $columns (i32.lt_u (local.tee $off (i32.add (local.get $off) (i32.const 16))) (local.get $stride)))))
+
+  ;; out = gamma ((x - mean) rstd) + beta with given statistics (evaluation's), laid out as batchNorm's.
+  (func (export "batchNormApply") (param $out i32) (param $x i32) (param $mean i32) (param $rstd i32)
+    (param $gamma i32) (param $beta i32) (param $B i32) (param $ld i32)
+    (local $stride i32) (local $off i32) (local $col i32) (local $rowsEnd i32) (local $p i32)
+    (local $q i32) (local $base_q i32) (local $m v128) (local $r v128) (local $g v128) (local $bt v128)
+    (local.set $stride (i32.shl (local.get $ld) (i32.const 2)))
+    (local.set $base_q (local.get $out))
+    (loop $columns
+      (local.set $col (i32.add (local.get $x) (local.get $off)))
+      (local.set $rowsEnd (i32.add (local.get $col) (i32.mul (local.get $B) (local.get $stride))))
+      (local.set $m (v128.load (i32.add (local.get $mean) (local.get $off))))
+      (local.set $r (v128.load (i32.add (local.get $rstd) (local.get $off))))
+      (local.set $g (v128.load (i32.add (local.get $gamma) (local.get $off))))
+      (local.set $bt (v128.load (i32.add (local.get $beta) (local.get $off))))
+${applyRows('      ')}
+      (br_if $columns (i32.lt_u (local.tee $off (i32.add (local.get $off) (i32.const 16))) (local.get $stride)))))
+
+  ;; Batch norm's backward pass, laid out as batchNorm's, xhat = (x - mean) rstd recomputed: per
+  ;; column, sg = sum dout and sgx = sum dout xhat (row after row), dbeta += sg, dgamma += sgx,
+  ;; then dx += rstd (dout gamma - gamma sg / B - xhat (gamma sgx / B)).
+  (func (export "batchNormBackward") (param $dx i32) (param $dgamma i32) (param $dbeta i32)
+    (param $dout i32) (param $x i32) (param $mean i32) (param $rstd i32) (param $gamma i32)
+    (param $B i32) (param $ld i32)
+    (local $stride i32) (local $off i32) (local $col i32) (local $rowsEnd i32) (local $p i32)
+    (local $q i32) (local $base_q i32) (local $o i32) (local $base_o i32)
+    (local $m v128) (local $r v128) (local $g v128) (local $sg v128) (local $sgx v128) (local $xh v128)
+    (local $dy v128) (local $b4 v128) (local $a v128) (local $c v128)
+    (local.set $stride (i32.shl (local.get $ld) (i32.const 2)))
+    (local.set $base_q (local.get $dx))
+    (local.set $base_o (local.get $dout))
+    (local.set $b4 (f32x4.splat (f32.convert_i32_u (local.get $B))))
+    (loop $columns
+      (local.set $col (i32.add (local.get $x) (local.get $off)))
+      (local.set $rowsEnd (i32.add (local.get $col) (i32.mul (local.get $B) (local.get $stride))))
+      (local.set $m (v128.load (i32.add (local.get $mean) (local.get $off))))
+      (local.set $r (v128.load (i32.add (local.get $rstd) (local.get $off))))
+      (local.set $g (v128.load (i32.add (local.get $gamma) (local.get $off))))
+      (local.set $sg (v128.const f32x4 0 0 0 0))
+      (local.set $sgx (v128.const f32x4 0 0 0 0))
+${eachRow(
+  '      ',
+  `(local.set $xh (f32x4.mul (f32x4.sub (v128.load (local.get $p)) (local.get $m)) (local.get $r)))
+        (local.set $dy (v128.load (local.get $o)))
+        (local.set $sg (f32x4.add (local.get $sg) (local.get $dy)))
+        (local.set $sgx (f32x4.add (local.get $sgx) (f32x4.mul (local.get $dy) (local.get $xh))))`,
+  ['$o'],
+)}
+      (local.set $q (i32.add (local.get $dbeta) (local.get $off)))
+      (v128.store (local.get $q) (f32x4.add (v128.load (local.get $q)) (local.get $sg)))
+      (local.set $q (i32.add (local.get $dgamma) (local.get $off)))
+      (v128.store (local.get $q) (f32x4.add (v128.load (local.get $q)) (local.get $sgx)))
+      (local.set $a (f32x4.div (f32x4.mul (local.get $g) (local.get $sg)) (local.get $b4)))
+      (local.set $c (f32x4.div (f32x4.mul (local.get $g) (local.get $sgx)) (local.get $b4)))
+${eachRow(
+  '      ',
+  `(local.set $xh (f32x4.mul (f32x4.sub (v128.load (local.get $p)) (local.get $m)) (local.get $r)))
+        (v128.store (local.get $q) (f32x4.add (v128.load (local.get $q)) (f32x4.mul (local.get $r)
+          (f32x4.sub (f32x4.sub (f32x4.mul (v128.load (local.get $o)) (local.get $g)) (local.get $a))
+            (f32x4.mul (local.get $xh) (local.get $c))))))`,
+  ['$q', '$o'],
+)}
+      (br_if $columns (i32.lt_u (local.tee $off (i32.add (local.get $off) (i32.const 16))) (local.get $stride)))))
 )
 `;
 }

@@ -38,6 +38,16 @@ interface WasmExports {
   relu(...args: number[]): void;
   /** (dx, dout, a, n), dx in place */
   reluBackward(...args: number[]): void;
+  /** (x, mask, n), in place */
+  dropout(...args: number[]): void;
+  /** (dx, dout, mask, n), dx in place */
+  dropoutBackward(...args: number[]): void;
+  /** (out, mean, rstd, x, gamma, beta, B, ld, eps): rows ld floats apart */
+  batchNorm(...args: number[]): void;
+  /** (out, x, mean, rstd, gamma, beta, B, ld) */
+  batchNormApply(...args: number[]): void;
+  /** (dx, dgamma, dbeta, dout, x, mean, rstd, gamma, B, ld), dx, dgamma, dbeta in place */
+  batchNormBackward(...args: number[]): void;
 }
 
 export interface WasmKernelOptions {
@@ -280,6 +290,105 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
     settle(out, outAt, N);
   };
 
+  // Dropout is a multiply per unit, as ReLU is a max: the same copies, the same gain.
+  const dropout: Kernels['dropout'] = (out, x, mask) => {
+    const n = x.length;
+    if (n === 0) return;
+    const [maskAt, xAt] = place([[mask, 0, n]], [n * 4]);
+    heap.floats.set(x, xAt / 4);
+    wasm.dropout(xAt, maskAt, n);
+    settle(out, xAt, n);
+  };
+
+  const dropoutBackward: Kernels['dropoutBackward'] = (dx, dout, mask) => {
+    const n = dx.length;
+    if (n === 0) return;
+    const [dxAt, doutAt, maskAt] = place([
+      [dx, 0, n],
+      [dout, 0, n],
+      [mask, 0, n],
+    ]);
+    wasm.dropoutBackward(dxAt, doutAt, maskAt, n);
+    settle(dx, dxAt, n);
+  };
+
+  // Batch norm works on (B, N) batches with their rows padded to whole vectors (ld floats apart),
+  // four columns at a time; its column statistics and parameters have room for ld floats (a
+  // region placed for N floats is rounded up to ALIGN, a resident array too).
+  /** Copies a (B, N) batch into the (B, ld) region at byte address `at`. */
+  const padRows = (at: number, x: Float32Array, B: number, N: number, ld: number) =>
+    copyRows(heap.floats.subarray(at / 4), ld, x, N, B, N);
+  /** Copies the (B, ld) region at `at` back into a (B, N) batch. */
+  const unpadRows = (out: Float32Array, at: number, B: number, N: number, ld: number) =>
+    copyRows(out, N, heap.floats.subarray(at / 4), ld, B, N);
+
+  const batchNorm: Kernels['batchNorm'] = (out, mean, rstd, x, gamma, beta, B, N, eps) => {
+    if (B === 0 || N === 0) return referenceKernels.batchNorm(out, mean, rstd, x, gamma, beta, B, N, eps);
+    const ld = roundUp(N, 4);
+    const [gammaAt, betaAt, xAt, meanAt, rstdAt] = place(
+      [
+        [gamma, 0, N],
+        [beta, 0, N],
+      ],
+      [B * ld * 4, ld * 4, ld * 4],
+    );
+    padRows(xAt, x, B, N, ld);
+    wasm.batchNorm(xAt, meanAt, rstdAt, xAt, gammaAt, betaAt, B, ld, eps);
+    unpadRows(out, xAt, B, N, ld);
+    mean.set(heap.floats.subarray(meanAt / 4, meanAt / 4 + N));
+    rstd.set(heap.floats.subarray(rstdAt / 4, rstdAt / 4 + N));
+  };
+
+  const batchNormApply: Kernels['batchNormApply'] = (out, x, mean, rstd, gamma, beta, B, N) => {
+    if (B === 0 || N === 0) return;
+    const ld = roundUp(N, 4);
+    const [meanAt, rstdAt, gammaAt, betaAt, xAt] = place(
+      [
+        [mean, 0, N],
+        [rstd, 0, N],
+        [gamma, 0, N],
+        [beta, 0, N],
+      ],
+      [B * ld * 4],
+    );
+    padRows(xAt, x, B, N, ld);
+    wasm.batchNormApply(xAt, xAt, meanAt, rstdAt, gammaAt, betaAt, B, ld);
+    unpadRows(out, xAt, B, N, ld);
+  };
+
+  const batchNormBackward: Kernels['batchNormBackward'] = (
+    dx,
+    dgamma,
+    dbeta,
+    dout,
+    x,
+    mean,
+    rstd,
+    gamma,
+    B,
+    N,
+  ) => {
+    if (B === 0 || N === 0) return;
+    const ld = roundUp(N, 4);
+    const [dgammaAt, dbetaAt, meanAt, rstdAt, gammaAt, dxAt, doutAt, xAt] = place(
+      [
+        [dgamma, 0, N],
+        [dbeta, 0, N],
+        [mean, 0, N],
+        [rstd, 0, N],
+        [gamma, 0, N],
+      ],
+      [B * ld * 4, B * ld * 4, B * ld * 4],
+    );
+    padRows(dxAt, dx, B, N, ld);
+    padRows(doutAt, dout, B, N, ld);
+    padRows(xAt, x, B, N, ld);
+    wasm.batchNormBackward(dxAt, dgammaAt, dbetaAt, doutAt, xAt, meanAt, rstdAt, gammaAt, B, ld);
+    unpadRows(dx, dxAt, B, N, ld);
+    settle(dgamma, dgammaAt, N);
+    settle(dbeta, dbetaAt, N);
+  };
+
   return {
     ...referenceKernels,
     name,
@@ -295,6 +404,11 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
     releaseArray: (x) => heap.releaseArray(x),
     relu,
     reluBackward,
+    dropout,
+    dropoutBackward,
+    batchNorm,
+    batchNormApply,
+    batchNormBackward,
     adagrad: (w, g, s, lr, eps, keep, add) => {
       referenceKernels.adagrad(w, g, s, lr, eps, keep, add);
       flushDenormals(s);
