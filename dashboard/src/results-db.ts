@@ -1,12 +1,12 @@
 // The dashboard's one handle on a results store, a SQLite file or a PostgreSQL URL (a sweep shared
 // by workers): opened read-only on first use, and again later while it holds no results yet (the
 // dashboard may be started before the first sweep; the store's NoResultsError says when).
-import { isDatabaseUrl, NoResultsError, openReader, type ResultsReader } from '@ablate/runner/store';
+import { NoResultsError, openReader, type ResultsReader } from '@ablate/runner/store';
 import { HttpError } from './http-error.ts';
 
 export const NO_SWEEPS_HINT = 'no sweeps yet: run npx nx run runner:sweep experiments/mnist.yaml';
 
-/** A PostgreSQL results database the dashboard cannot open: the message names it, redacted, and why. */
+/** A results database the dashboard cannot open: the message names it (a URL redacted) and why. */
 export class UnreadableDbError extends Error {
   override name = 'UnreadableDbError';
 }
@@ -31,11 +31,11 @@ export class ResultsDb {
   }
 
   /**
-   * Opens a PostgreSQL store now, so that an unreachable server or refused credentials stop the
-   * start rather than fail every request. Results may come later (see the top of this file).
+   * Opens the store now, so that an unreadable file, an unreachable server or refused credentials
+   * stop the start rather than fail every request. Results may come later (see the top of this
+   * file). Reading needs no write access: a full disk or a read-only file is read as it is.
    */
   async check(): Promise<void> {
-    if (!isDatabaseUrl(this.path)) return;
     try {
       await this.get();
     } catch (err) {

@@ -11,13 +11,14 @@ const USAGE = `usage: ablate serve [--db PATH|URL] [--port N] [--host ADDRESS]
 
 Serves the dashboard over a results database (read-only: it never writes one).
 options:
-  --db PATH|URL    results database (default ${DEFAULT_DB}); a PostgreSQL one is
-                   checked at start
+  --db PATH|URL    results database (default ${DEFAULT_DB}); checked at start
+                   (it may not exist yet)
   --port N         0-65535, 0 for any free port (default 8080)
   --host ADDRESS   where to listen (default 127.0.0.1; anything else is reachable from other
                    machines, with no authentication)
 Stops on Ctrl-C (SIGINT) or SIGTERM, with exit code 0.
-exit codes: 0 stopped, 2 bad input (a busy port, an unreachable database or refused credentials)`;
+exit codes: 0 stopped, 2 bad input (a busy port, a database that cannot be read, an unreachable
+server or refused credentials)`;
 
 /** Why the server did not start, as one line when the fix is the user's. */
 function startError(err: unknown, host: string, port: number): unknown {

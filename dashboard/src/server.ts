@@ -93,8 +93,8 @@ export function createApp(options: AppOptions): { app: express.Express; results:
 }
 
 /**
- * Listens, after opening a PostgreSQL store (throwing UnreadableDbError if it cannot); a listen
- * error (a busy port) is thrown as it is.
+ * Listens, after opening the store (throwing UnreadableDbError if it cannot read one that is
+ * there); a listen error (a busy port) is thrown as it is.
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { app, results } = createApp(options);

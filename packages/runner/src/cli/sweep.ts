@@ -5,6 +5,7 @@ import { DEFAULT_LEASE_SECONDS } from '../db/index.ts';
 import { runSweep } from '../sweep/run-sweep.ts';
 import { dbLocation, DEFAULT_DB, parseCommandArgs, positiveInteger, sweepFile, UsageError } from './args.ts';
 import { command } from './command.ts';
+import { BAD_INPUT_EXIT, STORAGE_FAULT_EXIT } from './exit-codes.ts';
 import { capNote, planJson } from '../config/format.ts';
 import { progressFor } from './progress.ts';
 import { stopOnSignals } from './stop-signals.ts';
@@ -53,9 +54,11 @@ the closing report to stdout.
                 run {runId, label, accuracy} or null while none has finished
 --dry-run --json: {name, path, total (runs before any cap), runs}, each run {id, label, params
   (seed included), seed, position (in plan order), epochs, estimatedSeconds (null: no estimate)}
-exit codes: 0 every run ended (finished or diverged), 1 some runs failed, 2 bad input or a
-database another sweep is writing (nothing written), 130 / 143 stopped by SIGINT / SIGTERM
-(finished epochs kept; rerun to resume)`;
+Progress lines and the report show only what the database has committed.
+exit codes: 0 every run ended (finished or diverged), 1 some runs failed, ${BAD_INPUT_EXIT} bad input or a
+database another sweep is writing (nothing written), ${STORAGE_FAULT_EXIT} the database stopped taking writes
+(a full disk, read-only, locked by another program: one line says what to do; stored runs kept,
+rerun to resume), 130 / 143 stopped by SIGINT / SIGTERM (finished epochs kept; rerun to resume)`;
 
 /** A --json document: one line on stdout, as ls and show print theirs. */
 function writeJson(value: unknown): void {

@@ -5,6 +5,7 @@ import { DEFAULT_LEASE_SECONDS, isDatabaseUrl } from '../db/index.ts';
 import { runWorker } from '../sweep/worker.ts';
 import { DB_VARIABLE, dbLocation, parseCommandArgs, positiveInteger, UsageError } from './args.ts';
 import type { Command } from './command.ts';
+import { BAD_INPUT_EXIT, STORAGE_FAULT_EXIT } from './exit-codes.ts';
 import { stopOnSignals } from './stop-signals.ts';
 
 const USAGE = `usage: ablate worker --db postgresql://USER@HOST/DATABASE [options]
@@ -25,9 +26,9 @@ options:
 
 A worker killed (kill -9, a machine lost, a connection cut) loses only its runs in flight: they
 are claimed again once their lease lapses and retrained from epoch 0.
-exit codes: 0 nothing left to train, 1 some runs failed, 2 bad input (an unreachable server, bad
-credentials, a database of a newer schema), 130 / 143 stopped by SIGINT / SIGTERM (runs in flight
-marked interrupted, for any worker to claim)`;
+exit codes: 0 nothing left to train, 1 some runs failed, ${BAD_INPUT_EXIT} bad input (an unreachable server,
+bad credentials, a database of a newer schema), ${STORAGE_FAULT_EXIT} the server stopped taking writes (its disk full, read-only),
+130 / 143 stopped by SIGINT / SIGTERM (runs in flight marked interrupted, for any worker to claim)`;
 
 async function worker(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('worker', args, {

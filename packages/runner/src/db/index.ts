@@ -15,6 +15,7 @@ export { DEFAULT_LEASE_SECONDS } from './sql-store.ts';
 export { redactUrl } from './postgres-connection.ts';
 export * from './records.ts';
 export { DatabaseBusyError } from './lease.ts';
+export { StorageFaultError } from './faults.ts';
 export { NoResultsError } from './tables.ts';
 export { dataKeyOf, hashConfig } from './identity.ts';
 export { canonicalJson } from '../view/canonical.js';

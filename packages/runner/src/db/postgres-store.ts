@@ -5,6 +5,7 @@
 // every epoch commit and by a heartbeat between them, so a long epoch is not a dead worker. A
 // worker that stops renewing (kill -9, a lost machine or connection, a pause) loses its runs to the
 // next claim once their lease lapses, and its late writes are refused.
+import { namingFaults } from './faults.ts';
 import { dataKeyOf } from './identity.ts';
 import type { ClaimedRun, EpochRecord, RunClaim, RunOutcome, StoredRunConfig } from './records.ts';
 import type { PgConnection } from './postgres-connection.ts';
@@ -90,7 +91,7 @@ class PostgresStore extends SqlStore implements SharedResultsStore {
     inTransaction = true,
   ): Promise<T> {
     // Writes run concurrently on the pool, except a run's own, which queue behind each other.
-    const apply = () => (inTransaction ? this.pg.transaction(fn) : fn(this.pg));
+    const apply = () => namingFaults(this.pg.shownUrl, inTransaction ? this.pg.transaction(fn) : fn(this.pg));
     const before = runId === undefined ? undefined : this.runQueues.get(runId);
     const result = before ? before.then(apply) : apply();
     if (runId !== undefined) {

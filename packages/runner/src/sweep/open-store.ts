@@ -1,6 +1,7 @@
 // Opening the results store a sweep or a worker writes: a location that cannot hold a database (a
-// bad path, an unreachable server, bad credentials, a newer schema) is bad input, said in one line.
-import { DatabaseBusyError, openSharedStore, openStore, redactUrl } from '../db/index.ts';
+// bad path, an unreachable server, bad credentials, a newer schema) is bad input, said in one line;
+// a database there whose storage takes no writes (read-only, full) is a StorageFaultError.
+import { DatabaseBusyError, openSharedStore, openStore, redactUrl, StorageFaultError } from '../db/index.ts';
 import type { ResultsStore, SharedResultsStore } from '../db/index.ts';
 
 /**
@@ -21,7 +22,7 @@ export async function openResults(location: string, leaseSeconds?: number): Prom
   try {
     return await openStore(location, { leaseSeconds });
   } catch (err) {
-    if (err instanceof DatabaseBusyError) throw err;
+    if (err instanceof DatabaseBusyError || err instanceof StorageFaultError) throw err;
     throw badLocation(location, err);
   }
 }
@@ -34,6 +35,7 @@ export async function openSharedResults(
   try {
     return await openSharedStore(location, { leaseSeconds });
   } catch (err) {
+    if (err instanceof StorageFaultError) throw err;
     throw badLocation(location, err);
   }
 }

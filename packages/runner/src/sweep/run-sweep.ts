@@ -19,6 +19,7 @@ import {
   type RunOutcome,
   type RunStatus,
   type SharedResultsStore,
+  StorageFaultError,
 } from '../db/index.ts';
 import { ablateVersion, codeVersion, repoRoot } from '../meta.ts';
 import { describeConfigDiff, summarizeDiff } from './config-diff.ts';
@@ -154,6 +155,13 @@ function sharedClaims(
   };
 }
 
+/** How much of the plan the store holds, for a fault's message: "2 of 12 runs were stored". */
+async function storedOf(store: ResultsStore, plan: SweepPlan): Promise<string> {
+  const statuses = await store.statuses(plan.runs.map((run) => run.id));
+  const stored = [...statuses.values()].filter((status) => DONE.has(status) || status === 'failed').length;
+  return `${stored} of ${plan.runs.length} runs were stored`;
+}
+
 /**
  * Trains the plan's runs that are not done yet, recording them in options.dbPath, and resolves once
  * every run has ended or options.signal stopped the sweep. Bad input (SweepInputError, or
@@ -224,6 +232,11 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
       interrupted,
       summary,
     };
+  } catch (err) {
+    // The store still reads when it no longer writes (a full disk, a read-only file or server).
+    if (!(err instanceof StorageFaultError)) throw err;
+    const progress = await storedOf(store, plan).catch(() => null);
+    throw progress === null ? err : err.after(progress);
   } finally {
     await store.close();
   }

@@ -25,6 +25,8 @@ export interface PostgresServer {
   database(owner?: string): Promise<string>;
   /** A role that logs in with `password` only, over scram-sha-256. */
   role(name: string, password: string): Promise<void>;
+  /** Runs a statement as the server's admin, on its `postgres` database (ALTER SYSTEM, ...). */
+  admin(sql: string): Promise<void>;
   stop(): void;
 }
 
@@ -61,6 +63,7 @@ export function startPostgres(): PostgresServer {
     async role(name, password) {
       await admin(`CREATE ROLE ${name} LOGIN PASSWORD '${password}'`);
     },
+    admin,
     stop() {
       pgTool('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
       rmSync(dir, { recursive: true, force: true });
