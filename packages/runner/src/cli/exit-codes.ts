@@ -10,3 +10,9 @@ export const BAD_INPUT_EXIT = 2;
  * lock another program holds): one line saying what to do, every committed run kept.
  */
 export const STORAGE_FAULT_EXIT = 3;
+
+/**
+ * The results database stayed unreachable past --db-retry-seconds (a server down, restarting or
+ * failing over for longer): one line, every committed epoch kept; rerun once it is back.
+ */
+export const DB_UNAVAILABLE_EXIT = 4;

@@ -2,12 +2,12 @@
 // command), dispatch, and the exit codes every command shares. The runner's own entry (cli.ts)
 // and the workspace's `ablate` bin (@ablate/cli, which adds the dashboard's serve) both call it.
 import { ConfigError } from '../config/index.ts';
-import { DatabaseBusyError, StorageFaultError } from '../db/index.ts';
+import { DatabaseBusyError, DatabaseUnavailableError, StorageFaultError } from '../db/index.ts';
 import { ablateVersion } from '../meta.ts';
 import { SweepInputError } from '../sweep/open-store.ts';
 import { UsageError } from './args.ts';
 import type { Command } from './command.ts';
-import { BAD_INPUT_EXIT, STORAGE_FAULT_EXIT } from './exit-codes.ts';
+import { BAD_INPUT_EXIT, DB_UNAVAILABLE_EXIT, STORAGE_FAULT_EXIT } from './exit-codes.ts';
 
 /** Mistakes in what the user gave us: one line on stderr, BAD_INPUT_EXIT, nothing written. */
 const INPUT_ERRORS = [UsageError, ConfigError, SweepInputError, DatabaseBusyError];
@@ -15,7 +15,8 @@ const INPUT_ERRORS = [UsageError, ConfigError, SweepInputError, DatabaseBusyErro
 export const EXIT_CODES = `exit codes: 0 done, 1 some runs failed (sweep, worker) or an unexpected error, ${BAD_INPUT_EXIT} bad input
 or a database another sweep is writing (nothing written), ${STORAGE_FAULT_EXIT} the results database stopped taking
 writes (a full disk, read-only, locked by another program; what is stored is kept, rerun to
-resume), 130 / 143 stopped by SIGINT / SIGTERM`;
+resume), ${DB_UNAVAILABLE_EXIT} the database stayed unreachable past --db-retry-seconds (rerun once it is back),
+130 / 143 stopped by SIGINT / SIGTERM`;
 
 function overview(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -50,6 +51,10 @@ export async function runCommand(command: Command, args: string[]): Promise<numb
     if (err instanceof StorageFaultError) {
       process.stderr.write(`ablate: ${err.message}\n`);
       return STORAGE_FAULT_EXIT;
+    }
+    if (err instanceof DatabaseUnavailableError) {
+      process.stderr.write(`ablate: ${err.message}\n`);
+      return DB_UNAVAILABLE_EXIT;
     }
     process.stderr.write(`ablate: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return 1;

@@ -16,6 +16,8 @@ export { redactUrl } from './postgres-connection.ts';
 export * from './records.ts';
 export { DatabaseBusyError } from './lease.ts';
 export { StorageFaultError } from './faults.ts';
+export { DatabaseUnavailableError, DEFAULT_DB_RETRY_SECONDS } from './outage.ts';
+export type { PostgresStoreOptions } from './postgres-store.ts';
 export { NoResultsError } from './tables.ts';
 export { dataKeyOf, hashConfig } from './identity.ts';
 export { canonicalJson } from '../view/canonical.js';

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { kernels as activeKernels } from '@ablate/tensor';
 import {
   dataKeyOf,
+  DEFAULT_DB_RETRY_SECONDS,
   isShared,
   redactUrl,
   type PlannedSweepRecord,
@@ -47,6 +48,10 @@ export interface SweepOptions {
   kernels?: string;
   /** PostgreSQL: seconds a claim lasts without a commit or heartbeat (DEFAULT_LEASE_SECONDS). */
   leaseSeconds?: number;
+  /** PostgreSQL: how long to wait for a server that is away (DEFAULT_DB_RETRY_SECONDS; db/outage.ts). */
+  dbRetrySeconds?: number;
+  /** PostgreSQL: the line saying the server went away, and the one saying it is back. */
+  outage?(line: string): void;
 }
 
 export interface SweepResult {
@@ -169,7 +174,11 @@ async function storedOf(store: ResultsStore, plan: SweepPlan): Promise<string> {
  */
 export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<SweepResult> {
   const datasets = prepareSweepData(plan);
-  const store = await openResults(options.dbPath, options.leaseSeconds);
+  const store = await openResults(options.dbPath, {
+    leaseSeconds: options.leaseSeconds,
+    retrySeconds: options.dbRetrySeconds ?? DEFAULT_DB_RETRY_SECONDS,
+    notify: options.outage,
+  });
   const shownDb = redactUrl(options.dbPath);
   try {
     await checkVersion(store, shownDb, plan, options.newVersion ?? false);
