@@ -3,6 +3,7 @@
 // sweep says so in one line with its own exit code, has reported as finished only runs whose test
 // results and weights are stored, leaves the file intact, and a rerun with space finishes the sweep
 // with the same bits as a sweep never interrupted.
+import { spawn } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +93,38 @@ describe('a full disk mid-sweep', () => {
     expect(rerun.stderr).toMatch(new RegExp(`${stored} already done`));
     expect(await integrity(db)).toBe('ok');
     expect(await results(db)).toEqual(await results(referenceDb));
+  }, 120_000);
+});
+
+describe('a database another program holds a lock on', () => {
+  it('is one line naming the lock, once SQLite has waited for it, and nothing is written', async () => {
+    const folder = tempDir('locked');
+    const db = path.join(folder, 'results.db');
+    const small = writeSweep(folder, 'small.yaml', { name: 'small', lrs: [0.1], seeds: 1 });
+    expect((await runCli(['sweep', small, '--db', db])).code).toBe(0);
+    const before = await results(db);
+    // Another program (Python's sqlite3 here) in an exclusive transaction until it is killed.
+    const holder = spawn(
+      'python3',
+      [
+        '-c',
+        'import sqlite3, sys, time\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\nc.execute("BEGIN EXCLUSIVE")\nprint("locked", flush=True)\ntime.sleep(600)',
+        db,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      await new Promise((resolve) => holder.stdout.once('data', resolve));
+      const more = writeSweep(folder, 'more.yaml', { name: 'more', lrs: [0.05], seeds: 2 });
+      const result = await runCli(['sweep', more, '--db', db]);
+      expect(result.code, result.stderr).toBe(STORAGE_FAULT_EXIT);
+      expect(result.stderr.trim()).toBe(
+        `ablate: results database ${db}: another program holds a lock on the database (SQLITE_BUSY) after 0 of 2 runs were stored; close that program and rerun to resume`,
+      );
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    expect(await results(db)).toEqual(before);
   }, 120_000);
 });
 
