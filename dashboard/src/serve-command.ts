@@ -1,7 +1,18 @@
 // `ablate serve` (also `npx nx run dashboard:serve`): the dashboard over a results database.
 import { existsSync } from 'node:fs';
-import { command, dbLocation, DEFAULT_DB, parseCommandArgs, UsageError } from '@ablate/runner/cli';
-import { isDatabaseUrl, redactUrl } from '@ablate/runner/store';
+import {
+  BAD_INPUT_EXIT,
+  command,
+  DB_UNAVAILABLE_EXIT,
+  DB_RETRY_OPTION,
+  DB_RETRY_USAGE,
+  dbLocation,
+  dbRetry,
+  DEFAULT_DB,
+  parseCommandArgs,
+  UsageError,
+} from '@ablate/runner/cli';
+import { DEFAULT_DB_RETRY_SECONDS, isDatabaseUrl, redactUrl } from '@ablate/runner/store';
 import { NO_SWEEPS_HINT, UnreadableDbError } from './results-db.ts';
 import { startServer } from './server.ts';
 
@@ -11,13 +22,17 @@ const USAGE = `usage: ablate serve [--db PATH|URL] [--port N] [--host ADDRESS]
 
 Serves the dashboard over a results database (read-only: it never writes one).
 options:
-  --db PATH|URL    results database (default ${DEFAULT_DB}); a PostgreSQL one is
-                   checked at start
+  --db PATH|URL    results database (default ${DEFAULT_DB}); checked at start
+                   (it may not exist yet)
   --port N         0-65535, 0 for any free port (default 8080)
   --host ADDRESS   where to listen (default 127.0.0.1; anything else is reachable from other
                    machines, with no authentication)
+${DB_RETRY_USAGE}
+While a PostgreSQL server is away, pages answer 503 with one line saying so, and show the runs
+again once it is back.
 Stops on Ctrl-C (SIGINT) or SIGTERM, with exit code 0.
-exit codes: 0 stopped, 2 bad input (a busy port, an unreachable database or refused credentials)`;
+exit codes: 0 stopped, ${BAD_INPUT_EXIT} bad input (a busy port, a database that cannot be read, refused
+credentials), ${DB_UNAVAILABLE_EXIT} a PostgreSQL server still away after --db-retry-seconds at the start`;
 
 /** Why the server did not start, as one line when the fix is the user's. */
 function startError(err: unknown, host: string, port: number): unknown {
@@ -38,6 +53,7 @@ async function serve(args: string[]): Promise<number> {
     port: { type: 'string', default: '8080' },
     host: { type: 'string', default: '127.0.0.1' },
     db: { type: 'string' },
+    ...DB_RETRY_OPTION,
   });
   if (positionals.length > 0) throw new UsageError(`serve: unexpected argument "${positionals[0]}"`);
   const port = Number(values.port);
@@ -46,9 +62,12 @@ async function serve(args: string[]): Promise<number> {
       `serve: --port: expected 0-65535 (0 = any free port), got ${JSON.stringify(values.port)}`,
     );
   const dbPath = dbLocation(values.db);
-  const server = await startServer({ dbPath, host: values.host, port }).catch((err: unknown) => {
-    throw startError(err, values.host, port);
-  });
+  const { dbRetrySeconds = DEFAULT_DB_RETRY_SECONDS, outage } = dbRetry(values['db-retry-seconds']);
+  const server = await startServer({ dbPath, host: values.host, port, dbRetrySeconds, outage }).catch(
+    (err: unknown) => {
+      throw startError(err, values.host, port);
+    },
+  );
   process.stdout.write(`Ablate dashboard: ${server.url}/\n`);
   process.stdout.write(
     `results database: ${redactUrl(dbPath)}${existsSync(dbPath) || isDatabaseUrl(dbPath) ? '' : ` (not there yet: ${NO_SWEEPS_HINT})`}\n`,

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { DatabaseUnavailableError } from '@ablate/runner/store';
 import { HttpError } from './http-error.ts';
 import { ResultsDb } from './results-db.ts';
 import { aggregateRoutes } from './routes/aggregates.ts';
@@ -29,6 +30,10 @@ export interface AppOptions {
   dbPath: string;
   /** How often live pages' event streams look for changes, in ms. */
   pollMs?: number;
+  /** PostgreSQL: seconds the start waits for a server that is away (default: it does not wait). */
+  dbRetrySeconds?: number;
+  /** PostgreSQL: the line saying the server went away, and the one saying it is back. */
+  outage?(line: string): void;
 }
 
 export interface ServerOptions extends AppOptions {
@@ -58,6 +63,11 @@ function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFun
     res.status(err.status).json({ error: err.message });
     return;
   }
+  // A PostgreSQL server restarting or failing over: the page says so and asks again later.
+  if (err instanceof DatabaseUnavailableError) {
+    res.status(503).json({ error: err.message });
+    return;
+  }
   // express.static and the body of a malformed URL raise errors with a status of their own.
   const status = (err as { status?: number }).status;
   if (status && status >= 400 && status < 500) {
@@ -69,7 +79,10 @@ function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFun
 }
 
 export function createApp(options: AppOptions): { app: express.Express; results: ResultsDb } {
-  const results = new ResultsDb(options.dbPath);
+  const results = new ResultsDb(options.dbPath, {
+    retrySeconds: options.dbRetrySeconds,
+    notify: options.outage,
+  });
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders);
@@ -93,8 +106,8 @@ export function createApp(options: AppOptions): { app: express.Express; results:
 }
 
 /**
- * Listens, after opening a PostgreSQL store (throwing UnreadableDbError if it cannot); a listen
- * error (a busy port) is thrown as it is.
+ * Listens, after opening the store (throwing UnreadableDbError if it cannot read one that is
+ * there); a listen error (a busy port) is thrown as it is.
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { app, results } = createApp(options);

@@ -45,7 +45,7 @@ sweep:
 `;
 
 /** Runs the runner's CLI; rejects with its output when it fails. */
-function ablate(args: string[]): Promise<void> {
+export function ablate(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       path.join(repoRoot, 'node_modules/.bin/tsx'),

@@ -35,6 +35,8 @@ describe('npx ablate', () => {
   });
 
   it('exits 2 with one line for bad input, naming the argument', async () => {
+    const notADatabase = path.join(tempDir(), 'notes.db');
+    writeFileSync(notADatabase, 'not a database\n'.repeat(100));
     const cases: [string[], RegExp][] = [
       [['bogus'], /^ablate: unknown command "bogus"/],
       [['sweep', 'nowhere.yaml'], /^ablate: nowhere\.yaml: no such sweep file/],
@@ -44,6 +46,11 @@ describe('npx ablate', () => {
       ],
       [['sweep', 'smoke.yaml', '--workers', '0'], /^ablate: --workers: expected a positive integer/],
       [['serve', '--port', '70000'], /^ablate: serve: --port: expected 0-65535/],
+      // A database that cannot be read stops serve at start, rather than failing every request.
+      [
+        ['serve', '--port', '0', '--db', notADatabase],
+        /^ablate: serve: .*notes\.db: not an Ablate results database \(not a SQLite file\)$/m,
+      ],
       [['ls', '--bogus'], /^ablate: ls: Unknown option '--bogus'/],
     ];
     for (const [args, message] of cases) {

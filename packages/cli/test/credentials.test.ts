@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveCommand } from '@ablate/dashboard/serve';
-import { RUNNER_COMMANDS } from '@ablate/runner/cli';
+import { DB_UNAVAILABLE_EXIT, RUNNER_COMMANDS } from '@ablate/runner/cli';
 import { openStore } from '@ablate/runner/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, waitFor, writeSweep } from '../../runner/test/helpers/cli.ts';
@@ -157,18 +157,12 @@ describe('a password given only through the environment', () => {
   }, 60_000);
 });
 
-describe('serve refuses to start, in one line with exit code 2', () => {
-  it('on a database it cannot open: no server there, a wrong password, none given', async () => {
+describe('serve refuses to start, in one line with exit code 2 (4 for a server that stays away)', () => {
+  // A server that is not there is waited for (--db-retry-seconds), then exit 4: below.
+  it('on a database it cannot open: a wrong password, none given', async () => {
     const { name } = await database();
     const nowhere = tempDir('no-server');
     const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
-      [
-        ['--db', `postgresql://${ROLE}@/${name}?host=${nowhere}`],
-        {},
-        new RegExp(
-          `^ablate: serve: cannot connect to postgresql://${ROLE}@/${name}\\?host=${nowhere}: .*ENOENT`,
-        ),
-      ],
       [
         ['--db', `postgresql:///${name}`],
         { PGHOST: server.host, PGUSER: ROLE, PGPASSWORD: 'wrong' },
@@ -183,6 +177,34 @@ describe('serve refuses to start, in one line with exit code 2', () => {
     for (const [args, env, message] of cases)
       expectRefusal(await endsWithin(ablateWith(['serve', '--port', '0', ...args], env)), message);
   }, 150_000);
+
+  it('on a server still away after --db-retry-seconds: exit 4, its last line saying so', async () => {
+    const { name } = await database();
+    const nowhere = tempDir('no-server');
+    const shown = `postgresql://${ROLE}@/${name}?host=${nowhere}`.replace('?', '\\?');
+    const result = await endsWithin(
+      ablateWith([
+        'serve',
+        '--port',
+        '0',
+        '--db-retry-seconds',
+        '1',
+        '--db',
+        `postgresql://${ROLE}@/${name}?host=${nowhere}`,
+      ]),
+    );
+    expect(result.code, result.stderr).toBe(DB_UNAVAILABLE_EXIT);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^ablate: results database ${shown} unreachable \\(.*ENOENT.*\\); waiting up to 1 s for it$`,
+      ),
+    );
+    expect(lines[1]).toMatch(
+      new RegExp(`^ablate: results database ${shown}: unreachable for 1 s \\(.*ENOENT`),
+    );
+  }, 60_000);
 
   it('on a busy port', async () => {
     const taken = createServer();

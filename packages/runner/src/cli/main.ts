@@ -2,17 +2,21 @@
 // command), dispatch, and the exit codes every command shares. The runner's own entry (cli.ts)
 // and the workspace's `ablate` bin (@ablate/cli, which adds the dashboard's serve) both call it.
 import { ConfigError } from '../config/index.ts';
-import { DatabaseBusyError } from '../db/index.ts';
+import { DatabaseBusyError, DatabaseUnavailableError, StorageFaultError } from '../db/index.ts';
 import { ablateVersion } from '../meta.ts';
 import { SweepInputError } from '../sweep/open-store.ts';
 import { UsageError } from './args.ts';
 import type { Command } from './command.ts';
+import { BAD_INPUT_EXIT, DB_UNAVAILABLE_EXIT, STORAGE_FAULT_EXIT } from './exit-codes.ts';
 
-/** Mistakes in what the user gave us: one line on stderr, exit code 2, nothing written. */
+/** Mistakes in what the user gave us: one line on stderr, BAD_INPUT_EXIT, nothing written. */
 const INPUT_ERRORS = [UsageError, ConfigError, SweepInputError, DatabaseBusyError];
 
-export const EXIT_CODES = `exit codes: 0 done, 1 some runs failed (sweep, worker) or an unexpected error, 2 bad input
-or a database another sweep is writing (nothing written), 130 / 143 stopped by SIGINT / SIGTERM`;
+export const EXIT_CODES = `exit codes: 0 done, 1 some runs failed (sweep, worker) or an unexpected error, ${BAD_INPUT_EXIT} bad input
+or a database another sweep is writing (nothing written), ${STORAGE_FAULT_EXIT} the results database stopped taking
+writes (a full disk, read-only, locked by another program; what is stored is kept, rerun to
+resume), ${DB_UNAVAILABLE_EXIT} the database stayed unreachable past --db-retry-seconds (rerun once it is back),
+130 / 143 stopped by SIGINT / SIGTERM`;
 
 function overview(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -42,7 +46,15 @@ export async function runCommand(command: Command, args: string[]): Promise<numb
   } catch (err) {
     if (INPUT_ERRORS.some((kind) => err instanceof kind)) {
       process.stderr.write(`ablate: ${(err as Error).message}\n`);
-      return 2;
+      return BAD_INPUT_EXIT;
+    }
+    if (err instanceof StorageFaultError) {
+      process.stderr.write(`ablate: ${err.message}\n`);
+      return STORAGE_FAULT_EXIT;
+    }
+    if (err instanceof DatabaseUnavailableError) {
+      process.stderr.write(`ablate: ${err.message}\n`);
+      return DB_UNAVAILABLE_EXIT;
     }
     process.stderr.write(`ablate: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return 1;
@@ -64,7 +76,7 @@ export async function main(commands: readonly Command[], argv: string[]): Promis
   if (!command) {
     const known = commands.map((c) => c.name).join(', ');
     process.stderr.write(`ablate: unknown command "${name}" (expected one of ${known}; see ablate --help)\n`);
-    return 2;
+    return BAD_INPUT_EXIT;
   }
   return runCommand(command, args);
 }

@@ -5,6 +5,8 @@ import { DEFAULT_LEASE_SECONDS } from '../db/index.ts';
 import { runSweep } from '../sweep/run-sweep.ts';
 import { dbLocation, DEFAULT_DB, parseCommandArgs, positiveInteger, sweepFile, UsageError } from './args.ts';
 import { command } from './command.ts';
+import { DB_RETRY_OPTION, DB_RETRY_USAGE, dbRetry } from './db-retry.ts';
+import { BAD_INPUT_EXIT, DB_UNAVAILABLE_EXIT, STORAGE_FAULT_EXIT } from './exit-codes.ts';
 import { capNote, planJson } from '../config/format.ts';
 import { progressFor } from './progress.ts';
 import { stopOnSignals } from './stop-signals.ts';
@@ -34,6 +36,7 @@ options:
                    e.g. native-avx512) of every worker, for results equal bit for bit
   --lease-seconds N  on PostgreSQL: how long a claimed run stays this process's without a sign of
                    life (default ${DEFAULT_LEASE_SECONDS}) before another worker may claim it again
+${DB_RETRY_USAGE}
   -h, --help       this text
 
 Progress goes to stderr (plain lines unless it is a terminal; NO_COLOR and TERM=dumb respected),
@@ -53,9 +56,12 @@ the closing report to stdout.
                 run {runId, label, accuracy} or null while none has finished
 --dry-run --json: {name, path, total (runs before any cap), runs}, each run {id, label, params
   (seed included), seed, position (in plan order), epochs, estimatedSeconds (null: no estimate)}
-exit codes: 0 every run ended (finished or diverged), 1 some runs failed, 2 bad input or a
-database another sweep is writing (nothing written), 130 / 143 stopped by SIGINT / SIGTERM
-(finished epochs kept; rerun to resume)`;
+Progress lines and the report show only what the database has committed.
+exit codes: 0 every run ended (finished or diverged), 1 some runs failed, ${BAD_INPUT_EXIT} bad input or a
+database another sweep is writing (nothing written), ${STORAGE_FAULT_EXIT} the database stopped taking writes
+(a full disk, read-only, locked by another program: one line says what to do; stored runs kept,
+rerun to resume), ${DB_UNAVAILABLE_EXIT} a PostgreSQL server away past --db-retry-seconds (committed epochs
+kept), 130 / 143 stopped by SIGINT / SIGTERM (finished epochs kept; rerun to resume)`;
 
 /** A --json document: one line on stdout, as ls and show print theirs. */
 function writeJson(value: unknown): void {
@@ -72,6 +78,7 @@ async function sweep(args: string[]): Promise<number> {
     'new-version': { type: 'boolean', default: false },
     kernels: { type: 'string' },
     'lease-seconds': { type: 'string' },
+    ...DB_RETRY_OPTION,
   });
   const [file, ...overrides] = positionals;
   if (!file) throw new UsageError('sweep: missing the sweep file, e.g. experiments/smoke.yaml');
@@ -104,6 +111,7 @@ async function sweep(args: string[]): Promise<number> {
     newVersion: values['new-version'],
     kernels: values.kernels,
     leaseSeconds: positiveInteger('lease-seconds', values['lease-seconds']),
+    ...dbRetry(values['db-retry-seconds']),
     signal: stop.signal,
     observers: [progressFor(plan.name), timings],
   });

@@ -5,6 +5,8 @@ import { DEFAULT_LEASE_SECONDS, isDatabaseUrl } from '../db/index.ts';
 import { runWorker } from '../sweep/worker.ts';
 import { DB_VARIABLE, dbLocation, parseCommandArgs, positiveInteger, UsageError } from './args.ts';
 import type { Command } from './command.ts';
+import { DB_RETRY_OPTION, DB_RETRY_USAGE, dbRetry } from './db-retry.ts';
+import { BAD_INPUT_EXIT, DB_UNAVAILABLE_EXIT, STORAGE_FAULT_EXIT } from './exit-codes.ts';
 import { stopOnSignals } from './stop-signals.ts';
 
 const USAGE = `usage: ablate worker --db postgresql://USER@HOST/DATABASE [options]
@@ -21,13 +23,17 @@ options:
   --follow             keep waiting for new sweeps instead of exiting
   --lease-seconds N    how long a claimed run stays this worker's without a sign of life
                        (default ${DEFAULT_LEASE_SECONDS}); then any worker may claim it again
+${DB_RETRY_USAGE}
   -h, --help           this text
 
 A worker killed (kill -9, a machine lost, a connection cut) loses only its runs in flight: they
-are claimed again once their lease lapses and retrained from epoch 0.
-exit codes: 0 nothing left to train, 1 some runs failed, 2 bad input (an unreachable server, bad
-credentials, a database of a newer schema), 130 / 143 stopped by SIGINT / SIGTERM (runs in flight
-marked interrupted, for any worker to claim)`;
+are claimed again once their lease lapses and retrained from epoch 0. While the server is away a
+worker waits for it (started before it, too): its runs in flight train on, their epochs written in
+order once it is back; no new run is claimed meanwhile.
+exit codes: 0 nothing left to train, 1 some runs failed, ${BAD_INPUT_EXIT} bad input (bad credentials, a
+missing database, a database of a newer schema), ${STORAGE_FAULT_EXIT} the server stopped taking writes (its disk
+full, read-only), ${DB_UNAVAILABLE_EXIT} the server away past --db-retry-seconds (committed epochs kept),
+130 / 143 stopped by SIGINT / SIGTERM (runs in flight marked interrupted, for any worker to claim)`;
 
 async function worker(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('worker', args, {
@@ -35,6 +41,7 @@ async function worker(args: string[]): Promise<number> {
     workers: { type: 'string' },
     follow: { type: 'boolean' },
     'lease-seconds': { type: 'string' },
+    ...DB_RETRY_OPTION,
   });
   if (positionals.length > 0) throw new UsageError(`worker: unexpected argument "${positionals[0]}"`);
   const dbUrl = dbLocation(values.db);
@@ -50,6 +57,7 @@ async function worker(args: string[]): Promise<number> {
     threads: positiveInteger('workers', values.workers),
     follow: values.follow,
     leaseSeconds: positiveInteger('lease-seconds', values['lease-seconds']),
+    ...dbRetry(values['db-retry-seconds']),
     signal: stop.signal,
     observer: (sweep) => ({
       runEnded: (_thread, run, outcome) =>

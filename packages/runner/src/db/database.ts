@@ -30,7 +30,13 @@ export class Database implements SqlConnection {
       : sqlite3.OPEN_READWRITE | (options.mustExist ? 0 : sqlite3.OPEN_CREATE);
     return new Promise((resolve, reject) => {
       const db = new sqlite3.Database(path, mode, (err) => {
-        if (err) reject(new Error(`cannot open database ${path}: ${err.message}`));
+        // The result code stays on the error: a read-only folder is a storage fault (faults.ts).
+        if (err)
+          reject(
+            Object.assign(new Error(`cannot open database ${path}: ${err.message}`), {
+              code: (err as NodeJS.ErrnoException).code,
+            }),
+          );
         else {
           db.configure('busyTimeout', options.busyTimeoutMs ?? 10_000);
           resolve(new Database(db, path));
@@ -76,7 +82,9 @@ export class Database implements SqlConnection {
       await this.exec('COMMIT');
       return result;
     } catch (err) {
-      await this.exec('ROLLBACK');
+      // SQLite has rolled back already after some errors (SQLITE_FULL, SQLITE_IOERR), and then
+      // ROLLBACK fails with "no transaction is active": the error to report is the first one.
+      await this.exec('ROLLBACK').catch(() => undefined);
       throw err;
     }
   }

@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import pg from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
+import { DatabaseUnavailableError, Outage, type OutageOptions } from './outage.ts';
 import { postgresDialect, type SqlConnection, type SqlParams } from './sql.ts';
 
 /** int8: the counts and sums a results store reads stay far below 2^53. */
@@ -117,32 +118,67 @@ class PgQueries implements SqlConnection {
   }
 }
 
+export interface PgOptions extends Omit<OutageOptions, 'shownUrl'> {
+  /** Connections this process keeps to the server (default 4). */
+  poolSize?: number;
+  /**
+   * Seconds a query waits for a server that is away (default retrySeconds; 0 for the dashboard's
+   * reads, so that a page answers at once). Without retrySeconds nothing waits (ls, show, export).
+   */
+  queryPatienceSeconds?: number;
+}
+
 export class PgConnection extends PgQueries {
+  /** The pool without waiting for the server: a failure is the caller's to take (the heartbeat). */
+  readonly once: SqlConnection;
+
   private constructor(
     private readonly pool: pg.Pool,
     /** The URL with its password hidden, for messages. */
     readonly shownUrl: string,
+    private readonly outage: Outage,
+    private readonly patience: number,
   ) {
     super(pool);
+    this.once = new PgQueries(pool);
   }
 
-  /** Connects once (so a bad URL, server or password fails here, in one line naming the URL). */
-  static async open(url: string, poolSize = 4): Promise<PgConnection> {
+  /**
+   * Connects once (so a bad URL or password fails here, in one line naming the URL), waiting for a
+   * server that is not up yet for options.retrySeconds (outage.ts).
+   */
+  static async open(url: string, options: PgOptions = {}): Promise<PgConnection> {
     const shown = redactUrl(url);
+    const outage = new Outage({ ...options, shownUrl: shown, retrySeconds: options.retrySeconds ?? 0 });
     let config: pg.PoolConfig;
     try {
-      config = poolConfig(url, poolSize);
-      await probe(config);
+      config = poolConfig(url, options.poolSize ?? 4);
+      // Unasked to wait, a command says at once that it cannot connect, as bad input.
+      await (options.retrySeconds === undefined ? probe(config) : outage.retrying(() => probe(config)));
     } catch (err) {
+      if (err instanceof DatabaseUnavailableError) throw err;
       throw new Error(`cannot connect to ${shown}: ${(err as Error).message}`);
     }
     const pool = new pg.Pool(config);
     // An idle connection the server dropped is replaced on next use; a query on it fails by itself.
     pool.on('error', () => undefined);
-    return new PgConnection(pool, shown);
+    return new PgConnection(pool, shown, outage, options.queryPatienceSeconds ?? outage.retrySeconds);
   }
 
-  override async transaction<T>(fn: (tx: SqlConnection) => Promise<T>): Promise<T> {
+  override all<T>(sql: string, params?: SqlParams): Promise<T[]> {
+    return this.outage.retrying(() => super.all<T>(sql, params), this.patience);
+  }
+
+  override run(sql: string, params?: SqlParams): Promise<{ changes: number }> {
+    return this.outage.retrying(() => super.run(sql, params), this.patience);
+  }
+
+  /** Runs fn in a transaction, all of it again if the server went away before it committed. */
+  override transaction<T>(fn: (tx: SqlConnection) => Promise<T>): Promise<T> {
+    return this.outage.retrying(() => this.transactionOnce(fn), this.patience);
+  }
+
+  private async transactionOnce<T>(fn: (tx: SqlConnection) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     // A connection the server ends mid-transaction fails the query in flight; its 'error' event
     // must not also end the process.

@@ -5,9 +5,10 @@
 // every epoch commit and by a heartbeat between them, so a long epoch is not a dead worker. A
 // worker that stops renewing (kill -9, a lost machine or connection, a pause) loses its runs to the
 // next claim once their lease lapses, and its late writes are refused.
+import { namingFaults } from './faults.ts';
 import { dataKeyOf } from './identity.ts';
 import type { ClaimedRun, EpochRecord, RunClaim, RunOutcome, StoredRunConfig } from './records.ts';
-import type { PgConnection } from './postgres-connection.ts';
+import type { PgConnection, PgOptions } from './postgres-connection.ts';
 import { openPostgresForReading, openPostgresForWriting } from './postgres-tables.ts';
 import type { SqlConnection } from './sql.ts';
 import { annotator, CURRENT_ATTEMPT, DEFAULT_LEASE_SECONDS, SqlStore } from './sql-store.ts';
@@ -20,11 +21,13 @@ import {
   type SharedResultsStore,
 } from './store.ts';
 
-export interface PostgresStoreOptions {
+/**
+ * How a store connects: its pool (default 4 connections: a few threads' writes and the heartbeat)
+ * and how long it waits for a server that is away (retrySeconds; outage.ts).
+ */
+export interface PostgresStoreOptions extends Omit<PgOptions, 'queryPatienceSeconds'> {
   /** Seconds a claim lasts without a commit or a heartbeat (DEFAULT_LEASE_SECONDS). */
   leaseSeconds?: number;
-  /** Connections this process keeps to the server (default 4: a few threads' writes and the heartbeat). */
-  poolSize?: number;
 }
 
 /** Heartbeats per lease: a claim survives two lost heartbeats. */
@@ -34,14 +37,19 @@ export async function openPostgresStore(
   url: string,
   options: PostgresStoreOptions = {},
 ): Promise<SharedResultsStore> {
+  const { leaseSeconds, ...connection } = options;
   return new PostgresStore(
-    await openPostgresForWriting(url, options.poolSize),
-    options.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
+    await openPostgresForWriting(url, connection),
+    leaseSeconds ?? DEFAULT_LEASE_SECONDS,
   );
 }
 
-export async function openPostgresReader(url: string): Promise<ResultsReader> {
-  const db = await openPostgresForReading(url);
+/** A reader (the dashboard): waits for the server at the start as asked, then never (a page answers at once). */
+export async function openPostgresReader(
+  url: string,
+  options: PostgresStoreOptions = {},
+): Promise<ResultsReader> {
+  const db = await openPostgresForReading(url, { ...options, queryPatienceSeconds: 0 });
   return Object.assign(new SqlReads(db), { close: () => db.close() });
 }
 
@@ -90,7 +98,7 @@ class PostgresStore extends SqlStore implements SharedResultsStore {
     inTransaction = true,
   ): Promise<T> {
     // Writes run concurrently on the pool, except a run's own, which queue behind each other.
-    const apply = () => (inTransaction ? this.pg.transaction(fn) : fn(this.pg));
+    const apply = () => namingFaults(this.pg.shownUrl, inTransaction ? this.pg.transaction(fn) : fn(this.pg));
     const before = runId === undefined ? undefined : this.runQueues.get(runId);
     const result = before ? before.then(apply) : apply();
     if (runId !== undefined) {
@@ -159,14 +167,18 @@ class PostgresStore extends SqlStore implements SharedResultsStore {
         try {
           await tx.run(sql, params);
         } catch (err) {
-          const current = await this.pg.get(`SELECT 1 FROM runs WHERE ${CURRENT_ATTEMPT}`, [
-            claim.runId,
-            claim.attempt,
-          ]);
+          const current = await this.pg.get<{ stored: boolean }>(
+            `SELECT EXISTS (SELECT 1 FROM epochs WHERE run_id = ?1 AND epoch = ?3) AS stored
+               FROM runs WHERE id = ?1 AND attempt = ?2 AND status = 'running'`,
+            [claim.runId, claim.attempt, epoch.epoch],
+          );
           if (!current)
             throw new LeaseLostError(
               `run ${claim.runId}: attempt ${claim.attempt} is no longer its current one`,
             );
+          // Tried again after the server went away before answering (outage.ts): the first try had
+          // committed, and the second met its rows. Only this attempt writes its epochs.
+          if (current.stored) return;
           throw err;
         }
       },
@@ -178,6 +190,15 @@ class PostgresStore extends SqlStore implements SharedResultsStore {
   override async finishRun(claim: RunClaim, end: RunOutcome): Promise<void> {
     try {
       await super.finishRun(claim, end);
+    } catch (err) {
+      if (!(err instanceof LeaseLostError)) throw err;
+      // Tried again after the server went away before answering: the first try may have ended the
+      // run, which only this attempt can have done.
+      const row = await this.pg.get<{ status: string }>(
+        'SELECT status FROM runs WHERE id = ? AND attempt = ?',
+        [claim.runId, claim.attempt],
+      );
+      if (row?.status !== end.status) throw err;
     } finally {
       this.held.delete(claim.runId);
     }
@@ -186,7 +207,8 @@ class PostgresStore extends SqlStore implements SharedResultsStore {
   /** Renews the lease of every claim still held; a claim found superseded is dropped. */
   private async renew(): Promise<void> {
     for (const claim of [...this.held.values()]) {
-      const { changes } = await this.pg
+      // Without waiting for the server: the commits that wait for it renew the lease too.
+      const { changes } = await this.pg.once
         .run(
           `UPDATE runs SET lease_expires = ${this.leaseEnd} WHERE id = ? AND attempt = ? AND status = 'running'`,
           [this.leaseSeconds, claim.runId, claim.attempt],

@@ -9,7 +9,7 @@
 // older database as it is, under the run ids and configs it was written with, until a writer of this
 // release opens it (a sweep, worker, tag or export). Versions 4 and 5 changed no table or view, only
 // what the configs hold, so every read still works on a version-3 or 4 database.
-import { PgConnection } from './postgres-connection.ts';
+import { PgConnection, type PgOptions } from './postgres-connection.ts';
 import type { SqlConnection } from './sql.ts';
 import {
   ANNOTATION_TABLES,
@@ -68,8 +68,8 @@ async function migrate(tx: SqlConnection, version: number): Promise<void> {
 }
 
 /** Connects, creating the schema if the database has none yet, or migrating it if it is older. */
-export async function openPostgresForWriting(url: string, poolSize?: number): Promise<PgConnection> {
-  const db = await PgConnection.open(url, poolSize);
+export async function openPostgresForWriting(url: string, options: PgOptions = {}): Promise<PgConnection> {
+  const db = await PgConnection.open(url, options);
   try {
     await db.transaction(async (tx) => {
       await tx.run('SELECT pg_advisory_xact_lock(?)', [SCHEMA_LOCK]);
@@ -88,8 +88,8 @@ export async function openPostgresForWriting(url: string, poolSize?: number): Pr
  * Connects to read (the dashboard): the schema must be there already, at a version this Ablate
  * knows. An older one is read as it is (see the top of this file).
  */
-export async function openPostgresForReading(url: string): Promise<PgConnection> {
-  const db = await PgConnection.open(url);
+export async function openPostgresForReading(url: string, options: PgOptions = {}): Promise<PgConnection> {
+  const db = await PgConnection.open(url, options);
   try {
     if ((await versionOf(db, db.shownUrl)) === 0) throw new NoResultsError(db.shownUrl);
   } catch (err) {

@@ -7,12 +7,20 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Database } from './database.ts';
+import { namingFaults } from './faults.ts';
 import { acquireLease, type Lease } from './lease.ts';
 import type { SqlConnection } from './sql.ts';
 import { annotator, DEFAULT_LEASE_SECONDS, SqlStore } from './sql-store.ts';
 import { SqlReads } from './sql-reads.ts';
 import type { ResultsReader, ResultsStore, RunAnnotator } from './store.ts';
 import { openForReading, openForWriting } from './tables.ts';
+
+/**
+ * For tests of a full disk: with ABLATE_SQLITE_MAX_PAGES=N in the environment, a sweep's writer
+ * connection may grow the file to N pages (PRAGMA max_page_count) and then fails with SQLITE_FULL,
+ * as on a full disk, at a point that depends only on what was written. Unset, there is no limit.
+ */
+const MAX_PAGES_VARIABLE = 'ABLATE_SQLITE_MAX_PAGES';
 
 /**
  * Opens the results store at dbPath for a sweep: takes the file's lease (DatabaseBusyError while
@@ -22,7 +30,11 @@ export async function openSqliteStore(dbPath: string): Promise<ResultsStore> {
   mkdirSync(path.dirname(dbPath), { recursive: true });
   const lease = acquireLease(dbPath);
   try {
-    return new SqliteStore(await openForWriting(dbPath), lease);
+    const db = await namingFaults(dbPath, openForWriting(dbPath));
+    const maxPages = process.env[MAX_PAGES_VARIABLE];
+    // A pragma takes no bound parameter: the value is checked to be a whole number first.
+    if (maxPages && /^\d+$/.test(maxPages)) await db.get(`PRAGMA max_page_count = ${maxPages}`);
+    return new SqliteStore(db, lease);
   } catch (err) {
     lease.release();
     throw err;
@@ -90,7 +102,10 @@ class SqliteStore extends SqlStore implements ResultsStore {
   }
 
   protected write<T>(fn: (tx: SqlConnection) => Promise<T>): Promise<T> {
-    return this.serial(() => this.file.transaction(fn));
+    return namingFaults(
+      this.file.path,
+      this.serial(() => this.file.transaction(fn)),
+    );
   }
 
   /**
@@ -98,11 +113,10 @@ class SqliteStore extends SqlStore implements ResultsStore {
    * they become interrupted, to be trained again. Returns how many there were.
    */
   async recoverAbandoned(): Promise<number> {
-    return (
-      await this.serial(() =>
-        this.file.run("UPDATE runs SET status = 'interrupted' WHERE status = 'running'"),
-      )
-    ).changes;
+    const recovering = this.serial(() =>
+      this.file.run("UPDATE runs SET status = 'interrupted' WHERE status = 'running'"),
+    );
+    return (await namingFaults(this.file.path, recovering)).changes;
   }
 
   /** Resolves when every write queued so far has settled. */

@@ -28,8 +28,9 @@ export function openSharedStore(
   return openPostgresStore(url, options);
 }
 
-export function openReader(location: string): Promise<ResultsReader> {
-  return isDatabaseUrl(location) ? openPostgresReader(location) : openSqliteReader(location);
+/** A store for reading; on PostgreSQL, options say how long to wait for the server at the start. */
+export function openReader(location: string, options: PostgresStoreOptions = {}): Promise<ResultsReader> {
+  return isDatabaseUrl(location) ? openPostgresReader(location, options) : openSqliteReader(location);
 }
 
 export function openAnnotator(location: string): Promise<RunAnnotator> {

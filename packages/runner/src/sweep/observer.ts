@@ -16,8 +16,8 @@ export interface SweepStart {
 }
 
 /**
- * Receives progress as it happens, each event once the store has been handed the write; every
- * method is optional.
+ * Receives progress as it happens, each epoch and run end once the store has committed it (what
+ * an observer shows as finished is in the database); every method is optional.
  */
 export interface SweepObserver extends RunListener {
   begin?(info: SweepStart): void;

@@ -1,7 +1,16 @@
 // Opening the results store a sweep or a worker writes: a location that cannot hold a database (a
-// bad path, an unreachable server, bad credentials, a newer schema) is bad input, said in one line.
-import { DatabaseBusyError, openSharedStore, openStore, redactUrl } from '../db/index.ts';
-import type { ResultsStore, SharedResultsStore } from '../db/index.ts';
+// bad path, bad credentials, a missing database, a newer schema) is bad input, said in one line; a
+// database there whose storage takes no writes (read-only, full) is a StorageFaultError, and a
+// server away for longer than the process waits (outage.ts) a DatabaseUnavailableError.
+import {
+  DatabaseBusyError,
+  DatabaseUnavailableError,
+  openSharedStore,
+  openStore,
+  redactUrl,
+  StorageFaultError,
+} from '../db/index.ts';
+import type { PostgresStoreOptions, ResultsStore, SharedResultsStore } from '../db/index.ts';
 
 /**
  * Bad input found before anything was written: a data spec that cannot load, a changed sweep, a
@@ -11,17 +20,20 @@ export class SweepInputError extends Error {
   override name = 'SweepInputError';
 }
 
-function badLocation(location: string, err: unknown): SweepInputError {
+/** Errors that are not the location's fault: the store was there, but busy, unwritable or away. */
+const NOT_INPUT = [DatabaseBusyError, StorageFaultError, DatabaseUnavailableError];
+
+function badLocation(location: string, err: unknown): unknown {
+  if (NOT_INPUT.some((kind) => err instanceof kind)) return err;
   const reason = err instanceof Error ? err.message : String(err);
   return new SweepInputError(`--db ${redactUrl(location)}: cannot use it as a results database (${reason})`);
 }
 
 /** A SQLite file (its lease taken: DatabaseBusyError while another sweep holds it) or PostgreSQL. */
-export async function openResults(location: string, leaseSeconds?: number): Promise<ResultsStore> {
+export async function openResults(location: string, options: PostgresStoreOptions): Promise<ResultsStore> {
   try {
-    return await openStore(location, { leaseSeconds });
+    return await openStore(location, options);
   } catch (err) {
-    if (err instanceof DatabaseBusyError) throw err;
     throw badLocation(location, err);
   }
 }
@@ -29,10 +41,10 @@ export async function openResults(location: string, leaseSeconds?: number): Prom
 /** A store shared by workers (PostgreSQL). */
 export async function openSharedResults(
   location: string,
-  leaseSeconds?: number,
+  options: PostgresStoreOptions,
 ): Promise<SharedResultsStore> {
   try {
-    return await openSharedStore(location, { leaseSeconds });
+    return await openSharedStore(location, options);
   } catch (err) {
     throw badLocation(location, err);
   }

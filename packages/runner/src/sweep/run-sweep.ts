@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { kernels as activeKernels } from '@ablate/tensor';
 import {
   dataKeyOf,
+  DEFAULT_DB_RETRY_SECONDS,
   isShared,
   redactUrl,
   type PlannedSweepRecord,
@@ -19,6 +20,7 @@ import {
   type RunOutcome,
   type RunStatus,
   type SharedResultsStore,
+  StorageFaultError,
 } from '../db/index.ts';
 import { ablateVersion, codeVersion } from '../meta.ts';
 import { describeConfigDiff, summarizeDiff } from './config-diff.ts';
@@ -46,6 +48,10 @@ export interface SweepOptions {
   kernels?: string;
   /** PostgreSQL: seconds a claim lasts without a commit or heartbeat (DEFAULT_LEASE_SECONDS). */
   leaseSeconds?: number;
+  /** PostgreSQL: how long to wait for a server that is away (DEFAULT_DB_RETRY_SECONDS; db/outage.ts). */
+  dbRetrySeconds?: number;
+  /** PostgreSQL: the line saying the server went away, and the one saying it is back. */
+  outage?(line: string): void;
 }
 
 export interface SweepResult {
@@ -157,6 +163,13 @@ function sharedClaims(
   };
 }
 
+/** How much of the plan the store holds, for a fault's message: "2 of 12 runs were stored". */
+async function storedOf(store: ResultsStore, plan: SweepPlan): Promise<string> {
+  const statuses = await store.statuses(plan.runs.map((run) => run.id));
+  const stored = [...statuses.values()].filter((status) => DONE.has(status) || status === 'failed').length;
+  return `${stored} of ${plan.runs.length} runs were stored`;
+}
+
 /**
  * Trains the plan's runs that are not done yet, recording them in options.dbPath, and resolves once
  * every run has ended or options.signal stopped the sweep. Bad input (SweepInputError, or
@@ -164,7 +177,11 @@ function sharedClaims(
  */
 export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<SweepResult> {
   const datasets = prepareSweepData(plan);
-  const store = await openResults(options.dbPath, options.leaseSeconds);
+  const store = await openResults(options.dbPath, {
+    leaseSeconds: options.leaseSeconds,
+    retrySeconds: options.dbRetrySeconds ?? DEFAULT_DB_RETRY_SECONDS,
+    notify: options.outage,
+  });
   const shownDb = redactUrl(options.dbPath);
   try {
     await checkVersion(store, shownDb, plan, options.newVersion ?? false);
@@ -227,6 +244,11 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
       interrupted,
       summary,
     };
+  } catch (err) {
+    // The store still reads when it no longer writes (a full disk, a read-only file or server).
+    if (!(err instanceof StorageFaultError)) throw err;
+    const progress = await storedOf(store, plan).catch(() => null);
+    throw progress === null ? err : err.after(progress);
   } finally {
     await store.close();
   }

@@ -36,26 +36,52 @@ export interface TrainClaimsResult {
 
 /**
  * Trains what `next` hands out until it has nothing left or the signal aborts (runs in flight then
- * end as interrupted). A failed write other than a lost claim stops the pool and is thrown: training
- * on without recording would lose work silently.
+ * end as interrupted). Observers hear of an epoch or a run's end only once the store has committed
+ * it: what a user is told has finished is in the database. A failed write other than a lost claim
+ * stops the pool and is thrown (training on without recording would lose work silently); the run
+ * it was about writes nothing more but, if the store still takes it, the mark that it was
+ * interrupted.
  */
 export async function trainClaims(options: TrainClaimsOptions): Promise<TrainClaimsResult> {
   const { store, observers = [] } = options;
   const ended: Record<RunOutcome['status'], number> = { finished: 0, diverged: 0, failed: 0, interrupted: 0 };
   const claims = new Map<string, RunClaim>();
   const lost = new Set<string>();
+  /** Each run's last write, resolving to whether every write of the run so far was committed. */
+  const lastWrite = new Map<string, Promise<boolean>>();
   let writeError: unknown = null;
 
-  const write = (run: PlannedRun, commit: (claim: RunClaim) => Promise<void>) => {
+  /**
+   * Commits after the run's earlier writes, then reports; after a failed one, only `fallback`
+   * (a run's end recorded as interrupted) is still tried, and not reported.
+   */
+  const write = (
+    run: PlannedRun,
+    commit: (claim: RunClaim) => Promise<void>,
+    report: () => void,
+    fallback?: (claim: RunClaim) => Promise<void>,
+  ) => {
     const claim = claims.get(run.id);
-    if (!claim || lost.has(run.id)) return;
-    commit(claim).catch((err: unknown) => {
-      if (err instanceof LeaseLostError) lost.add(run.id);
-      else {
-        writeError ??= err;
-        void pool.stop();
+    if (!claim) return;
+    const before = lastWrite.get(run.id) ?? Promise.resolve(true);
+    const after = before.then(async (committed) => {
+      if (lost.has(run.id)) return false;
+      try {
+        if (committed) await commit(claim);
+        else await fallback?.(claim);
+      } catch (err) {
+        if (err instanceof LeaseLostError) lost.add(run.id);
+        else if (committed) {
+          writeError ??= err;
+          void pool.stop();
+        }
+        return false;
       }
+      if (committed) report();
+      return committed;
     });
+    lastWrite.set(run.id, after);
+    void after.then(() => lastWrite.get(run.id) === after && lastWrite.delete(run.id));
   };
   const shared = new Map<string, SharedPreparedData>(
     [...options.datasets].map(([key, data]) => [key, data.shared]),
@@ -65,13 +91,24 @@ export async function trainClaims(options: TrainClaimsOptions): Promise<TrainCla
       for (const observer of observers) observer.runStarted?.(thread, run);
     },
     epoch(thread, run, epoch) {
-      write(run, (claim) => store.commitEpoch(claim, epoch));
-      for (const observer of observers) observer.epoch?.(thread, run, epoch);
+      write(
+        run,
+        (claim) => store.commitEpoch(claim, epoch),
+        () => {
+          for (const observer of observers) observer.epoch?.(thread, run, epoch);
+        },
+      );
     },
     runEnded(thread, run, outcome) {
-      write(run, (claim) => store.finishRun(claim, outcome));
-      if (!lost.has(run.id)) ended[outcome.status]++;
-      for (const observer of observers) observer.runEnded?.(thread, run, outcome);
+      write(
+        run,
+        (claim) => store.finishRun(claim, outcome),
+        () => {
+          ended[outcome.status]++;
+          for (const observer of observers) observer.runEnded?.(thread, run, outcome);
+        },
+        (claim) => store.finishRun(claim, { status: 'interrupted' }),
+      );
     },
   });
   const onAbort = () => void pool.stop();
@@ -87,6 +124,7 @@ export async function trainClaims(options: TrainClaimsOptions): Promise<TrainCla
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await pool.stop();
+    await Promise.all(lastWrite.values());
     await store.flush();
   }
   if (writeError) throw writeError;

@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { kernels as activeKernels } from '@ablate/tensor';
-import type { RunOutcome, SweepRecord } from '../db/index.ts';
+import { DEFAULT_DB_RETRY_SECONDS, type RunOutcome, type SweepRecord } from '../db/index.ts';
 import { ablateVersion, codeVersion } from '../meta.ts';
 import type { SweepObserver } from './observer.ts';
 import { openSharedResults } from './open-store.ts';
@@ -24,6 +24,10 @@ export interface WorkerOptions {
   follow?: boolean;
   /** Seconds a claim lasts without a commit or heartbeat (DEFAULT_LEASE_SECONDS). */
   leaseSeconds?: number;
+  /** How long to wait for a server that is away or not up yet (DEFAULT_DB_RETRY_SECONDS; db/outage.ts). */
+  dbRetrySeconds?: number;
+  /** The line saying the server went away, and the one saying it is back. */
+  outage?(line: string): void;
   /** Aborting stops the worker: runs in flight are marked interrupted, for any worker to claim. */
   signal?: AbortSignal;
   /** Progress, per sweep joined. */
@@ -51,7 +55,11 @@ function refusal(sweep: SweepRecord, kernels: string, datasets: Map<string, Swee
 }
 
 export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
-  const store = await openSharedResults(options.dbUrl, options.leaseSeconds);
+  const store = await openSharedResults(options.dbUrl, {
+    leaseSeconds: options.leaseSeconds,
+    retrySeconds: options.dbRetrySeconds ?? DEFAULT_DB_RETRY_SECONDS,
+    notify: options.outage,
+  });
   const kernels = activeKernels().name;
   const provenance = { ablateVersion: ablateVersion(), codeVersion: codeVersion() };
   const result: WorkerResult = { ended: { finished: 0, diverged: 0, failed: 0, interrupted: 0 }, lost: 0 };

@@ -30,16 +30,18 @@ const testCache = tempDir('cache');
 
 /**
  * Starts `ablate <args>` in the repo root, as nx does, with `env` added to this process's
- * environment; `done` resolves when it exits.
+ * environment (and, given `user`, as that user: a test as root); `done` resolves when it exits.
  */
 export function startCli(
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  user: { uid?: number; gid?: number } = {},
 ): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ABLATE_CACHE_DIR: testCache, ...env, INIT_CWD: repoRoot },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...user,
   });
   let stdout = '';
   let stderr = '';
@@ -51,8 +53,12 @@ export function startCli(
   return { child, done };
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return startCli(args, env).done;
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  user: { uid?: number; gid?: number } = {},
+): Promise<CliResult> {
+  return startCli(args, env, user).done;
 }
 
 /** A sweep file over the first MNIST images, small enough to train in a second or two. */

@@ -25,6 +25,13 @@ export interface PostgresServer {
   database(owner?: string): Promise<string>;
   /** A role that logs in with `password` only, over scram-sha-256. */
   role(name: string, password: string): Promise<void>;
+  /** Runs a statement as the server's admin, on its `postgres` database (ALTER SYSTEM, ...). */
+  admin(sql: string): Promise<void>;
+  /** `pg_ctl restart -m fast`: every connection ended, the server up again when it returns. */
+  restart(): void;
+  /** Stops the server (-m fast), keeping its data and socket folder, until up(). */
+  down(): void;
+  up(): void;
   stop(): void;
 }
 
@@ -34,16 +41,18 @@ export function startPostgres(): PostgresServer {
   const data = path.join(dir, 'data');
   pgTool('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   writeFileSync(path.join(data, 'pg_hba.conf'), 'local all postgres trust\nlocal all all scram-sha-256\n');
-  pgTool('pg_ctl', [
-    '-D',
-    data,
-    '-w',
-    '-l',
-    path.join(dir, 'log'),
-    '-o',
-    `-k ${dir} -c listen_addresses='' -c fsync=off -c max_connections=400`,
-    'start',
-  ]);
+  const ctl = (...args: string[]) =>
+    pgTool('pg_ctl', [
+      '-D',
+      data,
+      '-w',
+      '-l',
+      path.join(dir, 'log'),
+      '-o',
+      `-k ${dir} -c listen_addresses='' -c fsync=off -c max_connections=400`,
+      ...args,
+    ]);
+  ctl('start');
   const url = (name: string) => `postgresql://postgres@/${name}?host=${dir}`;
   const admin = async (sql: string) => {
     const client = new pg.Client({ connectionString: url('postgres') });
@@ -61,8 +70,16 @@ export function startPostgres(): PostgresServer {
     async role(name, password) {
       await admin(`CREATE ROLE ${name} LOGIN PASSWORD '${password}'`);
     },
+    admin,
+    restart: () => ctl('-m', 'fast', 'restart'),
+    down: () => ctl('-m', 'fast', 'stop'),
+    up: () => ctl('start'),
     stop() {
-      pgTool('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
+      try {
+        pgTool('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
+      } catch {
+        // down() already
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -7,7 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, tempDir, waitFor } from '../helpers/cli.ts';
 import { DEFAULT_LEASE_SECONDS } from '../../src/db/index.ts';
 import { results } from '../helpers/results.ts';
-import { claimant, EPOCHS, HELD, HELD_EPOCH, pgRows, RUNS, sweepFile } from './cluster.ts';
+import {
+  claimant,
+  expectEachRunOnce,
+  expectEqualToReference as expectEqualTo,
+  HELD,
+  HELD_EPOCH,
+  pgRows,
+  plannedSweep as plannedSweepIn,
+  RUNS,
+  sweepFile,
+} from './cluster.ts';
 import { startPostgres, type PostgresServer } from './server.ts';
 
 let server: PostgresServer;
@@ -26,18 +36,10 @@ beforeAll(() => {
   });
 });
 
-/**
- * A database holding the sweep as planned and nothing trained (the reference's sweep imported, its
- * runs made pending again): a worker started first is then sure to train a run of it.
- */
+/** The sweep as planned, nothing trained, in a new database. */
 async function plannedSweep(): Promise<string> {
   await reference;
-  const url = await server.database();
-  expect((await runCli(['export', '1', '--db', referenceDb, '--to', url])).code).toBe(0);
-  for (const table of ['epochs', 'layer_stats', 'test_results', 'weights'])
-    await pgRows(url, `DELETE FROM ${table}`);
-  await pgRows(url, "UPDATE runs SET status = 'pending', attempt = 0, epochs_done = 0, claimed_by = NULL");
-  return url;
+  return plannedSweepIn(server, referenceDb);
 }
 afterAll(() => server?.stop());
 
@@ -55,21 +57,7 @@ function holdsRunMidway(url: string, pid: number | undefined) {
 
 /** Exports the PostgreSQL sweep to a SQLite file and checks it against the SQLite reference. */
 async function expectEqualToReference(url: string, name: string) {
-  const exported = path.join(dir, `${name}.db`);
-  const copy = await runCli(['export', '1', '--db', url, '--to', exported]);
-  expect(copy.stderr).toBe('');
-  expect(copy.code).toBe(0);
-  expect(await results(exported)).toEqual(await reference);
-}
-
-async function expectEachRunOnce(url: string) {
-  const runs = await pgRows<{ status: string; epochs: number; epochs_done: number }>(
-    url,
-    'SELECT r.status, r.epochs_done, (SELECT COUNT(*)::int FROM epochs e WHERE e.run_id = r.id) AS epochs FROM runs r',
-  );
-  expect(runs).toEqual(
-    Array.from({ length: RUNS }, () => ({ status: 'finished', epochs: EPOCHS, epochs_done: EPOCHS })),
-  );
+  await expectEqualTo(url, path.join(dir, `${name}.db`), await reference);
 }
 
 describe('a sweep across processes on PostgreSQL', () => {
