@@ -1,4 +1,4 @@
-// #/sweep/:id : the runs table, the selected runs' curves, group means, signal through depth, the
+// #/sweep/:id : the winner (the best group over its seeds and its tie set), the runs table, the selected runs' curves, group means, signal through depth, the
 // ablation heatmap and exports. The page loads the sweep's description (/api/sweeps/:id) and the
 // table pages its runs from the server, so a 10,000-run sweep costs what a screenful of rows does.
 // Everything re-fetches when the sweep's event stream reports a change. The view (sort, filters,
@@ -10,6 +10,7 @@ import * as format from '../format.js';
 import { latestRequest } from '../latest.js';
 import { followChanges, setCrumbs } from '../layout.js';
 import { shortNames } from '/shared/format.js';
+import { winnerLines } from '/shared/winner.js';
 import { RunTable } from '../table.js';
 import { setViewState, viewState } from '../url-state.js';
 import { ablationSection } from '../sections/ablation.js';
@@ -247,7 +248,19 @@ export async function renderSweep(main, sweepId) {
       [parallel, groups, depth, ablation, scatter, importance].filter(Boolean).map((part) => part.refresh()),
     );
 
+  // The answer first: the best group and those the tests cannot separate from it (the runner's
+  // definition, view/winner.js, as the command line prints it).
+  const winner = h('div', { className: 'winner', role: 'status' });
   const describe = () => {
+    // Lines of two leading spaces are the groups of the list the line before introduces.
+    const [first, ...rest] = winnerLines(sweep.winner, sweep.winner.metric);
+    const blocks = [];
+    for (const line of rest) {
+      if (!line.startsWith('  ')) blocks.push(h('p', {}, line));
+      else if (blocks.at(-1)?.tagName === 'UL') blocks.at(-1).append(h('li', {}, line.trim()));
+      else blocks.push(h('ul', {}, h('li', {}, line.trim())));
+    }
+    replaceChildren(winner, h('p', {}, h('strong', {}, first)), blocks);
     heading.textContent = `${sweep.configPath ?? 'inline config'} · created ${format.date(sweep.createdAt)} · ${sweep.runCount} runs: ${format.statusCounts(sweep.statusCounts)}`;
   };
   describe();
@@ -255,6 +268,7 @@ export async function renderSweep(main, sweepId) {
   replaceChildren(
     main,
     h('div', { className: 'page-head' }, h('h1', {}, sweep.name), heading, exports.element),
+    winner,
     section('Runs', table.element),
     section('Curves of the selected runs', curves.element),
     [

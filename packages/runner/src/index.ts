@@ -9,6 +9,8 @@ export { SweepInputError } from './sweep/open-store.ts';
 export type { SweepObserver, SweepStart } from './sweep/observer.ts';
 export {
   summarizeSweep,
+  summarizeRuns,
+  groupLabel,
   type GroupSummary,
   type SweepSummary,
   type BestRunSummary,

@@ -8,7 +8,7 @@ import { command } from './command.ts';
 import { capNote, planJson } from '../config/format.ts';
 import { progressFor } from './progress.ts';
 import { stopOnSignals } from './stop-signals.ts';
-import { formatReport } from './report.ts';
+import { formatReport, WINNER_JSON } from './report.ts';
 import { estimateRuns, TimingRecorder } from './timings.ts';
 
 const USAGE = `usage: ablate sweep <config.yaml> [path=value ...] [options]
@@ -47,10 +47,12 @@ the closing report to stdout.
   skipped       runs already finished or diverged; recovered: runs a dead process left running
   interrupted   true when SIGINT / SIGTERM stopped the sweep before every run ended
   summary       the table: {metric ("val acc", or "test acc" without a validation set), varying
-                (the params that vary, seed aside), groups, best}; a group is one config over its
-                seeds: {groupId, params, runs, mean, std (of the metric over its finished runs,
-                null when none), finished, diverged, failed, unfinished}; best is the sweep's best
-                run {runId, label, accuracy} or null while none has finished
+                (the params that vary, seed aside), groups, winner, best}; a group is one config
+                over its seeds: {groupId, params, runs, mean, std (of the metric over its finished
+                runs, null when none), finished, diverged, failed, unfinished}; winner: the best
+                group and those Holm-corrected tests cannot separate from it,
+                ${WINNER_JSON};
+                best: the best single run {runId, label, accuracy}, null while none has finished
 --dry-run --json: {name, path, total (runs before any cap), runs}, each run {id, label, params
   (seed included), seed, position (in plan order), epochs, estimatedSeconds (null: no estimate)}
 exit codes: 0 every run ended (finished or diverged), 1 some runs failed, 2 bad input or a
