@@ -1,8 +1,12 @@
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { startServer, type RunningServer } from '../src/server.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A private copy of the smoke database, for tests that write to it or must not share it. */
 export function copyOfSmokeDb(): string {
@@ -20,4 +24,21 @@ export function startTestServer(dbPath = inject('smokeDb'), pollMs = 200): Promi
 export async function getJson<T = any>(url: string): Promise<{ status: number; body: T }> {
   const response = await fetch(url);
   return { status: response.status, body: (await response.json()) as T };
+}
+
+/** The `ablate` command (packages/cli's bin, every command) as a real process in the repo root. */
+export function runAblate(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'packages', 'cli', 'bin', 'ablate.mjs'), ...args],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }

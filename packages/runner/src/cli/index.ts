@@ -4,3 +4,4 @@ export { main, runCommand } from './main.ts';
 export { RUNNER_COMMANDS } from './commands.ts';
 export { command, type Command } from './command.ts';
 export { dbLocation, DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
+export { DbOption, findSweep, withReader } from './results-args.ts';
