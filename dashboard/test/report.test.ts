@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarizeSweep } from '@ablate/runner';
 import { openReader } from '@ablate/runner/store';
 import { winnerLines } from '@ablate/runner/view/winner.js';
-import { writeSweep } from '../../packages/runner/test/helpers/cli.ts';
+import { writeDivergingSweep } from '../../packages/runner/test/helpers/cli.ts';
 import { copyOfSmokeDb, runAblate } from './helpers.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ablate-report-'));
@@ -175,16 +175,9 @@ describe('ablate report: bad input', () => {
   });
 
   it('a sweep without a finished run, a file that cannot be written: one line, exit 2, nothing written', async () => {
-    // Every run of this sweep diverges (lr 1e4): it has runs, none finished.
     const elsewhere = mkdtempSync(path.join(tmpdir(), 'ablate-report-diverging-'));
     const diverging = path.join(elsewhere, 'diverging.db');
-    const file = writeSweep(elsewhere, 'diverging.yaml', {
-      name: 'diverging',
-      lrs: [1e4],
-      seeds: 1,
-      epochs: 1,
-      subset: 200,
-    });
+    const file = writeDivergingSweep(elsewhere);
     expect((await runAblate(['sweep', file, '--db', diverging])).code).toBe(0);
     const out = path.join(dir, 'none.html');
     await expectRefused(

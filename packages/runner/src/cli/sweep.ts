@@ -1,15 +1,12 @@
 // `ablate sweep FILE [path=value ...]`: plans the sweep file and trains the runs not yet done.
-import { kernelsNotice } from '@ablate/tensor';
 import { formatPlan, loadSweep } from '../config/index.ts';
 import { DEFAULT_LEASE_SECONDS } from '../db/index.ts';
-import { runSweep } from '../sweep/run-sweep.ts';
 import { dbLocation, DEFAULT_DB, parseCommandArgs, positiveInteger, sweepFile, UsageError } from './args.ts';
 import { command } from './command.ts';
 import { capNote, planJson } from '../config/format.ts';
-import { progressFor } from './progress.ts';
-import { stopOnSignals } from './stop-signals.ts';
 import { formatReport, WINNER_JSON } from './report.ts';
-import { estimateRuns, TimingRecorder } from './timings.ts';
+import { estimateRuns } from './timings.ts';
+import { trainPlan } from './train-plan.ts';
 
 const USAGE = `usage: ablate sweep <config.yaml> [path=value ...] [options]
 
@@ -93,26 +90,15 @@ async function sweep(args: string[]): Promise<number> {
     return 0;
   }
   if (plan.runs.length < plan.total) process.stderr.write(`${plan.name}: ${capNote(plan)}\n`);
-  // Why the training threads run on wasm (or the reference) rather than native kernels, if they do.
-  const notice = kernelsNotice();
-  if (notice) process.stderr.write(`${notice}\n`);
-
-  const stop = stopOnSignals('marking runs in flight as interrupted (rerun to resume)');
-
-  const timings = new TimingRecorder();
-  const result = await runSweep(plan, {
+  const { result, stopped } = await trainPlan(plan, {
     dbPath: dbLocation(values.db),
     threads: positiveInteger('workers', values.workers),
     newVersion: values['new-version'],
     kernels: values.kernels,
     leaseSeconds: positiveInteger('lease-seconds', values['lease-seconds']),
-    signal: stop.signal,
-    observers: [progressFor(plan.name), timings],
   });
-  timings.save();
   if (values.json) writeJson(result);
   else process.stdout.write(formatReport(result));
-  const stopped = stop.exitCode();
   if (stopped !== null) return stopped;
   return result.ended.failed > 0 ? 1 : 0;
 }

@@ -39,7 +39,7 @@ export interface SweepSummary {
 }
 
 /** A finished run's final accuracy: validation, or test for a run without a validation set. */
-function finalAccuracy(run: SweepRun): number | null {
+export function finalAccuracy(run: SweepRun): number | null {
   return run.status === 'finished' ? (run.results.final_val_acc ?? run.results.test_acc) : null;
 }
 
