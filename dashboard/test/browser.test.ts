@@ -11,7 +11,7 @@ import { winnerLines } from '@ablate/runner/view/winner.js';
 import { openForReading, openForWriting, openReader } from '@ablate/runner/store';
 import { Tensor } from '@ablate/tensor';
 import type { RunningServer } from '../src/server.ts';
-import { copyOfSmokeDb, getJson, startTestServer } from './helpers.ts';
+import { copyOfSmokeDb, getJson, paintedPixels, startTestServer } from './helpers.ts';
 
 const screenshots = fileURLToPath(new URL('../../artifacts/screenshots', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -60,20 +60,6 @@ async function open(hash: string, url = server.url): Promise<{ page: Page; error
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${url}/${hash}`);
   return { page, errors };
-}
-
-/** How many pixels of each visible canvas on the page have been painted. */
-function paintedPixels(page: Page): Promise<number[]> {
-  return page.$$eval('canvas', (canvases) =>
-    (canvases as HTMLCanvasElement[])
-      .filter((canvas) => canvas.checkVisibility())
-      .map((canvas) => {
-        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-        let painted = 0;
-        for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) painted++;
-        return painted;
-      }),
-  );
 }
 
 /** What the Chart.js chart on a canvas shows: its y-axis type, its y values and a pixel checksum. */

@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { startServer, type RunningServer } from '../src/server.ts';
 
@@ -41,4 +42,18 @@ export function runAblate(args: string[]): Promise<{ code: number | null; stdout
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** How many pixels of each visible canvas on the page have been painted. */
+export function paintedPixels(page: Page): Promise<number[]> {
+  return page.$$eval('canvas', (canvases) =>
+    (canvases as HTMLCanvasElement[])
+      .filter((canvas) => canvas.checkVisibility())
+      .map((canvas) => {
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        let painted = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) painted++;
+        return painted;
+      }),
+  );
 }

@@ -99,7 +99,10 @@ function exportLinks(sweepId, withAblation) {
     download(`/api/sweeps/${sweepId}/export.csv`, 'CSV'),
     download(`/api/sweeps/${sweepId}/export.json`, 'JSON'),
     markdown,
-    h('a', { className: 'button', href: `#/digit/${sweepId}` }, 'Draw a digit'),
+    // A digit is drawn for one sweep's runs.
+    /^\d+$/.test(sweepId)
+      ? h('a', { className: 'button', href: `#/digit/${sweepId}` }, 'Draw a digit')
+      : null,
   );
   const followAblation = (query) => {
     if (markdown) markdown.href = `/api/sweeps/${sweepId}/ablation.md?${new URLSearchParams(query)}`;
@@ -114,6 +117,56 @@ const onlySeeds = (what) =>
     `Nothing to ${what}.`,
     'This sweep varies only the seed: add a grid over another param (e.g. train.init) to the YAML.',
   );
+
+/**
+ * Sweeps side by side: which sweeps, the runs they share (counted once), what was not pooled, and
+ * how each sweep file differs from the first's (each file in full beside it).
+ */
+function unionSection(union) {
+  const [first] = union.sweeps;
+  const shown = (value) => (value === undefined ? '(absent)' : JSON.stringify(value));
+  return section(
+    'Sweeps side by side',
+    h(
+      'p',
+      { className: 'union-summary' },
+      `${union.sweeps.map((s) => `#${s.id} ${s.name} (${s.runCount} runs)`).join(', ')}: their union, with the sweep as one more param; ${union.shared} runs shared by them (same config hash) count once, under the first sweep listed that has them.`,
+    ),
+    union.notPooled ? h('p', { className: 'notice warning', role: 'status' }, union.notPooled) : null,
+    union.diffs.map(({ id, items }) =>
+      h(
+        'div',
+        { className: 'union-diff' },
+        h('h3', {}, `Sweep file #${id} against #${first.id}`),
+        items.length
+          ? h(
+              'table',
+              { className: 'diff' },
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  ['config path', `#${first.id}`, `#${id}`].map((t) => h('th', { scope: 'col' }, t)),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                items.map((item) =>
+                  h('tr', {}, h('td', {}, item.path), h('td', {}, shown(item.a)), h('td', {}, shown(item.b))),
+                ),
+              ),
+            )
+          : h('p', {}, 'The same sweep config.'),
+      ),
+    ),
+    union.sweeps.map((s) =>
+      h('details', {}, h('summary', {}, `sweep file of #${s.id} ${s.name}`), h('pre', {}, s.configYaml)),
+    ),
+  );
+}
 
 export async function renderSweep(main, sweepId) {
   const loading = api.sweep(sweepId);
@@ -269,6 +322,7 @@ export async function renderSweep(main, sweepId) {
     main,
     h('div', { className: 'page-head' }, h('h1', {}, sweep.name), heading, exports.element),
     winner,
+    sweep.union ? unionSection(sweep.union) : null,
     section('Runs', table.element),
     section('Curves of the selected runs', curves.element),
     [

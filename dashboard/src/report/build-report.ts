@@ -18,7 +18,13 @@ import { formatParam, formatValue, shortNames } from '@ablate/runner/view/format
 import { mean } from '@ablate/runner/view/stats.js';
 import { standingOf, winnerLines } from '@ablate/runner/view/winner.js';
 import { ablation, depthProfile, groupCurves, importance } from '../aggregates.ts';
-import { loadLayerStats, loadSweep, loadSweepEpochs, type SweepWithRuns } from '../sweep-data.ts';
+import {
+  layerStatEpochsOf,
+  loadLayerStats,
+  loadSweep,
+  loadSweepEpochs,
+  type SweepWithRuns,
+} from '../sweep-data.ts';
 import { el, escapeHtml, Html, inlineJson, inlineScript, table, type Cell } from './html.ts';
 import { REPORT_STYLE } from './style.ts';
 
@@ -447,7 +453,7 @@ async function depthSection(
   charts: ChartSpec[],
 ): Promise<Section | null> {
   if (!params.length) return null;
-  const [epoch] = await store.layerStatEpochs(sweep.id);
+  const [epoch] = await layerStatEpochsOf(store, sweep);
   if (epoch === undefined)
     return section('depth', 'Signal through depth', el('p', {}, 'No layer statistics were recorded.'));
   const by = params[0];

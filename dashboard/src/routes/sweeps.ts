@@ -14,6 +14,7 @@ import {
 import { NO_SWEEPS_HINT, type ResultsDb } from '../results-db.ts';
 import { checkColumn, runPage, withinRanges, type Range, type RunQuery } from '../run-table.ts';
 import { derive, loadSweep, type SweepWithRuns } from '../sweep-data.ts';
+import { SWEEP_PARAM } from '../union.ts';
 
 /** The most rows one page may ask for: a screenful or two, not the sweep. */
 const MAX_PAGE = 1000;
@@ -56,7 +57,13 @@ export function sweepRoutes(results: ResultsDb): Router {
   router.get('/api/sweeps/:id', async (req, res) => {
     const read = await loadSweep(await results.require(), sweepIdOf(req));
     // The winner as the command line reports it (one definition: the runner's summarizeRuns).
-    const { metric, winner } = await derive(read, 'summary', () => summarizeRuns(read.varying, read.runs));
+    // Sweeps side by side: a config's runs of every sweep are one group (unless on other data or kernels).
+    const { metric, winner } = await derive(read, 'summary', () =>
+      summarizeRuns(
+        read.varying.filter((path) => path !== SWEEP_PARAM),
+        read.runs,
+      ),
+    );
     const { runs, ...sweep } = read;
     res.json({
       ...sweep,

@@ -11,6 +11,7 @@ export {
   summarizeSweep,
   summarizeRuns,
   groupLabel,
+  finalAccuracy,
   type GroupSummary,
   type SweepSummary,
   type BestRunSummary,
