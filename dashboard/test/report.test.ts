@@ -149,6 +149,42 @@ describe('ablate report', () => {
   });
 });
 
+describe('ablate report --view', () => {
+  it('follows the dashboard address: heatmap axes and metric, the curves and the analysis metrics', async () => {
+    const address = `http://127.0.0.1:8080/#/sweep/${sweepId}?rows=train.optimizer.momentum&cols=train.init&ametric=test_acc&gmetric=train_loss&imetric=test_acc`;
+    const out = path.join(dir, 'view.html');
+    expect((await runAblate([...reportTo(out), '--view', address])).code).toBe(0);
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(out).href);
+    expect(await page.locator('header .view').textContent()).toBe(`Views as arranged at ${address}`);
+    expect(await page.locator('table.heatmap thead th').allTextContents()).toEqual([
+      '',
+      'train.init=he_normal',
+      'train.init=glorot_uniform',
+    ]);
+    expect(await page.locator('table.heatmap tbody td.rowhead').allTextContents()).toEqual([
+      'train.optimizer.momentum=0',
+      'train.optimizer.momentum=0.9',
+    ]);
+    expect(await page.locator('#ablation .hint').textContent()).toMatch(/^test acc: mean ± std/);
+    const titles = await page.evaluate(() =>
+      (
+        JSON.parse(document.getElementById('charts')!.textContent!) as Array<{
+          id: string;
+          config: { options: { plugins: { title: { text: string } } } };
+        }>
+      ).map((chart) => `${chart.id}: ${chart.config.options.plugins.title.text}`),
+    );
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        "chart-curves: train loss: mean ± std over each group's seeds",
+        'chart-importance: test acc: analysis of variance',
+      ]),
+    );
+    await page.close();
+  });
+});
+
 describe('ablate report: bad input', () => {
   const expectRefused = async (args: string[], message: RegExp, out: string) => {
     const before = readdirSync(path.dirname(out)).sort();
@@ -193,6 +229,25 @@ describe('ablate report: bad input', () => {
     );
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(existsSync('/proc/ablate-report.html')).toBe(false);
+  });
+
+  it('a --view of another sweep or page, or no address at all: one line, exit 2, nothing written', async () => {
+    const out = path.join(dir, 'viewed.html');
+    await expectRefused(
+      [...reportTo(out), '--view', `http://127.0.0.1:8080/#/sweep/${sweepId + 1}?rows=train.init`],
+      new RegExp(`^ablate: report: --view .*: an address of sweep ${sweepId + 1}, not of sweep ${sweepId}`),
+      out,
+    );
+    await expectRefused(
+      [...reportTo(out), '--view', `http://127.0.0.1:8080/#/run/${runIds[0]}`],
+      /^ablate: report: --view .*: expected the address of a sweep's dashboard page/,
+      out,
+    );
+    await expectRefused(
+      [...reportTo(out), '--view', 'sweep 1'],
+      /expected the address of a sweep's dashboard page/,
+      out,
+    );
   });
 
   it('an existing file is left as it was when the report is refused', async () => {

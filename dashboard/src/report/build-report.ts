@@ -18,6 +18,7 @@ import { formatParam, formatValue, shortNames } from '@ablate/runner/view/format
 import { mean } from '@ablate/runner/view/stats.js';
 import { standingOf, winnerLines } from '@ablate/runner/view/winner.js';
 import { ablation, depthProfile, groupCurves, importance } from '../aggregates.ts';
+import { CURVE_METRICS, FINAL_METRICS, type CurveMetric, type FinalMetric } from '../metric-choices.ts';
 import {
   layerStatEpochsOf,
   loadLayerStats,
@@ -95,8 +96,44 @@ function lineChart(datasets: LineDataset[], title: string, x: object): ChartSpec
   };
 }
 
-/** The report of one sweep, as the text of an HTML file. */
-export async function buildReport(store: ResultsReader, sweepId: number): Promise<string> {
+/**
+ * The views as a person arranged them on the dashboard: its address's view state (url-state.js),
+ * of which the report follows the ablation's rows, columns and metric (rows, cols, ametric), the
+ * group curves' metric (gmetric) and the analysis of variance's (imetric). A value the sweep does
+ * not have is passed over, as the dashboard passes it over.
+ */
+export interface ReportView {
+  /** The dashboard address it came from, shown in the report. */
+  address: string;
+  state: URLSearchParams;
+}
+
+/** The view's choice of `key` among `choices`, else the fallback. */
+function chosen<T extends string>(
+  view: ReportView | null,
+  key: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const value = view?.state.get(key);
+  return value && (choices as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+/** The ablation's axes: the view's, else the first two params (the first alone when one varies). */
+function ablationAxes(view: ReportView | null, params: string[]): [string, string | null] {
+  const rows = chosen(view, 'rows', params, params[0]);
+  const cols = view?.state.has('cols')
+    ? chosen(view, 'cols', ['', ...params], params.find((p) => p !== rows) ?? '')
+    : (params.find((p) => p !== rows) ?? '');
+  return [rows, cols && cols !== rows ? cols : null];
+}
+
+/** The report of one sweep, as the text of an HTML file; view: the dashboard's arrangement, if given. */
+export async function buildReport(
+  store: ResultsReader,
+  sweepId: number,
+  view: ReportView | null = null,
+): Promise<string> {
   const sweep = await loadSweep(store, sweepId);
   const record = (await store.sweep(sweepId))!;
   const params = sweep.varying.filter((path) => path !== 'seed');
@@ -110,10 +147,26 @@ export async function buildReport(store: ResultsReader, sweepId: number): Promis
   const sections = [
     winnerSection(summary),
     configSection(record.configYaml, record.configPath),
-    await curvesSection(store, sweep, summary, params, charts),
+    await curvesSection(
+      store,
+      sweep,
+      summary,
+      params,
+      charts,
+      chosen(view, 'gmetric', CURVE_METRICS, sweep.metrics.curves.preferred),
+    ),
     groupsSection(summary, charts),
-    ablationSection(sweep, params),
-    importanceSection(sweep, (record.config as { sweep?: SweepAxesSpec }).sweep, charts),
+    ablationSection(
+      sweep,
+      params.length ? ablationAxes(view, params) : null,
+      chosen(view, 'ametric', FINAL_METRICS, sweep.metrics.final.preferred),
+    ),
+    importanceSection(
+      sweep,
+      (record.config as { sweep?: SweepAxesSpec }).sweep,
+      chosen(view, 'imetric', FINAL_METRICS, sweep.metrics.final.preferred),
+      charts,
+    ),
     await depthSection(store, sweep, params, charts),
     runsSection(sweep, provenance),
     notesSection(sweep, notes),
@@ -130,6 +183,7 @@ export async function buildReport(store: ResultsReader, sweepId: number): Promis
       { class: 'hint' },
       `${sweep.configPath ?? 'inline config'} · created ${sweep.createdAt} · last planned ${sweep.updatedAt} (UTC, as the database records them) · ${sweep.runs.length} runs: ${counts}`,
     ),
+    view ? el('p', { class: 'hint view' }, `Views as arranged at ${view.address}`) : null,
   );
   const shown = sections.filter((part): part is Section => part !== null);
   const nav = el(
@@ -219,8 +273,8 @@ async function curvesSection(
   summary: ReturnType<typeof summarizeRuns>,
   params: string[],
   charts: ChartSpec[],
+  metric: CurveMetric,
 ): Promise<Section> {
-  const metric = sweep.metrics.curves.preferred;
   const { winner, ties } = summary.winner;
   const ranked = winner
     ? [winner, ...ties]
@@ -323,10 +377,14 @@ function groupsSection(summary: ReturnType<typeof summarizeRuns>, charts: ChartS
 }
 
 /** The heatmap of the first two params (the first alone when one varies), and every pair of cells tested. */
-function ablationSection(sweep: SweepWithRuns, params: string[]): Section | null {
-  if (!params.length) return null;
-  const metric = sweep.metrics.final.preferred;
-  const grid = ablation(sweep, params[0], params[1] ?? null, metric);
+function ablationSection(
+  sweep: SweepWithRuns,
+  axes: [string, string | null] | null,
+  metric: FinalMetric,
+): Section | null {
+  if (!axes) return null;
+  const [rowParam, colParam] = axes;
+  const grid = ablation(sweep, rowParam, colParam, metric);
   const means = grid.cells.map((cell) => cell.mean).filter((m): m is number => m !== null);
   const [low, high] = [Math.min(...means), Math.max(...means)];
   const cellAt = (row: unknown, col: unknown) =>
@@ -394,10 +452,11 @@ function ablationSection(sweep: SweepWithRuns, params: string[]): Section | null
 function importanceSection(
   sweep: SweepWithRuns,
   spec: SweepAxesSpec | undefined,
+  metric: FinalMetric,
   charts: ChartSpec[],
 ): Section | null {
   if (!sweep.varying.some((path) => path !== 'seed')) return null;
-  const analysis = importance(sweep, spec, sweep.metrics.final.preferred);
+  const analysis = importance(sweep, spec, metric);
   if (analysis.reason) return section('importance', 'Which params matter', el('p', {}, analysis.reason));
   const label = (effect: (typeof analysis.effects)[number]) =>
     effect.higherOrder ? 'higher-order interactions' : effect.factors.join(' × ');
