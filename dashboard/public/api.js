@@ -29,7 +29,8 @@ function sweepPath(id, route, query = {}) {
 }
 
 /** #/sweep/:id, the view state after "?" aside; app.js routes the sweep page with it. */
-export const SWEEP_ROUTE = /^#\/sweep\/(\d+)$/;
+/** #/sweep/ID, or #/sweep/ID+ID... for sweeps side by side. */
+export const SWEEP_ROUTE = /^#\/sweep\/(\d+(?:\+\d+)*)$/;
 
 /**
  * When the app starts on a sweep's page, the page's first request, made as this module loads:
@@ -86,7 +87,9 @@ export const api = {
  * unsubscribe function; pages follow changes through layout.followChanges.
  */
 export function subscribe(sweepId, onChange, onOpen) {
-  const source = new EventSource(sweepId === null ? '/api/events' : `/api/events?sweep=${sweepId}`);
+  const source = new EventSource(
+    sweepId === null ? '/api/events' : `/api/events?sweep=${encodeURIComponent(sweepId)}`,
+  );
   let reconnect = false;
   source.addEventListener('change', () => onChange());
   source.addEventListener('open', () => {

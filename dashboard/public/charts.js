@@ -11,21 +11,7 @@ if (window.matchMedia('(prefers-color-scheme: dark)').matches) {
   Chart.defaults.borderColor = '#343b48';
 }
 
-// Tableau 10: distinct hues that stay readable on white.
-const PALETTE = [
-  '#4e79a7',
-  '#f28e2b',
-  '#e15759',
-  '#76b7b2',
-  '#59a14f',
-  '#edc948',
-  '#b07aa1',
-  '#ff9da7',
-  '#9c755f',
-  '#bab0ac',
-];
-
-export const colorAt = (index) => PALETTE[index % PALETTE.length];
+export { bandDatasets, colorAt, heatColor, lineDataset } from '/shared/chart-data.js';
 
 /**
  * Canvas inside a sized box (Chart.js fills its parent), with a caption for screen readers and a
@@ -144,40 +130,4 @@ export class Charts {
 export function toPoints(pairs, mapY = (ys) => ys) {
   const ys = mapY(pairs.map(([, y]) => y));
   return pairs.map(([x], i) => ({ x, y: ys[i] }));
-}
-
-export function lineDataset(label, points, color, { dashed = false } = {}) {
-  return {
-    label,
-    data: points,
-    borderColor: color,
-    backgroundColor: color,
-    borderDash: dashed ? [6, 4] : [],
-  };
-}
-
-/**
- * A mean line and the +/- std band around it (two invisible edge datasets, the upper filled to the
- * lower). A null mean is a gap in all three.
- */
-export function bandDatasets(label, epochs, means, stds, color) {
-  const edge = (sign) =>
-    epochs.map((x, i) => ({ x, y: means[i] === null ? null : means[i] + sign * stds[i] }));
-  const band = { borderWidth: 0, pointRadius: 0, band: true, hideInLegend: true, label: '' };
-  return [
-    lineDataset(
-      label,
-      epochs.map((x, i) => ({ x, y: means[i] })),
-      color,
-    ),
-    { ...band, data: edge(1), fill: '+1', backgroundColor: `${color}33`, borderColor: 'transparent' },
-    { ...band, data: edge(-1), fill: false, borderColor: 'transparent' },
-  ];
-}
-
-/** A color for t in [0, 1] on a light-to-dark blue ramp, and the text color readable on it. */
-export function heatColor(t) {
-  const clamped = Number.isFinite(t) ? Math.min(1, Math.max(0, t)) : 0;
-  const lightness = 96 - clamped * 62;
-  return { background: `hsl(212 70% ${lightness}%)`, color: lightness < 58 ? '#fff' : '#111' };
 }

@@ -26,7 +26,7 @@ export function requiredString(query: Query, name: string, maxLength = MAX_PARAM
   return value;
 }
 
-export function parseSweepId(value: string, name = 'sweep'): number {
+function parseSweepId(value: string, name = 'sweep'): number {
   if (!/^[1-9][0-9]{0,8}$/.test(value)) throw badRequest(`${name}: expected a positive integer sweep id`);
   return Number(value);
 }
@@ -73,7 +73,24 @@ export function parseChoice<T extends string>(
 }
 
 /** The :id of a /api/sweeps/:id route. */
-export const sweepIdOf = (req: Request) => parseSweepId(String(req.params.id), 'sweep id');
+/** How many sweeps one view may join (#/sweep/1+2+3). */
+export const MAX_JOINED = 8;
+
+/**
+ * The sweep a route names: one id, or several joined by "+" (sweeps side by side, see
+ * union.ts): distinct, at most MAX_JOINED, in the order given.
+ */
+export function parseSweepKey(value: string, name = 'sweep'): SweepKey {
+  const ids = value.split('+').map((part) => parseSweepId(part, name));
+  if (new Set(ids).size !== ids.length || ids.length > MAX_JOINED)
+    throw badRequest(`${name}: expected distinct sweep ids joined by +, at most ${MAX_JOINED}`);
+  return ids.length === 1 ? ids[0] : ids;
+}
+
+/** One sweep's id, or the ids of sweeps viewed side by side. */
+export type SweepKey = number | number[];
+
+export const sweepIdOf = (req: Request) => parseSweepKey(String(req.params.id), 'sweep id');
 
 /** The :id of a /api/runs/:id route. */
 export const runIdOf = (req: Request) => parseRunId(String(req.params.id), 'run id');

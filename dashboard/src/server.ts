@@ -14,16 +14,12 @@ import { exportRoutes } from './routes/exports.ts';
 import { runRoutes } from './routes/runs.ts';
 import { sweepRoutes } from './routes/sweeps.ts';
 import { warmUp } from './sweep-data.ts';
+import { CHART_JS_UMD } from './vendor.ts';
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 // The runner's view module (formatting, diffs, statistics), served to the browser as it is at
 // /shared/, so the pages and the runner share one implementation.
 const sharedDir = path.dirname(createRequire(import.meta.url).resolve('@ablate/runner/view/format.js'));
-// chart.js exports no subpath for its UMD build, so find it beside the CommonJS entry.
-const chartJsPath = path.join(
-  path.dirname(createRequire(import.meta.url).resolve('chart.js')),
-  'chart.umd.js',
-);
 
 export interface AppOptions {
   /** The results database; it may not exist yet. */
@@ -94,7 +90,7 @@ export function createApp(options: AppOptions): { app: express.Express; results:
   app.use('/api', (req, res) => {
     res.status(404).json({ error: `no API route ${req.method} ${req.path}` });
   });
-  app.get('/vendor/chart.umd.js', (_req, res) => res.sendFile(chartJsPath));
+  app.get('/vendor/chart.umd.js', (_req, res) => res.sendFile(CHART_JS_UMD));
   // Only the modules themselves: the folder also holds their tests and type declarations.
   app.get(/^\/shared\/([a-z-]+\.js)$/, (req, res) => res.sendFile(path.join(sharedDir, req.params[0])));
   app.use(express.static(publicDir, { dotfiles: 'deny', index: 'index.html', redirect: false }));

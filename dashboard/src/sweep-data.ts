@@ -5,9 +5,12 @@
 import type { ResultsReader, RunStatus, StoredEpoch, StoredLayerStats, SweepRun } from '@ablate/runner/store';
 import { sameValue } from '@ablate/runner/view/diff.js';
 import { notFound } from './http-error.ts';
+import type { SweepKey } from './params.ts';
+import { readUnion, type UnionInfo } from './union.ts';
 import {
   CURVE_METRICS,
   EPOCH_METRICS,
+  type EpochMetric,
   FINAL_METRICS,
   metricChoice,
   type CurveMetric,
@@ -25,7 +28,12 @@ export type ApiRun = Omit<SweepRun, 'results' | 'params'> & {
 };
 
 export interface SweepWithRuns {
-  id: number;
+  /** The sweep's id; sweeps side by side: their ids joined by "+" (union.ts). */
+  id: number | string;
+  /** The sweeps whose runs these are: this one, or those side by side. */
+  members: number[];
+  /** Sweeps side by side: what they are, how their files differ, what was not pooled; else null. */
+  union: UnionInfo | null;
   /**
    * Which read of the sweep this is (a counter per server): a page passes it back with ?version=
    * while it pages, sorts and filters the runs it is showing, which then come from the same read
@@ -55,8 +63,7 @@ export interface SweepMetrics {
 
 let reads = 0;
 
-async function readSweep(store: ResultsReader, sweepId: number): Promise<SweepWithRuns> {
-  const version = ++reads;
+export async function readSweep(store: ResultsReader, sweepId: number): Promise<SweepWithRuns> {
   const [sweep, storedRuns, counts] = await Promise.all([
     store.sweep(sweepId),
     store.sweepRuns(sweepId),
@@ -68,20 +75,37 @@ async function readSweep(store: ResultsReader, sweepId: number): Promise<SweepWi
     params: params as Params,
     results,
   }));
+  return assembleSweep({ ...sweep, members: [sweep.id], union: null }, runs, counts);
+}
+
+/** What describes a sweep (or sweeps side by side) besides its runs. */
+export type SweepHead = Pick<
+  SweepWithRuns,
+  'id' | 'members' | 'union' | 'name' | 'createdAt' | 'updatedAt' | 'configPath' | 'configYaml' | 'varying'
+>;
+
+/** A read of a sweep from its head, runs and epoch metric counts: values, statuses, metrics. */
+export function assembleSweep(
+  head: SweepHead,
+  runs: ApiRun[],
+  counts: Record<EpochMetric, number>,
+): SweepWithRuns {
   const withFinal = FINAL_METRICS.filter((metric) => runs.some((run) => run.results[metric] !== null));
   const statusCounts: Partial<Record<RunStatus, number>> = {};
   for (const run of runs) statusCounts[run.status] = (statusCounts[run.status] ?? 0) + 1;
   return {
-    id: sweep.id,
-    version,
-    name: sweep.name,
-    createdAt: sweep.createdAt,
-    updatedAt: sweep.updatedAt,
-    configPath: sweep.configPath,
-    configYaml: sweep.configYaml,
-    varying: sweep.varying,
+    id: head.id,
+    members: head.members,
+    union: head.union,
+    version: ++reads,
+    name: head.name,
+    createdAt: head.createdAt,
+    updatedAt: head.updatedAt,
+    configPath: head.configPath,
+    configYaml: head.configYaml,
+    varying: head.varying,
     values: Object.fromEntries(
-      sweep.varying.map((path) => [path, distinctValues(runs.map((run) => run.params[path]))]),
+      head.varying.map((path) => [path, distinctValues(runs.map((run) => run.params[path]))]),
     ),
     runs,
     statusCounts,
@@ -95,30 +119,38 @@ async function readSweep(store: ResultsReader, sweepId: number): Promise<SweepWi
   };
 }
 
-/** The last read of each sweep, by store, with the change token it was read at. */
-const cache = new WeakMap<ResultsReader, Map<number, { token: string; sweep: Promise<SweepWithRuns> }>>();
+/** The last read of each sweep (or sweeps side by side, by "1+2"), by store, with the change token it was read at. */
+const cache = new WeakMap<ResultsReader, Map<string, { token: string; sweep: Promise<SweepWithRuns> }>>();
+
+/** The change token of one sweep, or of sweeps side by side (each one's, joined). */
+export async function changeTokenOf(store: ResultsReader, key: SweepKey): Promise<string> {
+  const ids = typeof key === 'number' ? [key] : key;
+  return (await Promise.all(ids.map((id) => store.changeToken(id)))).join(' ');
+}
 
 /**
- * The sweep as it stands: read again only when the store's change token for it has moved. With the
- * version of the read a page is showing, that read while it is still the latest (see `version`).
+ * The sweep (or sweeps side by side, union.ts) as it stands: read again only when the store's change
+ * token for it has moved. With the version of the read a page is showing, that read while it is
+ * still the latest (see `version`).
  */
 export async function loadSweep(
   store: ResultsReader,
-  sweepId: number,
+  key: SweepKey,
   version?: number,
 ): Promise<SweepWithRuns> {
   const sweeps = cache.get(store) ?? new Map();
   cache.set(store, sweeps);
-  const latest = sweeps.get(sweepId);
+  const name = typeof key === 'number' ? String(key) : key.join('+');
+  const latest = sweeps.get(name);
   if (version !== undefined && latest && (await latest.sweep.catch(() => null))?.version === version)
     return latest.sweep;
-  const token = await store.changeToken(sweepId);
-  const cached = sweeps.get(sweepId);
+  const token = await changeTokenOf(store, key);
+  const cached = sweeps.get(name);
   if (cached?.token === token) return cached.sweep;
-  const sweep = readSweep(store, sweepId);
-  sweeps.set(sweepId, { token, sweep });
+  const sweep = typeof key === 'number' ? readSweep(store, key) : readUnion(store, key);
+  sweeps.set(name, { token, sweep });
   // An unknown sweep (404) or a failed read is asked again next time, not remembered.
-  sweep.catch(() => sweeps.get(sweepId)?.sweep === sweep && sweeps.delete(sweepId));
+  sweep.catch(() => sweeps.get(name)?.sweep === sweep && sweeps.delete(name));
   return sweep;
 }
 
@@ -135,7 +167,9 @@ export function loadSweepEpochs(
 ): Promise<Map<string, StoredEpoch[]>> {
   let epochs = epochCache.get(sweep);
   if (!epochs) {
-    epochs = store.epochsOfSweep(sweep.id).then(groupByRun);
+    epochs = Promise.all(sweep.members.map((id) => store.epochsOfSweep(id))).then((rows) =>
+      groupByRun(onePerRun(rows)),
+    );
     epochCache.set(sweep, epochs);
     epochs.catch(() => epochCache.delete(sweep));
   }
@@ -152,6 +186,12 @@ export async function warmUp(store: ResultsReader): Promise<void> {
   if (newest) await loadSweepEpochs(store, await loadSweep(store, newest.id));
 }
 
+/** The epochs at which some run of the sweep (or of the sweeps side by side) has layer statistics, ascending. */
+export async function layerStatEpochsOf(store: ResultsReader, sweep: SweepWithRuns): Promise<number[]> {
+  const epochs = await Promise.all(sweep.members.map((id) => store.layerStatEpochs(id)));
+  return [...new Set(epochs.flat())].sort((a, b) => a - b);
+}
+
 /** The layer statistics of the sweep's runs at one epoch, read once per read of the sweep and epoch. */
 const layerStatsCache = new WeakMap<SweepWithRuns, Map<number, Promise<StoredLayerStats[]>>>();
 
@@ -164,7 +204,7 @@ export function loadLayerStats(
   layerStatsCache.set(sweep, byEpoch);
   let rows = byEpoch.get(epoch);
   if (!rows) {
-    rows = store.layerStatsOfSweep(sweep.id, epoch);
+    rows = Promise.all(sweep.members.map((id) => store.layerStatsOfSweep(id, epoch))).then(onePerRun);
     byEpoch.set(epoch, rows);
     rows.catch(() => byEpoch.delete(epoch));
   }
@@ -195,6 +235,20 @@ export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/**
+ * The rows of several sweeps' reads as one, each run's rows once: a run two sweeps share is read
+ * with both (one sweep's read is returned as it is).
+ */
+function onePerRun<T extends { run_id: string }>(reads: T[][]): T[] {
+  if (reads.length === 1) return reads[0];
+  const taken = new Set<string>();
+  return reads.flatMap((rows) => {
+    const runs = new Set(rows.map((row) => row.run_id).filter((id) => !taken.has(id)));
+    for (const id of runs) taken.add(id);
+    return rows.filter((row) => runs.has(row.run_id));
+  });
 }
 
 export function groupByRun<T extends { run_id: string }>(rows: T[]): Map<string, T[]> {

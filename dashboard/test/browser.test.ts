@@ -6,11 +6,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadRunModel } from '@ablate/runner';
+import { loadRunModel, summarizeSweep } from '@ablate/runner';
+import { winnerLines } from '@ablate/runner/view/winner.js';
 import { openForReading, openForWriting, openReader } from '@ablate/runner/store';
 import { Tensor } from '@ablate/tensor';
 import type { RunningServer } from '../src/server.ts';
-import { copyOfSmokeDb, getJson, startTestServer } from './helpers.ts';
+import { copyOfSmokeDb, getJson, paintedPixels, startTestServer } from './helpers.ts';
 
 const screenshots = fileURLToPath(new URL('../../artifacts/screenshots', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -61,20 +62,6 @@ async function open(hash: string, url = server.url): Promise<{ page: Page; error
   return { page, errors };
 }
 
-/** How many pixels of each visible canvas on the page have been painted. */
-function paintedPixels(page: Page): Promise<number[]> {
-  return page.$$eval('canvas', (canvases) =>
-    (canvases as HTMLCanvasElement[])
-      .filter((canvas) => canvas.checkVisibility())
-      .map((canvas) => {
-        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-        let painted = 0;
-        for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) painted++;
-        return painted;
-      }),
-  );
-}
-
 /** What the Chart.js chart on a canvas shows: its y-axis type, its y values and a pixel checksum. */
 function chartState(canvas: Locator) {
   return canvas.evaluate((element: HTMLCanvasElement) => {
@@ -121,6 +108,24 @@ describe('pages', () => {
     );
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
     await shoot(page, 'sweep');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the winner and its tie set open the sweep page, in the words of the closing report', async () => {
+    const reader = await openReader(dbPath);
+    const summary = await summarizeSweep(reader, sweepId);
+    await reader.close();
+    const expected = winnerLines(summary.winner, summary.metric);
+    expect(expected[0]).toMatch(/^winner: init=\S+ momentum=\S+: val acc /);
+    const { page, errors } = await open(`#/sweep/${sweepId}`);
+    const winner = page.locator('.winner');
+    await winner.locator('p').first().waitFor();
+    expect(await winner.locator('p, li').allTextContents()).toEqual(expected.map((line) => line.trim()));
+    // Above the runs table: the first thing after the page's head.
+    expect(
+      await page.evaluate(() => document.querySelector('.page-head')!.nextElementSibling!.className),
+    ).toBe('winner');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,4 +1,4 @@
-// #/sweep/:id : the runs table, the selected runs' curves, group means, signal through depth, the
+// #/sweep/:id : the winner (the best group over its seeds and its tie set), the runs table, the selected runs' curves, group means, signal through depth, the
 // ablation heatmap and exports. The page loads the sweep's description (/api/sweeps/:id) and the
 // table pages its runs from the server, so a 10,000-run sweep costs what a screenful of rows does.
 // Everything re-fetches when the sweep's event stream reports a change. The view (sort, filters,
@@ -11,6 +11,7 @@ import { latestRequest } from '../latest.js';
 import { followChanges, setCrumbs } from '../layout.js';
 import { stoppedEarly } from '/shared/early-stop.js';
 import { shortNames } from '/shared/format.js';
+import { winnerLines } from '/shared/winner.js';
 import { RunTable } from '../table.js';
 import { setViewState, viewState } from '../url-state.js';
 import { ablationSection } from '../sections/ablation.js';
@@ -106,7 +107,10 @@ function exportLinks(sweepId, withAblation) {
     download(`/api/sweeps/${sweepId}/export.csv`, 'CSV'),
     download(`/api/sweeps/${sweepId}/export.json`, 'JSON'),
     markdown,
-    h('a', { className: 'button', href: `#/digit/${sweepId}` }, 'Draw a digit'),
+    // A digit is drawn for one sweep's runs.
+    /^\d+$/.test(sweepId)
+      ? h('a', { className: 'button', href: `#/digit/${sweepId}` }, 'Draw a digit')
+      : null,
   );
   const followAblation = (query) => {
     if (markdown) markdown.href = `/api/sweeps/${sweepId}/ablation.md?${new URLSearchParams(query)}`;
@@ -121,6 +125,56 @@ const onlySeeds = (what) =>
     `Nothing to ${what}.`,
     'This sweep varies only the seed: add a grid over another param (e.g. train.init) to the YAML.',
   );
+
+/**
+ * Sweeps side by side: which sweeps, the runs they share (counted once), what was not pooled, and
+ * how each sweep file differs from the first's (each file in full beside it).
+ */
+function unionSection(union) {
+  const [first] = union.sweeps;
+  const shown = (value) => (value === undefined ? '(absent)' : JSON.stringify(value));
+  return section(
+    'Sweeps side by side',
+    h(
+      'p',
+      { className: 'union-summary' },
+      `${union.sweeps.map((s) => `#${s.id} ${s.name} (${s.runCount} runs)`).join(', ')}: their union, with the sweep as one more param; ${union.shared} runs shared by them (same config hash) count once, under the first sweep listed that has them.`,
+    ),
+    union.notPooled ? h('p', { className: 'notice warning', role: 'status' }, union.notPooled) : null,
+    union.diffs.map(({ id, items }) =>
+      h(
+        'div',
+        { className: 'union-diff' },
+        h('h3', {}, `Sweep file #${id} against #${first.id}`),
+        items.length
+          ? h(
+              'table',
+              { className: 'diff' },
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  ['config path', `#${first.id}`, `#${id}`].map((t) => h('th', { scope: 'col' }, t)),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                items.map((item) =>
+                  h('tr', {}, h('td', {}, item.path), h('td', {}, shown(item.a)), h('td', {}, shown(item.b))),
+                ),
+              ),
+            )
+          : h('p', {}, 'The same sweep config.'),
+      ),
+    ),
+    union.sweeps.map((s) =>
+      h('details', {}, h('summary', {}, `sweep file of #${s.id} ${s.name}`), h('pre', {}, s.configYaml)),
+    ),
+  );
+}
 
 export async function renderSweep(main, sweepId) {
   const loading = api.sweep(sweepId);
@@ -255,7 +309,19 @@ export async function renderSweep(main, sweepId) {
       [parallel, groups, depth, ablation, scatter, importance].filter(Boolean).map((part) => part.refresh()),
     );
 
+  // The answer first: the best group and those the tests cannot separate from it (the runner's
+  // definition, view/winner.js, as the command line prints it).
+  const winner = h('div', { className: 'winner', role: 'status' });
   const describe = () => {
+    // Lines of two leading spaces are the groups of the list the line before introduces.
+    const [first, ...rest] = winnerLines(sweep.winner, sweep.winner.metric);
+    const blocks = [];
+    for (const line of rest) {
+      if (!line.startsWith('  ')) blocks.push(h('p', {}, line));
+      else if (blocks.at(-1)?.tagName === 'UL') blocks.at(-1).append(h('li', {}, line.trim()));
+      else blocks.push(h('ul', {}, h('li', {}, line.trim())));
+    }
+    replaceChildren(winner, h('p', {}, h('strong', {}, first)), blocks);
     heading.textContent = `${sweep.configPath ?? 'inline config'} · created ${format.date(sweep.createdAt)} · ${sweep.runCount} runs: ${format.statusCounts(sweep.statusCounts)}`;
   };
   describe();
@@ -263,6 +329,8 @@ export async function renderSweep(main, sweepId) {
   replaceChildren(
     main,
     h('div', { className: 'page-head' }, h('h1', {}, sweep.name), heading, exports.element),
+    winner,
+    sweep.union ? unionSection(sweep.union) : null,
     section('Runs', table.element),
     section('Curves of the selected runs', curves.element),
     [

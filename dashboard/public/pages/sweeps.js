@@ -19,10 +19,33 @@ export async function renderSweeps(main) {
       );
       return;
     }
+    // Ticked sweeps open side by side (#/sweep/1+2): their union, the sweep as one more param.
+    const picked = new Set();
+    const compare = h(
+      'button',
+      { type: 'button', disabled: true, onclick: () => (location.hash = `#/sweep/${[...picked].join('+')}`) },
+      'Compare the ticked sweeps',
+    );
+    const tick = (sweep) =>
+      h('input', {
+        type: 'checkbox',
+        'aria-label': `compare #${sweep.id} ${sweep.name}`,
+        onchange: (event) => {
+          if (event.target.checked) picked.add(sweep.id);
+          else picked.delete(sweep.id);
+          compare.disabled = picked.size < 2;
+        },
+      });
     replaceChildren(
       main,
       section(
         'Sweeps',
+        h(
+          'p',
+          { className: 'hint' },
+          compare,
+          ' Tick two or more (or versions of one) to see them side by side.',
+        ),
         h(
           'table',
           { className: 'sweeps' },
@@ -32,7 +55,7 @@ export async function renderSweeps(main) {
             h(
               'tr',
               {},
-              ['Sweep', 'Created', 'Runs', 'Status', 'Varying', 'Best run'].map((title) =>
+              ['', 'Sweep', 'Created', 'Runs', 'Status', 'Varying', 'Best run'].map((title) =>
                 h('th', { scope: 'col' }, title),
               ),
             ),
@@ -44,7 +67,8 @@ export async function renderSweeps(main) {
               h(
                 'tr',
                 {},
-                h('td', {}, h('a', { href: `#/sweep/${sweep.id}` }, sweep.name)),
+                h('td', {}, tick(sweep)),
+                h('td', {}, h('a', { href: `#/sweep/${sweep.id}` }, `#${sweep.id} ${sweep.name}`)),
                 h('td', {}, format.date(sweep.createdAt)),
                 h('td', { className: 'num' }, sweep.runCount),
                 h('td', {}, format.statusCounts(sweep.statusCounts)),

@@ -5,7 +5,7 @@
 // than 3 seeds is flagged: its std, and any test on it, mean little.
 import { h } from '../dom.js';
 import * as format from '../format.js';
-import { cohensD, holm } from '/shared/comparisons.js';
+import { cohensD, pairwiseTests } from '/shared/comparisons.js';
 import { bootstrapDifferenceCI, mean, welchTTest } from '/shared/stats.js';
 
 const FEW_SEEDS = 3;
@@ -55,14 +55,8 @@ function pair([a, b], metric, warning) {
 }
 
 function pairs(cells, metric, warning) {
-  const comparisons = cells.flatMap((a, i) =>
-    cells
-      .slice(i + 1)
-      .map((b) => ({ a, b, test: welchTTest(a.values, b.values), d: cohensD(a.values, b.values) })),
-  );
+  const comparisons = pairwiseTests(cells);
   const tested = comparisons.filter((c) => c.test);
-  const adjusted = holm(tested.map((c) => c.test.p));
-  tested.forEach((c, i) => (c.holm = adjusted[i]));
   return h(
     'div',
     { className: 'significance' },

@@ -20,7 +20,14 @@ import {
 } from '../params.ts';
 import type { ResultsDb } from '../results-db.ts';
 import { valuesOf } from '../run-table.ts';
-import { derive, loadLayerStats, loadSweep, loadSweepEpochs, type SweepWithRuns } from '../sweep-data.ts';
+import {
+  derive,
+  layerStatEpochsOf,
+  loadLayerStats,
+  loadSweep,
+  loadSweepEpochs,
+  type SweepWithRuns,
+} from '../sweep-data.ts';
 
 /** A param the sweep varies: anything else would group every run into one cell. */
 function varyingParam(sweep: SweepWithRuns, value: string, name: string): string {
@@ -99,7 +106,9 @@ export function aggregateRoutes(results: ResultsDb): Router {
     const sweep = await loadSweep(store, sweepIdOf(req), versionOf(req));
     const metric = finalMetricOf(req, sweep);
     const analysis = await derive(sweep, `importance ${metric}`, async () => {
-      const config = (await store.sweep(sweep.id))?.config as { sweep?: SweepAxesSpec } | undefined;
+      // Sweeps side by side: the first one's axes; the params only others vary, and the sweep
+      // itself, are factors of their own (sweepFactors).
+      const config = (await store.sweep(sweep.members[0]))?.config as { sweep?: SweepAxesSpec } | undefined;
       return importance(sweep, config?.sweep, metric);
     });
     sendDerived(res, analysis);
@@ -135,7 +144,7 @@ export function aggregateRoutes(results: ResultsDb): Router {
     const sweep = await loadSweep(store, sweepIdOf(req), versionOf(req));
     const by = varyingParam(sweep, requiredString(req.query, 'by'), 'by');
     const stat = parseChoice(optionalString(req.query, 'stat'), 'stat', LAYER_STATISTICS, 'act_std');
-    const epochs = await derive(sweep, 'layer stat epochs', () => store.layerStatEpochs(sweep.id));
+    const epochs = await derive(sweep, 'layer stat epochs', () => layerStatEpochsOf(store, sweep));
     const asked = optionalString(req.query, 'epoch');
     const epoch = parseInteger(asked, 'epoch', 0, 999_999, epochs[0] ?? 0);
     if (asked !== undefined && !epochs.includes(epoch)) {

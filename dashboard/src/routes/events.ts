@@ -1,10 +1,11 @@
-// GET /api/events[?sweep=ID]: server-sent events. Each connection polls a cheap change signature
+// GET /api/events[?sweep=ID or ID+ID...]: server-sent events. Each connection polls a cheap change signature
 // (the store's changeToken) and pushes `event: change` when it moves, so open pages re-fetch
 // without reloading. Polling a WAL database never blocks the sweep writing it.
 import { Router } from 'express';
 import { notFound } from '../http-error.ts';
-import { optionalString, parseSweepId } from '../params.ts';
+import { optionalString, parseSweepKey } from '../params.ts';
 import type { ResultsDb } from '../results-db.ts';
+import { changeTokenOf } from '../sweep-data.ts';
 
 const KEEPALIVE_MS = 15_000;
 
@@ -13,10 +14,12 @@ export function eventRoutes(results: ResultsDb, pollMs: number): Router {
 
   router.get('/api/events', async (req, res) => {
     const sweepValue = optionalString(req.query, 'sweep');
-    const sweepId = sweepValue === undefined ? null : parseSweepId(sweepValue);
+    // One sweep, or sweeps side by side ("1+2").
+    const sweepId = sweepValue === undefined ? null : parseSweepKey(sweepValue);
+    const ids = sweepId === null ? [] : [sweepId].flat();
     // An unknown sweep would stream nothing forever. Without a database yet, every sweep is still to come.
     const opened = await results.get();
-    if (opened && sweepId !== null && !(await opened.sweep(sweepId))) throw notFound(`no sweep ${sweepId}`);
+    for (const id of ids) if (opened && !(await opened.sweep(id))) throw notFound(`no sweep ${id}`);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache',
@@ -26,7 +29,8 @@ export function eventRoutes(results: ResultsDb, pollMs: number): Router {
 
     const signature = async () => {
       const store = await results.get();
-      return store ? store.changeToken(sweepId) : 'no database';
+      if (!store) return 'no database';
+      return sweepId === null ? store.changeToken(null) : changeTokenOf(store, sweepId);
     };
     let last = await signature().catch(() => 'unreadable');
     let polling = false;

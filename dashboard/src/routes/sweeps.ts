@@ -1,4 +1,5 @@
-// GET /api/sweeps, /api/sweeps/:id, /api/sweeps/:id/runs[?limit=&offset=&sort=&order=&q=&tag=&ranges=&ids=]
+// GET /api/sweeps, /api/sweeps/:id (with the sweep's winner), /api/sweeps/:id/runs[?limit=&offset=&sort=&order=&q=&tag=&ranges=&ids=]
+import { summarizeRuns } from '@ablate/runner';
 import { Router, type Request } from 'express';
 import { badRequest } from '../http-error.ts';
 import {
@@ -12,7 +13,8 @@ import {
 } from '../params.ts';
 import { NO_SWEEPS_HINT, type ResultsDb } from '../results-db.ts';
 import { checkColumn, runPage, withinRanges, type Range, type RunQuery } from '../run-table.ts';
-import { loadSweep, type SweepWithRuns } from '../sweep-data.ts';
+import { derive, loadSweep, type SweepWithRuns } from '../sweep-data.ts';
+import { SWEEP_PARAM } from '../union.ts';
 
 /** The most rows one page may ask for: a screenful or two, not the sweep. */
 const MAX_PAGE = 1000;
@@ -53,8 +55,22 @@ export function sweepRoutes(results: ResultsDb): Router {
   });
 
   router.get('/api/sweeps/:id', async (req, res) => {
-    const { runs, ...sweep } = await loadSweep(await results.require(), sweepIdOf(req));
-    res.json({ ...sweep, runCount: runs.length, tags: [...new Set(runs.flatMap((run) => run.tags))].sort() });
+    const read = await loadSweep(await results.require(), sweepIdOf(req));
+    // The winner as the command line reports it (one definition: the runner's summarizeRuns).
+    // Sweeps side by side: a config's runs of every sweep are one group (unless on other data or kernels).
+    const { metric, winner } = await derive(read, 'summary', () =>
+      summarizeRuns(
+        read.varying.filter((path) => path !== SWEEP_PARAM),
+        read.runs,
+      ),
+    );
+    const { runs, ...sweep } = read;
+    res.json({
+      ...sweep,
+      runCount: runs.length,
+      tags: [...new Set(runs.flatMap((run) => run.tags))].sort(),
+      winner: { metric, ...winner },
+    });
   });
 
   // Without a query, the whole sweep with its runs. With ?limit, one page of the runs table

@@ -9,6 +9,9 @@ export { SweepInputError } from './sweep/open-store.ts';
 export type { SweepObserver, SweepStart } from './sweep/observer.ts';
 export {
   summarizeSweep,
+  summarizeRuns,
+  groupLabel,
+  finalAccuracy,
   type GroupSummary,
   type SweepSummary,
   type BestRunSummary,

@@ -106,6 +106,7 @@ describe('ls --json and show --json', () => {
         name: string;
         runCount: number;
         statusCounts: Record<string, number>;
+        winner: { winner: unknown; reason: string | null; untested: Array<{ key: string }> };
         best: unknown;
       }>;
     };
@@ -124,6 +125,14 @@ describe('ls --json and show --json', () => {
       ),
     );
     expect(sweeps[0].best).toMatchObject({ runId: best!.run_id, metric: best!.metric, value: best!.value });
+    // One seed per group: the best run stays, but no group is named the winner.
+    expect(sweeps[0].winner).toMatchObject({
+      winner: null,
+      reason: 'one seed per group: no comparison is possible (run more seeds)',
+    });
+    expect(sweeps[0].winner.untested).toHaveLength(1);
+    const text = await runCli(['ls', '--db', dbPath]);
+    expect(text.stdout).toContain('- (one seed per group: no comparison is possible (run more seeds))');
   });
 
   it('ls --json on a database without sweeps: an empty list; on an empty file: no results yet', async () => {
@@ -176,7 +185,13 @@ describe('ls --json and show --json', () => {
       confusion: JSON.parse(test!.confusion_json as string),
     });
     expect(shown.sweeps).toEqual(
-      sweeps.map((s) => ({ id: s.id, name: s.name, params: JSON.parse(s.params_json) })),
+      sweeps.map((s) => ({
+        id: s.id,
+        name: s.name,
+        params: JSON.parse(s.params_json),
+        standing: 'one seed',
+        winner: null,
+      })),
     );
     expect(shown.tags).toEqual(['baseline', 'keep']);
     expect(shown.notes).toEqual([{ text: 'the reference run', createdAt: expect.any(String) }]);

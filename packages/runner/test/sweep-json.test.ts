@@ -57,7 +57,7 @@ describe('ablate sweep --json', () => {
     });
   });
 
-  it("summarizes each seed group from the database's epochs, and names the best run", async () => {
+  it("summarizes each seed group from the database's epochs, and names the winner and the best run", async () => {
     const { summary } = parsed<ReportJson>(first);
     expect(summary.metric).toBe('val acc');
     expect(summary.varying).toEqual(['train.lr']);
@@ -82,6 +82,16 @@ describe('ablate sweep --json', () => {
         expect(group).toMatchObject({ params: { 'train.lr': 1e4 }, mean: null, std: null, diverged: 2 });
       }
     }
+    // The winner: the only group with finished runs, over its two seeds, nothing to tie with.
+    const finishedGroup = summary.groups.find((group) => group.params['train.lr'] === 0.1)!;
+    expect(summary.winner).toMatchObject({
+      level: 0.05,
+      winner: { key: finishedGroup.groupId, label: 'lr=0.1', n: 2, mean: finishedGroup.mean },
+      ties: [],
+      behind: [],
+      untested: [],
+      reason: null,
+    });
     const best = finals.reduce((a, b) => (b.val_acc > a.val_acc ? b : a));
     expect(summary.best).toMatchObject({ runId: best.id, accuracy: best.val_acc });
     expect(summary.best?.label).toMatch(/^lr=0\.1 seed=\d$/);

@@ -1,6 +1,7 @@
 // The runner's commands, in the order `ablate --help` lists them.
 import { noteCommand, tagCommand, untagCommand } from './annotate.ts';
 import type { Command } from './command.ts';
+import { confirmCommand } from './confirm.ts';
 import { doctorCommand } from './doctor.ts';
 import { exportSweepCommand } from './export.ts';
 import { lsCommand } from './ls.ts';
@@ -12,6 +13,7 @@ import { workerCommand } from './worker.ts';
 export const RUNNER_COMMANDS: readonly Command[] = [
   sweepCommand,
   workerCommand,
+  confirmCommand,
   lsCommand,
   showCommand,
   tagCommand,

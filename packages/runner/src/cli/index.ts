@@ -6,3 +6,4 @@ export { command, type Command } from './command.ts';
 export { dbLocation, DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
 export { DB_RETRY_OPTION, DB_RETRY_USAGE, dbRetry } from './db-retry.ts';
 export { BAD_INPUT_EXIT, DB_UNAVAILABLE_EXIT, STORAGE_FAULT_EXIT } from './exit-codes.ts';
+export { DbOption, findSweep, withReader } from './results-args.ts';

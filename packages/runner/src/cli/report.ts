@@ -1,7 +1,8 @@
-// The closing report of a sweep (printed by the CLI): one table row per group (config minus seed), the best run, and
-// where the results are.
+// The closing report of a sweep (printed by the CLI): one table row per group (config minus seed), the winner and
+// its tie set, the best single run, and where the results are.
 import { formatTable } from '../config/format.ts';
 import { formatValue, shortNames } from '../view/format.js';
+import { winnerLines } from '../view/winner.js';
 import type { SweepResult } from '../sweep/run-sweep.ts';
 import type { GroupSummary } from '../sweep/seed-groups.ts';
 
@@ -11,6 +12,14 @@ function formatAccuracy(group: GroupSummary): string {
     ? `${group.mean.toFixed(4)} ± ${(group.std ?? 0).toFixed(4)}`
     : group.mean.toFixed(4);
 }
+
+/**
+ * The winner's JSON (view/winner.js's HonestWinner) in the --json help texts: the best group with
+ * its interval at 1 - level, the groups the tests cannot (ties) and can (behind) separate from it,
+ * those of one seed (untested), and why there is no winner (reason).
+ */
+export const WINNER_JSON =
+  '{level, winner: {key (groupId), label, n, mean, std, low, high} or null, ties, behind, untested, reason}';
 
 /** The text printed when a sweep ends. */
 export function formatReport(result: SweepResult): string {
@@ -38,6 +47,7 @@ export function formatReport(result: SweepResult): string {
     '',
     `trained ${ran.length ? ran.join(', ') : 'nothing'}; ${result.skipped} already done`,
     ...formatTable([header, ...rows]),
+    ...winnerLines(summary.winner, summary.metric),
     summary.best
       ? `best run: ${summary.best.label} (${summary.metric} ${summary.best.accuracy.toFixed(4)}, id ${summary.best.runId})`
       : 'best run: none finished yet',

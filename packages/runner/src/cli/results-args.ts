@@ -1,6 +1,13 @@
 // Naming results on the command line: the database (--db), a run by its id or the first digits of
 // it, a sweep by its number or its name (the newest version of that name).
-import { DatabaseBusyError, NoResultsError, openReader, redactUrl, type ResultsReader } from '../db/index.ts';
+import {
+  DatabaseBusyError,
+  NoResultsError,
+  openReader,
+  redactUrl,
+  type ResultsReader,
+  type SweepListing,
+} from '../db/index.ts';
 import { dbLocation, UsageError } from './args.ts';
 
 /** The --db option: the results database a command works on (DEFAULT_DB without it). */
@@ -75,7 +82,7 @@ export async function findRun(reader: ResultsReader, typed: string): Promise<str
 }
 
 /** The sweep `typed` names: its number, or the newest version of that name. */
-export async function findSweep(reader: ResultsReader, typed: string): Promise<{ id: number; name: string }> {
+export async function findSweep(reader: ResultsReader, typed: string): Promise<SweepListing> {
   const sweeps = await reader.sweepList(); // newest first
   const found = /^\d+$/.test(typed)
     ? sweeps.find((sweep) => sweep.id === Number(typed))

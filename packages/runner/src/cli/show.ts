@@ -4,6 +4,8 @@ import { stringify } from 'yaml';
 import type { RunConfig } from '../config/index.ts';
 import { RUN_RESULTS } from '../db/index.ts';
 import { describeTestEpoch, keptEpoch } from '../view/early-stop.js';
+import { summarizeSweep } from '../sweep/seed-groups.ts';
+import { standingOf, type Standing } from '../view/winner.js';
 import { DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
 import { command } from './command.ts';
 import { DbOption, findRun, withReader } from './results-args.ts';
@@ -11,7 +13,8 @@ import { DbOption, findRun, withReader } from './results-args.ts';
 const USAGE = `usage: ablate show RUN [--db PATH] [--json]
 
 Prints a run of the results database (default ${DEFAULT_DB}): RUN is its id or its first digits
-(at least 4). Its status, results, sweeps, tags, notes and full config.
+(at least 4). Its status, results, sweeps (and where its group stands against each sweep's
+winner), tags, notes and full config.
 
 --json  one JSON document on stdout instead: {run, results, test, sweeps, tags, notes, config}
         run: the runs table's columns (id, group_id, seed, label, status, error, epochs_planned,
@@ -20,11 +23,24 @@ Prints a run of the results database (default ${DEFAULT_DB}): RUN is its id or i
         results: {${RUN_RESULTS.join(', ')}, best_epoch} or null
         test: {loss, accuracy, confusion ([true][predicted] counts),
           perClass [{precision, recall, f1, support}]} or null (a run not finished)
-        sweeps: [{id, name, params (this run's values of what the sweep varies)}]
+        sweeps: [{id, name, params (this run's values of what the sweep varies), standing
+          (its group against the sweep's winner: "winner", "tied" (Holm-corrected tests cannot
+          separate them at p < 0.05), "behind", "one seed", or null), winner (the winner's label
+          and mean, or null)}]
         tags: [words], sorted; notes: [{text, createdAt}], oldest first; config: the run's config
         A number that is not finite (a diverged loss) is null.`;
 
 const metric = (value: number | null) => (value === null ? '-' : value.toFixed(4));
+
+/** Where the run's group stands in a sweep, as show prints it. */
+function standingText(standing: Standing | null, winner: { label: string } | null): string {
+  if (!winner) return 'no winner yet';
+  if (standing === 'winner') return 'its group is the winner';
+  if (standing === 'tied') return `its group is tied with the winner, ${winner.label}`;
+  if (standing === 'behind') return `its group is behind the winner, ${winner.label}`;
+  if (standing === 'one seed') return 'its group has one finished seed: not compared';
+  return 'its group has no finished run';
+}
 
 async function show(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('show', args, {
@@ -35,7 +51,7 @@ async function show(args: string[]): Promise<number> {
     throw new UsageError('show: expected one run id (see ablate ls and the dashboard)');
   return withReader(new DbOption('show', values.db), async (reader) => {
     const id = await findRun(reader, positionals[0]);
-    const [run, results, test, sweeps, notes, tags, epochs] = await Promise.all([
+    const [run, results, test, memberOf, notes, tags, epochs] = await Promise.all([
       reader.run(id),
       reader.runResults(id),
       reader.testResult(id),
@@ -45,6 +61,14 @@ async function show(args: string[]): Promise<number> {
       reader.epochsOfRuns([id]),
     ]);
     if (!run) throw new UsageError(`run ${id}: not in the database`);
+    const sweeps = await Promise.all(
+      memberOf.map(async (sweep) => {
+        const result = (await summarizeSweep(reader, sweep.id)).winner;
+        const { winner } = result;
+        const standing = standingOf(result, run.group_id);
+        return { ...sweep, standing, winner: winner && { label: winner.label, mean: winner.mean } };
+      }),
+    );
     if (values.json) {
       const { config, ...columns } = run;
       process.stdout.write(
@@ -58,7 +82,7 @@ async function show(args: string[]): Promise<number> {
       `group: ${run.group_id}  seed: ${run.seed}  kernels: ${run.kernels ?? '-'}  code: ${run.code_version ?? '-'}`,
       results &&
         `final (epoch ${epochs.length}): train acc ${metric(results.final_train_acc)}, val acc ${metric(results.final_val_acc)}; best val acc ${metric(results.best_val_acc)}; test acc ${metric(results.test_acc)}${run.status === 'finished' ? describeTestEpoch(keptEpoch(epochs, (run.config as RunConfig).train.earlyStop), epochs.length, run.epochs_planned) : ''}`,
-      `sweeps: ${sweeps.map((sweep) => `#${sweep.id} ${sweep.name}`).join(', ') || '-'}`,
+      `sweeps: ${sweeps.map((sweep) => `#${sweep.id} ${sweep.name} (${standingText(sweep.standing, sweep.winner)})`).join(', ') || '-'}`,
       `tags: ${tags.join(' ') || '-'}`,
       ...notes.map((note) => `note (${note.createdAt.slice(0, 19).replace('T', ' ')} UTC): ${note.text}`),
       'config:',

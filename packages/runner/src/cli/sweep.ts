@@ -1,17 +1,14 @@
 // `ablate sweep FILE [path=value ...]`: plans the sweep file and trains the runs not yet done.
-import { kernelsNotice } from '@ablate/tensor';
 import { formatPlan, loadSweep } from '../config/index.ts';
 import { DEFAULT_LEASE_SECONDS } from '../db/index.ts';
-import { runSweep } from '../sweep/run-sweep.ts';
 import { dbLocation, DEFAULT_DB, parseCommandArgs, positiveInteger, sweepFile, UsageError } from './args.ts';
 import { command } from './command.ts';
 import { DB_RETRY_OPTION, DB_RETRY_USAGE, dbRetry } from './db-retry.ts';
 import { BAD_INPUT_EXIT, DB_UNAVAILABLE_EXIT, STORAGE_FAULT_EXIT } from './exit-codes.ts';
 import { capNote, planJson } from '../config/format.ts';
-import { progressFor } from './progress.ts';
-import { stopOnSignals } from './stop-signals.ts';
-import { formatReport } from './report.ts';
-import { estimateRuns, TimingRecorder } from './timings.ts';
+import { formatReport, WINNER_JSON } from './report.ts';
+import { estimateRuns } from './timings.ts';
+import { trainPlan } from './train-plan.ts';
 
 const USAGE = `usage: ablate sweep <config.yaml> [path=value ...] [options]
 
@@ -50,10 +47,12 @@ the closing report to stdout.
   skipped       runs already finished or diverged; recovered: runs a dead process left running
   interrupted   true when SIGINT / SIGTERM stopped the sweep before every run ended
   summary       the table: {metric ("val acc", or "test acc" without a validation set), varying
-                (the params that vary, seed aside), groups, best}; a group is one config over its
-                seeds: {groupId, params, runs, mean, std (of the metric over its finished runs,
-                null when none), finished, diverged, failed, unfinished}; best is the sweep's best
-                run {runId, label, accuracy} or null while none has finished
+                (the params that vary, seed aside), groups, winner, best}; a group is one config
+                over its seeds: {groupId, params, runs, mean, std (of the metric over its finished
+                runs, null when none), finished, diverged, failed, unfinished}; winner: the best
+                group and those Holm-corrected tests cannot separate from it,
+                ${WINNER_JSON};
+                best: the best single run {runId, label, accuracy}, null while none has finished
 --dry-run --json: {name, path, total (runs before any cap), runs}, each run {id, label, params
   (seed included), seed, position (in plan order), epochs, estimatedSeconds (null: no estimate)}
 Progress lines and the report show only what the database has committed.
@@ -98,27 +97,16 @@ async function sweep(args: string[]): Promise<number> {
     return 0;
   }
   if (plan.runs.length < plan.total) process.stderr.write(`${plan.name}: ${capNote(plan)}\n`);
-  // Why the training threads run on wasm (or the reference) rather than native kernels, if they do.
-  const notice = kernelsNotice();
-  if (notice) process.stderr.write(`${notice}\n`);
-
-  const stop = stopOnSignals('marking runs in flight as interrupted (rerun to resume)');
-
-  const timings = new TimingRecorder();
-  const result = await runSweep(plan, {
+  const { result, stopped } = await trainPlan(plan, {
     dbPath: dbLocation(values.db),
     threads: positiveInteger('workers', values.workers),
     newVersion: values['new-version'],
     kernels: values.kernels,
     leaseSeconds: positiveInteger('lease-seconds', values['lease-seconds']),
     ...dbRetry(values['db-retry-seconds']),
-    signal: stop.signal,
-    observers: [progressFor(plan.name), timings],
   });
-  timings.save();
   if (values.json) writeJson(result);
   else process.stdout.write(formatReport(result));
-  const stopped = stop.exitCode();
   if (stopped !== null) return stopped;
   return result.ended.failed > 0 ? 1 : 0;
 }

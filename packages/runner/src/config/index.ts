@@ -10,3 +10,4 @@ export {
 } from './plan.ts';
 export { formatPlan, formatDuration } from './format.ts';
 export type { RunConfig, ModelConfig, TrainConfig, SweepConfig, SweepSpec } from './types.ts';
+export { valueAt, type KeyPath } from './key-path.ts';

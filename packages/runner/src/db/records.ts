@@ -261,6 +261,12 @@ export interface RunRecord {
   wall_seconds: number | null;
 }
 
+/** A run's provenance, as the runs table holds it: its config hash (id), code, Ablate, data, kernels. */
+export type RunProvenance = Pick<
+  RunRecord,
+  'id' | 'code_version' | 'ablate_version' | 'data_fingerprint' | 'kernels'
+>;
+
 /** One stored layer statistic row; epoch 0 is the untrained model. */
 export type StoredLayerStats = { run_id: string; epoch: number; layer: number; name: string } & Record<
   LayerStatistic,

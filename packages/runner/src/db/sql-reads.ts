@@ -10,6 +10,7 @@ import {
   type EpochMetric,
   type RunRecord,
   type RunNote,
+  type RunProvenance,
   type RunResults,
   type RunStatus,
   type StoredEpoch,
@@ -150,6 +151,16 @@ export class SqlReads implements Omit<ResultsReader, 'close'> {
       [sweepId],
     );
     return rows.map(toSweepRun);
+  }
+
+  provenanceOfSweep(sweepId: number): Promise<RunProvenance[]> {
+    return this.db.all<RunProvenance>(
+      `SELECT r.id, r.code_version, r.ablate_version, r.data_fingerprint, r.kernels
+         FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id
+        WHERE sr.sweep_id = ?
+        ORDER BY sr.position`,
+      [sweepId],
+    );
   }
 
   async epochMetricCounts(sweepId: number): Promise<Record<EpochMetric, number>> {

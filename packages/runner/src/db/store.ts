@@ -20,6 +20,7 @@ import type {
   RunResults,
   RunStartRecord,
   RunNote,
+  RunProvenance,
   RunStatus,
   StoredEpoch,
   StoredLayerStats,
@@ -39,6 +40,8 @@ export interface ResultsReader {
   sweep(sweepId: number): Promise<SweepRecord | null>;
   /** A sweep's runs in plan order, with their results and rank (1 = the best run). */
   sweepRuns(sweepId: number): Promise<SweepRun[]>;
+  /** Where each of a sweep's runs came from (code, data, kernels), in plan order: one read for all. */
+  provenanceOfSweep(sweepId: number): Promise<RunProvenance[]>;
   /** How many of a sweep's epochs have a value of each metric (no val_*: no validation set). */
   epochMetricCounts(sweepId: number): Promise<Record<EpochMetric, number>>;
   /** Every epoch of a sweep's runs, in plan order then epoch order. */

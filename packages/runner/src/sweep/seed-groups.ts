@@ -1,8 +1,10 @@
 // The end-of-sweep view: runs grouped by config minus seed, with the spread over seeds of each
 // group's final accuracy (validation when the run has a validation set, test otherwise), and the
-// sweep's best run as the store ranks it.
+// sweep's honest winner (view/winner.js) over those groups, and its best run as the store ranks it.
 import type { ResultsReader, RunStatus, SweepRun } from '../db/index.ts';
+import { formatValue, shortNames } from '../view/format.js';
 import { mean, std } from '../view/stats.js';
+import { honestWinner, type HonestWinner } from '../view/winner.js';
 
 export interface GroupSummary {
   groupId: string;
@@ -30,23 +32,38 @@ export interface SweepSummary {
   metric: string;
   varying: string[];
   groups: GroupSummary[];
+  /** The best group over its seeds and the groups the tests cannot separate from it (keys: groupId). */
+  winner: HonestWinner;
+  /** The best single run (possibly a lucky seed: see winner). */
   best: BestRunSummary | null;
 }
 
 /** A finished run's final accuracy: validation, or test for a run without a validation set. */
-function finalAccuracy(run: SweepRun): number | null {
+export function finalAccuracy(run: SweepRun): number | null {
   return run.status === 'finished' ? (run.results.final_val_acc ?? run.results.test_acc) : null;
 }
 
-/** The sweep's runs as they stand in the store, grouped, with the best finished run. */
+/** A group's name: its values of the varying params ("lr=0.1 init=he_normal"), or "all runs". */
+export function groupLabel(varying: readonly string[], params: Record<string, unknown>): string {
+  const names = shortNames(varying);
+  return varying.map((key, i) => `${names[i]}=${formatValue(params[key])}`).join(' ') || 'all runs';
+}
+
+/** The sweep's runs as they stand in the store, grouped, with the winner and the best finished run. */
 export async function summarizeSweep(store: ResultsReader, sweepId: number): Promise<SweepSummary> {
   const [sweep, runs] = await Promise.all([store.sweep(sweepId), store.sweepRuns(sweepId)]);
-  const varying = (sweep?.varying ?? []).filter((key) => key !== 'seed');
+  return summarizeRuns(sweep?.varying ?? [], runs);
+}
+
+/** A sweep's runs (plan order, as sweepRuns reads them) grouped, with the winner and the best run. */
+export function summarizeRuns(sweepVarying: readonly string[], runs: readonly SweepRun[]): SweepSummary {
+  const varying = sweepVarying.filter((key) => key !== 'seed');
   const metricsUsed = new Set<string>();
   const byGroup = new Map<string, SweepRun[]>();
   for (const run of runs) byGroup.set(run.groupId, [...(byGroup.get(run.groupId) ?? []), run]);
+  const accuraciesOf = (members: SweepRun[]) => members.map(finalAccuracy).filter((value) => value !== null);
   const groups = [...byGroup].map(([groupId, members]): GroupSummary => {
-    const accuracies = members.map(finalAccuracy).filter((value) => value !== null);
+    const accuracies = accuraciesOf(members);
     for (const run of members.filter((member) => finalAccuracy(member) !== null))
       metricsUsed.add(run.results.final_val_acc !== null ? 'val acc' : 'test acc');
     const count = (status: RunStatus) => members.filter((m) => m.status === status).length;
@@ -64,5 +81,12 @@ export async function summarizeSweep(store: ResultsReader, sweepId: number): Pro
   const top = runs.find((run) => run.rank === 1);
   const best = top ? { runId: top.id, label: top.label, accuracy: finalAccuracy(top)! } : null;
   const metric = metricsUsed.size === 1 ? [...metricsUsed][0] : 'val/test acc';
-  return { metric, varying, groups, best };
+  const winner = honestWinner(
+    groups.map((group) => ({
+      key: group.groupId,
+      label: groupLabel(varying, group.params),
+      values: accuraciesOf(byGroup.get(group.groupId)!),
+    })),
+  );
+  return { metric, varying, groups, winner, best };
 }

@@ -1,7 +1,7 @@
 // Comparing several cells honestly: p-values corrected for the number of comparisons (Holm's
 // step-down method, which controls the family-wise error rate as Bonferroni does but rejects more)
 // and an effect size to read beside them (a p-value says whether a gap is there, not how large).
-import { mean, std } from './stats.js';
+import { mean, std, welchTTest } from './stats.js';
 
 /** Holm-adjusted p-values, in the order given: p(i) = max over j <= i of min(1, (m - j) p(j)), p sorted. */
 export function holm(pValues) {
@@ -28,4 +28,23 @@ export function cohensD(a, b) {
   const difference = mean(a) - mean(b);
   if (pooled === 0) return difference === 0 ? 0 : Math.sign(difference) * Infinity;
   return difference / pooled;
+}
+
+/**
+ * Every pair of cells ([{ name, values }]): Welch's t-test (null where a cell has fewer than two
+ * values), its p-value Holm-corrected over the pairs tested (holm, null untested), and Cohen's d.
+ */
+export function pairwiseTests(cells) {
+  const comparisons = cells.flatMap((a, i) =>
+    cells.slice(i + 1).map((b) => ({
+      a,
+      b,
+      test: welchTTest(a.values, b.values),
+      d: cohensD(a.values, b.values),
+      holm: null,
+    })),
+  );
+  const tested = comparisons.filter((c) => c.test);
+  holm(tested.map((c) => c.test.p)).forEach((p, i) => (tested[i].holm = p));
+  return comparisons;
 }

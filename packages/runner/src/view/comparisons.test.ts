@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cohensD, holm } from './comparisons.js';
+import { cohensD, holm, pairwiseTests } from './comparisons.js';
+import { welchTTest } from './stats.js';
 
 describe('Holm', () => {
   it('adjusts a hand-computed case, keeping the order given and monotone in the sorted p', () => {
@@ -20,5 +21,25 @@ describe("Cohen's d", () => {
     // Means 3 and 5, both sample variances 2.5 (n = 5): d = -2 / sqrt(2.5).
     expect(cohensD([1, 2, 3, 4, 5], [3, 4, 5, 6, 7])).toBeCloseTo(-2 / Math.sqrt(2.5), 12);
     expect(cohensD([1], [2, 3])).toBeNull();
+  });
+});
+
+describe('pairwise tests', () => {
+  it('tests every pair, Holm-correcting over the pairs that could be tested', () => {
+    const cells = [
+      { name: 'a', values: [1, 2, 3] },
+      { name: 'b', values: [3, 4, 5] },
+      { name: 'c', values: [7] },
+      { name: 'd', values: [2, 3, 5] },
+    ];
+    const pairs = pairwiseTests(cells);
+    expect(pairs.map((pair) => `${pair.a.name}${pair.b.name}`)).toEqual(['ab', 'ac', 'ad', 'bc', 'bd', 'cd']);
+    const tested = pairs.filter((pair) => pair.test);
+    expect(tested.map((pair) => `${pair.a.name}${pair.b.name}`)).toEqual(['ab', 'ad', 'bd']);
+    const adjusted = holm(tested.map((pair) => welchTTest(pair.a.values, pair.b.values)!.p));
+    expect(tested.map((pair) => pair.holm)).toEqual(adjusted);
+    expect(pairs.filter((pair) => !pair.test).every((pair) => pair.holm === null && pair.d === null)).toBe(
+      true,
+    );
   });
 });

@@ -9,6 +9,7 @@ export function std(values: number[]): number;
 export function logGamma(x: number): number;
 export function regularizedIncompleteBeta(x: number, a: number, b: number): number;
 export function studentTCdf(t: number, df: number): number;
+export function studentTQuantile(probability: number, df: number): number;
 export function welchTTest(a: number[], b: number[]): WelchResult | null;
 export function bootstrapDifferenceCI(
   a: number[],

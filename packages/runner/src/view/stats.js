@@ -64,6 +64,22 @@ export function studentTCdf(t, df) {
   return t >= 0 ? 1 - tail : tail;
 }
 
+/** The t with P(T <= t) = probability for Student's t with df degrees of freedom (by bisection). */
+export function studentTQuantile(probability, df) {
+  if (probability === 0.5) return 0;
+  if (probability < 0.5) return -studentTQuantile(1 - probability, df);
+  // The cdf is monotone: double the bracket until it holds the answer, then halve it to the last bit.
+  let high = 1;
+  while (studentTCdf(high, df) < probability) high *= 2;
+  let low = 0;
+  for (let i = 0; i < 200 && high - low > 1e-12 * high; i++) {
+    const middle = (low + high) / 2;
+    if (studentTCdf(middle, df) < probability) low = middle;
+    else high = middle;
+  }
+  return (low + high) / 2;
+}
+
 /**
  * Welch's unequal-variances t-test of mean(a) vs mean(b), two-sided.
  * Needs at least two values on each side; returns null otherwise (no variance to test with).

@@ -97,6 +97,10 @@ sweep:
   return filePath;
 }
 
+/** A sweep named "diverging" whose one run diverges (lr 1e4): a sweep with runs, none finished. */
+export const writeDivergingSweep = (dir: string): string =>
+  writeSweep(dir, 'diverging.yaml', { name: 'diverging', lrs: [1e4], seeds: 1, epochs: 1, subset: 200 });
+
 /** Calls fn with a read-only connection to the database, closed afterwards. */
 export async function withDb<T>(dbPath: string, fn: (db: Database) => Promise<T>): Promise<T> {
   const db = await openForReading(dbPath);
