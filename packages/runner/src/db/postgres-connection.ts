@@ -66,6 +66,7 @@ const passwordFileEntry = ((connection: pg.ClientConfig) =>
  */
 async function probe(config: pg.ClientConfig): Promise<void> {
   const client = new pg.Client(config);
+  client.on('error', () => undefined); // its failure is connect()'s
   try {
     await client.connect();
   } finally {
@@ -160,7 +161,11 @@ export class PgConnection extends PgQueries {
       throw new Error(`cannot connect to ${shown}: ${(err as Error).message}`);
     }
     const pool = new pg.Pool(config);
-    // An idle connection the server dropped is replaced on next use; a query on it fails by itself.
+    // A connection the server ends (a restart, pg_terminate_backend) fails the query in flight, if
+    // any, and is replaced on next use; its 'error' event, which may come after the query failed and
+    // the connection went back to the pool (a write EPIPE, then the server's farewell), must not
+    // also end the process. An idle one's is the pool's.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     pool.on('error', () => undefined);
     return new PgConnection(pool, shown, outage, options.queryPatienceSeconds ?? outage.retrySeconds);
   }
@@ -180,10 +185,6 @@ export class PgConnection extends PgQueries {
 
   private async transactionOnce<T>(fn: (tx: SqlConnection) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    // A connection the server ends mid-transaction fails the query in flight; its 'error' event
-    // must not also end the process.
-    const ignore = () => undefined;
-    client.on('error', ignore);
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -194,7 +195,6 @@ export class PgConnection extends PgQueries {
       await client.query('ROLLBACK').catch((lost: Error) => (broken = lost));
       throw err;
     } finally {
-      client.off('error', ignore);
       client.release(broken);
     }
   }

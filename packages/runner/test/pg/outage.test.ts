@@ -2,7 +2,8 @@
 // longer than a lease, its connections all terminated mid-epoch, or not up yet when the workers
 // start. Each time a `sweep` process and two workers train a 12-run sweep; every run ends finished
 // exactly once, no epoch row twice, the results equal the same sweep on SQLite bit for bit, and
-// every process exits 0. The server is stopped and started at known points: while every process
+// every process exits 0. A worker kept waiting past its lease has its late commits refused and its
+// run trained again by another; past --db-retry-seconds a worker gives up with exit code 4. The server is stopped and started at known points: while every process
 // holds a run mid-way (ABLATE_HOLD_AT), and after each has said it is waiting.
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,7 +12,7 @@ import { DB_UNAVAILABLE_EXIT } from '../../src/cli/exit-codes.ts';
 import { redactUrl } from '../../src/db/index.ts';
 import { runCli, startCli, tempDir, waitFor, writeSweep } from '../helpers/cli.ts';
 import { results } from '../helpers/results.ts';
-import { expectEachRunOnce, expectEqualToReference, pgRows, plannedSweep } from './cluster.ts';
+import { claimant, expectEachRunOnce, expectEqualToReference, pgRows, plannedSweep } from './cluster.ts';
 import { startPostgres, type PostgresServer } from './server.ts';
 
 const RUNS = 12;
@@ -127,6 +128,39 @@ describe('a shared sweep when the PostgreSQL server goes away', () => {
       expect(outage[1]).toMatch(/^ablate: results database \S+ is back after \d+\.\d s$/);
     }
     await expectTheSweepDone(url, 'stopped');
+  }, 180_000);
+
+  it('refuses the commits of a worker whose lease lapsed while it waited: the run is claimed again, recorded once', async () => {
+    const url = await plannedSweep(server, referenceDb);
+    const late = startCli(['worker', '--db', url, ...lease], { ABLATE_HOLD_AT: '1:2' });
+    const lateStderr = stderrOf(late);
+    const heldRun = async () =>
+      pgRows<{ id: string }>(
+        url,
+        "SELECT id FROM runs WHERE claimed_by = $1 AND status = 'running' AND epochs_done = 2",
+        [claimant(late.child.pid)],
+      );
+    await waitFor(async () => (await heldRun()).length === 1);
+    const [{ id }] = await heldRun();
+    server.down();
+    try {
+      late.child.kill('SIGCONT'); // its next commit finds no server
+      await untilEachWaits([lateStderr]);
+      late.child.kill('SIGSTOP'); // still waiting, past its lease, while the others go on
+    } finally {
+      server.up();
+    }
+    const others = [
+      startCli(['sweep', file, '--db', url, ...lease]),
+      startCli(['worker', '--db', url, ...lease]),
+    ];
+    await waitFor(
+      async () => (await pgRows(url, 'SELECT 1 FROM runs WHERE id = $1 AND attempt = 2', [id])).length > 0,
+    );
+    late.child.kill('SIGCONT'); // its commit, tried again, meets the new attempt
+    await expectEachExitsCleanly([...others, late]);
+    expect((await late.done).stdout).toMatch(/; 1 lost to another worker after a lapsed lease/);
+    await expectTheSweepDone(url, 'lapsed');
   }, 180_000);
 
   it('rides out every connection terminated mid-epoch', async () => {
