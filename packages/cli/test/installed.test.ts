@@ -1,10 +1,10 @@
 // Ablate installed as a user installs it: the workspace's packages packed (scripts/pack.mjs), the
 // tarballs installed into a new project outside the repository (the npm registry serves the
-// third-party dependencies only), and the `ablate` command run there: a sweep, ls, and the
-// dashboard's sweep page in Chromium. The installed code is JavaScript: no tsx, no TypeScript
+// third-party dependencies only), and the `ablate` command run there: a sweep, ls, a report, and
+// the dashboard's sweep page in Chromium. The installed code is JavaScript: no tsx, no TypeScript
 // compiler and no wabt are installed with it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -77,6 +77,11 @@ describe('Ablate installed from its packed tarballs into a project of its own', 
     expect(listed.code, listed.stderr).toBe(0);
     const [sweepRow] = JSON.parse(listed.stdout).sweeps;
     expect(sweepRow).toMatchObject({ name: 'installed', runCount: RUNS, statusCounts: { finished: RUNS } });
+
+    // A report of it: Chart.js inlined from the installed dashboard's dependency.
+    const report = await ablate(['report', 'installed', '--out', 'study.html'], project, shellEnv()).done;
+    expect(report.code, report.stderr).toBe(0);
+    expect(readFileSync(path.join(project, 'study.html'), 'utf8')).toContain('Chart.js v4');
 
     const server = await served(ablate(['serve', '--port', '0'], project, shellEnv()));
     const browser = await chromium.launch({
