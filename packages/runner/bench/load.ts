@@ -94,6 +94,7 @@ try {
       config: { i, data: null, train: { epochs: EPOCHS } },
       position: i,
       params: { i },
+      lineage: null,
     }),
   );
   const sweepId = await planner.planSweep(

@@ -190,7 +190,8 @@ export class SqlReads implements Omit<ResultsReader, 'close'> {
     const row = await this.db.get<RunRow>('SELECT * FROM runs WHERE id = ?', [runId]);
     if (!row) return null;
     const { config_json, ...columns } = row;
-    return { ...columns, config: JSON.parse(config_json) };
+    // continued_from is absent before schema version 6.
+    return { ...columns, continued_from: columns.continued_from ?? null, config: JSON.parse(config_json) };
   }
 
   async runResults(runId: string): Promise<(RunResults & { best_epoch: number | null }) | null> {

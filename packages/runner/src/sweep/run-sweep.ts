@@ -131,9 +131,9 @@ function fileClaims(
     if (!run) return null;
     // This process holds the file's lease and chose runs not done: a refused claim means the store
     // changed under it, and training on would record nothing.
-    const claim = await store.claimRun(run.id, start(run));
-    if (!claim) throw new Error(`run ${run.id} could not be claimed for training`);
-    return { run, claim };
+    const attempt = await store.claimRun(run.id, start(run));
+    if (!attempt) throw new Error(`run ${run.id} could not be claimed for training`);
+    return { run, ...attempt };
   };
   return { count, epochs, next };
 }
