@@ -84,6 +84,12 @@ export interface ClaimedRun extends RunAttempt {
   run: PlannedRunRecord;
 }
 
+/** A planned run that will go on from a finished shorter run of its lineage: that run, and its epochs. */
+export interface Continuation {
+  from: string;
+  epochs: number;
+}
+
 /**
  * What a run carries from one epoch to the next, taken as an epoch ends: enough to train the next
  * epoch exactly as though training had never stopped. The learning rate needs nothing: the

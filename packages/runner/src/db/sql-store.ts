@@ -17,7 +17,7 @@ import type {
 } from './records.ts';
 import type { SqlConnection } from './sql.ts';
 import { EPOCH_METRICS, LAYER_STATISTICS } from './records.ts';
-import { SqlReads } from './sql-reads.ts';
+import { continuable, CONTINUED_FIRST, SqlReads } from './sql-reads.ts';
 import { LeaseLostError, type RunAnnotator } from './store.ts';
 import { encodeWeights } from './weights-blob.ts';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointRow } from './checkpoint-blob.ts';
@@ -218,19 +218,21 @@ export abstract class SqlStore extends SqlReads {
   /**
    * A run of a lineage trained longer than one already finished: the longest such shorter run's
    * last checkpoint and epoch rows become this run's (the computation of those epochs is the same),
-   * so only the epochs after it are trained. Null when there is none to continue.
+   * so only the epochs after it are trained. Null when there is none to continue, on this data.
    */
   private async continueLineage(
     tx: SqlConnection,
     runId: string,
     start: RunStartRecord,
   ): Promise<Checkpoint | null> {
+    const run = await tx.get<{ lineage: string | null; epochs_planned: number }>(
+      'SELECT lineage, epochs_planned FROM runs WHERE id = ?',
+      [runId],
+    );
+    if (!run?.lineage) return null;
     const source = await tx.get<CheckpointRow & { run_id: string }>(
-      `${USABLE_CHECKPOINT} AND r.status = 'finished' AND r.id <> ?3
-          AND r.lineage = (SELECT lineage FROM runs WHERE id = ?3)
-          AND c.epoch < (SELECT epochs_planned FROM runs WHERE id = ?3)
-        ORDER BY c.epoch DESC, c.run_id LIMIT 1`,
-      [start.kernels, start.dataFingerprint, runId],
+      `${continuable('c.run_id, c.epoch, c.kernels, c.state_json, c.data')} AND r.data_fingerprint = ?5 ${CONTINUED_FIRST}`,
+      [start.kernels, run.lineage, runId, run.epochs_planned, start.dataFingerprint],
     );
     if (!source) return null;
     for (const [table, columns] of EPOCH_ROWS)

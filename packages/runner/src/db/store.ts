@@ -10,7 +10,9 @@
 import type { Evaluation } from '@ablate/layers';
 import type {
   ClaimedRun,
+  Continuation,
   EpochMetric,
+  PlannedRunRecord,
   EpochRecord,
   PlannedSweepRecord,
   Provenance,
@@ -63,6 +65,14 @@ export interface ResultsReader {
   layerStatsOfRun(runId: string): Promise<StoredLayerStats[]>;
   /** A finished run's trained parameters; null for any other run. */
   loadWeights(runId: string): Promise<WeightsRecord | null>;
+  /**
+   * The planned runs not done yet that a claim on these kernels would continue from a finished
+   * shorter run of their lineage (the data aside, which a claim checks too), by run id.
+   */
+  continuations(
+    runs: ReadonlyArray<Pick<PlannedRunRecord, 'id' | 'lineage' | 'config'>>,
+    kernels: string,
+  ): Promise<Map<string, Continuation>>;
   /** The current status of each of these runs that the store knows. */
   statuses(runIds: readonly string[]): Promise<Map<string, RunStatus>>;
   /**
