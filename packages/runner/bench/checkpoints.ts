@@ -11,10 +11,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Tensor } from '@ablate/tensor';
 import { loadSweep } from '../src/config/index.ts';
-import { openStore, type Checkpoint, type EpochRecord, type ResultsStore } from '../src/db/index.ts';
+import { openStore, type Checkpoint, type ResultsStore } from '../src/db/index.ts';
 import { encodeCheckpoint } from '../src/db/checkpoint-blob.ts';
 import { buildModel, runStreams } from '../src/model/build-model.ts';
 import { startPostgres } from '../test/pg/server.ts';
+import { benchEpoch } from './epoch-record.ts';
 
 const { values } = parseArgs({ options: { commits: { type: 'string' } } });
 const COMMITS = Number(values.commits ?? 40);
@@ -45,27 +46,6 @@ function mnistCheckpoint(epoch: number): Checkpoint {
   return checkpoint;
 }
 
-const layers = [0, 1, 2].map((layer) => ({
-  layer,
-  name: `dense${layer}`,
-  act_mean: 0.1,
-  act_std: 1,
-  grad_mean: 0,
-  grad_std: 0.01,
-}));
-const epochRecord = (epoch: number, checkpoint: boolean): EpochRecord => ({
-  epoch,
-  train_loss: 1 / epoch,
-  train_acc: 0.9,
-  val_loss: 1 / epoch,
-  val_acc: 0.9,
-  lr: 0.05,
-  seconds: 1,
-  layers,
-  ...(epoch === 1 && { initialLayers: layers }),
-  ...(checkpoint && { checkpoint: mnistCheckpoint(epoch) }),
-});
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
@@ -81,7 +61,7 @@ async function measure(label: string, location: string) {
   const times: Record<'plain' | 'checkpoint', number[]> = { plain: [], checkpoint: [] };
   for (let epoch = 1; epoch <= COMMITS; epoch++) {
     // Records built before the clock starts: the training thread makes them, not the commit.
-    const records = [epochRecord(epoch, false), epochRecord(epoch, true)];
+    const records = [benchEpoch(epoch), benchEpoch(epoch, mnistCheckpoint(epoch))];
     for (const [claim, record, kind] of [
       [plain!.claim, records[0], 'plain'],
       [checkpointed!.claim, records[1], 'checkpoint'],

@@ -15,6 +15,7 @@ import {
   type SharedResultsStore,
 } from '../src/db/index.ts';
 import { pgRows } from '../test/pg/cluster.ts';
+import { benchEpoch } from './epoch-record.ts';
 import { startPostgres } from '../test/pg/server.ts';
 
 const { values } = parseArgs({
@@ -30,14 +31,6 @@ const EPOCH_MS = 2000;
 const EPOCHS = 5;
 const WARM_UP_MS = 5000;
 
-const layers = [0, 1, 2].map((layer) => ({
-  layer,
-  name: `dense${layer}`,
-  act_mean: 0.1,
-  act_std: 1,
-  grad_mean: 0,
-  grad_std: 0.01,
-}));
 const start: ClaimStart = {
   ablateVersion: 'bench',
   codeVersion: null,
@@ -81,18 +74,7 @@ async function simulate(store: SharedResultsStore, sweepId: number, until: numbe
     for (let epoch = 1; epoch <= EPOCHS && Date.now() < until; epoch++) {
       await new Promise((resolve) => setTimeout(resolve, EPOCH_MS));
       // Built before the clock starts: a training thread makes the record, the commit writes it.
-      const record = {
-        epoch,
-        train_loss: 1 / epoch,
-        train_acc: 0.9,
-        val_loss: 1 / epoch,
-        val_acc: 0.9,
-        lr: 0.1,
-        seconds: 2,
-        layers,
-        ...(epoch === 1 ? { initialLayers: layers } : {}),
-        ...(!values['no-checkpoints'] && { checkpoint: checkpoint(epoch) }),
-      };
+      const record = benchEpoch(epoch, values['no-checkpoints'] ? undefined : checkpoint(epoch));
       const t0 = performance.now();
       await store.commitEpoch(claim, record);
       latencies.push({ at: t0, ms: performance.now() - t0 });

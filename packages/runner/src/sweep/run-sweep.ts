@@ -112,7 +112,7 @@ async function checkVersion(
   const diff = describeConfigDiff(latest.config, plan.config);
   throw new SweepInputError(
     `${fromFile(plan)}sweep "${plan.name}" already exists in ${dbPath} with another config (${summarizeDiff(diff)}); ` +
-      `rerun with --new-version to record this as a new version (finished runs it shares are reused), or rename the sweep`,
+      `rerun with --new-version to record this as a new version (finished runs it shares are reused; a run trained for more epochs goes on from its shorter finished run), or rename the sweep`,
   );
 }
 
