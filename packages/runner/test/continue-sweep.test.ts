@@ -7,20 +7,12 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir, withDb } from './helpers/cli.ts';
+import { knobsSweep, runCli, tempDir, withDb } from './helpers/cli.ts';
 import { results } from './helpers/results.ts';
 
-const SWEEP = `name: longer
-data:
-  source: { kind: mnist }
-  subset: { first: 400 }
-  testSubset: { first: 200 }
-  validation: 80
-model:
-  hidden: [16, 16]
-  dropout: [0.2, 0.1]
-  batchNorm: true
-train:
+const SWEEP = knobsSweep(
+  'longer',
+  `train:
   epochs: 3
   batchSize: 32
   lr: 0.05
@@ -33,7 +25,8 @@ sweep:
       - { name: cosine, minLr: 0.01 }
     train.optimizer: [momentum, adam]
   seeds: 1
-`;
+`,
+);
 
 type Row = { run_id?: string; id?: string };
 

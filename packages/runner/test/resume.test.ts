@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { count, runCli, startCli, tempDir, waitFor, withDb, writeSweep } from './helpers/cli.ts';
+import { count, knobsSweep, runCli, startCli, tempDir, waitFor, withDb, writeSweep } from './helpers/cli.ts';
 import { results } from './helpers/results.ts';
 
 const RUNS = 4;
@@ -91,13 +91,13 @@ async function expectResumed(dbPath: string, held: unknown[]) {
   );
   expect(rows).toEqual(held);
   expect(await count(dbPath, 'SELECT * FROM runs WHERE id = ? AND attempt = 2', [runId])).toBe(1);
-  // A finished run keeps its last checkpoint (a longer sweep continues it); nothing else does.
+  // Every run finished, and keeps the checkpoint of its last epoch (a longer sweep continues it).
   expect(
     await count(
       dbPath,
-      'SELECT * FROM checkpoints c JOIN runs r ON r.id = c.run_id WHERE c.epoch = r.epochs_done',
+      "SELECT * FROM checkpoints c JOIN runs r ON r.id = c.run_id WHERE c.epoch = r.epochs_done AND r.status = 'finished'",
     ),
-  ).toBe(RUNS);
+  ).toBe(await count(dbPath, 'SELECT * FROM runs'));
 }
 
 describe('resuming a stopped sweep', { timeout: 90_000 }, () => {
@@ -166,17 +166,9 @@ describe('resuming a stopped sweep', { timeout: 90_000 }, () => {
  * norm's running statistics, a step schedule with warmup, clipping, early stopping with restoreBest
  * (patience 2: no run stops before its 3rd epoch, so the second run is held mid-way).
  */
-const KNOBS = `name: knobs
-data:
-  source: { kind: mnist }
-  subset: { first: 400 }
-  testSubset: { first: 200 }
-  validation: 80
-model:
-  hidden: [16, 16]
-  dropout: [0.2, 0.1]
-  batchNorm: true
-train:
+const KNOBS = knobsSweep(
+  'knobs',
+  `train:
   epochs: 5
   batchSize: 32
   lr: 0.05
@@ -188,7 +180,8 @@ sweep:
     train.optimizer: [momentum, adam]
     train.lr: [0.05, 0.5]
   seeds: 2
-`;
+`,
+);
 
 describe.each(['native', 'wasm', 'reference'])('resuming on the %s kernels', (kernelSet) => {
   it('after kill -9, every knob in use: the same bits as never stopped', async () => {
@@ -207,21 +200,10 @@ describe.each(['native', 'wasm', 'reference'])('resuming on the %s kernels', (ke
     expect(resumed.code, resumed.stderr).toBe(0);
     const runs = await withDb(dbPath, (db) => db.all<{ status: string }>('SELECT status FROM runs'));
     expect(runs).toEqual(Array(8).fill({ status: 'finished' }));
-    await expectResumedKnobs(dbPath, held);
+    await expectResumed(dbPath, held);
     expect(await results(dbPath)).toEqual(await reference);
   }, 120_000);
 });
-
-/** As expectResumed, for the knobs sweep (some of its runs stop early: every run has a checkpoint of its last epoch). */
-async function expectResumedKnobs(dbPath: string, held: unknown[]) {
-  expect(held).toHaveLength(2);
-  const runId = (held[0] as { run_id: string }).run_id;
-  const rows = await withDb(dbPath, (db) =>
-    db.all('SELECT * FROM epochs WHERE run_id = ? AND epoch <= 2 ORDER BY epoch', [runId]),
-  );
-  expect(rows).toEqual(held);
-  expect(await count(dbPath, 'SELECT * FROM runs WHERE id = ? AND attempt = 2', [runId])).toBe(1);
-}
 
 describe('a run stopped on one kernel set and rerun on another', () => {
   it('is trained again from epoch 1 on the new set, and equals that set never stopped', async () => {
