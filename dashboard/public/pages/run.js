@@ -151,6 +151,13 @@ export async function renderRun(main, runId) {
           'p',
           { className: 'hint' },
           `run ${run.id} · ${run.status}${run.error ? ` (${run.error})` : ''} · ${run.epochs_done}/${run.epochs_planned} epochs${stoppedEarly(run.status, run.epochs_done, run.epochs_planned) ? ' (stopped early)' : ''} · ${format.seconds(run.wall_seconds)}`,
+          // A sweep trained longer: the shorter run whose checkpoint this one went on from.
+          run.continued_from
+            ? [
+                ' · continued from ',
+                h('a', { href: `#/run/${run.continued_from}` }, `run ${run.continued_from}`),
+              ]
+            : null,
         ),
         tags.length
           ? h(

@@ -1,36 +1,56 @@
 // Load on one PostgreSQL server (throwaway, Unix socket only): WORKERS simulated workers, each with
-// its own connection, claiming runs of one sweep and committing an epoch (metrics and 3 layers'
-// statistics) every 2 s, finishing a run (test results, weights) every EPOCHS epochs, for SECONDS.
+// its own connection, claiming runs of one sweep and committing an epoch (metrics, 3 layers'
+// statistics and a checkpoint the size of experiments/mnist.yaml's larger network's: 784-128-64-10
+// weights and momentum, 875 KB) every 2 s, finishing a run (test results, weights) every EPOCHS
+// epochs, for SECONDS.
 // Reports commit latency (p50 / p99), claims per second, and checks that nothing was lost or
 // duplicated: every commit acknowledged is a row, no run was claimed twice.
-// Usage: tsx packages/runner/bench/load.ts [--workers 320] [--seconds 60]
+// Usage: tsx packages/runner/bench/load.ts [--workers 320] [--seconds 60] [--no-checkpoints]
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { openSharedStore, type ClaimStart, type SharedResultsStore } from '../src/db/index.ts';
+import {
+  openSharedStore,
+  type Checkpoint,
+  type ClaimStart,
+  type SharedResultsStore,
+} from '../src/db/index.ts';
 import { pgRows } from '../test/pg/cluster.ts';
+import { benchEpoch } from './epoch-record.ts';
 import { startPostgres } from '../test/pg/server.ts';
 
-const { values } = parseArgs({ options: { workers: { type: 'string' }, seconds: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    workers: { type: 'string' },
+    seconds: { type: 'string' },
+    'no-checkpoints': { type: 'boolean', default: false },
+  },
+});
 const WORKERS = Number(values.workers ?? 320);
 const SECONDS = Math.min(Number(values.seconds ?? 60), 120);
 const EPOCH_MS = 2000;
 const EPOCHS = 5;
 const WARM_UP_MS = 5000;
 
-const layers = [0, 1, 2].map((layer) => ({
-  layer,
-  name: `dense${layer}`,
-  act_mean: 0.1,
-  act_std: 1,
-  grad_mean: 0,
-  grad_std: 0.01,
-}));
 const start: ClaimStart = {
   ablateVersion: 'bench',
   codeVersion: null,
   kernels: 'bench',
 };
 const weights = { shapes: [{ name: 'w', shape: [64, 10] }], data: new Float32Array(640) };
+/** Parameters of 784-128-64-10: W and b of each layer. */
+const MNIST_PARAMS = 784 * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10;
+/** Values like trained weights' as far as the server's TOAST compression is concerned: none compress. */
+const noise = () => Float32Array.from({ length: MNIST_PARAMS }, () => Math.random() - 0.5);
+const [trained, velocity] = [noise(), noise()];
+const checkpoint = (epoch: number): Checkpoint => ({
+  epoch,
+  kernels: 'bench',
+  weights: { shapes: [{ name: 'w', shape: [MNIST_PARAMS] }], data: trained },
+  optimizer: { name: 'momentum', t: epoch * 1500, slots: { w: [velocity] } },
+  streams: { shuffle: { s: [1, 2, 3, 4], spare: null } },
+  earlyStop: null,
+  seconds: epoch * 2,
+});
 
 /** One commit: when it started (performance.now()) and how long it took. */
 interface Latency {
@@ -53,18 +73,10 @@ async function simulate(store: SharedResultsStore, sweepId: number, until: numbe
     claims++;
     for (let epoch = 1; epoch <= EPOCHS && Date.now() < until; epoch++) {
       await new Promise((resolve) => setTimeout(resolve, EPOCH_MS));
+      // Built before the clock starts: a training thread makes the record, the commit writes it.
+      const record = benchEpoch(epoch, values['no-checkpoints'] ? undefined : checkpoint(epoch));
       const t0 = performance.now();
-      await store.commitEpoch(claim, {
-        epoch,
-        train_loss: 1 / epoch,
-        train_acc: 0.9,
-        val_loss: 1 / epoch,
-        val_acc: 0.9,
-        lr: 0.1,
-        seconds: 2,
-        layers,
-        ...(epoch === 1 ? { initialLayers: layers } : {}),
-      });
+      await store.commitEpoch(claim, record);
       latencies.push({ at: t0, ms: performance.now() - t0 });
       commits++;
     }
@@ -94,6 +106,7 @@ try {
       config: { i, data: null, train: { epochs: EPOCHS } },
       position: i,
       params: { i },
+      lineage: null,
     }),
   );
   const sweepId = await planner.planSweep(
@@ -147,7 +160,10 @@ try {
     );
   };
   console.log(
-    `${WORKERS} simulated workers, ${elapsed.toFixed(0)} s, one PostgreSQL 15 server on a Unix socket`,
+    `${WORKERS} simulated workers, ${elapsed.toFixed(0)} s, one PostgreSQL 15 server on a Unix socket, ` +
+      (values['no-checkpoints']
+        ? 'no checkpoints'
+        : `a checkpoint of ${MNIST_PARAMS * 8} bytes with every epoch`),
   );
   console.log(
     `CPU: ${cpus()[0]?.model} x ${cpus().length}, load average ${loadavg()[0].toFixed(1)} (other work included)`,

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir, withDb, writeSweep } from './helpers/cli.ts';
+import { knobsSweep, runCli, tempDir, withDb, writeSweep } from './helpers/cli.ts';
 import { results } from './helpers/results.ts';
 
 const RUNS = 4; // 2 learning rates x 2 seeds
@@ -53,17 +53,9 @@ describe.each(['native', 'wasm', 'reference'])('determinism on the %s kernels', 
 });
 
 /** A sweep of 8 runs over MNIST's first images using every training knob. */
-const KNOBS = `name: knobs
-data:
-  source: { kind: mnist }
-  subset: { first: 400 }
-  testSubset: { first: 200 }
-  validation: 80
-model:
-  hidden: [16, 16]
-  dropout: [0.2, 0.1]
-  batchNorm: true
-train:
+const KNOBS = knobsSweep(
+  'knobs',
+  `train:
   epochs: 6
   batchSize: 32
   lr: 0.5
@@ -76,4 +68,5 @@ sweep:
       - { name: step, every: 2, gamma: 0.5 }
     train.optimizer: [sgd, momentum]
   seeds: 2
-`;
+`,
+);

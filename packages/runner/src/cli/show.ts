@@ -19,7 +19,8 @@ winner), tags, notes and full config.
 --json  one JSON document on stdout instead: {run, results, test, sweeps, tags, notes, config}
         run: the runs table's columns (id, group_id, seed, label, status, error, epochs_planned,
           epochs_done, diverged_epoch, data_fingerprint, code_version, ablate_version, kernels,
-          created_at, started_at, finished_at, wall_seconds)
+          continued_from (the shorter run it went on from, or null), created_at, started_at,
+          finished_at, wall_seconds)
         results: {${RUN_RESULTS.join(', ')}, best_epoch} or null
         test: {loss, accuracy, confusion ([true][predicted] counts),
           perClass [{precision, recall, f1, support}]} or null (a run not finished)
@@ -80,6 +81,8 @@ async function show(args: string[]): Promise<number> {
       `run ${run.id}  ${run.label}`,
       `status: ${run.status}${run.error ? ` (${run.error})` : ''}, ${run.epochs_done}/${run.epochs_planned} epochs${run.wall_seconds === null ? '' : `, ${run.wall_seconds.toFixed(1)} s`}`,
       `group: ${run.group_id}  seed: ${run.seed}  kernels: ${run.kernels ?? '-'}  code: ${run.code_version ?? '-'}`,
+      run.continued_from &&
+        `continued from run ${run.continued_from} (its epochs 1 to its last, not trained again)`,
       results &&
         `final (epoch ${epochs.length}): train acc ${metric(results.final_train_acc)}, val acc ${metric(results.final_val_acc)}; best val acc ${metric(results.best_val_acc)}; test acc ${metric(results.test_acc)}${run.status === 'finished' ? describeTestEpoch(keptEpoch(epochs, (run.config as RunConfig).train.earlyStop), epochs.length, run.epochs_planned) : ''}`,
       `sweeps: ${sweeps.map((sweep) => `#${sweep.id} ${sweep.name} (${standingText(sweep.standing, sweep.winner)})`).join(', ') || '-'}`,

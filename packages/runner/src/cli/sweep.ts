@@ -1,11 +1,12 @@
 // `ablate sweep FILE [path=value ...]`: plans the sweep file and trains the runs not yet done.
-import { formatPlan, loadSweep } from '../config/index.ts';
-import { DEFAULT_LEASE_SECONDS } from '../db/index.ts';
+import { kernels } from '@ablate/tensor';
+import { formatPlan, loadSweep, type SweepPlan } from '../config/index.ts';
+import { DEFAULT_LEASE_SECONDS, NoResultsError, openReader } from '../db/index.ts';
 import { dbLocation, DEFAULT_DB, parseCommandArgs, positiveInteger, sweepFile, UsageError } from './args.ts';
 import { command } from './command.ts';
 import { DB_RETRY_OPTION, DB_RETRY_USAGE, dbRetry } from './db-retry.ts';
 import { BAD_INPUT_EXIT, DB_UNAVAILABLE_EXIT, STORAGE_FAULT_EXIT } from './exit-codes.ts';
-import { capNote, planJson } from '../config/format.ts';
+import { capNote, NOTHING_CONTINUED, planJson, type PlanContinuations } from '../config/format.ts';
 import { formatReport, WINNER_JSON } from './report.ts';
 import { estimateRuns } from './timings.ts';
 import { trainPlan } from './train-plan.ts';
@@ -25,7 +26,8 @@ options:
   --workers N      training threads (default: one per core, at most one per run to train)
   --max-runs N     run the first N runs in plan order (in place of sweep.maxRuns); without a cap,
                    a sweep of over 200 runs is refused
-  --dry-run        print the planned runs with time estimates; write nothing
+  --dry-run        print the planned runs with time estimates, and how many continue shorter
+                   runs of the database (their first epochs not trained again); write nothing
   --json           print the closing report (or, with --dry-run, the plan) as one JSON document
                    on stdout, its fields below; progress stays on stderr
   --new-version    record a changed config under an existing sweep name as a new version
@@ -54,13 +56,34 @@ the closing report to stdout.
                 ${WINNER_JSON};
                 best: the best single run {runId, label, accuracy}, null while none has finished
 --dry-run --json: {name, path, total (runs before any cap), runs}, each run {id, label, params
-  (seed included), seed, position (in plan order), epochs, estimatedSeconds (null: no estimate)}
+  (seed included), seed, position (in plan order), epochs, estimatedSeconds (null: no estimate),
+  continues ({from: run id, epochs: its epochs, not trained again} or null)}
 Progress lines and the report show only what the database has committed.
 exit codes: 0 every run ended (finished or diverged), 1 some runs failed, ${BAD_INPUT_EXIT} bad input or a
 database another sweep is writing (nothing written), ${STORAGE_FAULT_EXIT} the database stopped taking writes
 (a full disk, read-only, locked by another program: one line says what to do; stored runs kept,
 rerun to resume), ${DB_UNAVAILABLE_EXIT} a PostgreSQL server away past --db-retry-seconds (committed epochs
 kept), 130 / 143 stopped by SIGINT / SIGTERM (finished epochs kept; rerun to resume)`;
+
+/**
+ * What the plan would continue in the database (read only; nothing when there is none yet): the
+ * runs a claim on this machine's kernels would continue from a shorter finished run.
+ */
+async function continuationsIn(db: string, plan: SweepPlan): Promise<PlanContinuations> {
+  const reader = await openReader(db).catch((err: unknown) => {
+    if (err instanceof NoResultsError) return null;
+    throw err;
+  });
+  if (!reader) return NOTHING_CONTINUED;
+  try {
+    return {
+      runs: await reader.continuations(plan.runs, kernels().name),
+      earlierVersion: (await reader.sweepsNamed(plan.name)).some((v) => v.configHash !== plan.configHash),
+    };
+  } finally {
+    await reader.close();
+  }
+}
 
 /** A --json document: one line on stdout, as ls and show print theirs. */
 function writeJson(value: unknown): void {
@@ -92,8 +115,9 @@ async function sweep(args: string[]): Promise<number> {
   });
   if (values['dry-run']) {
     const estimates = estimateRuns(plan.runs);
-    if (values.json) writeJson(planJson(plan, estimates));
-    else process.stdout.write(`${formatPlan(plan, estimates)}\n`);
+    const continuing = await continuationsIn(dbLocation(values.db), plan);
+    if (values.json) writeJson(planJson(plan, estimates, continuing));
+    else process.stdout.write(`${formatPlan(plan, estimates, continuing)}\n`);
     return 0;
   }
   if (plan.runs.length < plan.total) process.stderr.write(`${plan.name}: ${capNote(plan)}\n`);

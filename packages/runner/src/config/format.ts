@@ -1,6 +1,42 @@
 // The --dry-run output, as text and as JSON: what a sweep will run and roughly how long it will take.
+import type { Continuation } from '../db/records.ts';
 import { formatValue, shortNames } from '../view/format.js';
 import type { SweepPlan } from './plan.ts';
+
+/**
+ * What a plan continues: the runs that go on from a finished shorter run of their lineage (by run
+ * id), and whether the database holds an earlier version of the sweep (then the runs that never
+ * continue one are worth a word).
+ */
+export interface PlanContinuations {
+  runs: ReadonlyMap<string, Continuation>;
+  earlierVersion: boolean;
+}
+
+/** A plan that continues nothing (no database yet). */
+export const NOTHING_CONTINUED: PlanContinuations = { runs: new Map(), earlierVersion: false };
+
+/**
+ * The lines the dry run says about continuing: how many runs continue and the epochs that saves;
+ * and, when an earlier version exists, that runs with a cosine schedule (lineage null) start over.
+ */
+function continuationLines(plan: SweepPlan, continuing: PlanContinuations): string[] {
+  const lines: string[] = [];
+  const runs = plan.runs.filter((run) => continuing.runs.has(run.id));
+  if (runs.length > 0) {
+    const saved = runs.reduce((sum, run) => sum + continuing.runs.get(run.id)!.epochs, 0);
+    const planned = plan.runs.reduce((sum, run) => sum + run.config.train.epochs, 0);
+    lines.push(
+      `${runs.length} run${runs.length > 1 ? 's' : ''} continue from the last checkpoint of a shorter finished run: ${saved} of ${planned} epochs not trained again.`,
+    );
+  }
+  const cosine = plan.runs.filter((run) => run.lineage === null).length;
+  if (continuing.earlierVersion && cosine > 0)
+    lines.push(
+      `${cosine} run${cosine > 1 ? 's' : ''} with a cosine schedule start from epoch 1: its lr depends on train.epochs, so a shorter run's epochs are not theirs.`,
+    );
+  return lines;
+}
 
 const WORKER_COUNTS = [1, 2, 4];
 
@@ -8,7 +44,11 @@ const WORKER_COUNTS = [1, 2, 4];
  * The --dry-run text; `secondsPerRun` is each run's estimate, null where nothing measured one like
  * it. Totals count the estimated runs only, and say how many have none.
  */
-export function formatPlan(plan: SweepPlan, secondsPerRun: readonly (number | null)[]): string {
+export function formatPlan(
+  plan: SweepPlan,
+  secondsPerRun: readonly (number | null)[],
+  continuing = NOTHING_CONTINUED,
+): string {
   const seeds = plan.config.sweep.seeds.length;
   const samples = plan.config.sweep.sample?.count ?? 1;
   const grid = plan.total / seeds / samples;
@@ -36,14 +76,20 @@ export function formatPlan(plan: SweepPlan, secondsPerRun: readonly (number | nu
     '',
     estimate,
     `(From the mean epoch time of earlier sweeps on this CPU with the same data, network and batch size${unknown > 0 ? `; ${unknown} runs have none (?)` : ''}.)`,
+    ...continuationLines(plan, continuing),
   ].join('\n');
 }
 
 /**
  * The --dry-run --json document: the runs to train in plan order, each with its estimate in seconds
- * (null where formatPlan shows "?"); `total` counts the runs before any cap.
+ * (null where formatPlan shows "?") and the run it continues from (null: none); `total` counts the
+ * runs before any cap.
  */
-export function planJson(plan: SweepPlan, secondsPerRun: readonly (number | null)[]) {
+export function planJson(
+  plan: SweepPlan,
+  secondsPerRun: readonly (number | null)[],
+  continuing = NOTHING_CONTINUED,
+) {
   return {
     name: plan.name,
     path: plan.path,
@@ -56,6 +102,7 @@ export function planJson(plan: SweepPlan, secondsPerRun: readonly (number | null
       position: run.position,
       epochs: run.config.train.epochs,
       estimatedSeconds: secondsPerRun[i],
+      continues: continuing.runs.get(run.id) ?? null,
     })),
   };
 }

@@ -20,6 +20,7 @@ import { keyPaths, runSchema, sweepSchema } from './schema.ts';
 import type { RunConfig, SweepConfig } from './types.ts';
 import { checkRun } from './validate-run.ts';
 import { readYaml, type YamlSource } from './yaml-location.ts';
+import { dependsOnLength } from './schedule.ts';
 
 /** A run as planning makes it: the store's planned-run record, its config typed. */
 export type PlannedRun = PlannedRunRecord<RunConfig>;
@@ -300,6 +301,16 @@ function failInRun(point: readonly number[], axes: readonly Axis[], fail: Fail):
   };
 }
 
+/**
+ * A run's lineage (PlannedRunRecord.lineage): its config's hash without train.epochs, so that the
+ * same run trained longer has the same lineage; null when its epochs depend on its length.
+ */
+function lineageOf(config: RunConfig): string | null {
+  if (dependsOnLength(config.train.schedule)) return null;
+  const { epochs: _epochs, ...train } = config.train;
+  return hashConfig({ ...config, train });
+}
+
 function plannedRun(config: RunConfig, varying: readonly string[], position: number): PlannedRun {
   const { seed, ...withoutSeed } = config;
   const params = Object.fromEntries(varying.map((p) => [p, valueAt(config, p.split('.'))]));
@@ -311,6 +322,7 @@ function plannedRun(config: RunConfig, varying: readonly string[], position: num
     params,
     position,
     config,
+    lineage: lineageOf(config),
   };
 }
 

@@ -74,6 +74,12 @@ export function lrAtEpoch({ lr, epochs, schedule }: Scheduled, epoch: number): n
   }
 }
 
+/**
+ * Whether the lr of an epoch depends on how many epochs the run trains (cosine's does, through T):
+ * then the first epochs of a longer run are not those of a shorter one, and it cannot continue it.
+ */
+export const dependsOnLength = (schedule: ScheduleConfig): boolean => schedule.name === 'cosine';
+
 /** The rules a schedule has with the rest of the run: warmup leaves epochs to train, minLr is a floor. */
 export function checkSchedule({ lr, epochs, schedule }: Scheduled): void {
   if (schedule.warmupEpochs >= epochs)

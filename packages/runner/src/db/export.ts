@@ -1,6 +1,6 @@
 // Copying one sweep between results stores, either way between a SQLite file and PostgreSQL (to
 // share a result or archive it, or to bring one in): the sweep, its runs, and all they produced,
-// epochs, layer statistics, test results, weights, tags and notes. Both engines hold the same
+// epochs, layer statistics, test results, weights, checkpoints, tags and notes. Both engines hold the same
 // tables and columns (tables.ts), so a row is copied as it is. A run the target already has keeps
 // the target's rows: a run's id is its config, and one run's results are never mixed from two stores.
 import { mkdirSync } from 'node:fs';
@@ -13,8 +13,19 @@ import { openForWriting } from './tables.ts';
 
 type Row = Record<string, unknown>;
 
-/** What a run produced or was given, by table; rows of run_notes get new ids in the target. */
-const RUN_TABLES = ['epochs', 'layer_stats', 'test_results', 'weights', 'run_tags', 'run_notes'] as const;
+/**
+ * What a run produced or was given, by table; rows of run_notes get new ids in the target. A run's
+ * checkpoint goes with it: the copy resumes, or is continued for more epochs, where it is.
+ */
+const RUN_TABLES = [
+  'epochs',
+  'layer_stats',
+  'test_results',
+  'weights',
+  'checkpoints',
+  'run_tags',
+  'run_notes',
+] as const;
 
 /** Inserts a row as it is (column names are the schema's own, read from the source's rows). */
 function insert(tx: SqlConnection, table: string, row: Row, conflict = 'ON CONFLICT DO NOTHING') {

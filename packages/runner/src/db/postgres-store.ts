@@ -64,6 +64,7 @@ type ClaimedRow = {
   seed: number;
   label: string;
   config_json: string;
+  lineage: string | null;
   position: number;
   params_json: string;
   data_fingerprints_json: string | null;
@@ -120,7 +121,7 @@ class PostgresStore extends SqlStore implements SharedResultsStore {
   claimNext(sweepId: number, start: ClaimStart): Promise<ClaimedRun | null> {
     return this.write(async (tx) => {
       const row = await tx.get<ClaimedRow>(
-        `SELECT r.id, r.group_id, r.seed, r.label, r.config_json, sr.position, sr.params_json, s.data_fingerprints_json
+        `SELECT r.id, r.group_id, r.seed, r.label, r.config_json, r.lineage, sr.position, sr.params_json, s.data_fingerprints_json
            FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id JOIN sweeps s ON s.id = sr.sweep_id
           WHERE sr.sweep_id = ? AND ${this.claimableNow}
           ORDER BY sr.position LIMIT 1 ${tx.dialect.claimRows}`,
@@ -130,7 +131,7 @@ class PostgresStore extends SqlStore implements SharedResultsStore {
       const config = JSON.parse(row.config_json) as StoredRunConfig;
       // The worker has checked its data against these fingerprints before it claims (sweep/worker.ts).
       const fingerprints = JSON.parse(row.data_fingerprints_json ?? '{}') as Record<string, string>;
-      const claim = await this.startAttempt(tx, row.id, {
+      const { claim, from } = await this.startAttempt(tx, row.id, {
         ...start,
         dataFingerprint: fingerprints[dataKeyOf(config)] ?? '',
       });
@@ -143,8 +144,9 @@ class PostgresStore extends SqlStore implements SharedResultsStore {
         params: JSON.parse(row.params_json) as Record<string, unknown>,
         position: row.position,
         config,
+        lineage: row.lineage,
       };
-      return { claim, run };
+      return { claim, from, run };
     });
   }
 

@@ -1,7 +1,8 @@
 // The plain data a results store takes and gives: no SQL, no driver types, so a second store
 // (PostgreSQL, many machines claiming runs) implements the same interface over the same records.
 // Every write names the run it belongs to.
-import type { Evaluation, LayerStats } from '@ablate/layers';
+import type { Evaluation, LayerStats, OptimizerState } from '@ablate/layers';
+import type { RngState } from '@ablate/tensor';
 
 export const RUN_STATUSES = ['pending', 'running', 'finished', 'diverged', 'failed', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -36,6 +37,12 @@ export interface PlannedRunRecord<Config extends StoredRunConfig = StoredRunConf
   position: number;
   /** The fully resolved run config (JSON-safe). */
   config: Config;
+  /**
+   * The same hash without train.epochs, for a run whose first epochs are the same computation
+   * whatever its length (config/continuation.ts): a longer run of the lineage may continue from a
+   * shorter one's checkpoint. Null for one that may not (a cosine schedule).
+   */
+  lineage: string | null;
 }
 
 /** A sweep version as planned: its file, its validated config and every run. */
@@ -62,10 +69,52 @@ export interface RunClaim {
   attempt: number;
 }
 
-/** A run claimed from a shared store: the claim, and the run as planned. */
-export interface ClaimedRun {
+/**
+ * A claimed attempt at a run and where it starts: from the checkpoint of its last committed epoch
+ * (an interrupted run), from a shorter run's last one (continuedFrom, a run trained longer), or
+ * from epoch 1 (null).
+ */
+export interface RunAttempt {
   claim: RunClaim;
+  from: Checkpoint | null;
+}
+
+/** A run claimed from a shared store: the attempt, and the run as planned. */
+export interface ClaimedRun extends RunAttempt {
   run: PlannedRunRecord;
+}
+
+/** A planned run that will go on from a finished shorter run of its lineage: that run, and its epochs. */
+export interface Continuation {
+  from: string;
+  epochs: number;
+}
+
+/**
+ * What a run carries from one epoch to the next, taken as an epoch ends: enough to train the next
+ * epoch exactly as though training had never stopped. The learning rate needs nothing: the
+ * schedule is a function of the epoch number.
+ */
+export interface Checkpoint {
+  /** The epoch it was taken after (1-based); training goes on with epoch + 1. */
+  epoch: number;
+  /** The kernel set that computed it: a run goes on from it only on the same set. */
+  kernels: string;
+  /** The model's parameters and batch norm's running statistics (Sequential.exportWeights). */
+  weights: WeightsRecord;
+  /** The optimizer's step count and slot buffers (velocity, moment averages). */
+  optimizer: OptimizerState;
+  /** The position of every random stream the run draws from, by name (model/build-model.ts). */
+  streams: Record<string, RngState>;
+  /**
+   * Early stopping's state (null without train.earlyStop): the metric of every epoch so far, and,
+   * with restoreBest, the best epoch's weights.
+   */
+  earlyStop: { metric: Array<number | null>; best: { epoch: number; weights: WeightsRecord } | null } | null;
+  /** Wall seconds trained so far: the run's wall time goes on from it. */
+  seconds: number;
+  /** The run whose checkpoint this was, when a longer run continues a shorter one's. */
+  continuedFrom?: string;
 }
 
 /** A recorded version of a sweep name. */
@@ -117,6 +166,8 @@ export interface EpochRecord extends EpochMetrics {
    * signal, before training washes it out. With the first epoch only.
    */
   initialLayers?: LayerStats[];
+  /** The state to go on from after this epoch; none with the epoch a run diverged in. */
+  checkpoint?: Checkpoint;
 }
 
 /** One stored epoch of a run. */
@@ -255,6 +306,8 @@ export interface RunRecord {
   code_version: string | null;
   ablate_version: string;
   kernels: string | null;
+  /** The shorter run this one went on from (a sweep trained longer), or null. */
+  continued_from: string | null;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;

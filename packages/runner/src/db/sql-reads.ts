@@ -7,7 +7,9 @@ import {
   EPOCH_METRICS,
   RUN_RESULTS,
   type BestRun,
+  type Continuation,
   type EpochMetric,
+  type PlannedRunRecord,
   type RunRecord,
   type RunNote,
   type RunProvenance,
@@ -25,6 +27,20 @@ import type { SqlConnection } from './sql.ts';
 import type { ResultsReader } from './store.ts';
 import type { RunResultsRow, RunRow, SweepRow, TestResultRow, WeightsRow } from './tables.ts';
 import { decodeWeights } from './weights-blob.ts';
+
+/**
+ * The checkpoints a run may continue from (`columns` of them): the last ones of the finished runs
+ * of its lineage that trained fewer epochs than it plans, on the same kernel set; the first, in
+ * this order, is the one it continues. Parameters: ?1 the kernel set, ?2 the lineage, ?3 the run's
+ * id, ?4 the epochs it plans. A run that stopped early continues too: the longer run stops where it
+ * did.
+ */
+export function continuable(columns: string): string {
+  return `SELECT ${columns} FROM checkpoints c JOIN runs r ON r.id = c.run_id
+           WHERE r.status = 'finished' AND c.epoch = r.epochs_done AND c.kernels = ?1 AND r.lineage = ?2
+             AND r.id <> ?3 AND c.epoch < ?4`;
+}
+export const CONTINUED_FIRST = 'ORDER BY c.epoch DESC, c.run_id LIMIT 1';
 
 function toSweepRecord(row: SweepRow): SweepRecord {
   return {
@@ -197,11 +213,34 @@ export class SqlReads implements Omit<ResultsReader, 'close'> {
     );
   }
 
+  async continuations(
+    runs: ReadonlyArray<Pick<PlannedRunRecord, 'id' | 'lineage' | 'config'>>,
+    kernels: string,
+  ): Promise<Map<string, Continuation>> {
+    const found = new Map<string, Continuation>();
+    // A database from before schema version 6 (read as it is) has no checkpoints.
+    const tables = await this.db.all<{ table_name: string }>(
+      `SELECT DISTINCT table_name FROM (${this.db.dialect.tableColumns}) t WHERE table_name = 'checkpoints'`,
+    );
+    if (tables.length === 0) return found;
+    const done = await this.statuses(runs.map((run) => run.id));
+    for (const run of runs) {
+      if (run.lineage === null || ['finished', 'diverged'].includes(done.get(run.id) ?? '')) continue;
+      const row = await this.db.get<{ run_id: string; epoch: number }>(
+        `${continuable('c.run_id, c.epoch')} ${CONTINUED_FIRST}`,
+        [kernels, run.lineage, run.id, run.config.train.epochs],
+      );
+      if (row) found.set(run.id, { from: row.run_id, epochs: row.epoch });
+    }
+    return found;
+  }
+
   async run(runId: string): Promise<RunRecord | null> {
     const row = await this.db.get<RunRow>('SELECT * FROM runs WHERE id = ?', [runId]);
     if (!row) return null;
     const { config_json, ...columns } = row;
-    return { ...columns, config: JSON.parse(config_json) };
+    // continued_from is absent before schema version 6.
+    return { ...columns, continued_from: columns.continued_from ?? null, config: JSON.parse(config_json) };
   }
 
   async runResults(runId: string): Promise<(RunResults & { best_epoch: number | null }) | null> {

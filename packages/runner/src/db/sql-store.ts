@@ -5,9 +5,11 @@
 import { hostname } from 'node:os';
 import type { LayerStats } from '@ablate/layers';
 import type {
+  Checkpoint,
   EpochRecord,
   PlannedSweepRecord,
   Provenance,
+  RunAttempt,
   RunClaim,
   RunOutcome,
   RunStartRecord,
@@ -15,9 +17,10 @@ import type {
 } from './records.ts';
 import type { SqlConnection } from './sql.ts';
 import { EPOCH_METRICS, LAYER_STATISTICS } from './records.ts';
-import { SqlReads } from './sql-reads.ts';
+import { continuable, CONTINUED_FIRST, SqlReads } from './sql-reads.ts';
 import { LeaseLostError, type RunAnnotator } from './store.ts';
 import { encodeWeights } from './weights-blob.ts';
+import { decodeCheckpoint, encodeCheckpoint, type CheckpointRow } from './checkpoint-blob.ts';
 
 /** This process, as runs.claimed_by names it. */
 const CLAIMANT = `${hostname()}:${process.pid}`;
@@ -32,8 +35,23 @@ function real(value: number | null | undefined): number | null {
 
 export const now = () => new Date().toISOString();
 
-/** The tables holding what a training attempt produced; cleared before a run is trained again. */
-const RUN_OUTPUT_TABLES = ['epochs', 'layer_stats', 'test_results', 'weights'] as const;
+/** The tables holding what a training attempt produced; cleared before a run is trained again from epoch 1. */
+const RUN_OUTPUT_TABLES = ['epochs', 'layer_stats', 'test_results', 'weights', 'checkpoints'] as const;
+
+/** The rows of a run's epochs that a longer run continuing it copies as its own, with the epoch. */
+const EPOCH_ROWS = [
+  ['epochs', ['epoch', ...EPOCH_METRICS]],
+  ['layer_stats', ['epoch', 'layer', 'name', ...LAYER_STATISTICS]],
+] as const;
+
+/**
+ * A checkpoint a run may go on from: taken after its run's last committed epoch (a run that died
+ * between committing the epoch it diverged in and recording that has none), on the claimant's
+ * kernels and data.
+ */
+const USABLE_CHECKPOINT = `SELECT c.run_id, c.epoch, c.kernels, c.state_json, c.data
+   FROM checkpoints c JOIN runs r ON r.id = c.run_id
+  WHERE c.epoch = r.epochs_done AND c.kernels = ?1 AND r.data_fingerprint = ?2`;
 
 /** The runs the claim names, if the claim is still the run's current attempt. */
 export const CURRENT_ATTEMPT = "id = ? AND attempt = ? AND status = 'running'";
@@ -120,8 +138,9 @@ export abstract class SqlStore extends SqlReads {
       const sweepId = sweep!.id;
       for (const run of plan.runs) {
         await tx.run(
-          `INSERT INTO runs (id, group_id, seed, label, config_json, status, epochs_planned, ablate_version, code_version, created_at)
-           VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+          `INSERT INTO runs (id, group_id, seed, label, config_json, status, epochs_planned, ablate_version, code_version, created_at, lineage)
+           VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET lineage = excluded.lineage WHERE runs.lineage IS NULL`,
           [
             run.id,
             run.groupId,
@@ -132,6 +151,8 @@ export abstract class SqlStore extends SqlReads {
             provenance.ablateVersion,
             provenance.codeVersion,
             at,
+            // Runs recorded before schema version 6 get theirs when a sweep plans them again.
+            run.lineage,
           ],
         );
         await tx.run(
@@ -148,29 +169,85 @@ export abstract class SqlStore extends SqlReads {
     });
   }
 
-  /** Starts a new attempt at a run the caller has just found claimable (and, on PostgreSQL, locked). */
-  protected async startAttempt(tx: SqlConnection, runId: string, start: RunStartRecord): Promise<RunClaim> {
-    for (const table of RUN_OUTPUT_TABLES) await tx.run(`DELETE FROM ${table} WHERE run_id = ?`, [runId]);
+  /**
+   * Starts a new attempt at a run the caller has just found claimable (and, on PostgreSQL, locked),
+   * and says where it starts: after the run's own last committed epoch when its checkpoint is usable
+   * (its rows kept as they are); else after the last epoch of the longest finished run of its
+   * lineage that is shorter (its epochs' rows copied as this run's, the run recorded as continued
+   * from it); else from epoch 1, whatever an earlier attempt left deleted. A checkpoint of another
+   * kernel set or other data is not usable: the run is trained again from epoch 1, so that every
+   * epoch of a run comes from one kernel set and one dataset.
+   */
+  protected async startAttempt(tx: SqlConnection, runId: string, start: RunStartRecord): Promise<RunAttempt> {
+    const own = await tx.get<CheckpointRow>(`${USABLE_CHECKPOINT} AND c.run_id = ?3`, [
+      start.kernels,
+      start.dataFingerprint,
+      runId,
+    ]);
+    const resumed = own !== undefined;
+    let from: Checkpoint | null = own ? decodeCheckpoint(own) : null;
+    if (!resumed) {
+      for (const table of RUN_OUTPUT_TABLES) await tx.run(`DELETE FROM ${table} WHERE run_id = ?`, [runId]);
+      from = await this.continueLineage(tx, runId, start);
+    }
     const row = await tx.get<{ attempt: number }>(
       `UPDATE runs SET status = 'running', attempt = attempt + 1, lease_expires = ${this.leaseEnd}, claimed_by = ?, error = NULL,
-              epochs_done = 0, diverged_epoch = NULL, data_fingerprint = ?, code_version = ?, ablate_version = ?,
-              kernels = ?, started_at = ?, finished_at = NULL, wall_seconds = NULL
+              epochs_done = ?, diverged_epoch = NULL, data_fingerprint = ?, code_version = ?, ablate_version = ?,
+              kernels = ?, finished_at = NULL, wall_seconds = NULL,
+              started_at = CASE WHEN ? THEN started_at ELSE ? END, continued_from = CASE WHEN ? THEN continued_from ELSE ? END
         WHERE id = ? RETURNING attempt`,
       [
         this.leaseSeconds,
         CLAIMANT,
+        from?.epoch ?? 0,
         start.dataFingerprint,
         start.codeVersion,
         start.ablateVersion,
         start.kernels,
+        // A resumed run keeps when it started and what it continued from.
+        resumed,
         now(),
+        resumed,
+        from?.continuedFrom ?? null,
         runId,
       ],
     );
-    return { runId, attempt: row!.attempt };
+    return { claim: { runId, attempt: row!.attempt }, from };
   }
 
-  claimRun(runId: string, start: RunStartRecord): Promise<RunClaim | null> {
+  /**
+   * A run of a lineage trained longer than one already finished: the longest such shorter run's
+   * last checkpoint and epoch rows become this run's (the computation of those epochs is the same),
+   * so only the epochs after it are trained. Null when there is none to continue, on this data.
+   */
+  private async continueLineage(
+    tx: SqlConnection,
+    runId: string,
+    start: RunStartRecord,
+  ): Promise<Checkpoint | null> {
+    const run = await tx.get<{ lineage: string | null; epochs_planned: number }>(
+      'SELECT lineage, epochs_planned FROM runs WHERE id = ?',
+      [runId],
+    );
+    if (!run?.lineage) return null;
+    const source = await tx.get<CheckpointRow & { run_id: string }>(
+      `${continuable('c.run_id, c.epoch, c.kernels, c.state_json, c.data')} AND r.data_fingerprint = ?5 ${CONTINUED_FIRST}`,
+      [start.kernels, run.lineage, runId, run.epochs_planned, start.dataFingerprint],
+    );
+    if (!source) return null;
+    for (const [table, columns] of EPOCH_ROWS)
+      await tx.run(
+        `INSERT INTO ${table} (run_id, ${columns.join(', ')}) SELECT ?, ${columns.join(', ')} FROM ${table} WHERE run_id = ?`,
+        [runId, source.run_id],
+      );
+    await tx.run(
+      'INSERT INTO checkpoints (run_id, epoch, kernels, state_json, data) SELECT ?, epoch, kernels, state_json, data FROM checkpoints WHERE run_id = ?',
+      [runId, source.run_id],
+    );
+    return { ...decodeCheckpoint(source), continuedFrom: source.run_id };
+  }
+
+  claimRun(runId: string, start: RunStartRecord): Promise<RunAttempt | null> {
     return this.write(async (tx) => {
       const claimable = await tx.get(
         "SELECT 1 FROM runs r WHERE r.id = ? AND r.status NOT IN ('finished', 'diverged', 'running') " +
@@ -221,6 +298,15 @@ export abstract class SqlStore extends SqlReads {
           ...LAYER_STATISTICS.map((statistic) => real(layer[statistic])),
         ]),
       });
+    if (epoch.checkpoint) {
+      const { epoch: at, kernels, state_json, data } = encodeCheckpoint(epoch.checkpoint);
+      rows.push({
+        sql: `INSERT INTO checkpoints (run_id, epoch, kernels, state_json, data) VALUES (?, ?, ?, ?, ?)
+              ON CONFLICT (run_id) DO UPDATE SET epoch = excluded.epoch, kernels = excluded.kernels,
+                 state_json = excluded.state_json, data = excluded.data`,
+        params: [claim.runId, at, kernels, state_json, data],
+      });
+    }
     return rows;
   }
 
@@ -273,9 +359,12 @@ export abstract class SqlStore extends SqlReads {
         case 'diverged':
           await ended('diverged', end.reason, end.wallSeconds);
           await tx.run('UPDATE runs SET diverged_epoch = ? WHERE id = ?', [end.epoch, claim.runId]);
+          await tx.run('DELETE FROM checkpoints WHERE run_id = ?', [claim.runId]);
           break;
         case 'failed':
+          // Tried again from epoch 1: whatever failed may have been in the state it would go on from.
           await ended('failed', end.error, end.wallSeconds);
+          await tx.run('DELETE FROM checkpoints WHERE run_id = ?', [claim.runId]);
           break;
         case 'interrupted':
           await ended('interrupted', null, null);

@@ -10,11 +10,14 @@
 import type { Evaluation } from '@ablate/layers';
 import type {
   ClaimedRun,
+  Continuation,
   EpochMetric,
+  PlannedRunRecord,
   EpochRecord,
   PlannedSweepRecord,
   Provenance,
   RunOutcome,
+  RunAttempt,
   RunClaim,
   RunRecord,
   RunResults,
@@ -65,6 +68,14 @@ export interface ResultsReader {
   layerStatsOfRun(runId: string): Promise<StoredLayerStats[]>;
   /** A finished run's trained parameters; null for any other run. */
   loadWeights(runId: string): Promise<WeightsRecord | null>;
+  /**
+   * The planned runs not done yet that a claim on these kernels would continue from a finished
+   * shorter run of their lineage (the data aside, which a claim checks too), by run id.
+   */
+  continuations(
+    runs: ReadonlyArray<Pick<PlannedRunRecord, 'id' | 'lineage' | 'config'>>,
+    kernels: string,
+  ): Promise<Map<string, Continuation>>;
   /** The current status of each of these runs that the store knows. */
   statuses(runIds: readonly string[]): Promise<Map<string, RunStatus>>;
   /**
@@ -110,14 +121,17 @@ export interface ResultsStore extends ResultsReader {
    */
   recoverAbandoned(): Promise<number>;
   /**
-   * Claims a run for training, as a new attempt: deletes whatever an earlier, unfinished attempt
-   * left and marks it running. Null when the run is not claimable (finished, diverged, or being
+   * Claims a run for training, as a new attempt, and marks it running. The attempt goes on from the
+   * run's last committed epoch when its checkpoint is usable (same kernels, same data), else from
+   * the end of the longest finished shorter run of its lineage, else from epoch 1 with whatever an
+   * earlier attempt left deleted. Null when the run is not claimable (finished, diverged, or being
    * trained elsewhere).
    */
-  claimRun(runId: string, start: RunStartRecord): Promise<RunClaim | null>;
+  claimRun(runId: string, start: RunStartRecord): Promise<RunAttempt | null>;
   /**
-   * Commits one epoch of a claimed run (its metrics and layer statistics) at once, or nothing, and
-   * renews the claim's lease. LeaseLostError when the claim is no longer the run's current attempt.
+   * Commits one epoch of a claimed run (its metrics, layer statistics and checkpoint, which replaces
+   * the run's last) at once, or nothing, and renews the claim's lease. LeaseLostError when the claim
+   * is no longer the run's current attempt.
    */
   commitEpoch(claim: RunClaim, epoch: EpochRecord): Promise<void>;
   /**
@@ -144,7 +158,7 @@ export type ClaimStart = Omit<RunStartRecord, 'dataFingerprint'>;
 export interface SharedResultsStore extends ResultsStore {
   /**
    * Claims the sweep's first run in plan order that is pending, interrupted, or running under a
-   * lapsed lease, as a new attempt. Null when none is claimable now.
+   * lapsed lease, as a new attempt starting where claimRun's would. Null when none is claimable now.
    */
   claimNext(sweepId: number, start: ClaimStart): Promise<ClaimedRun | null>;
   /** How many of the sweep's runs have not ended (pending, running, interrupted): 0 when it is done. */

@@ -15,7 +15,7 @@ import { migrateOptimizerConfigs } from './migrate-optimizer.ts';
 import type { RunRecord, RunResults } from './records.ts';
 import type { SqlConnection } from './sql.ts';
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /**
  * The tables of version 1 that every later version keeps, as they were created then. Shared by
@@ -147,6 +147,35 @@ export const CLAIM_COLUMNS = `
   ALTER TABLE sweeps ADD COLUMN data_fingerprints_json TEXT;
 `;
 
+/**
+ * Version 6's table and columns. A run's checkpoint is the state it goes on from after its last
+ * committed epoch, written in the same transaction as that epoch's rows, so the two never disagree.
+ * Only the latest is kept, one row per run (each epoch's replaces the one before): resuming needs
+ * the last committed epoch's and nothing older, and a longer run of the same lineage continues from
+ * a finished run's last one. Kept while a run is unfinished (to resume it) and once it has finished
+ * (to continue it); dropped when it diverges or fails (both start again from epoch 1).
+ */
+export const CHECKPOINT_TABLES = `
+  CREATE TABLE checkpoints (
+    run_id     TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    epoch      INTEGER NOT NULL,   -- the epoch it was taken after, the run's epochs_done then
+    kernels    TEXT NOT NULL,      -- the kernel set that computed it: it resumes only on the same set
+    state_json TEXT NOT NULL,      -- optimizer step, random streams, early stopping, arrays' places in data
+    data       BLOB NOT NULL       -- float32 little-endian: weights, optimizer slots, best weights
+  );
+  -- The run's config hash without train.epochs, for runs a longer run may continue (NULL: none may).
+  ALTER TABLE runs ADD COLUMN lineage TEXT;
+  CREATE INDEX runs_lineage ON runs (lineage);
+  -- The shorter run whose checkpoint this run went on from (its first epochs' rows are copies).
+  ALTER TABLE runs ADD COLUMN continued_from TEXT;
+`;
+
+/** Runs schema text one statement at a time (a SQLite connection's run takes one), in db's spelling. */
+async function runDdl(db: SqlConnection, ddl: string): Promise<void> {
+  for (const statement of ddl.split(';').filter((text) => text.trim() !== ''))
+    await db.run(db.dialect.ddl(statement));
+}
+
 /** The first version a PostgreSQL database can be at: they were created at 3 (release 0.2) on. */
 export const FIRST_SHARED_VERSION = 3;
 
@@ -161,6 +190,10 @@ export const SHARED_MIGRATIONS: Array<(db: SqlConnection) => Promise<void>> = [
   migrateDataDefaults,
   // 4 -> 5: train.lrDecay is train.schedule (exponential, or constant for 1), which re-keys the runs.
   migrateLrDecay,
+  // 5 -> 6: checkpoints, to resume interrupted runs and continue finished ones for more epochs. Runs
+  // recorded before have none (an unfinished one is trained again from epoch 1, as it would have been)
+  // and no lineage (nothing continues them).
+  (db) => runDdl(db, CHECKPOINT_TABLES),
 ];
 
 /**

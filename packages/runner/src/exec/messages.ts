@@ -3,12 +3,15 @@
 // structured-cloneable data: the records the results store takes (db/records.ts), as they are.
 import type { SharedPreparedData } from '@ablate/data';
 import type { PlannedRun } from '../config/index.ts';
-import type { EpochRecord, RunOutcome } from '../db/index.ts';
+import type { Checkpoint, EpochRecord, RunOutcome } from '../db/index.ts';
 
-/** Main thread to a training thread: a dataset (once per thread and data spec), then runs to train. */
+/**
+ * Main thread to a training thread: a dataset (once per thread and data spec), then runs to train,
+ * each from epoch 1 or going on from a checkpoint.
+ */
 export type ToThread =
   | { kind: 'data'; key: string; shared: SharedPreparedData }
-  | { kind: 'train'; run: PlannedRun; dataKey: string };
+  | { kind: 'train'; run: PlannedRun; dataKey: string; from: Checkpoint | null };
 
 /** A training thread to the main thread, about the run it is training. */
 export type FromThread =

@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import type { SharedPreparedData } from '@ablate/data';
 import type { PlannedRun } from '../config/index.ts';
-import { dataKeyOf, type RunOutcome } from '../db/index.ts';
+import { dataKeyOf, type Checkpoint, type RunOutcome } from '../db/index.ts';
 import { workspaceRoot } from '../meta.ts';
 import { holdFromEnv, type Hold } from './hold.ts';
 import type { FromThread, RunListener, ToThread } from './messages.ts';
@@ -39,7 +39,7 @@ class Slot {
     private readonly hold: Hold | null,
   ) {}
 
-  train(run: PlannedRun): Promise<RunOutcome> {
+  train(run: PlannedRun, from: Checkpoint | null): Promise<RunOutcome> {
     const thread = this.thread ?? this.spawn();
     const dataKey = dataKeyOf(run.config);
     if (!this.dataSent.has(dataKey)) {
@@ -50,7 +50,7 @@ class Slot {
     }
     return new Promise((resolve) => {
       this.current = { run, settle: resolve, started: performance.now() };
-      thread.postMessage({ kind: 'train', run, dataKey } satisfies ToThread);
+      thread.postMessage({ kind: 'train', run, dataKey, from } satisfies ToThread);
       this.listener.runStarted?.(this.index, run);
     });
   }
@@ -105,15 +105,16 @@ export class ThreadPool {
   }
 
   /**
-   * Trains the runs `next` hands out (claiming each as it goes), at most `size` at a time; resolves
+   * Trains the runs `next` hands out (claiming each as it goes, each from epoch 1 or from a
+   * checkpoint), at most `size` at a time; resolves
    * when `next` has none left for any slot, or stop() was called.
    */
-  async runAll(next: () => Promise<PlannedRun | null>): Promise<void> {
+  async runAll(next: () => Promise<{ run: PlannedRun; from: Checkpoint | null } | null>): Promise<void> {
     const drain = async (slot: Slot) => {
       while (!this.stopped) {
-        const run = await next();
-        if (!run || this.stopped) return;
-        this.listener.runEnded?.(slot.index, run, await slot.train(run));
+        const task = await next();
+        if (!task || this.stopped) return;
+        this.listener.runEnded?.(slot.index, task.run, await slot.train(task.run, task.from));
       }
     };
     // A slot whose first `next` finds nothing never starts its thread.

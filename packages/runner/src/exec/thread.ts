@@ -21,17 +21,22 @@ port.on('message', (message: ToThread) => {
     datasets.set(message.key, fromShared(message.shared));
     return;
   }
-  const { run, dataKey } = message;
+  const { run, dataKey, from } = message;
   const runNumber = ++runsStarted;
   const started = performance.now();
   let outcome: RunOutcome;
   try {
     const data = datasets.get(dataKey);
     if (!data) throw new Error(`no data was sent for ${dataKey}`);
-    outcome = trainRun(run.config, data, (epoch) => {
-      send({ kind: 'epoch', runId: run.id, epoch });
-      holdIfAt(hold, runNumber, epoch.epoch);
-    });
+    outcome = trainRun(
+      run.config,
+      data,
+      (epoch) => {
+        send({ kind: 'epoch', runId: run.id, epoch });
+        holdIfAt(hold, runNumber, epoch.epoch);
+      },
+      from,
+    );
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     outcome = { status: 'failed', error, wallSeconds: (performance.now() - started) / 1000 };

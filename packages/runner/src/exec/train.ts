@@ -2,13 +2,12 @@
 // draw comes from streams derived from the run's own seed, so a run's numbers are the same
 // whichever worker trains it and whatever else runs beside it.
 import { Batcher, type Dataset, type PreparedData } from '@ablate/data';
-import { Tensor, Rng, kernels } from '@ablate/tensor';
+import { Tensor, kernels } from '@ablate/tensor';
 import type { Sequential } from '@ablate/layers';
 import type { RunConfig } from '../config/types.ts';
 import { lrAtEpoch } from '../config/schedule.ts';
-import { buildModel } from '../model/build-model.ts';
-import type { EpochRecord, RunOutcome } from '../db/index.ts';
-import type { WeightsRecord } from '../db/records.ts';
+import { buildModel, runStreams, type RunStreams } from '../model/build-model.ts';
+import type { Checkpoint, EpochRecord, RunOutcome } from '../db/index.ts';
 import { earlyStopState } from '../view/early-stop.js';
 
 /** The first `rows` samples of a set (all of them by default) as (inputs, targets) tensors. */
@@ -28,19 +27,24 @@ function divergence(loss: number, limit: number, epoch: number): string | null {
 }
 
 /**
- * Trains one run; onEpoch sees every epoch as it ends. Divergence (a non-finite batch loss, or one
- * above train.divergenceLoss) ends the run at once: it is a result, not an error. The run's wall
- * time counts from here, model building included.
+ * Trains one run, from epoch 1 or going on from a checkpoint (its own, or a shorter run's of its
+ * lineage) exactly as though it had never stopped; onEpoch sees every epoch as it ends, with the
+ * checkpoint taken after it. Divergence (a non-finite batch loss, or one above
+ * train.divergenceLoss) ends the run at once: it is a result, not an error. The run's wall time
+ * counts from here, model building included, plus what the checkpoint had trained.
  */
 export function trainRun(
   config: RunConfig,
   data: PreparedData,
   onEpoch: (epoch: EpochRecord) => void,
+  from: Checkpoint | null = null,
 ): RunOutcome {
   const started = performance.now();
-  const model = buildModel(config, data.inputSize, data.outputSize);
+  const streams = runStreams(config.seed);
+  const model = buildModel(config, data.inputSize, data.outputSize, streams);
   try {
-    return trainModel(model, config, data, onEpoch, started);
+    if (from) restore(model, streams, from);
+    return trainModel(model, streams, config, data, onEpoch, from, started);
   } finally {
     // A worker trains run after run: their parameters' memory is given back as each ends.
     model.dispose();
@@ -50,30 +54,72 @@ export function trainRun(
 /** Seconds since a performance.now() reading. */
 const secondsSince = (start: number) => (performance.now() - start) / 1000;
 
+/** Puts the model and the streams where the checkpoint left them; it must be of the kernels in use. */
+function restore(model: Sequential, streams: RunStreams, from: Checkpoint): void {
+  const here = kernels().name;
+  if (from.kernels !== here)
+    throw new Error(`checkpoint of epoch ${from.epoch} was computed on kernels ${from.kernels}, not ${here}`);
+  model.importWeights(from.weights);
+  model.optimizer.setState(from.optimizer);
+  for (const [name, stream] of Object.entries(streams)) {
+    const state = from.streams[name];
+    if (!state) throw new Error(`checkpoint of epoch ${from.epoch} has no position for the ${name} stream`);
+    stream.setState(state);
+  }
+}
+
+/** What carries over to the epoch after `epoch`: everything trainModel and the model keep between epochs. */
+function checkpointAfter(
+  epoch: number,
+  model: Sequential,
+  streams: RunStreams,
+  earlyStop: Checkpoint['earlyStop'],
+  seconds: number,
+): Checkpoint {
+  return {
+    epoch,
+    kernels: kernels().name,
+    weights: model.exportWeights(),
+    optimizer: model.optimizer.getState(),
+    streams: Object.fromEntries(Object.entries(streams).map(([name, stream]) => [name, stream.getState()])),
+    // Copied: the trainer goes on appending to its own list.
+    earlyStop: earlyStop && { metric: [...earlyStop.metric], best: earlyStop.best },
+    seconds,
+  };
+}
+
 function trainModel(
   model: Sequential,
+  streams: RunStreams,
   config: RunConfig,
   data: PreparedData,
   onEpoch: (epoch: EpochRecord) => void,
+  from: Checkpoint | null,
   runStarted: number,
 ): RunOutcome {
-  const { train, seed } = config;
+  const { train } = config;
   const batcher = new Batcher(data.train, train.batchSize, {
-    random: Rng.derive(seed, 'shuffle'),
+    random: streams.shuffle,
     dropLast: !train.keepLastBatch,
     gather: kernels().gatherRows,
   });
+  /** Wall seconds of the run so far, the epochs before the checkpoint included. */
+  const trained = () => (from?.seconds ?? 0) + secondsSince(runStarted);
   // Layer statistics always look at the same batch, so epochs (and runs) compare like for like.
   const [statsX, statsY] = tensorsOf(data.train, Math.min(train.batchSize, data.train.count));
   // Forward and backward without an update: the weights, and so every later number, are unchanged.
-  const initialLayers = model.layerStats(statsX, statsY);
+  const initialLayers = from ? [] : model.layerStats(statsX, statsY);
   // Early stopping: the metric of every epoch so far, and the best epoch's weights when kept.
   const stopRule = train.earlyStop;
-  const metric: Array<number | null> = [];
-  let best: { epoch: number; weights: WeightsRecord } | null = null;
-  let epochs = 0;
+  const stopState: Checkpoint['earlyStop'] = stopRule && {
+    metric: [...(from?.earlyStop?.metric ?? [])],
+    best: from?.earlyStop?.best ?? null,
+  };
+  let epochs = from?.epoch ?? 0;
+  // A run continued from one that early stopping ended stops where that one did.
+  let stopped = stopRule !== null && stopState !== null && earlyStopState(stopState.metric, stopRule).stop;
 
-  for (let epoch = 1; epoch <= train.epochs; epoch++) {
+  for (let epoch = epochs + 1; !stopped && epoch <= train.epochs; epoch++) {
     const started = performance.now();
     epochs = epoch;
     const lr = lrAtEpoch(train, epoch);
@@ -96,6 +142,14 @@ function trainModel(
     // A diverged epoch reports its loss only: the model is no longer worth evaluating.
     const validation = !diverged && data.validation ? model.evaluate(...tensorsOf(data.validation)) : null;
     const layers = diverged ? [] : model.layerStats(statsX, statsY);
+    if (stopRule && stopState && !diverged) {
+      stopState.metric.push(stopRule.metric === 'val_loss' ? validation!.loss : validation!.accuracy);
+      const state = earlyStopState(stopState.metric, stopRule);
+      if (stopRule.restoreBest && state.best === epoch)
+        stopState.best = { epoch, weights: model.exportWeights() };
+      // A finished run: the epochs it trained are its epochs_done (fewer than planned).
+      stopped = state.stop;
+    }
     onEpoch({
       epoch,
       train_loss: lossSum / samples,
@@ -108,17 +162,11 @@ function trainModel(
       seconds: secondsSince(started),
       layers,
       ...(epoch === 1 && { initialLayers }),
+      ...(!diverged && { checkpoint: checkpointAfter(epoch, model, streams, stopState, trained()) }),
     });
-    if (diverged)
-      return { status: 'diverged', epoch, reason: diverged, wallSeconds: secondsSince(runStarted) };
-    if (stopRule) {
-      metric.push(stopRule.metric === 'val_loss' ? validation!.loss : validation!.accuracy);
-      const state = earlyStopState(metric, stopRule);
-      if (stopRule.restoreBest && state.best === epoch) best = { epoch, weights: model.exportWeights() };
-      // A finished run: the epochs it trained are its epochs_done (fewer than planned).
-      if (state.stop) break;
-    }
+    if (diverged) return { status: 'diverged', epoch, reason: diverged, wallSeconds: trained() };
   }
+  const best = stopState?.best ?? null;
   if (best) model.importWeights(best.weights);
 
   return {
@@ -127,6 +175,6 @@ function trainModel(
     epochs,
     testEpoch: best?.epoch ?? epochs,
     weights: model.exportWeights(),
-    wallSeconds: secondsSince(runStarted),
+    wallSeconds: trained(),
   };
 }

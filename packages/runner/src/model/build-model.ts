@@ -5,13 +5,32 @@ import { Rng } from '@ablate/tensor';
 import type { RunConfig, TrainConfig } from '../config/types.ts';
 
 /**
- * A run's model, initialized from the run's own `init` stream, drawing its dropout masks from its
- * own `dropout` stream, and with its optimizer at epoch 1.
+ * Every random stream a run draws from, each derived from its seed under its own name, so a draw
+ * added to one never shifts another's: the initial weights, the order of each epoch's samples, the
+ * dropout masks. A checkpoint saves the position of each.
  */
-export function buildModel(config: RunConfig, input: number, output: number): Sequential {
+export function runStreams(seed: number) {
+  return {
+    init: Rng.derive(seed, 'init'),
+    shuffle: Rng.derive(seed, 'shuffle'),
+    dropout: Rng.derive(seed, 'dropout'),
+  };
+}
+export type RunStreams = ReturnType<typeof runStreams>;
+
+/**
+ * A run's model, initialized from the run's `init` stream, drawing its dropout masks from its
+ * `dropout` stream, and with its optimizer at epoch 1.
+ */
+export function buildModel(
+  config: RunConfig,
+  input: number,
+  output: number,
+  streams: RunStreams = runStreams(config.seed),
+): Sequential {
   return new Sequential(modelSpecOf(config, input, output), {
-    rng: Rng.derive(config.seed, 'init'),
-    dropoutRng: Rng.derive(config.seed, 'dropout'),
+    rng: streams.init,
+    dropoutRng: streams.dropout,
     optimizer: optimizerSpecOf(config.train),
   });
 }

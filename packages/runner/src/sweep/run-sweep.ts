@@ -118,7 +118,7 @@ async function checkVersion(
   const diff = describeConfigDiff(latest.config, plan.config);
   throw new SweepInputError(
     `${fromFile(plan)}sweep "${plan.name}" already exists in ${dbPath} with another config (${summarizeDiff(diff)}); ` +
-      `rerun with --new-version to record this as a new version (finished runs it shares are reused), or rename the sweep`,
+      `rerun with --new-version to record this as a new version (finished runs it shares are reused; a run trained for more epochs goes on from its shorter finished run), or rename the sweep`,
   );
 }
 
@@ -137,9 +137,9 @@ function fileClaims(
     if (!run) return null;
     // This process holds the file's lease and chose runs not done: a refused claim means the store
     // changed under it, and training on would record nothing.
-    const claim = await store.claimRun(run.id, start(run));
-    if (!claim) throw new Error(`run ${run.id} could not be claimed for training`);
-    return { run, claim };
+    const attempt = await store.claimRun(run.id, start(run));
+    if (!attempt) throw new Error(`run ${run.id} could not be claimed for training`);
+    return { run, ...attempt };
   };
   return { count, epochs, next };
 }

@@ -37,6 +37,6 @@ export function claimFrom(
   return async () => {
     const claimed = await store.claimNext(sweepId, start);
     // The store keeps the config as the plan made it: a RunConfig.
-    return claimed && { claim: claimed.claim, run: claimed.run as PlannedRun };
+    return claimed && { claim: claimed.claim, from: claimed.from, run: claimed.run as PlannedRun };
   };
 }

@@ -5,15 +5,22 @@
 // here and writes nothing more about it.
 import type { SharedPreparedData } from '@ablate/data';
 import type { PlannedRun } from '../config/index.ts';
-import { LeaseLostError, type ResultsStore, type RunClaim, type RunOutcome } from '../db/index.ts';
+import {
+  LeaseLostError,
+  type Checkpoint,
+  type ResultsStore,
+  type RunClaim,
+  type RunOutcome,
+} from '../db/index.ts';
 import { ThreadPool } from '../exec/pool.ts';
 import type { SweepObserver } from './observer.ts';
 import type { SweepDataset } from './sweep-data.ts';
 
-/** A run this process holds a claim on. */
+/** A run this process holds a claim on, and the checkpoint it goes on from (null: epoch 1). */
 export interface ClaimedTask {
   run: PlannedRun;
   claim: RunClaim;
+  from: Checkpoint | null;
 }
 
 export interface TrainClaimsOptions {
@@ -119,7 +126,7 @@ export async function trainClaims(options: TrainClaimsOptions): Promise<TrainCla
       const task = await options.next();
       if (!task) return null;
       claims.set(task.run.id, task.claim);
-      return task.run;
+      return task;
     });
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

@@ -101,6 +101,25 @@ sweep:
 export const writeDivergingSweep = (dir: string): string =>
   writeSweep(dir, 'diverging.yaml', { name: 'diverging', lrs: [1e4], seeds: 1, epochs: 1, subset: 200 });
 
+/**
+ * A sweep file over MNIST's first images whose network has every model knob that carries state
+ * from one batch or epoch to the next (dropout's stream, batch norm's running statistics); `rest`
+ * is its train and sweep sections.
+ */
+export function knobsSweep(name: string, rest: string): string {
+  return `name: ${name}
+data:
+  source: { kind: mnist }
+  subset: { first: 400 }
+  testSubset: { first: 200 }
+  validation: 80
+model:
+  hidden: [16, 16]
+  dropout: [0.2, 0.1]
+  batchNorm: true
+${rest}`;
+}
+
 /** Calls fn with a read-only connection to the database, closed afterwards. */
 export async function withDb<T>(dbPath: string, fn: (db: Database) => Promise<T>): Promise<T> {
   const db = await openForReading(dbPath);

@@ -91,3 +91,33 @@ export async function expectLrDecayMigrated(db: Pick<MigratedDatabase, 'count'>)
   expect(await db.count('SELECT * FROM run_notes JOIN runs ON runs.id = run_id')).toBe(1);
   expect(await db.count('SELECT * FROM sweeps WHERE varying_json = \'["train.schedule","seed"]\'')).toBe(1);
 }
+
+/**
+ * fixtures/checkpoints-v5.db (and its PostgreSQL dump): a sweep of 4 runs recorded at schema
+ * version 5, before checkpoints, 3 finished and the 4th interrupted after 2 of its 3 epochs.
+ */
+export const CHECKPOINTS_V5_SWEEP = 'checkpoints-v5.yaml';
+export const CHECKPOINTS_V5_INTERRUPTED = 'fd2fa6471fb2d8e6';
+
+/**
+ * Reruns fixtures/checkpoints-v5.yaml on the fixture database (a path or a URL): the finished runs
+ * are kept, the interrupted one, which has no checkpoint, is trained again from epoch 1, and every
+ * run has its 3 epochs once; then a rerun trains nothing.
+ */
+export async function expectCheckpointsV5Rerun(db: string, count: (sql: string) => Promise<number>) {
+  const first = await runCli(['sweep', fixture(CHECKPOINTS_V5_SWEEP), '--db', db]);
+  expect(first.code, first.stderr).toBe(0);
+  expect(first.stdout).toContain('trained 1 finished; 3 already done');
+  expect(await count("SELECT * FROM runs WHERE status = 'finished'")).toBe(4);
+  expect(await count('SELECT * FROM epochs')).toBe(4 * 3);
+  expect(await count(`SELECT * FROM runs WHERE id = '${CHECKPOINTS_V5_INTERRUPTED}' AND attempt = 2`)).toBe(
+    1,
+  );
+  // Only the run trained since has a checkpoint; every run has its lineage, planned again.
+  expect(
+    await count(`SELECT * FROM checkpoints WHERE run_id = '${CHECKPOINTS_V5_INTERRUPTED}' AND epoch = 3`),
+  ).toBe(1);
+  expect(await count('SELECT * FROM checkpoints')).toBe(1);
+  expect(await count('SELECT * FROM runs WHERE lineage IS NULL')).toBe(0);
+  await expectRerunsTrainNothing(db, [[CHECKPOINTS_V5_SWEEP, 4]]);
+}

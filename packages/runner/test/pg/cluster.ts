@@ -45,7 +45,7 @@ export async function plannedSweep(server: PostgresServer, referenceDb: string):
   const url = await server.database();
   const exported = await runCli(['export', '1', '--db', referenceDb, '--to', url]);
   if (exported.code !== 0) throw new Error(`export failed: ${exported.stderr}`);
-  for (const table of ['epochs', 'layer_stats', 'test_results', 'weights'])
+  for (const table of ['epochs', 'layer_stats', 'test_results', 'weights', 'checkpoints'])
     await pgRows(url, `DELETE FROM ${table}`);
   await pgRows(url, "UPDATE runs SET status = 'pending', attempt = 0, epochs_done = 0, claimed_by = NULL");
   return url;

@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReader } from '../../src/db/index.ts';
 import { SCHEMA_VERSION } from '../../src/db/tables.ts';
 import {
+  CHECKPOINTS_V5_INTERRUPTED,
   DATA_DEFAULTS_SWEEPS,
+  expectCheckpointsV5Rerun,
   expectDataDefaultsMigrated,
   expectLrDecayMigrated,
   expectRerunsTrainNothing,
@@ -116,5 +118,19 @@ describe('a schema-4 PostgreSQL database written with train.lrDecay', () => {
     await expectRerunsTrainNothing(url, LR_DECAY_SWEEPS);
     expect(await version(url)).toBe(SCHEMA_VERSION);
     await expectLrDecayMigrated({ count: (sql) => count(url, sql) });
+  }, 120_000);
+});
+
+// test/fixtures/checkpoints-v5-pg.sql: the sweep of checkpoints-v5.db, as a PostgreSQL database of
+// schema version 5 (before checkpoints), its 4th run interrupted after 2 epochs: the first writer
+// migrates it to 6, the interrupted run is trained again from epoch 1, the rest kept.
+describe('a schema-5 PostgreSQL database, written before checkpoints', () => {
+  it('is migrated by a writer: its finished runs kept, its interrupted one trained again', async () => {
+    const url = await loadDump('checkpoints-v5-pg.sql');
+    expect(await version(url)).toBe(5);
+    expect(await count(url, `SELECT * FROM epochs WHERE run_id = '${CHECKPOINTS_V5_INTERRUPTED}'`)).toBe(2);
+
+    await expectCheckpointsV5Rerun(url, (sql) => count(url, sql));
+    expect(await version(url)).toBe(SCHEMA_VERSION);
   }, 120_000);
 });

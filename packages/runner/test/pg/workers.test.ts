@@ -1,7 +1,8 @@
 // A sweep shared by processes on PostgreSQL: one `sweep` and two `worker`s, one of them killed with
-// -9 mid-run; the `sweep` process killed; a worker paused past its lease. Every run ends exactly
-// once, no epoch is written twice, a late writer writes nothing, and every number equals the same
-// sweep's on SQLite bit for bit.
+// -9 mid-run; the `sweep` process killed; a worker stopped by SIGINT; a worker paused past its
+// lease. Every run ends exactly once, no epoch is written twice, a late writer writes nothing, the
+// stopped run goes on from its last committed epoch (its earlier rows kept as they were), and
+// every number equals the same sweep's on SQLite bit for bit.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, tempDir, waitFor } from '../helpers/cli.ts';
@@ -60,11 +61,34 @@ async function expectEqualToReference(url: string, name: string) {
   await expectEqualTo(url, path.join(dir, `${name}.db`), await reference);
 }
 
+/** The epoch rows of the run this process holds, wall times included. */
+async function heldRows(url: string, pid: number | undefined) {
+  return pgRows<{ run_id: string }>(
+    url,
+    'SELECT e.* FROM epochs e JOIN runs r ON r.id = e.run_id WHERE r.claimed_by = $1 ORDER BY e.epoch',
+    [claimant(pid)],
+  );
+}
+
+/** The held run went on from its last committed epoch in a second attempt: those epochs' rows are as they were. */
+async function expectResumed(url: string, held: Array<{ run_id: string }>) {
+  expect(held).toHaveLength(HELD_EPOCH);
+  const rows = await pgRows(url, 'SELECT * FROM epochs WHERE run_id = $1 AND epoch <= $2 ORDER BY epoch', [
+    held[0].run_id,
+    HELD_EPOCH,
+  ]);
+  expect(rows).toEqual(held);
+  expect(
+    await pgRows(url, 'SELECT 1 FROM runs WHERE id = $1 AND attempt = 2', [held[0].run_id]),
+  ).toHaveLength(1);
+}
+
 describe('a sweep across processes on PostgreSQL', () => {
   it('survives a worker killed with -9 mid-run: every run once, the same bits as on SQLite', async () => {
     const url = await plannedSweep();
     const doomed = startCli(['worker', '--db', url, '--workers', '1', '--lease-seconds', '2'], HELD);
     await waitFor(holdsRunMidway(url, doomed.child.pid));
+    const held = await heldRows(url, doomed.child.pid);
     doomed.child.kill('SIGKILL');
     // The rest of the sweep, and the killed worker's run once its lease lapses, go to these two.
     const sweep = startCli(['sweep', file, '--db', url, '--workers', '1']);
@@ -75,8 +99,9 @@ describe('a sweep across processes on PostgreSQL', () => {
     other.child.kill('SIGTERM');
     expect((await other.done).code).toBe(143);
     await expectEachRunOnce(url);
-    // The killed worker's run was claimed again and retrained from epoch 0.
+    // The killed worker's run was claimed again and went on from its last committed epoch.
     expect(await pgRows(url, 'SELECT 1 FROM runs WHERE attempt = 2')).toHaveLength(1);
+    await expectResumed(url, held);
     await expectEqualToReference(url, 'killed');
   }, 180_000);
 
@@ -84,6 +109,7 @@ describe('a sweep across processes on PostgreSQL', () => {
     const url = await plannedSweep();
     const sweep = startCli(['sweep', file, '--db', url, '--workers', '1'], HELD);
     await waitFor(holdsRunMidway(url, sweep.child.pid));
+    const held = await heldRows(url, sweep.child.pid);
     sweep.child.kill('SIGKILL');
     expect((await sweep.done).signal).toBe('SIGKILL');
     // The killed process's run is claimable once its lease (the default) lapses.
@@ -95,7 +121,23 @@ describe('a sweep across processes on PostgreSQL', () => {
     worker.child.kill('SIGTERM');
     expect((await worker.done).code).toBe(143);
     await expectEachRunOnce(url);
+    await expectResumed(url, held);
     await expectEqualToReference(url, 'sweep-killed');
+  }, 180_000);
+
+  it('resumes a run a worker stopped on SIGINT: marked interrupted, then gone on with by another', async () => {
+    const url = await plannedSweep();
+    const stopped = startCli(['worker', '--db', url, '--workers', '1'], HELD);
+    await waitFor(holdsRunMidway(url, stopped.child.pid));
+    const held = await heldRows(url, stopped.child.pid);
+    stopped.child.kill('SIGINT');
+    expect((await stopped.done).code).toBe(130);
+    expect(await pgRows(url, "SELECT 1 FROM runs WHERE status = 'interrupted'")).toHaveLength(1);
+    const sweep = await runCli(['sweep', file, '--db', url, '--workers', '1']);
+    expect(sweep.code, sweep.stderr).toBe(0);
+    await expectEachRunOnce(url);
+    await expectResumed(url, held);
+    await expectEqualToReference(url, 'sigint');
   }, 180_000);
 
   it('refuses the late writes of a worker paused past its lease: the run is the new attempt alone', async () => {
@@ -108,10 +150,11 @@ describe('a sweep across processes on PostgreSQL', () => {
     const [{ id }] = await pgRows<{ id: string }>(url, 'SELECT id FROM runs WHERE claimed_by = $1', [
       claimant(paused.child.pid),
     ]);
+    const held = await heldRows(url, paused.child.pid);
     paused.child.kill('SIGSTOP');
     // A second sweep of the same file is one more worker: it trains the rest, then the paused run.
     const sweep = startCli(['sweep', file, '--db', url, '--workers', '1']);
-    // The sweep process claims the run once the lease lapses, and trains it from epoch 0.
+    // The sweep process claims the run once the lease lapses, and goes on from its epoch 2.
     await waitFor(
       async () => (await pgRows(url, 'SELECT 1 FROM runs WHERE id = $1 AND attempt = 2', [id])).length > 0,
     );
@@ -125,6 +168,7 @@ describe('a sweep across processes on PostgreSQL', () => {
     const [run] = await pgRows(url, 'SELECT attempt, claimed_by FROM runs WHERE id = $1', [id]);
     expect(run).toEqual({ attempt: 2, claimed_by: claimant(sweep.child.pid) });
     await expectEachRunOnce(url);
+    await expectResumed(url, held);
     await expectEqualToReference(url, 'paused');
   }, 180_000);
 });
