@@ -146,13 +146,19 @@ export function toPoints(pairs, mapY = (ys) => ys) {
   return pairs.map(([x], i) => ({ x, y: ys[i] }));
 }
 
-export function lineDataset(label, points, color, { dashed = false } = {}) {
+export function lineDataset(label, points, color, { dashed = false, endMark = false } = {}) {
   return {
     label,
     data: points,
     borderColor: color,
     backgroundColor: color,
     borderDash: dashed ? [6, 4] : [],
+    // A cross on the last point: where the line ends on purpose (early stopping), not for want of epochs.
+    ...(endMark && {
+      pointStyle: 'crossRot',
+      pointRadius: points.map((_, i) => (i === points.length - 1 ? 7 : 0)),
+      pointBorderWidth: 2,
+    }),
   };
 }
 

@@ -2,8 +2,11 @@
 // seed, one epoch, 300 images): model.batchNorm and train.init are params like any other (the
 // ablation heatmap, the importance analysis, parallel coordinates), and the depth view at epoch 0
 // shows what the README reports: with batch norm, every init gives its hidden layers the same
-// signal; without it, they differ by orders of magnitude.
+// signal; without it, they differ by orders of magnitude. And runs that early stopping ended, in
+// Chromium: marked in the sweep's run table and at the end of their curves.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../../packages/runner/test/helpers/cli.ts';
@@ -14,9 +17,30 @@ const BN_INIT = fileURLToPath(new URL('../../experiments/bn-init.yaml', import.m
 
 let server: RunningServer;
 let sweepId: number;
+let stoppingId: number;
+let browser: Browser;
+
+/** Spirals runs that stop early: val_acc stops improving within a few of their 40 epochs. */
+const STOPPING = `
+name: stopping
+data:
+  source: { kind: spirals }
+  validation: 0.2
+model:
+  hidden: [8]
+  activation: tanh
+train:
+  epochs: 40
+  batchSize: 32
+  lr: 0.3
+  earlyStop: { metric: val_acc, patience: 3, restoreBest: true }
+sweep:
+  seeds: 2
+`;
 
 beforeAll(async () => {
-  const db = path.join(tempDir('knobs'), 'bn-init.db');
+  const dir = tempDir('knobs');
+  const db = path.join(dir, 'bn-init.db');
   const small = [
     'data.subset={first: 300}',
     'data.testSubset={first: 100}',
@@ -26,12 +50,24 @@ beforeAll(async () => {
   ];
   const ran = await runCli(['sweep', BN_INIT, '--db', db, ...small]);
   expect(ran.code, ran.stderr).toBe(0);
+  const stopping = path.join(dir, 'stopping.yaml');
+  writeFileSync(stopping, STOPPING);
+  const stopped = await runCli(['sweep', stopping, '--db', db]);
+  expect(stopped.code, stopped.stderr).toBe(0);
   server = await startTestServer(db);
   const { body } = await getJson(`${server.url}/api/sweeps`);
-  sweepId = body.sweeps[0].id;
+  const idOf = (name: string) => body.sweeps.find((sweep: { name: string }) => sweep.name === name).id;
+  [sweepId, stoppingId] = [idOf('bn-init'), idOf('stopping')];
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
 }, 120_000);
 
-afterAll(() => server?.close());
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
 
 describe('batch norm and init in the dashboard', () => {
   it('are params like any other: heatmap, importance, parallel coordinates', async () => {
@@ -68,5 +104,35 @@ describe('batch norm and init in the dashboard', () => {
       expect(withNorm.std[layer]).toBeLessThan(0.01);
       expect(without.std[layer]).toBeGreaterThan(0.2);
     }
+  });
+});
+
+describe('early-stopped runs in the dashboard', () => {
+  it('are marked in the run table and at the end of their curves', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${server.url}/#/sweep/${stoppingId}`);
+    await page.locator('.stopped-early').first().waitFor();
+    // Both runs stopped before their 40 epochs (the table's epochs column says so).
+    const marked = await page.locator('.stopped-early').allTextContents();
+    expect(marked).toHaveLength(2);
+    for (const text of marked) expect(text).toMatch(/^\d+\/40 \(early\)$/);
+    // The curves of the selected runs end in a cross, and their key says what it means.
+    type ChartOf = (canvas: Element) => { data: { datasets: Array<{ pointStyle?: string }> } } | undefined;
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const chartOf: ChartOf = (canvas) =>
+            (window as unknown as { Chart: { getChart: ChartOf } }).Chart.getChart(canvas);
+          return Array.from(document.querySelectorAll('canvas')).some((canvas) =>
+            chartOf(canvas)?.data.datasets.some((dataset) => dataset.pointStyle === 'crossRot'),
+          );
+        }),
+      )
+      .toBe(true);
+    await expect(page.getByText('×: early stopping ended the run').count()).resolves.toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });

@@ -232,7 +232,16 @@ export async function renderRun(main, runId) {
       section('Layer statistics', layerCharts(charts, layers)),
       section('Config', configTable(run.config)),
     );
-    await curves.show([{ id: run.id, label: run.label, params: {} }]);
+    await curves.show([
+      {
+        id: run.id,
+        label: run.label,
+        params: {},
+        status: run.status,
+        epochsDone: run.epochs_done,
+        epochsPlanned: run.epochs_planned,
+      },
+    ]);
   }
 
   await render();
