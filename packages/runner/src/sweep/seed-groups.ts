@@ -2,6 +2,7 @@
 // group's final accuracy (validation when the run has a validation set, test otherwise), and the
 // sweep's best run as the store ranks it.
 import type { ResultsReader, RunStatus, SweepRun } from '../db/index.ts';
+import { stoppedEarly } from '../view/early-stop.js';
 import { mean, std } from '../view/stats.js';
 
 export interface GroupSummary {
@@ -13,6 +14,8 @@ export interface GroupSummary {
   mean: number | null;
   std: number | null;
   finished: number;
+  /** Of the finished runs, those early stopping ended: their final values are of the epoch it stopped at. */
+  stoppedEarly: number;
   diverged: number;
   failed: number;
   /** Interrupted or never started. */
@@ -56,6 +59,7 @@ export async function summarizeSweep(store: ResultsReader, sweepId: number): Pro
       runs: members.length,
       ...(accuracies.length ? { mean: mean(accuracies), std: std(accuracies) } : { mean: null, std: null }),
       finished: count('finished'),
+      stoppedEarly: members.filter((m) => stoppedEarly(m.status, m.epochsDone, m.epochsPlanned)).length,
       diverged: count('diverged'),
       failed: count('failed'),
       unfinished: members.length - count('finished') - count('diverged') - count('failed'),
