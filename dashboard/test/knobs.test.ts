@@ -135,4 +135,24 @@ describe('early-stopped runs in the dashboard', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("say which epoch's weights their test values are of (restoreBest keeps the best)", async () => {
+    const { body } = await getJson(`${server.url}/api/sweeps/${stoppingId}/runs?limit=10`);
+    for (const listed of body.runs as Array<{ id: string }>) {
+      const run = await getJson(`${server.url}/api/runs/${listed.id}`);
+      const series = await getJson(`${server.url}/api/series?runs=${listed.id}`);
+      const valAcc = series.body.series[listed.id].metrics.val_acc as Array<[number, number]>;
+      // The first epoch of the highest val_acc: the one restoreBest (minDelta 0) kept.
+      const best = valAcc.reduce((b, point) => (point[1] > b[1] ? point : b))[0];
+      expect(run.body.testEpoch).toBe(best);
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/#/run/${listed.id}`);
+      await page.locator('table.confusion').waitFor();
+      const said = `stopped early after ${run.body.run.epochs_done} of 40 epochs`;
+      await expect(page.getByText(said).count()).resolves.toBeGreaterThan(0);
+      if (best < run.body.run.epochs_done)
+        await expect(page.getByText(`weights of epoch ${best};`).count()).resolves.toBeGreaterThan(0);
+      await page.close();
+    }
+  });
 });
