@@ -7,7 +7,7 @@ import * as format from '../format.js';
 import { latestRequest } from '../latest.js';
 import { followChanges, setCrumbs } from '../layout.js';
 import { flatten } from '/shared/diff.js';
-import { stoppedEarly } from '/shared/early-stop.js';
+import { describeTestEpoch, stoppedEarly } from '/shared/early-stop.js';
 import { runCurves } from '../sections/curves.js';
 
 function configTable(config) {
@@ -132,7 +132,7 @@ export async function renderRun(main, runId) {
 
   async function render() {
     const isLatest = newRequest();
-    const [{ run, results, test, sweeps, tags, notes }, layers, { series }] = await Promise.all([
+    const [{ run, results, test, testEpoch, sweeps, tags, notes }, layers, { series }] = await Promise.all([
       api.run(runId),
       api.layers(runId),
       api.series([runId]),
@@ -217,7 +217,7 @@ export async function renderRun(main, runId) {
                 h(
                   'p',
                   {},
-                  `accuracy ${format.percent(test.accuracy)} · loss ${format.number(test.loss)} · `,
+                  `accuracy ${format.percent(test.accuracy)} · loss ${format.number(test.loss)}${describeTestEpoch(testEpoch, run.epochs_done, run.epochs_planned)} · `,
                   h(
                     'a',
                     { href: `/api/runs/${encodeURIComponent(run.id)}/weights` },
@@ -239,7 +239,16 @@ export async function renderRun(main, runId) {
       section('Layer statistics', layerCharts(charts, layers)),
       section('Config', configTable(run.config)),
     );
-    await curves.show([{ id: run.id, label: run.label, params: {} }]);
+    await curves.show([
+      {
+        id: run.id,
+        label: run.label,
+        params: {},
+        status: run.status,
+        epochsDone: run.epochs_done,
+        epochsPlanned: run.epochs_planned,
+      },
+    ]);
   }
 
   await render();

@@ -7,6 +7,7 @@ import { chartBox, colorAt, lineDataset, toPoints } from '../charts.js';
 import { h, notice, replaceChildren } from '../dom.js';
 import { latestRequest } from '../latest.js';
 import { legendLabels } from '/shared/diff.js';
+import { stoppedEarly } from '/shared/early-stop.js';
 import { smoothEma } from '/shared/stats.js';
 import { setViewState, viewState } from '../url-state.js';
 
@@ -120,19 +121,24 @@ export function runCurves(charts, key) {
         : null,
     );
     const hasVal = (run) => Boolean(state.series[run.id]?.metrics.val_acc.length);
-    lineKey.textContent = state.runs.some(hasVal)
-      ? 'solid: validation · dashed: training'
-      : 'dashed: training (no validation curves: the config carves no validation set, data.validation: 0)';
+    const stopped = state.runs.some((run) => stoppedEarly(run.status, run.epochsDone, run.epochsPlanned));
+    lineKey.textContent =
+      (state.runs.some(hasVal)
+        ? 'solid: validation · dashed: training'
+        : 'dashed: training (no validation curves: the config carves no validation set, data.validation: 0)') +
+      (stopped ? ' · ×: early stopping ended the run' : '');
     for (const { panel, canvas } of boxes) {
       const datasets = state.runs.flatMap((run, i) => {
         const metrics = state.series[run.id]?.metrics ?? {};
         // Tooltip labels: which run (when there are several) and which line.
         const which = state.runs.length > 1 ? `${names[i]} ` : '';
+        const endMark = stoppedEarly(run.status, run.epochsDone, run.epochsPlanned);
         const train = lineDataset(`${which}train`, toPoints(metrics[panel.train] ?? [], smooth), colorAt(i), {
           dashed: true,
+          endMark,
         });
         const val = toPoints(metrics[panel.val] ?? [], smooth);
-        return val.length ? [train, lineDataset(`${which}val`, val, colorAt(i))] : [train];
+        return val.length ? [train, lineDataset(`${which}val`, val, colorAt(i), { endMark })] : [train];
       });
       charts.line(`${key}-${panel.key}`, canvas, {
         datasets,

@@ -1,4 +1,5 @@
 // GET /api/runs/:id, /api/runs/:id/layers, /api/series?runs=a,b&points=N
+import { keptEpoch, type EarlyStopRule } from '@ablate/runner/view/early-stop.js';
 import { Router } from 'express';
 import { encodeWeights } from '@ablate/runner/store';
 import { lttb } from '@ablate/runner/view/lttb.js';
@@ -18,14 +19,18 @@ export function runRoutes(results: ResultsDb): Router {
     const runId = runIdOf(req);
     const run = await store.run(runId);
     if (!run) throw notFound(`no run ${runId}`);
-    const [runResults, test, sweeps, tags, notes] = await Promise.all([
+    const [runResults, test, sweeps, tags, notes, epochs] = await Promise.all([
       store.runResults(runId),
       store.testResult(runId),
       store.sweepsOfRun(runId),
       store.tags(runId),
       store.notes(runId),
+      store.epochsOfRuns([runId]),
     ]);
-    res.json({ run, results: runResults, test, sweeps, tags, notes });
+    // The epoch whose weights were tested (and are served): the last, or the best early stopping kept.
+    const earlyStop = (run.config as { train?: { earlyStop?: EarlyStopRule | null } }).train?.earlyStop;
+    const testEpoch = test ? keptEpoch(epochs, earlyStop) : null;
+    res.json({ run, results: runResults, test, testEpoch, sweeps, tags, notes });
   });
 
   // The trained parameters, for a browser to run the model: float32 little-endian, base64, in the

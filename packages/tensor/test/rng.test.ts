@@ -57,6 +57,15 @@ describe('Rng', () => {
     for (let i = 0; i < 1000; i++) expect(again.nextU32()).toBe(independent.next().value);
   });
 
+  it('fillU32 draws what nextU32 would, and leaves the stream where nextU32 would', () => {
+    for (const seed of [0, 7, -3]) {
+      const [bulk, single] = [new Rng(seed), new Rng(seed)];
+      const filled = bulk.fillU32(new Uint32Array(1000));
+      expect([...filled]).toEqual(take(1000, () => single.nextU32()));
+      expect(bulk.nextU32()).toBe(single.nextU32());
+    }
+  });
+
   it('pins uniform and normal, and builds them from nextU32 as documented', () => {
     const rng = new Rng(42);
     expect(take(2, () => rng.uniform())).toEqual([0.6606157208001621, 0.1117019639532224]);

@@ -24,10 +24,13 @@ export const WINNER_JSON =
 /** The text printed when a sweep ends. */
 export function formatReport(result: SweepResult): string {
   const { summary } = result;
+  // Only when early stopping ended some run: its final values are of the epoch it stopped at.
+  const early = summary.groups.some((group) => group.stoppedEarly > 0);
   const header = [
     ...shortNames(summary.varying),
     'n',
     `final ${summary.metric}`,
+    ...(early ? ['stopped early'] : []),
     'diverged',
     'failed',
     'unfinished',
@@ -36,6 +39,7 @@ export function formatReport(result: SweepResult): string {
     ...summary.varying.map((key) => formatValue(group.params[key])),
     String(group.runs),
     formatAccuracy(group),
+    ...(early ? [String(group.stoppedEarly)] : []),
     String(group.diverged),
     String(group.failed),
     String(group.unfinished),

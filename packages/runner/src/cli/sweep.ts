@@ -51,8 +51,9 @@ the closing report to stdout.
   summary       the table: {metric ("val acc", or "test acc" without a validation set), varying
                 (the params that vary, seed aside), groups, winner, best}; a group is one config
                 over its seeds: {groupId, params, runs, mean, std (of the metric over its finished
-                runs, null when none), finished, diverged, failed, unfinished}; winner: the best
-                group and those Holm-corrected tests cannot separate from it,
+                runs, null when none), finished, stoppedEarly (finished runs early stopping ended,
+                final values of the epoch it stopped at), diverged, failed, unfinished}; winner: the
+                best group and those Holm-corrected tests cannot separate from it,
                 ${WINNER_JSON};
                 best: the best single run {runId, label, accuracy}, null while none has finished
 --dry-run --json: {name, path, total (runs before any cap), runs}, each run {id, label, params

@@ -3,6 +3,7 @@
 // sweep's honest winner (view/winner.js) over those groups, and its best run as the store ranks it.
 import type { ResultsReader, RunStatus, SweepRun } from '../db/index.ts';
 import { formatValue, shortNames } from '../view/format.js';
+import { stoppedEarly } from '../view/early-stop.js';
 import { mean, std } from '../view/stats.js';
 import { honestWinner, type HonestWinner } from '../view/winner.js';
 
@@ -15,6 +16,8 @@ export interface GroupSummary {
   mean: number | null;
   std: number | null;
   finished: number;
+  /** Of the finished runs, those early stopping ended: their final values are of the epoch it stopped at. */
+  stoppedEarly: number;
   diverged: number;
   failed: number;
   /** Interrupted or never started. */
@@ -73,6 +76,7 @@ export function summarizeRuns(sweepVarying: readonly string[], runs: readonly Sw
       runs: members.length,
       ...(accuracies.length ? { mean: mean(accuracies), std: std(accuracies) } : { mean: null, std: null }),
       finished: count('finished'),
+      stoppedEarly: members.filter((m) => stoppedEarly(m.status, m.epochsDone, m.epochsPlanned)).length,
       diverged: count('diverged'),
       failed: count('failed'),
       unfinished: members.length - count('finished') - count('diverged') - count('failed'),

@@ -14,7 +14,7 @@ export function lineDataset(
   label: string,
   points: ChartPoint[],
   color: string,
-  options?: { dashed?: boolean },
+  options?: { dashed?: boolean; endMark?: boolean },
 ): LineDataset;
 export function bandDatasets(
   label: string,

@@ -25,13 +25,19 @@ export function heatColor(t) {
   return { background: `hsl(212 70% ${lightness}%)`, color: lightness < 58 ? '#fff' : '#111' };
 }
 
-export function lineDataset(label, points, color, { dashed = false } = {}) {
+export function lineDataset(label, points, color, { dashed = false, endMark = false } = {}) {
   return {
     label,
     data: points,
     borderColor: color,
     backgroundColor: color,
     borderDash: dashed ? [6, 4] : [],
+    // A cross on the last point: where the line ends on purpose (early stopping), not for want of epochs.
+    ...(endMark && {
+      pointStyle: 'crossRot',
+      pointRadius: points.map((_, i) => (i === points.length - 1 ? 7 : 0)),
+      pointBorderWidth: 2,
+    }),
   };
 }
 
