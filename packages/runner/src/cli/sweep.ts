@@ -2,6 +2,7 @@
 import { kernelsNotice } from '@ablate/tensor';
 import { formatPlan, loadSweep } from '../config/index.ts';
 import { DEFAULT_LEASE_SECONDS } from '../db/index.ts';
+import { formatChecks } from '../sweep/check-components.ts';
 import { runSweep } from '../sweep/run-sweep.ts';
 import { dbLocation, DEFAULT_DB, parseCommandArgs, positiveInteger, sweepFile, UsageError } from './args.ts';
 import { command } from './command.ts';
@@ -34,6 +35,8 @@ options:
                    e.g. native-avx512) of every worker, for results equal bit for bit
   --lease-seconds N  on PostgreSQL: how long a claimed run stays this process's without a sign of
                    life (default ${DEFAULT_LEASE_SECONDS}) before another worker may claim it again
+  --no-check       train custom components without their gradient check (see ablate check),
+                   to see what a wrong backward does to a run
   -h, --help       this text
 
 Progress goes to stderr (plain lines unless it is a terminal; NO_COLOR and TERM=dumb respected),
@@ -72,6 +75,7 @@ async function sweep(args: string[]): Promise<number> {
     'new-version': { type: 'boolean', default: false },
     kernels: { type: 'string' },
     'lease-seconds': { type: 'string' },
+    'no-check': { type: 'boolean', default: false },
   });
   const [file, ...overrides] = positionals;
   if (!file) throw new UsageError('sweep: missing the sweep file, e.g. experiments/smoke.yaml');
@@ -105,7 +109,12 @@ async function sweep(args: string[]): Promise<number> {
     kernels: values.kernels,
     leaseSeconds: positiveInteger('lease-seconds', values['lease-seconds']),
     signal: stop.signal,
-    observers: [progressFor(plan.name), timings],
+    check: !values['no-check'],
+    observers: [
+      { checked: (checks) => process.stderr.write(`${formatChecks(checks)}\n`) },
+      progressFor(plan.name),
+      timings,
+    ],
   });
   timings.save();
   if (values.json) writeJson(result);

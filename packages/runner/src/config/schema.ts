@@ -13,6 +13,7 @@ const index = z.number().int().min(0);
 /** The run config's `model`. */
 export const model = modelSpecSchema.pick({
   hidden: true,
+  layers: true,
   activation: true,
   leakySlope: true,
   dropout: true,

@@ -11,7 +11,7 @@ import type { ScheduleConfig } from './schedule.ts';
 /** The network: these fields of @ablate/layers' ModelSpec, documented there. */
 export type ModelConfig = Pick<
   ResolvedModelSpec,
-  'hidden' | 'activation' | 'leakySlope' | 'dropout' | 'batchNorm' | 'outputActivation' | 'loss'
+  'hidden' | 'layers' | 'activation' | 'leakySlope' | 'dropout' | 'batchNorm' | 'outputActivation' | 'loss'
 >;
 
 export interface TrainConfig {

@@ -3,7 +3,7 @@
 // whichever worker trains it and whatever else runs beside it.
 import { Batcher, type Dataset, type PreparedData } from '@ablate/data';
 import { Tensor, Rng, kernels } from '@ablate/tensor';
-import type { Sequential } from '@ablate/layers';
+import type { ComponentModules, Sequential } from '@ablate/layers';
 import type { RunConfig } from '../config/types.ts';
 import { lrAtEpoch } from '../config/schedule.ts';
 import { buildModel } from '../model/build-model.ts';
@@ -28,7 +28,8 @@ function divergence(loss: number, limit: number, epoch: number): string | null {
 }
 
 /**
- * Trains one run; onEpoch sees every epoch as it ends. Divergence (a non-finite batch loss, or one
+ * Trains one run; onEpoch sees every epoch as it ends. A run with custom components needs their
+ * modules (config/components.ts' loadComponents). Divergence (a non-finite batch loss, or one
  * above train.divergenceLoss) ends the run at once: it is a result, not an error. The run's wall
  * time counts from here, model building included.
  */
@@ -36,9 +37,10 @@ export function trainRun(
   config: RunConfig,
   data: PreparedData,
   onEpoch: (epoch: EpochRecord) => void,
+  modules?: ComponentModules,
 ): RunOutcome {
   const started = performance.now();
-  const model = buildModel(config, data.inputSize, data.outputSize);
+  const model = buildModel(config, data.inputSize, data.outputSize, modules);
   try {
     return trainModel(model, config, data, onEpoch, started);
   } finally {

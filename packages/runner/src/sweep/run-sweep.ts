@@ -25,6 +25,7 @@ import { describeConfigDiff, summarizeDiff } from './config-diff.ts';
 import type { SweepObserver } from './observer.ts';
 import { openResults, SweepInputError } from './open-store.ts';
 import { summarizeSweep, type SweepSummary } from './seed-groups.ts';
+import { checkComponents } from './check-components.ts';
 import { claimFrom, dataMismatch } from './shared-claims.ts';
 import { prepareSweepData, type SweepDataset } from './sweep-data.ts';
 import { trainClaims, type ClaimedTask } from './train-claims.ts';
@@ -46,6 +47,11 @@ export interface SweepOptions {
   kernels?: string;
   /** PostgreSQL: seconds a claim lasts without a commit or heartbeat (DEFAULT_LEASE_SECONDS). */
   leaseSeconds?: number;
+  /**
+   * Gradient-check the custom components before anything is written (default true); false trains
+   * them unchecked (to watch what a wrong backward does to a run).
+   */
+  check?: boolean;
 }
 
 export interface SweepResult {
@@ -164,6 +170,10 @@ function sharedClaims(
  */
 export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<SweepResult> {
   const datasets = prepareSweepData(plan);
+  if (options.check !== false) {
+    const checks = await checkComponents(plan, datasets);
+    if (checks.length > 0) for (const observer of options.observers ?? []) observer.checked?.(checks);
+  }
   const store = await openResults(options.dbPath, options.leaseSeconds);
   const shownDb = redactUrl(options.dbPath);
   try {
