@@ -15,43 +15,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseSweep } from '../src/config/index.ts';
 import { runCli, withDb } from './helpers/cli.ts';
+import { moduleDir, writeCustomSweep } from './helpers/custom-modules.ts';
 import { repoRoot } from './helpers/workspace.ts';
 
 const examples = path.join(repoRoot, 'experiments', 'custom-layer');
-
-/**
- * A folder for test modules inside the workspace, where `@ablate/tensor` resolves as it does beside
- * a user's sweep file, and outside version control (results/ is ignored); removed afterwards.
- */
-const scratch = path.join(repoRoot, 'results', `.test-custom-${process.pid}`);
-mkdirSync(scratch, { recursive: true });
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const moduleDir = () => mkdtempSync(path.join(scratch, 'm-'));
-
-/** Spirals, 2 epochs, a hand-written Dense as the hidden layer: a second's training. */
-function writeCustomSweep(dir: string, extra = ''): string {
-  copyFileSync(path.join(examples, 'my-dense.ts'), path.join(dir, 'my-dense.ts'));
-  const file = path.join(dir, 'custom.yaml');
-  writeFileSync(
-    file,
-    `name: custom
-data:
-  source: { kind: spirals }
-  validation: 0.2
-model:
-  hidden: [8]
-  layers: [{ file: ./my-dense.ts }, dense]
-${extra}train:
-  epochs: 3
-  batchSize: 16
-sweep:
-  grid:
-    train.lr: [0.05, 0.1]
-  seeds: 2
-`,
-  );
-  return file;
-}
 
 describe('a custom layer in a sweep', () => {
   it("puts its file and source hash in every run's config; an edited file gives new run ids", () => {

@@ -41,18 +41,29 @@ export function resolveComponents<
   return resolved;
 }
 
-/** The distinct components a model config names (file and recorded hash). */
-export function componentFiles(model: Parameters<typeof componentRefs>[0]): ComponentRef[] {
-  const byFile = new Map(componentRefs(model).map(({ ref }) => [ref.file, ref]));
+/**
+ * The distinct resolved components anywhere in `value` (a model config, a run's params): every
+ * object with a file and the sha256 planning gave it.
+ */
+export function componentFiles(value: unknown): Array<ComponentRef & { sha256: string }> {
+  const byFile = new Map<string, ComponentRef & { sha256: string }>();
+  const visit = (node: unknown) => {
+    if (typeof node !== 'object' || node === null) return;
+    const ref = node as Partial<ComponentRef>;
+    if (typeof ref.file === 'string' && typeof ref.sha256 === 'string')
+      byFile.set(ref.file, ref as ComponentRef & { sha256: string });
+    else Object.values(node).forEach(visit);
+  };
+  visit(value);
   return [...byFile.values()];
 }
 
 /**
- * Why this machine's copy of a component differs from the one the config was planned with (the
- * first that does), or null when every file is there with the recorded source.
+ * Why this machine's copy of a component in `value` differs from the one it was planned with (the
+ * first that does), or null when every file is here with the recorded source.
  */
-export function componentMismatch(model: Parameters<typeof componentRefs>[0]): string | null {
-  for (const ref of componentFiles(model)) {
+export function componentMismatch(value: unknown): string | null {
+  for (const ref of componentFiles(value)) {
     let here: string;
     try {
       here = sourceHash(ref.file);
@@ -60,13 +71,13 @@ export function componentMismatch(model: Parameters<typeof componentRefs>[0]): s
       return `${ref.file}: cannot read it here (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
     }
     if (here !== ref.sha256)
-      return `${ref.file}: this copy has SHA-256 ${here.slice(0, 12)}, the sweep's is ${String(ref.sha256).slice(0, 12)}`;
+      return `${ref.file}: this copy has SHA-256 ${here.slice(0, 12)}, the sweep's is ${ref.sha256.slice(0, 12)}`;
   }
   return null;
 }
 
 /** Loads the model's component modules, refusing any whose source is not the planned one. */
-export async function loadComponents(model: Parameters<typeof componentRefs>[0]): Promise<ComponentModules> {
+export async function loadComponents(model: ModelConfig): Promise<ComponentModules> {
   const mismatch = componentMismatch(model);
   if (mismatch) throw new Error(`${mismatch}; the run was planned with another source`);
   const files = componentFiles(model).map((ref) => ref.file);
