@@ -2,17 +2,9 @@
 // config (an edited file makes new runs), trained the same with 1 and 2 workers, gradient-checked
 // before anything trains (ablate check, and before ablate sweep writes anything), lesson 004's
 // summed output delta refused naming the file and tensor, and each bad module refused in one line.
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseSweep } from '../src/config/index.ts';
 import { runCli, withDb } from './helpers/cli.ts';
 import { moduleDir, writeCustomSweep } from './helpers/custom-modules.ts';
