@@ -189,3 +189,33 @@ export function layer({ inputs, outputs }: { inputs: number; outputs: number }) 
     );
   });
 });
+
+describe("lesson 004's network trained unchecked (--no-check)", () => {
+  it('is diagnosed as stalled with vanishing gradients, by the sweep and by ablate show', async () => {
+    const db = path.join(moduleDir(), 'r.db');
+    const sweep = await runCli(['sweep', path.join(examples, 'lesson-004.yaml'), '--db', db, '--no-check']);
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect(sweep.stderr).toMatch(
+      /\n {2}Stalled: the training loss moved \S+% over epochs 5-10 .* Vanishing gradients: /,
+    );
+    const [{ id }] = await withDb(db, (conn) => conn.all<{ id: string }>('SELECT id FROM runs'));
+    const show = await runCli(['show', id, '--db', db, '--json']);
+    const { diagnosis, run } = JSON.parse(show.stdout);
+    expect(run.status).toBe('finished');
+    expect(diagnosis).toMatchObject({ verdict: 'stalled', cause: 'vanishing gradients' });
+    const grads = Object.values(diagnosis.statistic.values) as number[];
+    expect(grads).toHaveLength(3);
+    for (const std of grads) expect(std).toBeLessThan(1e-7);
+    expect(diagnosis.sentence).toMatch(/Epoch 1's loss 2\.3\d+ against a uniform guess's ln 10 = 2\.303/);
+    const text = await runCli(['show', id, '--db', db]);
+    expect(text.stdout.split('\n')[2]).toMatch(/^diagnosis: Stalled: .*Vanishing gradients/);
+  });
+
+  it('a run that learns has no diagnosis', async () => {
+    const dir = moduleDir();
+    const db = path.join(dir, 'r.db');
+    expect((await runCli(['sweep', writeCustomSweep(dir), '--db', db, '--max-runs', '1'])).code).toBe(0);
+    const [{ id }] = await withDb(db, (conn) => conn.all<{ id: string }>('SELECT id FROM runs'));
+    expect(JSON.parse((await runCli(['show', id, '--db', db, '--json'])).stdout).diagnosis).toBeNull();
+  });
+});

@@ -2,7 +2,7 @@
 // what people said about it.
 import { stringify } from 'yaml';
 import type { RunConfig } from '../config/index.ts';
-import { RUN_RESULTS } from '../db/index.ts';
+import { RUN_RESULTS, runDiagnosis } from '../db/index.ts';
 import { describeTestEpoch, keptEpoch } from '../view/early-stop.js';
 import { DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
 import { command } from './command.ts';
@@ -13,7 +13,11 @@ const USAGE = `usage: ablate show RUN [--db PATH] [--json]
 Prints a run of the results database (default ${DEFAULT_DB}): RUN is its id or its first digits
 (at least 4). Its status, results, sweeps, tags, notes and full config.
 
---json  one JSON document on stdout instead: {run, results, test, sweeps, tags, notes, config}
+A run that does not learn (its train loss stalled: train.stall) is diagnosed in a sentence from
+its layer statistics (vanishing gradients, dead ReLUs, too small a learning rate).
+
+--json  one JSON document on stdout instead: {run, results, test, sweeps, tags, notes, diagnosis,
+        config}
         run: the runs table's columns (id, group_id, seed, label, status, error, epochs_planned,
           epochs_done, diverged_epoch, data_fingerprint, code_version, ablate_version, kernels,
           created_at, started_at, finished_at, wall_seconds)
@@ -22,6 +26,7 @@ Prints a run of the results database (default ${DEFAULT_DB}): RUN is its id or i
           perClass [{precision, recall, f1, support}]} or null (a run not finished)
         sweeps: [{id, name, params (this run's values of what the sweep varies)}]
         tags: [words], sorted; notes: [{text, createdAt}], oldest first; config: the run's config
+        diagnosis: {verdict: "stalled", cause, sentence, statistic: {name, values by layer}} or null
         A number that is not finite (a diverged loss) is null.`;
 
 const metric = (value: number | null) => (value === null ? '-' : value.toFixed(4));
@@ -45,16 +50,18 @@ async function show(args: string[]): Promise<number> {
       reader.epochsOfRuns([id]),
     ]);
     if (!run) throw new UsageError(`run ${id}: not in the database`);
+    const diagnosis = await runDiagnosis(reader, run);
     if (values.json) {
       const { config, ...columns } = run;
       process.stdout.write(
-        `${JSON.stringify({ run: columns, results, test, sweeps, tags, notes, config })}\n`,
+        `${JSON.stringify({ run: columns, results, test, sweeps, tags, notes, diagnosis, config })}\n`,
       );
       return 0;
     }
     const lines = [
       `run ${run.id}  ${run.label}`,
       `status: ${run.status}${run.error ? ` (${run.error})` : ''}, ${run.epochs_done}/${run.epochs_planned} epochs${run.wall_seconds === null ? '' : `, ${run.wall_seconds.toFixed(1)} s`}`,
+      diagnosis && `diagnosis: ${diagnosis.sentence}`,
       `group: ${run.group_id}  seed: ${run.seed}  kernels: ${run.kernels ?? '-'}  code: ${run.code_version ?? '-'}`,
       results &&
         `final (epoch ${epochs.length}): train acc ${metric(results.final_train_acc)}, val acc ${metric(results.final_val_acc)}; best val acc ${metric(results.best_val_acc)}; test acc ${metric(results.test_acc)}${run.status === 'finished' ? describeTestEpoch(keptEpoch(epochs, (run.config as RunConfig).train.earlyStop), epochs.length, run.epochs_planned) : ''}`,

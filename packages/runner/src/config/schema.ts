@@ -45,6 +45,8 @@ export const train = z.strictObject({
   init: modelSpecSchema.shape.init,
   biasInit: modelSpecSchema.shape.biasInit,
   divergenceLoss: z.number().gt(0).default(1e4),
+  // No defaults filled in (view/diagnosis.js' STALL holds them): a config without it keeps its id.
+  stall: z.strictObject({ epochs: count.optional(), tolerance: z.number().gt(0).optional() }).optional(),
 }) satisfies z.ZodType<TrainConfig, unknown>;
 
 const data = dataSpecSchema;

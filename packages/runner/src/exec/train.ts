@@ -9,6 +9,7 @@ import { lrAtEpoch } from '../config/schedule.ts';
 import { buildModel } from '../model/build-model.ts';
 import type { EpochRecord, RunOutcome } from '../db/index.ts';
 import type { WeightsRecord } from '../db/records.ts';
+import { diagnose } from '../view/diagnosis.js';
 import { earlyStopState } from '../view/early-stop.js';
 
 /** The first `rows` samples of a set (all of them by default) as (inputs, targets) tensors. */
@@ -74,6 +75,9 @@ function trainModel(
   const metric: Array<number | null> = [];
   let best: { epoch: number; weights: WeightsRecord } | null = null;
   let epochs = 0;
+  // What a diagnosis reads, as the store will hold it.
+  const trainLoss: number[] = [];
+  let lastLayers = initialLayers;
 
   for (let epoch = 1; epoch <= train.epochs; epoch++) {
     const started = performance.now();
@@ -98,6 +102,8 @@ function trainModel(
     // A diverged epoch reports its loss only: the model is no longer worth evaluating.
     const validation = !diverged && data.validation ? model.evaluate(...tensorsOf(data.validation)) : null;
     const layers = diverged ? [] : model.layerStats(statsX, statsY);
+    trainLoss.push(lossSum / samples);
+    lastLayers = layers;
     onEpoch({
       epoch,
       train_loss: lossSum / samples,
@@ -130,5 +136,14 @@ function trainModel(
     testEpoch: best?.epoch ?? epochs,
     weights: model.exportWeights(),
     wallSeconds: secondsSince(runStarted),
+    diagnosis: diagnose({
+      status: 'finished',
+      trainLoss,
+      layers: lastLayers,
+      outputActivation: config.model.outputActivation,
+      classes: data.outputSize,
+      lr: train.lr,
+      stall: train.stall,
+    }),
   };
 }
