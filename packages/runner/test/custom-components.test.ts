@@ -198,6 +198,17 @@ describe("lesson 004's network trained unchecked (--no-check)", () => {
     expect(sweep.stderr).toMatch(
       /\n {2}Stalled: the training loss moved \S+% over epochs 5-10 .* Vanishing gradients: /,
     );
+    // The closing report counts it per cell.
+    const table = sweep.stdout.split('\n').filter((line) => /^n\s|^1\s/.test(line));
+    expect(table[0].split(/\s{2,}/)).toEqual([
+      'n',
+      'final val acc',
+      'stalled',
+      'diverged',
+      'failed',
+      'unfinished',
+    ]);
+    expect(table[1].split(/\s{2,}/)).toEqual(['1', expect.stringMatching(/^0\.\d{4}$/), '1', '0', '0', '0']);
     const [{ id }] = await withDb(db, (conn) => conn.all<{ id: string }>('SELECT id FROM runs'));
     const show = await runCli(['show', id, '--db', db, '--json']);
     const { diagnosis, run } = JSON.parse(show.stdout);

@@ -52,7 +52,8 @@ the closing report to stdout.
   summary       the table: {metric ("val acc", or "test acc" without a validation set), varying
                 (the params that vary, seed aside), groups, best}; a group is one config over its
                 seeds: {groupId, params, runs, mean, std (of the metric over its finished runs,
-                null when none), finished, diverged, failed, unfinished}; best is the sweep's best
+                null when none), finished, stalled (finished runs whose loss stalled), diverged,
+                failed, unfinished}; best is the sweep's best
                 run {runId, label, accuracy} or null while none has finished
 --dry-run --json: {name, path, total (runs before any cap), runs}, each run {id, label, params
   (seed included), seed, position (in plan order), epochs, estimatedSeconds (null: no estimate)}

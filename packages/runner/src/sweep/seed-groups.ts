@@ -2,6 +2,7 @@
 // group's final accuracy (validation when the run has a validation set, test otherwise), and the
 // sweep's best run as the store ranks it.
 import type { ResultsReader, RunStatus, SweepRun } from '../db/index.ts';
+import { stallOf, type StallRule } from '../view/diagnosis.js';
 import { mean, std } from '../view/stats.js';
 
 export interface GroupSummary {
@@ -13,6 +14,8 @@ export interface GroupSummary {
   mean: number | null;
   std: number | null;
   finished: number;
+  /** Finished runs whose train loss stalled (view/diagnosis.js; counted among finished too). */
+  stalled: number;
   diverged: number;
   failed: number;
   /** Interrupted or never started. */
@@ -40,7 +43,19 @@ function finalAccuracy(run: SweepRun): number | null {
 
 /** The sweep's runs as they stand in the store, grouped, with the best finished run. */
 export async function summarizeSweep(store: ResultsReader, sweepId: number): Promise<SweepSummary> {
-  const [sweep, runs] = await Promise.all([store.sweep(sweepId), store.sweepRuns(sweepId)]);
+  const [sweep, runs, epochs] = await Promise.all([
+    store.sweep(sweepId),
+    store.sweepRuns(sweepId),
+    store.epochsOfSweep(sweepId),
+  ]);
+  const losses = new Map<string, Array<number | null>>();
+  for (const epoch of epochs)
+    losses.set(epoch.run_id, [...(losses.get(epoch.run_id) ?? []), epoch.train_loss]);
+  // The stall rule a run was trained under: its own when the sweep varies it, else the sweep's.
+  const baseRule = (sweep?.config as { train?: { stall?: Partial<StallRule> } } | undefined)?.train?.stall;
+  const stalled = (run: SweepRun) =>
+    run.status === 'finished' &&
+    stallOf(losses.get(run.id) ?? [], (run.params['train.stall'] as Partial<StallRule>) ?? baseRule) !== null;
   const varying = (sweep?.varying ?? []).filter((key) => key !== 'seed');
   const metricsUsed = new Set<string>();
   const byGroup = new Map<string, SweepRun[]>();
@@ -56,6 +71,7 @@ export async function summarizeSweep(store: ResultsReader, sweepId: number): Pro
       runs: members.length,
       ...(accuracies.length ? { mean: mean(accuracies), std: std(accuracies) } : { mean: null, std: null }),
       finished: count('finished'),
+      stalled: members.filter(stalled).length,
       diverged: count('diverged'),
       failed: count('failed'),
       unfinished: members.length - count('finished') - count('diverged') - count('failed'),
