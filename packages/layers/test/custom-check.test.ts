@@ -30,7 +30,8 @@ describe('the gradient check', () => {
       // 3 layers x (W, b, dx), 3 activations, the loss.
       expect(rows).toHaveLength(13);
       for (const row of rows) expect(row, `${row.component} ${row.tensor}`).toMatchObject({ passed: true });
-      expect(worst(rows)).toBeLessThan(GRADIENT_CHECK.tolerance);
+      // A fifth of the tolerance: float32 rounding and the step's truncation, nothing more.
+      expect(worst(rows)).toBeLessThan(GRADIENT_CHECK.tolerance / 5);
     },
   );
 
