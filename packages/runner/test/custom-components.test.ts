@@ -230,3 +230,16 @@ describe("lesson 004's network trained unchecked (--no-check)", () => {
     expect(JSON.parse((await runCli(['show', id, '--db', db, '--json'])).stdout).diagnosis).toBeNull();
   });
 });
+
+it('the worked example: the hand-written Dense reaches the built-in Dense accuracy with the same config', async () => {
+  const db = path.join(moduleDir(), 'r.db');
+  const result = await runCli(['sweep', path.join(examples, 'my-dense.yaml'), '--db', db, '--json']);
+  expect(result.code, result.stderr).toBe(0);
+  const { summary } = JSON.parse(result.stdout);
+  const [builtIn, mine] = summary.groups;
+  expect(builtIn.params['model.layers']).toEqual(['dense', 'dense']);
+  expect(mine.params['model.layers'][0].file).toMatch(/my-dense\.ts$/);
+  // The layer restates Dense on the same kernels: the same numbers, not just within the seed spread.
+  expect([mine.mean, mine.std, mine.finished]).toEqual([builtIn.mean, builtIn.std, 2]);
+  expect(builtIn.mean).toBeGreaterThan(0.8);
+});
