@@ -129,6 +129,11 @@ describe('a bad custom module is refused in one line before anything is written'
       /^ablate: .*custom\.yaml:7:\d+: model\.layers\[0\]\.file: cannot read \.\/my-layer\.ts \(ENOENT\); expected a TypeScript module$/,
     ],
     [
+      'a module that throws as it loads',
+      "throw new Error('not ready');",
+      /^ablate: \S*my-layer\.ts: cannot load it \(not ready\)$/,
+    ],
+    [
       'no `layer` export',
       'export const notALayer = 1;',
       /^ablate: \S*my-layer\.ts: model\.layers\[0\]: expected the module to export a function `layer` \(see experiments\/custom-layer\/\); nothing was trained$/,

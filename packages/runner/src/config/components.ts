@@ -81,5 +81,14 @@ export async function loadComponents(model: ModelConfig): Promise<ComponentModul
   const mismatch = componentMismatch(model);
   if (mismatch) throw new Error(`${mismatch}; the run was planned with another source`);
   const files = componentFiles(model).map((ref) => ref.file);
-  return new Map(await Promise.all(files.map(async (file) => [file, await loadUserModule(file)] as const)));
+  const load = async (file: string) => {
+    try {
+      return [file, await loadUserModule(file)] as const;
+    } catch (error) {
+      // A module that does not compile or throws as it loads: its first line says where.
+      const reason = String((error as Error).message ?? error).split('\n')[0];
+      throw new Error(reason.startsWith(file) ? reason : `${file}: cannot load it (${reason})`);
+    }
+  };
+  return new Map(await Promise.all(files.map(load)));
 }

@@ -7,11 +7,10 @@
 // rather than through tsx's tsImport, whose namespace would load a second copy of each. Ablate
 // running from its TypeScript sources already has tsx's hooks (in every training thread too); an
 // installed Ablate, built to JavaScript, registers them here, once, the first time a user module
-// is loaded (tsx is then a runtime dependency).
+// is loaded: tsx is then needed at run time, by this function only.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { register } from 'tsx/esm/api';
 import { workspaceRoot } from '../meta.ts';
 
 /** SHA-256 (hex) of a file's bytes: a user module's identity in a run's config. */
@@ -27,7 +26,12 @@ let hooks = workspaceRoot !== null;
  */
 export async function loadUserModule(file: string): Promise<Record<string, unknown>> {
   if (!hooks) {
-    register();
+    // Imported here, not at the top: an installed Ablate without tsx runs every sweep without a
+    // custom component.
+    const tsx = await import('tsx/esm/api').catch(() => {
+      throw new Error(`${file}: loading a TypeScript component needs tsx in the project (npm install tsx)`);
+    });
+    tsx.register();
     hooks = true;
   }
   const url = `${pathToFileURL(file).href}?sha256=${sourceHash(file)}`;
