@@ -17,6 +17,8 @@ export const activationName = z.enum(ACTIVATIONS, { error: `expected one of ${AC
 export interface Activation {
   /** Its name in a config, or for a user's own, its place in the model ("activation0"). */
   readonly name: string;
+  /** The module of a user's activation (../custom/component.ts); absent for a built-in. */
+  readonly file?: string;
   forward(
     out: Tensor, // (B, N)
     x: Tensor, // (B, N)

@@ -2,7 +2,7 @@
 // at the inputs the model gives it there (./gradient-check.ts says how and to what precision).
 import { Rng, type Tensor } from '@ablate/tensor';
 import type { Sequential } from '../model/sequential.ts';
-import { ComponentFault, componentRefs, isComponentRef } from './component.ts';
+import { ComponentFault } from './component.ts';
 import { checkActivation, checkLayer, checkLoss, type GradientCheckRow } from './gradient-check.ts';
 
 /** A row of a model's check, with the file of the component when it is a user's own. */
@@ -24,11 +24,6 @@ export function checkModel(
   seed: number,
   onlyCustom = false,
 ): ModelCheckRow[] {
-  const { spec } = model;
-  const refs = componentRefs(spec);
-  const fileAt = (...path: (string | number)[]) =>
-    refs.find((r) => r.path.length === path.length && r.path.every((k, i) => k === path[i]))?.ref.file ??
-    null;
   const inputs = model.componentInputs(x);
   const rng = Rng.derive(seed, 'gradient-check');
   const rows: ModelCheckRow[] = [];
@@ -41,25 +36,14 @@ export function checkModel(
       throw error;
     }
   };
-  const hidden = spec.hidden.length;
-  model.layers.forEach((layer, l) => {
-    add(fileAt('layers', l), () => checkLayer(layer, inputs.layers[l], rng));
-  });
+  model.layers.forEach((layer, l) => add(layer.file ?? null, () => checkLayer(layer, inputs.layers[l], rng)));
   model.activations.forEach((act, l) => {
-    const file =
-      l === hidden
-        ? fileAt('outputActivation')
-        : Array.isArray(spec.activation)
-          ? fileAt('activation', l)
-          : fileAt('activation');
-    const name = file === null ? `${act.name} (layer ${l})` : act.name;
-    add(file, () => checkActivation(name, act, inputs.activations[l], rng));
+    const name = act.file === undefined ? `${act.name} (layer ${l})` : act.name;
+    add(act.file ?? null, () => checkActivation(name, act, inputs.activations[l], rng));
   });
-  const lossFile = isComponentRef(spec.loss) ? spec.loss.file : null;
-  const loss = model.loss;
+  const { loss } = model;
   const p = loss.fused ? inputs.logits : inputs.output;
-  add(lossFile, () =>
-    checkLoss(lossFile === null ? `loss (${loss.name})` : loss.name, loss, p, inputs.output, y, rng),
-  );
+  const name = loss.file === undefined ? `loss (${loss.name})` : loss.name;
+  add(loss.file ?? null, () => checkLoss(name, loss, p, inputs.output, y, rng));
   return rows;
 }

@@ -156,6 +156,7 @@ export function customLayer(
   const user = made as UserLayer;
   return {
     name: site.name,
+    file: ref.file,
     inputs,
     outputs,
     params,
@@ -176,6 +177,7 @@ export function customActivation(
   const user = made as unknown as UserActivation;
   return {
     name: site.name,
+    file: ref.file,
     forward: (out, x) => call(site, ref, 'forward', () => user.forward(out, x)),
     backward: (dx, dout, x, out) => call(site, ref, 'backward', () => user.backward(dx, dout, x, out)),
   };
@@ -194,6 +196,7 @@ export function customLoss(
   const user = made as unknown as UserLoss;
   return {
     name: site.name,
+    file: ref.file,
     fused: user.fused,
     forward: (p, y) => call(site, ref, 'forward', () => user.forward(p, y)),
     backward: (dp, a, y) => call(site, ref, 'backward', () => user.backward(dp, a, y)),

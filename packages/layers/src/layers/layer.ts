@@ -11,6 +11,8 @@ export interface Layer {
   readonly name: string;
   readonly inputs: number; // I
   readonly outputs: number; // O
+  /** The module of a user's layer (../custom/component.ts); absent for a built-in. */
+  readonly file?: string;
   /** Trainable tensors; weights (decay: true) are drawn with the model's init, others its biasInit. */
   readonly params: Param[];
   forward(
