@@ -248,3 +248,25 @@ it('the worked example: the hand-written Dense reaches the built-in Dense accura
   expect([mine.mean, mine.std, mine.finished]).toEqual([builtIn.mean, builtIn.std, 2]);
   expect(builtIn.mean).toBeGreaterThan(0.8);
 });
+
+describe('model.layers and { file } in a sweep file', () => {
+  const refused = (model: string) => {
+    try {
+      parseSweep(`name: t\ndata:\n  source: { kind: xor }\nmodel:\n  hidden: [4]\n${model}`, 'bad.yaml');
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error('expected a ConfigError');
+  };
+  it('refuses a list of the wrong length and a ref without its file, at the key', () => {
+    expect(refused('  layers: [dense]\n')).toBe(
+      'bad.yaml:6:11: model.layers: expected one entry per layer, hidden then output (2), got 1',
+    );
+    expect(refused('  loss: { fil: x.ts }\n')).toBe(
+      'bad.yaml:6:9: model.loss.file: expected a string, missing',
+    );
+    expect(refused('  layers: [dense, conv]\n')).toMatch(
+      /^bad\.yaml:6:\d+: model\.layers\[1\]: expected 'dense' or \{ file: \.\/your-layer\.ts \}/,
+    );
+  });
+});
