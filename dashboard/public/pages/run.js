@@ -110,6 +110,32 @@ function layerCharts(charts, { statistics, layers }) {
   return h('div', { className: 'chart-grid' }, boxes);
 }
 
+/**
+ * A run that does not learn: the verdict in a sentence (the runner's view/diagnosis.js, served by
+ * the run API) and the statistic behind it, per layer.
+ */
+function diagnosisNotice(diagnosis) {
+  const { name, values } = diagnosis.statistic;
+  return h(
+    'div',
+    { className: 'notice warning diagnosis', role: 'status' },
+    h('strong', {}, `Stalled: ${diagnosis.cause}`),
+    h('p', {}, diagnosis.sentence),
+    h(
+      'table',
+      { className: 'pairs' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'layer'), h('th', {}, name.replace('_', ' ')))),
+      h(
+        'tbody',
+        {},
+        Object.entries(values).map(([layer, value]) =>
+          h('tr', {}, h('td', {}, layer), h('td', {}, value.toExponential(2))),
+        ),
+      ),
+    ),
+  );
+}
+
 /** The learning rate each epoch trained at (the epochs table's lr: the schedule as it ran). */
 function lrChart(charts, lr) {
   if (!lr.length) return notice('empty', 'No epochs yet.', 'The lr of each epoch is written as it ends.');
@@ -132,7 +158,7 @@ export async function renderRun(main, runId) {
 
   async function render() {
     const isLatest = newRequest();
-    const [{ run, results, test, testEpoch, sweeps, tags, notes }, layers, { series }] = await Promise.all([
+    const [{ run, results, test, testEpoch, sweeps, tags, notes, diagnosis }, layers, { series }] = await Promise.all([
       api.run(runId),
       api.layers(runId),
       api.series([runId]),
@@ -167,6 +193,7 @@ export async function renderRun(main, runId) {
             )
           : null,
       ),
+      diagnosis ? diagnosisNotice(diagnosis) : null,
       // Notes people wrote (ablate note RUN TEXT); the dashboard only shows them.
       notes.length
         ? section(

@@ -3,7 +3,7 @@ import { keptEpoch, type EarlyStopRule } from '@ablate/runner/view/early-stop.js
 import { Router } from 'express';
 import { encodeWeights } from '@ablate/runner/store';
 import { lttb } from '@ablate/runner/view/lttb.js';
-import type { RunConfig } from '@ablate/runner';
+import { runDiagnosis, type RunConfig } from '@ablate/runner';
 import { notFound } from '../http-error.ts';
 import { inputScaling } from '../input-scaling.ts';
 import { EPOCH_METRICS, LAYER_STATISTICS } from '../metric-choices.ts';
@@ -19,18 +19,20 @@ export function runRoutes(results: ResultsDb): Router {
     const runId = runIdOf(req);
     const run = await store.run(runId);
     if (!run) throw notFound(`no run ${runId}`);
-    const [runResults, test, sweeps, tags, notes, epochs] = await Promise.all([
+    const [runResults, test, sweeps, tags, notes, epochs, diagnosis] = await Promise.all([
       store.runResults(runId),
       store.testResult(runId),
       store.sweepsOfRun(runId),
       store.tags(runId),
       store.notes(runId),
       store.epochsOfRuns([runId]),
+      // Why a run that does not learn does not (null for one that does).
+      runDiagnosis(store, run),
     ]);
     // The epoch whose weights were tested (and are served): the last, or the best early stopping kept.
     const earlyStop = (run.config as { train?: { earlyStop?: EarlyStopRule | null } }).train?.earlyStop;
     const testEpoch = test ? keptEpoch(epochs, earlyStop) : null;
-    res.json({ run, results: runResults, test, testEpoch, sweeps, tags, notes });
+    res.json({ run, results: runResults, test, testEpoch, sweeps, tags, notes, diagnosis });
   });
 
   // The trained parameters, for a browser to run the model: float32 little-endian, base64, in the

@@ -1,10 +1,11 @@
 // Ablate installed as a user installs it: the workspace's packages packed (scripts/pack.mjs), the
 // tarballs installed into a new project outside the repository (the npm registry serves the
 // third-party dependencies only), and the `ablate` command run there: a sweep, ls, a report, and
-// the dashboard's sweep page in Chromium. The installed code is JavaScript: no tsx, no TypeScript
-// compiler and no wabt are installed with it.
+// the dashboard's sweep page in Chromium, and a sweep with the user's own TypeScript layer. The
+// installed code is JavaScript: no TypeScript compiler and no wabt are installed with it, and tsx
+// loads user files only.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -56,8 +57,8 @@ beforeAll(() => {
 describe('Ablate installed from its packed tarballs into a project of its own', () => {
   it('ships JavaScript with types and needs no TypeScript tooling at run time', () => {
     const modules = path.join(project, 'node_modules');
-    for (const tool of ['tsx', 'typescript', 'wabt', 'esbuild'])
-      expect(existsSync(path.join(modules, tool))).toBe(false);
+    // tsx is there for a user's own TypeScript components only (see below), never for Ablate's code.
+    for (const tool of ['typescript', 'wabt']) expect(existsSync(path.join(modules, tool))).toBe(false);
     const shipped = filesUnder(path.join(modules, '@ablate'));
     const sources = shipped.filter((file) => /\.[cm]?ts$/.test(file) && !/\.d\.[cm]?ts$/.test(file));
     expect(sources).toEqual([]);
@@ -120,6 +121,32 @@ describe('Ablate installed from its packed tarballs into a project of its own', 
       server.stop();
       expect((await server.done).code).toBe(0);
     }
+  });
+
+  it("trains a sweep with the user's own TypeScript layer, gradient-checked first", async () => {
+    copyFileSync(
+      path.join(repoRoot, 'experiments/custom-layer/my-dense.ts'),
+      path.join(project, 'my-dense.ts'),
+    );
+    const custom = writeSweep(project, 'custom.yaml', {
+      name: 'custom',
+      lrs: [0.1],
+      epochs: 1,
+      subset: 200,
+      hidden: 8,
+    });
+    const text = readFileSync(custom, 'utf8');
+    writeFileSync(
+      custom,
+      text.replace('  hidden: [8]\n', '  hidden: [8]\n  layers: [{ file: ./my-dense.ts }, dense]\n'),
+    );
+    const checked = await ablate(['check', 'custom.yaml'], project, shellEnv()).done;
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(checked.stdout + checked.stderr).toContain('my-dense.ts');
+    const sweep = await ablate(['sweep', 'custom.yaml', '--db', 'custom.db', '--json'], project, shellEnv())
+      .done;
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect(JSON.parse(sweep.stdout).ended.finished).toBe(2);
   });
 
   it('installs without a C compiler: the native build is skipped, said in one line, and wasm trains', async () => {

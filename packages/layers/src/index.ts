@@ -9,6 +9,7 @@ export {
   checkArchitecture,
   checkModelSpec,
   modelSpecSchema,
+  type ActivationChoice,
   type ArchitectureSpec,
   type ModelSpec,
   type ResolvedModelSpec,
@@ -18,6 +19,27 @@ export { Sequential, type Evaluation, type LayerStats, type SequentialOptions } 
 export { PhaseTimer } from './model/timer.ts';
 export type { ClassMetrics } from './model/metrics.ts';
 export { Dense, type Param } from './layers/dense.ts';
+export type { Layer } from './layers/layer.ts';
+export {
+  ComponentFault,
+  componentRef,
+  componentRefs,
+  isComponentRef,
+  type ComponentModules,
+  type ComponentRef,
+  type ComponentShape,
+  type UserActivation,
+  type UserLayer,
+  type UserLoss,
+} from './custom/component.ts';
+export {
+  checkActivation,
+  checkLayer,
+  checkLoss,
+  GRADIENT_CHECK,
+  type GradientCheckRow,
+} from './custom/gradient-check.ts';
+export { checkModel, type ModelCheckRow } from './custom/check-model.ts';
 export { BatchNorm, BATCH_NORM_EPS, BATCH_NORM_MOMENTUM } from './layers/batch-norm.ts';
 export { Dropout } from './layers/dropout.ts';
 export { ACTIVATIONS, activation, type Activation, type ActivationName } from './activations/activation.ts';

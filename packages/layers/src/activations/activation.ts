@@ -15,7 +15,10 @@ export type ActivationName = (typeof ACTIVATIONS)[number];
 export const activationName = z.enum(ACTIVATIONS, { error: `expected one of ${ACTIVATIONS.join(', ')}` });
 
 export interface Activation {
-  readonly name: ActivationName;
+  /** Its name in a config, or for a user's own, its place in the model ("activation0"). */
+  readonly name: string;
+  /** The module of a user's activation (../custom/component.ts); absent for a built-in. */
+  readonly file?: string;
   forward(
     out: Tensor, // (B, N)
     x: Tensor, // (B, N)

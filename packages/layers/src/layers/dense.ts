@@ -7,6 +7,7 @@
 //            dx += dy W^T      matmulABt  (B, O) (O, I)
 //            dW += x^T dy      matmulAtB  (I, B) (B, O), last: a fused step updates W from it instead
 import { matmulABt, matmulAtB, matmulBias, residentZeros, sumRows, type Tensor } from '@ablate/tensor';
+import type { Layer } from './layer.ts';
 
 /** A named trainable tensor with its gradient, as the optimizers see it. */
 export interface Param {
@@ -27,7 +28,7 @@ export type WeightStep = (
   dy: Tensor, // (B, O)
 ) => void;
 
-export class Dense {
+export class Dense implements Layer {
   readonly W: Param;
   readonly b: Param;
 

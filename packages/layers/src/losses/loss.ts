@@ -18,7 +18,10 @@ export type LossName = (typeof LOSSES)[number];
 export const lossName = z.enum(LOSSES, { error: `expected one of ${LOSSES.join(', ')}` });
 
 export interface Loss {
-  readonly name: LossName;
+  /** Its name in a config; for a user's own, "loss". */
+  readonly name: string;
+  /** The module of a user's loss (../custom/component.ts); absent for a built-in. */
+  readonly file?: string;
   /** True when the loss reads logits and its gradient is taken with respect to them. */
   readonly fused: boolean;
   /** Mean loss of the batch; p is the logits z if fused, else the output activations a. */

@@ -14,7 +14,15 @@ import { Tensor, copy, formatShape, releaseResident, type Rng } from '@ablate/te
 import { activation, type Activation } from '../activations/activation.ts';
 import { initialize } from '../init/init.ts';
 import { BatchNorm } from '../layers/batch-norm.ts';
+import {
+  customActivation,
+  customLayer,
+  customLoss,
+  isComponentRef,
+  type ComponentModules,
+} from '../custom/component.ts';
 import { Dense, type Param, type WeightStep } from '../layers/dense.ts';
+import type { Layer } from '../layers/layer.ts';
 import { Dropout } from '../layers/dropout.ts';
 import { loss, type Loss } from '../losses/loss.ts';
 import { createOptimizer } from '../optim/create.ts';
@@ -70,6 +78,8 @@ export interface SequentialOptions {
   dropoutRng?: Rng;
   /** When given, trainStep charges its time to phases (dense forward, activations, ...). */
   timer?: PhaseTimer;
+  /** The loaded modules of the spec's custom components ({ file }), by file. */
+  modules?: ComponentModules;
 }
 
 /**
@@ -91,11 +101,15 @@ type Mode = 'train' | 'probe' | 'evaluate';
 
 const EVAL_BATCH = 256;
 
+/** A layer's weight, whose gradient the layer statistics describe: its first decayed param. */
+const weightOf = (layer: Layer): Param | undefined => layer.params.find((p) => p.decay) ?? layer.params[0];
+
 export class Sequential {
   /** The model's config, defaults filled in. */
   readonly spec: ResolvedModelSpec;
   readonly optimizer: Optimizer;
-  readonly layers: Dense[];
+  /** Dense, or a user's own where spec.layers names a file. */
+  readonly layers: Layer[];
   readonly activations: Activation[];
   /** Per hidden layer: its batch norm and its dropout, or null. */
   readonly norms: Array<BatchNorm | null>;
@@ -103,7 +117,7 @@ export class Sequential {
   readonly params: Param[];
   /** What exportWeights saves: the params, then batch norm's running statistics. */
   private readonly saved: Array<{ name: string; value: Tensor }>;
-  private readonly loss: Loss;
+  readonly loss: Loss;
   private readonly timer: PhaseTimer | undefined;
   // The optimizer's update of the weights fused into the backward pass, when its rule has one.
   private readonly fusedStep: WeightStep | undefined;
@@ -121,14 +135,32 @@ export class Sequential {
   constructor(config: ModelSpec, options: SequentialOptions) {
     const spec = (this.spec = checkModelSpec(config));
     const sizes = [spec.input, ...spec.hidden, spec.output];
-    this.layers = sizes.slice(1).map((n, l) => new Dense(`dense${l}`, sizes[l], n));
+    const { modules } = options;
+    this.layers = sizes.slice(1).map((n, l) => {
+      const entry = spec.layers?.[l];
+      return isComponentRef(entry)
+        ? customLayer(entry, modules, { path: ['layers', l], name: `custom${l}` }, sizes[l], n)
+        : new Dense(`dense${l}`, sizes[l], n);
+    });
     const names = [...spec.hidden.map((_, l) => hiddenActivation(spec, l)), spec.outputActivation];
-    this.activations = names.map((name) => activation(name, spec.leakySlope));
-    this.loss = loss(spec.loss);
-    for (const layer of this.layers) {
-      initialize(layer.W.value, spec.init, layer.inputs, layer.outputs, options.rng);
-      initialize(layer.b.value, spec.biasInit, layer.inputs, layer.outputs, options.rng);
-    }
+    this.activations = names.map((name, l) => {
+      if (!isComponentRef(name)) return activation(name, spec.leakySlope);
+      const path =
+        l === spec.hidden.length
+          ? ['outputActivation']
+          : Array.isArray(spec.activation)
+            ? ['activation', l]
+            : ['activation'];
+      return customActivation(name, modules, { path, name: `activation${l}` });
+    });
+    this.loss = isComponentRef(spec.loss)
+      ? customLoss(spec.loss, modules, { path: ['loss'], name: 'loss' })
+      : loss(spec.loss);
+    // Layer by layer, each parameter in its own order (Dense: W then b): weights drawn with init,
+    // the rest (biases) with biasInit.
+    for (const layer of this.layers)
+      for (const p of layer.params)
+        initialize(p.value, p.decay ? spec.init : spec.biasInit, layer.inputs, layer.outputs, options.rng);
     this.norms = spec.hidden.map((n, l) => (spec.batchNorm ? new BatchNorm(`norm${l}`, n) : null));
     this.dropouts = spec.hidden.map((_, l) => {
       const rate = hiddenDropout(spec, l);
@@ -224,7 +256,7 @@ export class Sequential {
     const buf = this.view as Buffers;
     const stats = this.layers.map((layer, l) => {
       const act = meanStd(buf.a[l].data);
-      const grad = meanStd(layer.W.grad.data);
+      const grad = meanStd(weightOf(layer)?.grad.data ?? new Float32Array());
       const name = `${layer.name} (${this.activations[l].name})`;
       return {
         layer: l,
@@ -237,6 +269,25 @@ export class Sequential {
     });
     this.optimizer.zeroGrad();
     return stats;
+  }
+
+  /**
+   * Copies of what each component reads on a batch, for checking them one by one: each layer's
+   * input, each activation's, the output layer's logits and activations. A probe: nothing changes.
+   */
+  componentInputs(
+    x: Tensor, // (B, I)
+  ): { layers: Tensor[]; activations: Tensor[]; logits: Tensor; output: Tensor } {
+    this.checkBatch(x);
+    const buf = this.forward(x, 'probe', undefined);
+    const clone = (t: Tensor) => new Tensor(Float32Array.from(t.data), t.shape);
+    const last = this.layers.length - 1;
+    return {
+      layers: this.layers.map((_, l) => clone(l > 0 ? buf.o[l - 1] : x)),
+      activations: buf.h.map(clone),
+      logits: clone(buf.z[last]),
+      output: clone(buf.a[last]),
+    };
   }
 
   /** Every parameter, in layer order (W then b), in one buffer. */
@@ -276,10 +327,9 @@ export class Sequential {
   ): number {
     this.checkBatch(x, y);
     // Backward accumulates (+=) into each gradient it writes; with a step, it writes no weight's.
-    for (const layer of this.layers) {
-      layer.b.grad.data.fill(0);
-      if (!step) layer.W.grad.data.fill(0);
-    }
+    for (const layer of this.layers)
+      for (const p of layer.params)
+        if (!(step && layer instanceof Dense && p === layer.W)) p.grad.data.fill(0);
     for (const norm of this.norms) norm?.params.forEach((p) => p.grad.data.fill(0));
     timer?.lap('optimizer');
     const buf = this.forward(x, mode, timer);

@@ -1,5 +1,6 @@
 // The runner's commands, in the order `ablate --help` lists them.
 import { noteCommand, tagCommand, untagCommand } from './annotate.ts';
+import { checkCommand } from './check.ts';
 import type { Command } from './command.ts';
 import { confirmCommand } from './confirm.ts';
 import { doctorCommand } from './doctor.ts';
@@ -12,6 +13,7 @@ import { workerCommand } from './worker.ts';
 
 export const RUNNER_COMMANDS: readonly Command[] = [
   sweepCommand,
+  checkCommand,
   workerCommand,
   confirmCommand,
   lsCommand,

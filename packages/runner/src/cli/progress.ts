@@ -19,6 +19,10 @@ function describeOutcome(outcome: RunOutcome, run: PlannedRun): string {
   }
 }
 
+/** A finished run's diagnosis (view/diagnosis.js), when it did not learn. */
+const stalled = (outcome: RunOutcome) =>
+  (outcome.status === 'finished' && outcome.diagnosis?.sentence) || null;
+
 /** Counts runs and epochs done, for the overall line and the ETA. */
 class Tally {
   toTrain = 0;
@@ -108,6 +112,8 @@ class LiveProgress implements SweepObserver {
     this.threads[thread] = null;
     // Runs that did not simply finish leave a permanent line above the live block.
     if (outcome.status !== 'finished') this.print(`${run.label}: ${describeOutcome(outcome, run)}`);
+    const diagnosis = stalled(outcome);
+    if (diagnosis) this.print(`${run.label}: ${diagnosis}`);
     this.draw(true);
   }
 
@@ -169,6 +175,8 @@ class PlainProgress implements SweepObserver {
     this.out.write(
       `[${ended}/${toTrain}] ${run.label}: ${describeOutcome(outcome, run)}  (elapsed ${formatDuration(this.tally.elapsed())}, ETA ${this.tally.eta()})\n`,
     );
+    const diagnosis = stalled(outcome);
+    if (diagnosis) this.out.write(`  ${diagnosis}\n`);
   }
 }
 

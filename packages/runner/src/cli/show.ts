@@ -2,7 +2,7 @@
 // what people said about it.
 import { stringify } from 'yaml';
 import type { RunConfig } from '../config/index.ts';
-import { RUN_RESULTS } from '../db/index.ts';
+import { RUN_RESULTS, runDiagnosis } from '../db/index.ts';
 import { describeTestEpoch, keptEpoch } from '../view/early-stop.js';
 import { summarizeSweep } from '../sweep/seed-groups.ts';
 import { standingOf, type Standing } from '../view/winner.js';
@@ -16,7 +16,11 @@ Prints a run of the results database (default ${DEFAULT_DB}): RUN is its id or i
 (at least 4). Its status, results, sweeps (and where its group stands against each sweep's
 winner), tags, notes and full config.
 
---json  one JSON document on stdout instead: {run, results, test, sweeps, tags, notes, config}
+A run that does not learn (its train loss stalled: train.stall) is diagnosed in a sentence from
+its layer statistics (vanishing gradients, dead ReLUs, too small a learning rate).
+
+--json  one JSON document on stdout instead: {run, results, test, sweeps, tags, notes, diagnosis,
+        config}
         run: the runs table's columns (id, group_id, seed, label, status, error, epochs_planned,
           epochs_done, diverged_epoch, data_fingerprint, code_version, ablate_version, kernels,
           continued_from (the shorter run it went on from, or null), created_at, started_at,
@@ -29,6 +33,7 @@ winner), tags, notes and full config.
           separate them at p < 0.05), "behind", "one seed", or null), winner (the winner's label
           and mean, or null)}]
         tags: [words], sorted; notes: [{text, createdAt}], oldest first; config: the run's config
+        diagnosis: {verdict: "stalled", cause, sentence, statistic: {name, values by layer}} or null
         A number that is not finite (a diverged loss) is null.`;
 
 const metric = (value: number | null) => (value === null ? '-' : value.toFixed(4));
@@ -70,16 +75,18 @@ async function show(args: string[]): Promise<number> {
         return { ...sweep, standing, winner: winner && { label: winner.label, mean: winner.mean } };
       }),
     );
+    const diagnosis = await runDiagnosis(reader, run);
     if (values.json) {
       const { config, ...columns } = run;
       process.stdout.write(
-        `${JSON.stringify({ run: columns, results, test, sweeps, tags, notes, config })}\n`,
+        `${JSON.stringify({ run: columns, results, test, sweeps, tags, notes, diagnosis, config })}\n`,
       );
       return 0;
     }
     const lines = [
       `run ${run.id}  ${run.label}`,
       `status: ${run.status}${run.error ? ` (${run.error})` : ''}, ${run.epochs_done}/${run.epochs_planned} epochs${run.wall_seconds === null ? '' : `, ${run.wall_seconds.toFixed(1)} s`}`,
+      diagnosis && `diagnosis: ${diagnosis.sentence}`,
       `group: ${run.group_id}  seed: ${run.seed}  kernels: ${run.kernels ?? '-'}  code: ${run.code_version ?? '-'}`,
       run.continued_from &&
         `continued from run ${run.continued_from} (its epochs 1 to its last, not trained again)`,

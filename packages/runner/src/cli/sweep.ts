@@ -35,6 +35,8 @@ options:
                    e.g. native-avx512) of every worker, for results equal bit for bit
   --lease-seconds N  on PostgreSQL: how long a claimed run stays this process's without a sign of
                    life (default ${DEFAULT_LEASE_SECONDS}) before another worker may claim it again
+  --no-check       train custom components without their gradient check (see ablate check),
+                   to see what a wrong backward does to a run
 ${DB_RETRY_USAGE}
   -h, --help       this text
 
@@ -52,8 +54,9 @@ the closing report to stdout.
                 (the params that vary, seed aside), groups, winner, best}; a group is one config
                 over its seeds: {groupId, params, runs, mean, std (of the metric over its finished
                 runs, null when none), finished, stoppedEarly (finished runs early stopping ended,
-                final values of the epoch it stopped at), diverged, failed, unfinished}; winner: the
-                best group and those Holm-corrected tests cannot separate from it,
+                final values of the epoch it stopped at), stalled (finished runs whose loss
+                stalled), diverged, failed, unfinished}; winner: the best group and those
+                Holm-corrected tests cannot separate from it,
                 ${WINNER_JSON};
                 best: the best single run {runId, label, accuracy}, null while none has finished
 --dry-run --json: {name, path, total (runs before any cap), runs}, each run {id, label, params
@@ -101,6 +104,7 @@ async function sweep(args: string[]): Promise<number> {
     'new-version': { type: 'boolean', default: false },
     kernels: { type: 'string' },
     'lease-seconds': { type: 'string' },
+    'no-check': { type: 'boolean', default: false },
     ...DB_RETRY_OPTION,
   });
   const [file, ...overrides] = positionals;
@@ -129,6 +133,7 @@ async function sweep(args: string[]): Promise<number> {
     kernels: values.kernels,
     leaseSeconds: positiveInteger('lease-seconds', values['lease-seconds']),
     ...dbRetry(values['db-retry-seconds']),
+    check: !values['no-check'],
   });
   if (values.json) writeJson(result);
   else process.stdout.write(formatReport(result));

@@ -2,6 +2,7 @@
 // progress on stderr, epoch timings kept for later estimates, and Ctrl-C / SIGTERM stopping cleanly.
 import { kernelsNotice } from '@ablate/tensor';
 import type { SweepPlan } from '../config/index.ts';
+import { formatChecks } from '../sweep/check-components.ts';
 import { runSweep, type SweepOptions, type SweepResult } from '../sweep/run-sweep.ts';
 import { progressFor } from './progress.ts';
 import { stopOnSignals } from './stop-signals.ts';
@@ -20,7 +21,12 @@ export async function trainPlan(
   const result = await runSweep(plan, {
     ...options,
     signal: stop.signal,
-    observers: [progressFor(plan.name), timings],
+    observers: [
+      // The custom components' gradient checks, as they passed (a failed one throws).
+      { checked: (checks) => process.stderr.write(`${formatChecks(checks)}\n`) },
+      progressFor(plan.name),
+      timings,
+    ],
   });
   timings.save();
   return { result, stopped: stop.exitCode() };

@@ -12,6 +12,7 @@ import { buildAxes, checkRunPath, gridPoints, gridSize, type Axis } from './grid
 import { hashConfig } from '../db/identity.ts';
 import type { PlannedRunRecord } from '../db/records.ts';
 import { canonicalJson } from '../view/canonical.js';
+import { resolveComponents } from './components.ts';
 import { describeIssue } from './issues.ts';
 import { formatKeyPath, valueAt, type KeyPath } from './key-path.ts';
 import { formatLabel } from './label.ts';
@@ -116,7 +117,11 @@ function planSource(source: YamlSource, text: string, file: string | null, optio
   };
   const baseDir = file === null ? process.cwd() : path.dirname(file);
   const parsed = validate(sweepSchema, source.value, SWEEP_PATHS, fail);
-  const config: SweepConfig = { ...parsed, data: resolveDataPaths(parsed.data, baseDir) };
+  const config: SweepConfig = {
+    ...parsed,
+    data: resolveDataPaths(parsed.data, baseDir),
+    model: resolveComponents(parsed.model, baseDir, fail),
+  };
   const axes = buildAxes(config.sweep, RUN_PATHS, fail);
   const seeds = config.sweep.seeds;
 
@@ -260,6 +265,7 @@ function resolveRun(
     runFail,
   );
   run.data = resolveDataPaths(run.data, baseDir);
+  run.model = resolveComponents(run.model, baseDir, runFail);
   reportIssue(() => checkRun(run), runFail);
   return run;
 }

@@ -13,6 +13,7 @@ const index = z.number().int().min(0);
 /** The run config's `model`. */
 export const model = modelSpecSchema.pick({
   hidden: true,
+  layers: true,
   activation: true,
   leakySlope: true,
   dropout: true,
@@ -44,6 +45,8 @@ export const train = z.strictObject({
   init: modelSpecSchema.shape.init,
   biasInit: modelSpecSchema.shape.biasInit,
   divergenceLoss: z.number().gt(0).default(1e4),
+  // No defaults filled in (view/diagnosis.js' STALL holds them): a config without it keeps its id.
+  stall: z.strictObject({ epochs: count.optional(), tolerance: z.number().gt(0).optional() }).optional(),
 }) satisfies z.ZodType<TrainConfig, unknown>;
 
 const data = dataSpecSchema;

@@ -11,7 +11,7 @@ import type { ScheduleConfig } from './schedule.ts';
 /** The network: these fields of @ablate/layers' ModelSpec, documented there. */
 export type ModelConfig = Pick<
   ResolvedModelSpec,
-  'hidden' | 'activation' | 'leakySlope' | 'dropout' | 'batchNorm' | 'outputActivation' | 'loss'
+  'hidden' | 'layers' | 'activation' | 'leakySlope' | 'dropout' | 'batchNorm' | 'outputActivation' | 'loss'
 >;
 
 export interface TrainConfig {
@@ -43,6 +43,12 @@ export interface TrainConfig {
   init: InitSpec;
   /** Bias initializer. */
   biasInit: InitSpec;
+  /**
+   * When a run counts as stalled (view/diagnosis.js): its train loss moved by no more than
+   * `tolerance` (relative) over the last `epochs` epochs; either left out takes STALL's default.
+   * A diagnosis of the stored epochs: training is not stopped.
+   */
+  stall?: { epochs?: number; tolerance?: number };
   /** A train loss above this (or NaN/Inf) stops the run as diverged. */
   divergenceLoss: number;
 }

@@ -25,3 +25,4 @@ export { encodeWeights } from './weights-blob.ts';
 // The SQLite layer underneath, for tests that check what is on disk.
 export { Database } from './database.ts';
 export { openForReading, openForWriting } from './tables.ts';
+export { runDiagnosis } from './diagnosis.ts';

@@ -1,6 +1,7 @@
 // The plain data a results store takes and gives: no SQL, no driver types, so a second store
 // (PostgreSQL, many machines claiming runs) implements the same interface over the same records.
 // Every write names the run it belongs to.
+import type { Diagnosis } from '../view/diagnosis.js';
 import type { Evaluation, LayerStats, OptimizerState } from '@ablate/layers';
 import type { RngState } from '@ablate/tensor';
 
@@ -196,6 +197,8 @@ export type RunOutcome =
       epochs: number;
       testEpoch: number;
       wallSeconds: number;
+      /** Why it did not learn (view/diagnosis.js), told as it ends; the store derives it again. */
+      diagnosis?: Diagnosis | null;
     }
   | { status: 'diverged'; epoch: number; reason: string; wallSeconds: number }
   | { status: 'failed'; error: string; wallSeconds: number }

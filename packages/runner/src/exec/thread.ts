@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { fromShared, type PreparedData } from '@ablate/data';
 import type { RunOutcome } from '../db/index.ts';
+import { loadComponents } from '../config/components.ts';
 import { holdIfAt, type Hold } from './hold.ts';
 import type { FromThread, ToThread } from './messages.ts';
 import { trainRun } from './train.ts';
@@ -16,7 +17,9 @@ const { hold } = workerData as { hold: Hold | null };
 let runsStarted = 0;
 const send = (message: FromThread, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-port.on('message', (message: ToThread) => {
+// Messages are handled one at a time: a run's message waits for its modules, and the pool sends
+// the next only once the run has ended.
+port.on('message', async (message: ToThread) => {
   if (message.kind === 'data') {
     datasets.set(message.key, fromShared(message.shared));
     return;
@@ -28,6 +31,7 @@ port.on('message', (message: ToThread) => {
   try {
     const data = datasets.get(dataKey);
     if (!data) throw new Error(`no data was sent for ${dataKey}`);
+    const modules = await loadComponents(run.config.model);
     outcome = trainRun(
       run.config,
       data,
@@ -36,6 +40,7 @@ port.on('message', (message: ToThread) => {
         holdIfAt(hold, runNumber, epoch.epoch);
       },
       from,
+      modules,
     );
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);

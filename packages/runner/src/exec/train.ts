@@ -3,11 +3,12 @@
 // whichever worker trains it and whatever else runs beside it.
 import { Batcher, type Dataset, type PreparedData } from '@ablate/data';
 import { Tensor, kernels } from '@ablate/tensor';
-import type { Sequential } from '@ablate/layers';
+import type { ComponentModules, Sequential } from '@ablate/layers';
 import type { RunConfig } from '../config/types.ts';
 import { lrAtEpoch } from '../config/schedule.ts';
 import { buildModel, runStreams, type RunStreams } from '../model/build-model.ts';
 import type { Checkpoint, EpochRecord, RunOutcome } from '../db/index.ts';
+import { diagnose } from '../view/diagnosis.js';
 import { earlyStopState } from '../view/early-stop.js';
 
 /** The first `rows` samples of a set (all of them by default) as (inputs, targets) tensors. */
@@ -29,7 +30,8 @@ function divergence(loss: number, limit: number, epoch: number): string | null {
 /**
  * Trains one run, from epoch 1 or going on from a checkpoint (its own, or a shorter run's of its
  * lineage) exactly as though it had never stopped; onEpoch sees every epoch as it ends, with the
- * checkpoint taken after it. Divergence (a non-finite batch loss, or one above
+ * checkpoint taken after it. A run with custom components needs their modules
+ * (config/components.ts' loadComponents). Divergence (a non-finite batch loss, or one above
  * train.divergenceLoss) ends the run at once: it is a result, not an error. The run's wall time
  * counts from here, model building included, plus what the checkpoint had trained.
  */
@@ -38,10 +40,11 @@ export function trainRun(
   data: PreparedData,
   onEpoch: (epoch: EpochRecord) => void,
   from: Checkpoint | null = null,
+  modules?: ComponentModules,
 ): RunOutcome {
   const started = performance.now();
   const streams = runStreams(config.seed);
-  const model = buildModel(config, data.inputSize, data.outputSize, streams);
+  const model = buildModel(config, data.inputSize, data.outputSize, streams, modules);
   try {
     if (from) restore(model, streams, from);
     return trainModel(model, streams, config, data, onEpoch, from, started);
@@ -118,6 +121,10 @@ function trainModel(
   let epochs = from?.epoch ?? 0;
   // A run continued from one that early stopping ended stops where that one did.
   let stopped = stopRule !== null && stopState !== null && earlyStopState(stopState.metric, stopRule).stop;
+  // What the closing line's diagnosis reads: this attempt's epochs (show and the dashboard diagnose
+  // a run from every epoch the store holds).
+  const trainLoss: number[] = [];
+  let lastLayers = initialLayers;
 
   for (let epoch = epochs + 1; !stopped && epoch <= train.epochs; epoch++) {
     const started = performance.now();
@@ -150,6 +157,8 @@ function trainModel(
       // A finished run: the epochs it trained are its epochs_done (fewer than planned).
       stopped = state.stop;
     }
+    trainLoss.push(lossSum / samples);
+    lastLayers = layers;
     onEpoch({
       epoch,
       train_loss: lossSum / samples,
@@ -176,5 +185,14 @@ function trainModel(
     testEpoch: best?.epoch ?? epochs,
     weights: model.exportWeights(),
     wallSeconds: trained(),
+    diagnosis: diagnose({
+      status: 'finished',
+      trainLoss,
+      layers: lastLayers,
+      outputActivation: config.model.outputActivation,
+      classes: data.outputSize,
+      lr: train.lr,
+      stall: train.stall,
+    }),
   };
 }

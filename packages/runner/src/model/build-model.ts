@@ -1,6 +1,6 @@
 // From a run's resolved config to the specs @ablate/layers builds a model from. The input and
 // output sizes come from the prepared data, not the config, so one config fits any dataset.
-import { Sequential, type ModelSpec, type OptimizerSpec } from '@ablate/layers';
+import { Sequential, type ComponentModules, type ModelSpec, type OptimizerSpec } from '@ablate/layers';
 import { Rng } from '@ablate/tensor';
 import type { RunConfig, TrainConfig } from '../config/types.ts';
 
@@ -20,18 +20,21 @@ export type RunStreams = ReturnType<typeof runStreams>;
 
 /**
  * A run's model, initialized from the run's `init` stream, drawing its dropout masks from its
- * `dropout` stream, and with its optimizer at epoch 1.
+ * `dropout` stream, and with its optimizer at epoch 1. A model with custom components needs their
+ * loaded modules (config/components.ts' loadComponents).
  */
 export function buildModel(
   config: RunConfig,
   input: number,
   output: number,
   streams: RunStreams = runStreams(config.seed),
+  modules?: ComponentModules,
 ): Sequential {
   return new Sequential(modelSpecOf(config, input, output), {
     rng: streams.init,
     dropoutRng: streams.dropout,
     optimizer: optimizerSpecOf(config.train),
+    modules,
   });
 }
 
@@ -39,6 +42,7 @@ export function buildModel(
 export const MODEL_SPEC_SOURCES: Record<keyof ModelSpec, string> = {
   input: 'data.source',
   hidden: 'model.hidden',
+  layers: 'model.layers',
   activation: 'model.activation',
   leakySlope: 'model.leakySlope',
   dropout: 'model.dropout',

@@ -1,5 +1,6 @@
 // What a sweep tells whoever watches it (the CLI's progress and timings, a script's own observer).
 import type { RunListener } from '../exec/messages.ts';
+import type { ComponentCheck } from './check-components.ts';
 
 export interface SweepStart {
   /** Runs in the plan. */
@@ -20,5 +21,7 @@ export interface SweepStart {
  * an observer shows as finished is in the database); every method is optional.
  */
 export interface SweepObserver extends RunListener {
+  /** The gradient checks of the sweep's custom components, all passed (none: not called). */
+  checked?(checks: readonly ComponentCheck[]): void;
   begin?(info: SweepStart): void;
 }

@@ -27,6 +27,7 @@ import { describeConfigDiff, summarizeDiff } from './config-diff.ts';
 import type { SweepObserver } from './observer.ts';
 import { openResults, SweepInputError } from './open-store.ts';
 import { summarizeSweep, type SweepSummary } from './seed-groups.ts';
+import { checkComponents } from './check-components.ts';
 import { claimFrom, dataMismatch } from './shared-claims.ts';
 import { prepareSweepData, type SweepDataset } from './sweep-data.ts';
 import { trainClaims, type ClaimedTask } from './train-claims.ts';
@@ -52,6 +53,11 @@ export interface SweepOptions {
   dbRetrySeconds?: number;
   /** PostgreSQL: the line saying the server went away, and the one saying it is back. */
   outage?(line: string): void;
+  /**
+   * Gradient-check the custom components before anything is written (default true); false trains
+   * them unchecked (to watch what a wrong backward does to a run).
+   */
+  check?: boolean;
 }
 
 export interface SweepResult {
@@ -177,6 +183,10 @@ async function storedOf(store: ResultsStore, plan: SweepPlan): Promise<string> {
  */
 export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<SweepResult> {
   const datasets = prepareSweepData(plan);
+  if (options.check !== false) {
+    const checks = await checkComponents(plan, datasets);
+    if (checks.length > 0) for (const observer of options.observers ?? []) observer.checked?.(checks);
+  }
   const store = await openResults(options.dbPath, {
     leaseSeconds: options.leaseSeconds,
     retrySeconds: options.dbRetrySeconds ?? DEFAULT_DB_RETRY_SECONDS,

@@ -4,6 +4,7 @@
 import type { ResultsReader, RunStatus, SweepRun } from '../db/index.ts';
 import { formatValue, shortNames } from '../view/format.js';
 import { stoppedEarly } from '../view/early-stop.js';
+import { stallOf, type StallRule } from '../view/diagnosis.js';
 import { mean, std } from '../view/stats.js';
 import { honestWinner, type HonestWinner } from '../view/winner.js';
 
@@ -18,6 +19,8 @@ export interface GroupSummary {
   finished: number;
   /** Of the finished runs, those early stopping ended: their final values are of the epoch it stopped at. */
   stoppedEarly: number;
+  /** Finished runs whose train loss stalled (view/diagnosis.js; counted among finished too). */
+  stalled: number;
   diverged: number;
   failed: number;
   /** Interrupted or never started. */
@@ -54,12 +57,33 @@ export function groupLabel(varying: readonly string[], params: Record<string, un
 
 /** The sweep's runs as they stand in the store, grouped, with the winner and the best finished run. */
 export async function summarizeSweep(store: ResultsReader, sweepId: number): Promise<SweepSummary> {
-  const [sweep, runs] = await Promise.all([store.sweep(sweepId), store.sweepRuns(sweepId)]);
-  return summarizeRuns(sweep?.varying ?? [], runs);
+  const [sweep, runs, epochs] = await Promise.all([
+    store.sweep(sweepId),
+    store.sweepRuns(sweepId),
+    store.epochsOfSweep(sweepId),
+  ]);
+  const losses = new Map<string, Array<number | null>>();
+  for (const epoch of epochs)
+    losses.set(epoch.run_id, [...(losses.get(epoch.run_id) ?? []), epoch.train_loss]);
+  // The stall rule a run was trained under: its own when the sweep varies it, else the sweep's.
+  const baseRule = (sweep?.config as { train?: { stall?: Partial<StallRule> } } | undefined)?.train?.stall;
+  const stalled = runs.filter(
+    (run) =>
+      run.status === 'finished' &&
+      stallOf(losses.get(run.id) ?? [], (run.params['train.stall'] as Partial<StallRule>) ?? baseRule) !== null,
+  );
+  return summarizeRuns(sweep?.varying ?? [], runs, new Set(stalled.map((run) => run.id)));
 }
 
-/** A sweep's runs (plan order, as sweepRuns reads them) grouped, with the winner and the best run. */
-export function summarizeRuns(sweepVarying: readonly string[], runs: readonly SweepRun[]): SweepSummary {
+/**
+ * A sweep's runs (plan order, as sweepRuns reads them) grouped, with the winner and the best run;
+ * `stalled`: the ids of the finished runs whose train loss stalled, when the caller read the epochs.
+ */
+export function summarizeRuns(
+  sweepVarying: readonly string[],
+  runs: readonly SweepRun[],
+  stalled: ReadonlySet<string> = new Set(),
+): SweepSummary {
   const varying = sweepVarying.filter((key) => key !== 'seed');
   const metricsUsed = new Set<string>();
   const byGroup = new Map<string, SweepRun[]>();
@@ -77,6 +101,7 @@ export function summarizeRuns(sweepVarying: readonly string[], runs: readonly Sw
       ...(accuracies.length ? { mean: mean(accuracies), std: std(accuracies) } : { mean: null, std: null }),
       finished: count('finished'),
       stoppedEarly: members.filter((m) => stoppedEarly(m.status, m.epochsDone, m.epochsPlanned)).length,
+      stalled: members.filter((m) => stalled.has(m.id)).length,
       diverged: count('diverged'),
       failed: count('failed'),
       unfinished: members.length - count('finished') - count('diverged') - count('failed'),

@@ -1,10 +1,12 @@
 // `worker`: join every sweep in a shared store (PostgreSQL) that has runs left to train, from any
-// machine, until none has (or, following, forever). A sweep that needs another kernel set, or whose
-// data this machine prepares differently, is declined in one line and left to other workers.
+// machine, until none has (or, following, forever). A sweep that needs another kernel set, whose
+// data this machine prepares differently, or whose custom components' files differ here (or are
+// missing), is declined in one line and left to other workers.
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { kernels as activeKernels } from '@ablate/tensor';
-import { DEFAULT_DB_RETRY_SECONDS, type RunOutcome, type SweepRecord } from '../db/index.ts';
+import { componentMismatch } from '../config/components.ts';
+import { DEFAULT_DB_RETRY_SECONDS, type RunOutcome, type SharedResultsStore, type SweepRecord } from '../db/index.ts';
 import { ablateVersion, codeVersion } from '../meta.ts';
 import type { SweepObserver } from './observer.ts';
 import { openSharedResults } from './open-store.ts';
@@ -43,9 +45,20 @@ export interface WorkerResult {
 }
 
 /** Why this worker cannot train the sweep, or null; datasets gains the sweep's data when it can. */
-function refusal(sweep: SweepRecord, kernels: string, datasets: Map<string, SweepDataset>): string | null {
+async function refusal(
+  store: SharedResultsStore,
+  sweep: SweepRecord,
+  kernels: string,
+  datasets: Map<string, SweepDataset>,
+): Promise<string | null> {
   if (sweep.kernels && sweep.kernels !== kernels)
     return `sweep "${sweep.name}" (#${sweep.id}) requires kernels ${sweep.kernels}, this worker has ${kernels}; declined`;
+  // The base model and every run's varying values name the components its runs load.
+  const components = componentMismatch([
+    sweep.config,
+    (await store.sweepRuns(sweep.id)).map((run) => run.params),
+  ]);
+  if (components) return `sweep "${sweep.name}" (#${sweep.id}): ${components}; declined`;
   try {
     for (const [key, data] of prepareRecordedData(sweep, datasets)) datasets.set(key, data);
   } catch (err) {
@@ -75,7 +88,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
       }
       for (const sweepId of open) {
         const sweep = await store.sweep(sweepId);
-        const why = sweep && refusal(sweep, kernels, datasets);
+        const why = sweep && (await refusal(store, sweep, kernels, datasets));
         if (!sweep || why) {
           if (why) options.declined?.(why);
           declined.add(sweepId);
