@@ -140,6 +140,14 @@ describe('Ablate installed from its packed tarballs into a project of its own', 
       custom,
       text.replace('  hidden: [8]\n', '  hidden: [8]\n  layers: [{ file: ./my-dense.ts }, dense]\n'),
     );
+    // A project whose package.json is not "type": "module" is told why, in one line.
+    const commonJs = await ablate(['check', 'custom.yaml'], project, shellEnv()).done;
+    expect(commonJs.code).toBe(2);
+    expect(commonJs.stderr).toContain(`does not say "type": "module"`);
+    writeFileSync(
+      path.join(project, 'package.json'),
+      '{ "name": "my-study", "private": true, "type": "module" }\n',
+    );
     const checked = await ablate(['check', 'custom.yaml'], project, shellEnv()).done;
     expect(checked.code, checked.stderr).toBe(0);
     expect(checked.stdout + checked.stderr).toContain('my-dense.ts');

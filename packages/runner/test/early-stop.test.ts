@@ -107,8 +107,8 @@ describe('a run stopped early', () => {
     );
     expect(result.stderr).toContain(`stopped early after ${runs[0].epochs_done} of 40 epochs`);
     // The closing table counts them: its final values are of the epochs they stopped at.
-    expect(result.stdout).toMatch(/^n\s+final val acc\s+stopped early\s+diverged/m);
-    expect(result.stdout).toMatch(/^2\s+\S+ ± \S+\s+2\s+0\s+0\s+0$/m);
+    expect(result.stdout).toMatch(/^n\s+final val acc\s+stopped early\s+stalled\s+diverged/m);
+    expect(result.stdout).toMatch(/^2\s+\S+ ± \S+\s+2\s+0\s+0\s+0\s+0$/m);
     const shown = await runCli(['show', runs[0].id, '--db', db]);
     expect(shown.stdout).toContain(`final (epoch ${runs[0].epochs_done}):`);
     if (kept[0] < runs[0].epochs_done) expect(shown.stdout).toContain(`weights of epoch ${kept[0]};`);

@@ -9,7 +9,8 @@
 // installed Ablate, built to JavaScript, registers them here, once, the first time a user module
 // is loaded: tsx is then needed at run time, by this function only.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { workspaceRoot } from '../meta.ts';
 
@@ -25,6 +26,7 @@ let hooks = workspaceRoot !== null;
  * loaded again (its URL carries its hash); an unchanged one is the same module instance.
  */
 export async function loadUserModule(file: string): Promise<Record<string, unknown>> {
+  if (file.endsWith('.ts')) requireEsmPackage(file);
   if (!hooks) {
     // Imported here, not at the top: an installed Ablate without tsx runs every sweep without a
     // custom component.
@@ -36,4 +38,25 @@ export async function loadUserModule(file: string): Promise<Record<string, unkno
   }
   const url = `${pathToFileURL(file).href}?sha256=${sourceHash(file)}`;
   return (await import(url)) as Record<string, unknown>;
+}
+
+/**
+ * Node (and tsx with it) takes a .ts file for CommonJS unless the nearest package.json says
+ * "type": "module", and a component imports Ablate's packages, which are ES modules only: refused
+ * in one line rather than failing on its first `import type`.
+ */
+function requireEsmPackage(file: string): void {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      if ((JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type === 'module') return;
+      throw new Error(
+        `${file}: components are ES modules, but ${manifest} does not say "type": "module" (add it, or name the file .mts)`,
+      );
+    }
+    if (path.dirname(dir) === dir)
+      throw new Error(
+        `${file}: components are ES modules: put a package.json with "type": "module" above it, or name it .mts`,
+      );
+  }
 }

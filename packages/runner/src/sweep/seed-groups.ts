@@ -70,7 +70,8 @@ export async function summarizeSweep(store: ResultsReader, sweepId: number): Pro
   const stalled = runs.filter(
     (run) =>
       run.status === 'finished' &&
-      stallOf(losses.get(run.id) ?? [], (run.params['train.stall'] as Partial<StallRule>) ?? baseRule) !== null,
+      stallOf(losses.get(run.id) ?? [], (run.params['train.stall'] as Partial<StallRule>) ?? baseRule) !==
+        null,
   );
   return summarizeRuns(sweep?.varying ?? [], runs, new Set(stalled.map((run) => run.id)));
 }

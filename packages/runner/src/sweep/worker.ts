@@ -6,7 +6,12 @@ import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { kernels as activeKernels } from '@ablate/tensor';
 import { componentMismatch } from '../config/components.ts';
-import { DEFAULT_DB_RETRY_SECONDS, type RunOutcome, type SharedResultsStore, type SweepRecord } from '../db/index.ts';
+import {
+  DEFAULT_DB_RETRY_SECONDS,
+  type RunOutcome,
+  type SharedResultsStore,
+  type SweepRecord,
+} from '../db/index.ts';
 import { ablateVersion, codeVersion } from '../meta.ts';
 import type { SweepObserver } from './observer.ts';
 import { openSharedResults } from './open-store.ts';
