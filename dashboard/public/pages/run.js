@@ -158,11 +158,8 @@ export async function renderRun(main, runId) {
 
   async function render() {
     const isLatest = newRequest();
-    const [{ run, results, test, testEpoch, sweeps, tags, notes, diagnosis }, layers, { series }] = await Promise.all([
-      api.run(runId),
-      api.layers(runId),
-      api.series([runId]),
-    ]);
+    const [{ run, results, test, testEpoch, sweeps, tags, notes, diagnosis }, layers, { series }] =
+      await Promise.all([api.run(runId), api.layers(runId), api.series([runId])]);
     if (!isLatest()) return;
     const sweep = sweeps[0];
     setCrumbs(main, ...(sweep ? [[`#/sweep/${sweep.id}`, sweep.name]] : []), [null, run.label]);
