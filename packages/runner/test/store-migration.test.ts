@@ -26,6 +26,16 @@ async function withRaw<T>(dbPath: string, fn: (db: Database) => Promise<T>): Pro
   }
 }
 
+/** Layer statistics version 7 added: NULL in every row written before it, so nothing 0.1 stored. */
+const VERSION_7_STATISTICS = ['update_ratio', 'dead_fraction'];
+
+/** row without the given keys where they are null. */
+function withoutNulls<T extends object>(row: T, keys: string[]): T {
+  return Object.fromEntries(
+    Object.entries(row).filter(([key, value]) => !(keys.includes(key) && value === null)),
+  ) as T;
+}
+
 /**
  * Everything a run produced, without its id (the migration re-keys runs) and in a stable order, as
  * sorted JSON strings: two databases hold the same results when these lists are equal.
@@ -59,7 +69,7 @@ async function resultsInRawTables(dbPath: string): Promise<string[]> {
             'SELECT * FROM layer_stats WHERE run_id = ? ORDER BY epoch, layer',
             [run.id],
           ),
-        ),
+        ).map((row) => withoutNulls(row, VERSION_7_STATISTICS)),
         test: test && {
           loss: test.loss,
           accuracy: test.accuracy,
@@ -88,7 +98,7 @@ async function resultsThroughStore(store: ResultsReader): Promise<string[]> {
       epochsDone: run.epochs_done,
       epochs: epochs.map(({ run_id: _, ...rest }) => rest),
       layers: (await store.layerStatsOfRun(runId))
-        .map(({ run_id: _, ...rest }) => rest)
+        .map(({ run_id: _, ...rest }) => withoutNulls(rest, VERSION_7_STATISTICS))
         .sort((a, b) => a.epoch - b.epoch || a.layer - b.layer),
       test: await store.testResult(runId),
       weights: weights && {

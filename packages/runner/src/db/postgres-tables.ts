@@ -8,7 +8,9 @@
 // Readers (the dashboard, `ablate show`) never migrate: like SQLite's openForReading, they read an
 // older database as it is, under the run ids and configs it was written with, until a writer of this
 // release opens it (a sweep, worker, tag or export). Versions 4 and 5 changed no table or view, only
-// what the configs hold, so every read still works on a version-3 or 4 database.
+// what the configs hold, so every read still works on a version-3 or 4 database; version 6 and 7
+// added tables and columns that reads of an older database find absent (no checkpoints, NULL
+// statistics).
 import { PgConnection, type PgOptions } from './postgres-connection.ts';
 import { postgresDialect, type SqlConnection } from './sql.ts';
 import {
@@ -21,6 +23,7 @@ import {
   RESULT_VIEWS,
   SCHEMA_VERSION,
   SHARED_MIGRATIONS,
+  widenStatusesV7,
 } from './tables.ts';
 
 /** PostgreSQL has no PRAGMA user_version: the version is this one-row table. */
@@ -43,15 +46,10 @@ async function versionOf(db: SqlConnection, shownUrl: string): Promise<number> {
 
 /** Creates the schema in a database without one, at SCHEMA_VERSION. */
 async function create(tx: SqlConnection): Promise<void> {
-  for (const ddl of [
-    RESULT_TABLES,
-    ANNOTATION_TABLES,
-    CLAIM_COLUMNS,
-    CHECKPOINT_TABLES,
-    RESULT_VIEWS,
-    VERSION_TABLE,
-  ])
+  for (const ddl of [RESULT_TABLES, ANNOTATION_TABLES, CLAIM_COLUMNS, CHECKPOINT_TABLES])
     await tx.run(postgresDialect.ddl(ddl));
+  await widenStatusesV7(tx);
+  for (const ddl of [RESULT_VIEWS, VERSION_TABLE]) await tx.run(postgresDialect.ddl(ddl));
   await tx.run('INSERT INTO schema_version (version) VALUES (?)', [SCHEMA_VERSION]);
 }
 

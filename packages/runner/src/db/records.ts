@@ -5,7 +5,17 @@ import type { Diagnosis } from '../view/diagnosis.js';
 import type { Evaluation, LayerStats, OptimizerState } from '@ablate/layers';
 import type { RngState } from '@ablate/tensor';
 
-export const RUN_STATUSES = ['pending', 'running', 'finished', 'diverged', 'failed', 'interrupted'] as const;
+/** Every status a run can have; the database's constraint takes these (tables.ts, version 7). */
+export const RUN_STATUSES = [
+  'pending',
+  'running',
+  'finished',
+  'diverged',
+  'failed',
+  'interrupted',
+  'stalled',
+  'pruned',
+] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** Where results came from, stamped on sweeps and runs. */

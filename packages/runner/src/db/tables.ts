@@ -15,7 +15,7 @@ import { migrateOptimizerConfigs } from './migrate-optimizer.ts';
 import type { RunRecord, RunResults } from './records.ts';
 import type { SqlConnection } from './sql.ts';
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /**
  * The tables of version 1 that every later version keeps, as they were created then. Shared by
@@ -170,6 +170,62 @@ export const CHECKPOINT_TABLES = `
   ALTER TABLE runs ADD COLUMN continued_from TEXT;
 `;
 
+/**
+ * Version 7's statuses and columns. A run may end `stalled` (its train loss stopped moving:
+ * view/diagnosis.js) or `pruned` (a sweep's pruning rule stopped its group at a rung), both data
+ * like `diverged`. The statuses a version-7 database takes, as that version wrote them: records.ts's
+ * RUN_STATUSES is today's list, which a later version may extend by a migration of its own.
+ */
+const STATUSES_V7 = [
+  'pending',
+  'running',
+  'finished',
+  'diverged',
+  'failed',
+  'interrupted',
+  'stalled',
+  'pruned',
+];
+const STATUS_CHECK_V7 = `CHECK (status IN (${STATUSES_V7.map((status) => `'${status}'`).join(',')}))`;
+/** Version 1's, which RESULT_TABLES spells exactly so (SQLite keeps a table's text as written). */
+const STATUS_CHECK_V1 =
+  "CHECK (status IN ('pending','running','finished','diverged','failed','interrupted'))";
+
+export const LAYER_STAT_COLUMNS_V7 = `
+  -- Per layer, on the probe batch: the norm of one optimizer step's change to the layer's weights
+  -- over the norm of the weights (too small a step, or one that swamps them). NULL before version 7.
+  ALTER TABLE layer_stats ADD COLUMN update_ratio REAL;
+  -- The fraction of a ReLU layer's units that output 0 for every example of the probe batch (dead
+  -- units), NULL for other activations and before version 7. (No semicolons in these comments:
+  -- runDdl splits the text on them.)
+  ALTER TABLE layer_stats ADD COLUMN dead_fraction REAL;
+`;
+
+/**
+ * 6 -> 7 (and a new PostgreSQL database's last step): the statuses of version 7 and the layer
+ * statistics' columns. Widening a CHECK constraint keeps every row valid, so on SQLite the table's
+ * stored text is edited in place (the procedure SQLite's ALTER TABLE documentation gives for
+ * changing constraints, which rewrites no row); PostgreSQL replaces the named constraint.
+ */
+export async function widenStatusesV7(db: SqlConnection): Promise<void> {
+  if (db.dialect.name === 'postgres') {
+    await db.run('ALTER TABLE runs DROP CONSTRAINT runs_status_check');
+    await db.run(`ALTER TABLE runs ADD CONSTRAINT runs_status_check ${STATUS_CHECK_V7}`);
+  } else {
+    const { schema_version: version } = (await db.get<{ schema_version: number }>('PRAGMA schema_version'))!;
+    await db.run('PRAGMA writable_schema = ON');
+    const edit = await db.run(
+      "UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = 'runs' AND instr(sql, ?) > 0",
+      [STATUS_CHECK_V1, STATUS_CHECK_V7, STATUS_CHECK_V1],
+    );
+    // The next statement must read the edited text: bumping the version makes SQLite re-read it.
+    await db.run(`PRAGMA schema_version = ${version + 1}`);
+    await db.run('PRAGMA writable_schema = OFF');
+    if (edit.changes !== 1) throw new Error('runs: its status constraint is not the one version 6 wrote');
+  }
+  await runDdl(db, LAYER_STAT_COLUMNS_V7);
+}
+
 /** Runs schema text one statement at a time (a SQLite connection's run takes one), in db's spelling. */
 async function runDdl(db: SqlConnection, ddl: string): Promise<void> {
   for (const statement of ddl.split(';').filter((text) => text.trim() !== ''))
@@ -194,6 +250,10 @@ export const SHARED_MIGRATIONS: Array<(db: SqlConnection) => Promise<void>> = [
   // recorded before have none (an unfinished one is trained again from epoch 1, as it would have been)
   // and no lineage (nothing continues them).
   (db) => runDdl(db, CHECKPOINT_TABLES),
+  // 6 -> 7: runs may end stalled or pruned; layer statistics gain update_ratio and dead_fraction.
+  // Runs recorded before keep their status (a finished run whose loss was flat stays finished: the
+  // verdict was not recorded then) and have NULL in the new columns.
+  widenStatusesV7,
 ];
 
 /**

@@ -121,3 +121,39 @@ export async function expectCheckpointsV5Rerun(db: string, count: (sql: string) 
   expect(await count('SELECT * FROM runs WHERE lineage IS NULL')).toBe(0);
   await expectRerunsTrainNothing(db, [[CHECKPOINTS_V5_SWEEP, 4]]);
 }
+
+/** fixtures/stalled-v6.yaml, recorded at schema version 6, and its run whose loss was flat. */
+export const STALLED_V6_SWEEP = 'stalled-v6.yaml';
+export const STALLED_V6_FLAT = 'd3432dc7ee5920a1';
+
+/**
+ * fixtures/stalled-v6.db (or its PostgreSQL dump) once a writer has migrated it to version 7: its
+ * rerun trains nothing, every run keeps its status (the flat run stays finished: no verdict was
+ * recorded then), the layer statistics recorded before have no values for the new columns, and the
+ * runs table takes version 7's statuses and refuses others. `write` runs a statement on the database.
+ */
+export async function expectStalledV6Migrated(
+  db: string,
+  count: (sql: string) => Promise<number>,
+  write: (sql: string) => Promise<unknown>,
+): Promise<void> {
+  const layerStats = await count('SELECT * FROM layer_stats');
+  expect(layerStats).toBeGreaterThan(0);
+  await expectRerunsTrainNothing(db, [[STALLED_V6_SWEEP, 3]]);
+  expect(await count("SELECT * FROM runs WHERE status = 'finished'")).toBe(2);
+  expect(await count("SELECT * FROM runs WHERE status = 'diverged'")).toBe(1);
+  expect(await count(`SELECT * FROM runs WHERE id = '${STALLED_V6_FLAT}' AND status = 'finished'`)).toBe(1);
+  expect(await count('SELECT * FROM layer_stats')).toBe(layerStats);
+  expect(await count('SELECT * FROM layer_stats WHERE update_ratio IS NULL AND dead_fraction IS NULL')).toBe(
+    layerStats,
+  );
+  for (const status of ['stalled', 'pruned']) {
+    await write(`UPDATE runs SET status = '${status}' WHERE id = '${STALLED_V6_FLAT}'`);
+    expect(await count(`SELECT * FROM runs WHERE id = '${STALLED_V6_FLAT}' AND status = '${status}'`)).toBe(
+      1,
+    );
+  }
+  await expect(write(`UPDATE runs SET status = 'lost' WHERE id = '${STALLED_V6_FLAT}'`)).rejects.toThrow(
+    /check/i,
+  );
+}

@@ -15,6 +15,7 @@ import {
   expectDataDefaultsMigrated,
   expectLrDecayMigrated,
   expectRerunsTrainNothing,
+  expectStalledV6Migrated,
   fixture,
   LR_DECAY_SWEEPS,
 } from '../helpers/migrated.ts';
@@ -131,6 +132,22 @@ describe('a schema-5 PostgreSQL database, written before checkpoints', () => {
     expect(await count(url, `SELECT * FROM epochs WHERE run_id = '${CHECKPOINTS_V5_INTERRUPTED}'`)).toBe(2);
 
     await expectCheckpointsV5Rerun(url, (sql) => count(url, sql));
+    expect(await version(url)).toBe(SCHEMA_VERSION);
+  }, 120_000);
+});
+
+// test/fixtures/stalled-v6-pg.sql: the sweep of stalled-v6.db, as a PostgreSQL database of schema
+// version 6: the first writer migrates it to 7 (the wider status constraint, the new layer
+// statistics columns), every run as it was.
+describe('a schema-6 PostgreSQL database, written before the stalled and pruned statuses', () => {
+  it('is migrated by a writer, and then takes the new statuses', async () => {
+    const url = await loadDump('stalled-v6-pg.sql');
+    expect(await version(url)).toBe(6);
+    await expectStalledV6Migrated(
+      url,
+      (sql) => count(url, sql),
+      (sql) => pgRows(url, sql),
+    );
     expect(await version(url)).toBe(SCHEMA_VERSION);
   }, 120_000);
 });
