@@ -22,6 +22,7 @@ import type { RunConfig, SweepConfig } from './types.ts';
 import { checkRun } from './validate-run.ts';
 import { readYaml, type YamlSource } from './yaml-location.ts';
 import { dependsOnLength } from './schedule.ts';
+import { checkPruneRule, type PruneRule } from './prune-rule.ts';
 
 /** A run as planning makes it: the store's planned-run record, its config typed. */
 export type PlannedRun = PlannedRunRecord<RunConfig>;
@@ -142,6 +143,7 @@ function planSource(source: YamlSource, text: string, file: string | null, optio
 
   const varyingPaths = new Set(axes.flatMap((axis) => axis.paths));
   const configs = points.map((point) => resolveRun(point, axes, base, baseDir, fail));
+  if (config.sweep.prune) checkPrune(config.sweep.prune, configs, fail);
   const differs = (p: string) =>
     new Set(configs.map((run) => canonicalJson(valueAt(run, p.split('.'))))).size > 1;
   const varying = [...varyingPaths].filter(differs).concat('seed');
@@ -268,6 +270,24 @@ function resolveRun(
   run.model = resolveComponents(run.model, baseDir, runFail);
   reportIssue(() => checkRun(run), runFail);
   return run;
+}
+
+/**
+ * A pruning rule fits every run (prune-rule.ts' checkPruneRule), and has groups to compare: the
+ * unit it stops is a grid point over its seeds, so a sweep of one point has nothing to prune.
+ */
+function checkPrune(rule: PruneRule, configs: ReadonlyArray<Omit<RunConfig, 'seed'>>, fail: Fail): void {
+  if (configs.length < 2)
+    fail(['sweep', 'prune'], 'key', 'expected a sweep of more than one group to prune, found one grid point');
+  for (const run of configs) {
+    try {
+      checkPruneRule(rule, { epochs: run.train.epochs, validation: Boolean(run.data.validation) });
+    } catch (error) {
+      if (!(error instanceof RunIssue)) throw error;
+      const at = error.path.split('.').map((key) => (/^\d+$/.test(key) ? Number(key) : key));
+      fail(at, 'value', error.message);
+    }
+  }
 }
 
 /** Runs a check, turning the RunIssue it may throw into a located ConfigError. */

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { clipGradNorm, modelSpecSchema, OPTIMIZERS, optimizerConfig, weightDecay } from '@ablate/layers';
 import { dataSpecSchema } from '@ablate/data';
+import { pruneRule } from './prune-rule.ts';
 import { scheduleConfig } from './schedule.ts';
 import type { ModelConfig, RunConfig, SweepConfig, TrainConfig } from './types.ts';
 
@@ -89,6 +90,7 @@ export const sweepSchema = z.strictObject({
         })
         .optional(),
       maxRuns: count.optional(),
+      prune: pruneRule.optional(),
     })
     .prefault({}),
 }) satisfies z.ZodType<SweepConfig, unknown>;

@@ -6,6 +6,7 @@
 import type { InitSpec, OptimizerConfig, ResolvedModelSpec } from '@ablate/layers';
 import type { ResolvedDataSpec } from '@ablate/data';
 import type { EarlyStopRule } from '../view/early-stop.js';
+import type { PruneRule } from './prune-rule.ts';
 import type { ScheduleConfig } from './schedule.ts';
 
 /** The network: these fields of @ablate/layers' ModelSpec, documented there. */
@@ -77,6 +78,11 @@ export interface SweepSpec {
   seeds: number[];
   /** Largest number of runs allowed (--max-runs overrides it); without it, over 200 is refused. */
   maxRuns?: number;
+  /**
+   * Stop hopeless groups early (./prune-rule.ts): a rule with its own fields only, median or
+   * halving, on an epoch metric; without it every run trains to its last epoch.
+   */
+  prune?: PruneRule;
 }
 
 /** `sweep.sample`: how many points, from which seed, and how each path draws its value. */
