@@ -2,7 +2,7 @@
 // worker) redrawn in place with ANSI cursor moves. Anywhere else (CI, a log file): plain lines,
 // one per run as it ends, so logs stay readable and diffable.
 import { formatDuration, type PlannedRun } from '../config/index.ts';
-import type { EpochRecord, RunOutcome } from '../db/index.ts';
+import type { EpochRecord, PruneRecord, RunOutcome } from '../db/index.ts';
 import type { SweepObserver, SweepStart } from '../sweep/observer.ts';
 import { describeTestEpoch } from '../view/early-stop.js';
 
@@ -12,11 +12,19 @@ function describeOutcome(outcome: RunOutcome, run: PlannedRun): string {
       return `finished  test acc ${outcome.test.accuracy.toFixed(4)}${describeTestEpoch(outcome.testEpoch, outcome.epochs, run.config.train.epochs)}`;
     case 'diverged':
       return `diverged  ${outcome.reason}`;
+    case 'pruned':
+      return `pruned    after epoch ${outcome.epoch}: ${describePrune(outcome.decision)}`;
     case 'failed':
       return `failed    ${outcome.error}`;
     case 'interrupted':
       return 'interrupted';
   }
+}
+
+/** Why a run was pruned: "median val_loss 0.52 worse than 0.48". */
+function describePrune({ rule, metric, value, threshold }: PruneRecord): string {
+  const shown = (v: number | null) => (v === null ? 'diverged' : v.toPrecision(4));
+  return `${rule} ${metric} ${shown(value)} worse than ${shown(threshold)}`;
 }
 
 /** A finished run's diagnosis (view/diagnosis.js), when it did not learn. */

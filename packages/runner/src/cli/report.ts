@@ -21,6 +21,12 @@ function formatAccuracy(group: GroupSummary): string {
 export const WINNER_JSON =
   '{level, winner: {key (groupId), label, n, mean, std, low, high} or null, ties, behind, untested, reason}';
 
+/** How often runs waited for a pruning decision: parked at a rung, released, and claimed again. */
+function pruningLine({ parked, stillParked }: NonNullable<SweepResult['pruning']>): string {
+  const still = stillParked > 0 ? `; ${stillParked} still parked (rerun to go on)` : '';
+  return `pruning: runs parked ${parked} time(s) waiting for a decision${still}`;
+}
+
 /** The text printed when a sweep ends. */
 export function formatReport(result: SweepResult): string {
   const { summary } = result;
@@ -33,6 +39,7 @@ export function formatReport(result: SweepResult): string {
     ...(early ? ['stopped early'] : []),
     'stalled',
     'diverged',
+    'pruned',
     'failed',
     'unfinished',
   ];
@@ -43,6 +50,7 @@ export function formatReport(result: SweepResult): string {
     ...(early ? [String(group.stoppedEarly)] : []),
     String(group.stalled),
     String(group.diverged),
+    String(group.pruned),
     String(group.failed),
     String(group.unfinished),
   ]);
@@ -52,6 +60,7 @@ export function formatReport(result: SweepResult): string {
   const lines = [
     '',
     `trained ${ran.length ? ran.join(', ') : 'nothing'}; ${result.skipped} already done`,
+    ...(result.pruning ? [pruningLine(result.pruning)] : []),
     ...formatTable([header, ...rows]),
     ...winnerLines(summary.winner, summary.metric),
     summary.best

@@ -37,6 +37,8 @@ options:
                    life (default ${DEFAULT_LEASE_SECONDS}) before another worker may claim it again
   --no-check       train custom components without their gradient check (see ablate check),
                    to see what a wrong backward does to a run
+  --no-prune       ignore sweep.prune: every run trains to its last epoch, pruned and parked runs
+                   going on from their checkpoints (the results of a sweep that never pruned)
 ${DB_RETRY_USAGE}
   -h, --help       this text
 
@@ -47,15 +49,17 @@ the closing report to stdout.
   sweepId       the sweep's number (ablate ls, rm, the dashboard)
   dbPath        the results database, a URL's password redacted
   ended         runs this invocation trained, by how they ended: {finished, diverged, failed,
-                interrupted}
-  skipped       runs already finished or diverged; recovered: runs a dead process left running
+                interrupted, pruned}
+  skipped       runs already finished, diverged or pruned; recovered: runs a dead process left running
   interrupted   true when SIGINT / SIGTERM stopped the sweep before every run ended
+  pruning       null without sweep.prune (or with --no-prune); else {parked: times a run waited
+                at a rung for runs its decision reads, stillParked: runs left waiting at the end}
   summary       the table: {metric ("val acc", or "test acc" without a validation set), varying
                 (the params that vary, seed aside), groups, winner, best}; a group is one config
                 over its seeds: {groupId, params, runs, mean, std (of the metric over its finished
                 runs, null when none), finished, stoppedEarly (finished runs early stopping ended,
                 final values of the epoch it stopped at), stalled (finished runs whose loss
-                stalled), diverged, failed, unfinished}; winner: the best group and those
+                stalled), diverged, pruned, failed, unfinished}; winner: the best group and those
                 Holm-corrected tests cannot separate from it,
                 ${WINNER_JSON};
                 best: the best single run {runId, label, accuracy}, null while none has finished
@@ -105,6 +109,7 @@ async function sweep(args: string[]): Promise<number> {
     kernels: { type: 'string' },
     'lease-seconds': { type: 'string' },
     'no-check': { type: 'boolean', default: false },
+    'no-prune': { type: 'boolean', default: false },
     ...DB_RETRY_OPTION,
   });
   const [file, ...overrides] = positionals;
@@ -134,6 +139,7 @@ async function sweep(args: string[]): Promise<number> {
     leaseSeconds: positiveInteger('lease-seconds', values['lease-seconds']),
     ...dbRetry(values['db-retry-seconds']),
     check: !values['no-check'],
+    noPrune: values['no-prune'],
   });
   if (values.json) writeJson(result);
   else process.stdout.write(formatReport(result));

@@ -8,8 +8,8 @@
 // Readers (the dashboard, `ablate show`) never migrate: like SQLite's openForReading, they read an
 // older database as it is, under the run ids and configs it was written with, until a writer of this
 // release opens it (a sweep, worker, tag or export). Versions 4 and 5 changed no table or view, only
-// what the configs hold, so every read still works on a version-3 or 4 database; version 6 and 7
-// added tables and columns that reads of an older database find absent (no checkpoints, NULL
+// what the configs hold, so every read still works on a version-3 or 4 database; versions 6, 7
+// and 8 added tables and columns that reads of an older database find absent (no checkpoints, NULL
 // statistics).
 import { PgConnection, type PgOptions } from './postgres-connection.ts';
 import { postgresDialect, type SqlConnection } from './sql.ts';
@@ -19,6 +19,7 @@ import {
   CLAIM_COLUMNS,
   FIRST_SHARED_VERSION,
   NoResultsError,
+  PRUNE_TABLES,
   RESULT_TABLES,
   RESULT_VIEWS,
   SCHEMA_VERSION,
@@ -49,7 +50,7 @@ async function create(tx: SqlConnection): Promise<void> {
   for (const ddl of [RESULT_TABLES, ANNOTATION_TABLES, CLAIM_COLUMNS, CHECKPOINT_TABLES])
     await tx.run(postgresDialect.ddl(ddl));
   await widenStatusesV7(tx);
-  for (const ddl of [RESULT_VIEWS, VERSION_TABLE]) await tx.run(postgresDialect.ddl(ddl));
+  for (const ddl of [PRUNE_TABLES, RESULT_VIEWS, VERSION_TABLE]) await tx.run(postgresDialect.ddl(ddl));
   await tx.run('INSERT INTO schema_version (version) VALUES (?)', [SCHEMA_VERSION]);
 }
 

@@ -211,9 +211,20 @@ export type RunOutcome =
       diagnosis?: Diagnosis | null;
     }
   | { status: 'diverged'; epoch: number; reason: string; wallSeconds: number }
+  /** Stopped by the sweep's prune rule after `epoch`, its group's rung (its checkpoint kept). */
+  | { status: 'pruned'; epoch: number; decision: PruneRecord; wallSeconds: number }
   | { status: 'failed'; error: string; wallSeconds: number }
   /** Stopped from outside (Ctrl-C, SIGTERM, a thread lost) before it ended: to be trained again. */
   | { status: 'interrupted' };
+
+/** The decision that pruned a run, as the prune_decisions table records it (tables.ts, version 8). */
+export interface PruneRecord {
+  rule: string;
+  metric: string;
+  rung: number;
+  value: number | null;
+  threshold: number | null;
+}
 
 /**
  * A run's results: final values (its last epoch), best validation values, and the test set's,

@@ -190,10 +190,12 @@ export abstract class SqlStore extends SqlReads {
       for (const table of RUN_OUTPUT_TABLES) await tx.run(`DELETE FROM ${table} WHERE run_id = ?`, [runId]);
       from = await this.continueLineage(tx, runId, start);
     }
+    // Trained on: a decision that pruned it (a sweep run with --no-prune) no longer stands.
+    await tx.run('DELETE FROM prune_decisions WHERE run_id = ?', [runId]);
     const row = await tx.get<{ attempt: number }>(
       `UPDATE runs SET status = 'running', attempt = attempt + 1, lease_expires = ${this.leaseEnd}, claimed_by = ?, error = NULL,
               epochs_done = ?, diverged_epoch = NULL, data_fingerprint = ?, code_version = ?, ablate_version = ?,
-              kernels = ?, finished_at = NULL, wall_seconds = NULL,
+              kernels = ?, finished_at = NULL, wall_seconds = NULL, parked_at = NULL,
               started_at = CASE WHEN ? THEN started_at ELSE ? END, continued_from = CASE WHEN ? THEN continued_from ELSE ? END
         WHERE id = ? RETURNING attempt`,
       [
@@ -361,6 +363,16 @@ export abstract class SqlStore extends SqlReads {
           await tx.run('UPDATE runs SET diverged_epoch = ? WHERE id = ?', [end.epoch, claim.runId]);
           await tx.run('DELETE FROM checkpoints WHERE run_id = ?', [claim.runId]);
           break;
+        case 'pruned': {
+          // Its checkpoint stays: a sweep run with --no-prune goes on from it.
+          const { rule, metric, rung, value, threshold } = end.decision;
+          await ended('pruned', null, end.wallSeconds);
+          await tx.run(
+            'INSERT INTO prune_decisions (run_id, rule, metric, rung, value, threshold) VALUES (?, ?, ?, ?, ?, ?)',
+            [claim.runId, rule, metric, rung, real(value), real(threshold)],
+          );
+          break;
+        }
         case 'failed':
           // Tried again from epoch 1: whatever failed may have been in the state it would go on from.
           await ended('failed', end.error, end.wallSeconds);
@@ -371,6 +383,22 @@ export abstract class SqlStore extends SqlReads {
           break;
       }
     }, claim.runId);
+  }
+
+  parkRun(claim: RunClaim, rung: number): Promise<void> {
+    return this.write(
+      (tx) => this.holding(tx, claim, "status = 'interrupted', parked_at = ?, lease_expires = NULL", [rung]),
+      claim.runId,
+    );
+  }
+
+  async parkedRuns(sweepId: number): Promise<Map<string, number>> {
+    const rows = await this.db.all<{ run_id: string; parked_at: number }>(
+      `SELECT sr.run_id, r.parked_at FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id
+        WHERE sr.sweep_id = ? AND r.parked_at IS NOT NULL AND r.status = 'interrupted' ORDER BY sr.position`,
+      [sweepId],
+    );
+    return new Map(rows.map((row) => [row.run_id, row.parked_at]));
   }
 
   removeSweep(sweepId: number): Promise<{ runsRemoved: number }> {

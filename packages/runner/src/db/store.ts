@@ -140,6 +140,14 @@ export interface ResultsStore extends ResultsReader {
    */
   finishRun(claim: RunClaim, end: RunOutcome): Promise<void>;
   /**
+   * Parks a claimed run after its committed epoch `rung`, whose pruning decision needs runs not
+   * recorded yet: released (status interrupted) with its checkpoint, to be claimed again from it.
+   * LeaseLostError when the claim is no longer the run's current attempt.
+   */
+  parkRun(claim: RunClaim, rung: number): Promise<void>;
+  /** The sweep's parked runs and the rung each waits at, in plan order. */
+  parkedRuns(sweepId: number): Promise<Map<string, number>>;
+  /**
    * Removes a sweep, and the runs no other sweep uses with everything they produced. Returns how
    * many runs went.
    */

@@ -15,7 +15,7 @@ import { migrateOptimizerConfigs } from './migrate-optimizer.ts';
 import type { RunRecord, RunResults } from './records.ts';
 import type { SqlConnection } from './sql.ts';
 
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 /**
  * The tables of version 1 that every later version keeps, as they were created then. Shared by
@@ -226,6 +226,25 @@ export async function widenStatusesV7(db: SqlConnection): Promise<void> {
   await runDdl(db, LAYER_STAT_COLUMNS_V7);
 }
 
+/**
+ * Version 8's table and column. A pruned run (status 'pruned', at the rung its group was stopped
+ * at, its checkpoint kept so that `--no-prune` resumes it) has the decision that pruned it; a run
+ * waiting for a decision it cannot have yet is parked: released (status interrupted) at its
+ * checkpoint, to be claimed again once the runs the decision reads are recorded.
+ */
+export const PRUNE_TABLES = `
+  CREATE TABLE prune_decisions (
+    run_id    TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    rule      TEXT NOT NULL,      -- the sweep's prune rule by name: median or halving
+    metric    TEXT NOT NULL,      -- the epoch metric it judged: val_loss, val_acc, train_loss, train_acc
+    rung      INTEGER NOT NULL,   -- the epoch the group was pruned after, the run's epochs_done
+    value     REAL,               -- the group's mean over its seeds there (NULL: counted worst, a seed diverged)
+    threshold REAL                -- the median (median) or the last kept group's value (halving), NULL: a worst
+  );
+  -- The rung a parked run waits at, NULL for every other run.
+  ALTER TABLE runs ADD COLUMN parked_at INTEGER;
+`;
+
 /** Runs schema text one statement at a time (a SQLite connection's run takes one), in db's spelling. */
 async function runDdl(db: SqlConnection, ddl: string): Promise<void> {
   for (const statement of ddl.split(';').filter((text) => text.trim() !== ''))
@@ -254,6 +273,8 @@ export const SHARED_MIGRATIONS: Array<(db: SqlConnection) => Promise<void>> = [
   // Runs recorded before keep their status (a finished run whose loss was flat stays finished: the
   // verdict was not recorded then) and have NULL in the new columns.
   widenStatusesV7,
+  // 7 -> 8: pruning decisions, and parked runs. Runs recorded before were never pruned nor parked.
+  (db) => runDdl(db, PRUNE_TABLES),
 ];
 
 /**

@@ -4,6 +4,7 @@
 import type { SharedPreparedData } from '@ablate/data';
 import type { PlannedRun } from '../config/index.ts';
 import type { Checkpoint, EpochRecord, RunOutcome } from '../db/index.ts';
+import type { TrainEnd } from './train.ts';
 
 /**
  * Main thread to a training thread: a dataset (once per thread and data spec), then runs to train,
@@ -11,12 +12,11 @@ import type { Checkpoint, EpochRecord, RunOutcome } from '../db/index.ts';
  */
 export type ToThread =
   | { kind: 'data'; key: string; shared: SharedPreparedData }
-  | { kind: 'train'; run: PlannedRun; dataKey: string; from: Checkpoint | null };
+  | { kind: 'train'; run: PlannedRun; dataKey: string; from: Checkpoint | null; rungs: readonly number[] };
 
 /** A training thread to the main thread, about the run it is training. */
 export type FromThread =
-  | { kind: 'epoch'; runId: string; epoch: EpochRecord }
-  | { kind: 'ended'; runId: string; outcome: RunOutcome };
+  { kind: 'epoch'; runId: string; epoch: EpochRecord } | { kind: 'ended'; runId: string; outcome: TrainEnd };
 
 /**
  * Hears a run's events on the main thread as they happen; `thread` numbers the training thread
@@ -26,4 +26,16 @@ export interface RunListener {
   runStarted?(thread: number, run: PlannedRun): void;
   epoch?(thread: number, run: PlannedRun, epoch: EpochRecord): void;
   runEnded?(thread: number, run: PlannedRun, outcome: RunOutcome): void;
+  /** A run stopped at a rung of its prune rule, to wait for runs its decision reads (released, to go on later). */
+  runParked?(thread: number, run: PlannedRun, rung: number): void;
+}
+
+/** The pool's own listener: a run's events, and the question a run asks at a rung. */
+export interface PoolListener extends RunListener {
+  /**
+   * A run stopped at a rung of its prune rule, or claimed at one (`at`, the checkpoint it would go
+   * on from): resolves to whether it trains on from there; false when it has left the thread
+   * (pruned, parked, or its claim lost).
+   */
+  atRung?(thread: number, run: PlannedRun, at: Checkpoint): Promise<boolean>;
 }

@@ -5,10 +5,11 @@
 import { Worker } from 'node:worker_threads';
 import type { SharedPreparedData } from '@ablate/data';
 import type { PlannedRun } from '../config/index.ts';
-import { dataKeyOf, type Checkpoint, type RunOutcome } from '../db/index.ts';
+import { dataKeyOf, type Checkpoint } from '../db/index.ts';
 import { workspaceRoot } from '../meta.ts';
 import { holdFromEnv, type Hold } from './hold.ts';
-import type { FromThread, RunListener, ToThread } from './messages.ts';
+import type { FromThread, PoolListener, ToThread } from './messages.ts';
+import type { TrainEnd } from './train.ts';
 
 /**
  * Starts the training thread: thread.js beside this module when Ablate is installed (built to
@@ -29,17 +30,19 @@ function startThread(hold: Hold | null): Worker {
 class Slot {
   private thread: Worker | null = null;
   private readonly dataSent = new Set<string>();
-  private current: { run: PlannedRun; settle: (outcome: RunOutcome) => void; started: number } | null = null;
+  private current: { run: PlannedRun; settle: (outcome: TrainEnd) => void; started: number } | null = null;
+  /** The checkpoint of the last epoch the current run reported: where it goes on from after a rung. */
+  checkpoint: Checkpoint | null = null;
   private stopping = false;
 
   constructor(
     readonly index: number,
     private readonly datasets: ReadonlyMap<string, SharedPreparedData>,
-    private readonly listener: RunListener,
+    private readonly listener: PoolListener,
     private readonly hold: Hold | null,
   ) {}
 
-  train(run: PlannedRun, from: Checkpoint | null): Promise<RunOutcome> {
+  train(run: PlannedRun, from: Checkpoint | null, rungs: readonly number[]): Promise<TrainEnd> {
     const thread = this.thread ?? this.spawn();
     const dataKey = dataKeyOf(run.config);
     if (!this.dataSent.has(dataKey)) {
@@ -50,7 +53,8 @@ class Slot {
     }
     return new Promise((resolve) => {
       this.current = { run, settle: resolve, started: performance.now() };
-      thread.postMessage({ kind: 'train', run, dataKey, from } satisfies ToThread);
+      this.checkpoint = from;
+      thread.postMessage({ kind: 'train', run, dataKey, from, rungs } satisfies ToThread);
       this.listener.runStarted?.(this.index, run);
     });
   }
@@ -65,8 +69,10 @@ class Slot {
     thread.on('message', (message: FromThread) => {
       const run = this.current?.run;
       if (!run || message.runId !== run.id) return;
-      if (message.kind === 'epoch') this.listener.epoch?.(this.index, run, message.epoch);
-      else this.settle(message.outcome);
+      if (message.kind === 'epoch') {
+        this.checkpoint = message.epoch.checkpoint ?? null;
+        this.listener.epoch?.(this.index, run, message.epoch);
+      } else this.settle(message.outcome);
     });
     thread.on('error', (err) => this.lost(thread, `training thread crashed: ${err.message}`));
     thread.on('exit', (code) => this.lost(thread, `training thread exited with code ${code}`));
@@ -82,11 +88,18 @@ class Slot {
     this.settle(this.stopping ? { status: 'interrupted' } : { status: 'failed', error: reason, wallSeconds });
   }
 
-  private settle(outcome: RunOutcome): void {
+  private settle(outcome: TrainEnd): void {
     const current = this.current;
     this.current = null;
     current?.settle(outcome);
   }
+}
+
+/** A run to train, from epoch 1 or a checkpoint, and the epochs it stops at to ask whether to go on. */
+export interface PoolTask {
+  run: PlannedRun;
+  from: Checkpoint | null;
+  rungs: readonly number[];
 }
 
 /** `size` training threads working through one queue of runs. */
@@ -98,7 +111,7 @@ export class ThreadPool {
   constructor(
     size: number,
     datasets: ReadonlyMap<string, SharedPreparedData>,
-    private readonly listener: RunListener,
+    private readonly listener: PoolListener,
   ) {
     const hold = holdFromEnv();
     this.slots = Array.from({ length: size }, (_, i) => new Slot(i, datasets, listener, hold));
@@ -107,18 +120,40 @@ export class ThreadPool {
   /**
    * Trains the runs `next` hands out (claiming each as it goes, each from epoch 1 or from a
    * checkpoint), at most `size` at a time; resolves
-   * when `next` has none left for any slot, or stop() was called.
+   * when `next` has none left for any slot, or stop() was called. A run with rungs stops at each
+   * to ask the listener whether it goes on (and asks first when it is claimed at a checkpoint);
+   * while it is asked, its slot holds it.
    */
-  async runAll(next: () => Promise<{ run: PlannedRun; from: Checkpoint | null } | null>): Promise<void> {
+  async runAll(next: () => Promise<PoolTask | null>): Promise<void> {
     const drain = async (slot: Slot) => {
       while (!this.stopped) {
         const task = await next();
         if (!task || this.stopped) return;
-        this.listener.runEnded?.(slot.index, task.run, await slot.train(task.run, task.from));
+        let from = task.from;
+        let goOn = from === null || task.rungs.length === 0 || (await this.atRung(slot, task.run, from));
+        while (goOn) {
+          // Stopped while it was asking: it ends as a run in flight does.
+          if (this.stopped) {
+            this.listener.runEnded?.(slot.index, task.run, { status: 'interrupted' });
+            break;
+          }
+          const end = await slot.train(task.run, from, task.rungs);
+          if (end.status !== 'rung') {
+            this.listener.runEnded?.(slot.index, task.run, end);
+            break;
+          }
+          from = slot.checkpoint;
+          // A rung epoch always carries its checkpoint: only a diverged epoch has none.
+          goOn = from !== null && (await this.atRung(slot, task.run, from));
+        }
       }
     };
     // A slot whose first `next` finds nothing never starts its thread.
     await Promise.all(this.slots.map(drain));
+  }
+
+  private atRung(slot: Slot, run: PlannedRun, at: Checkpoint): Promise<boolean> {
+    return this.listener.atRung?.(slot.index, run, at) ?? Promise.resolve(true);
   }
 
   /** Stops taking runs and terminates every thread; runs in flight end as interrupted. */

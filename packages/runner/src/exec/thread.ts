@@ -2,11 +2,10 @@
 // runs to train, one at a time, reporting every epoch back to the main thread, which alone writes.
 import { parentPort, workerData } from 'node:worker_threads';
 import { fromShared, type PreparedData } from '@ablate/data';
-import type { RunOutcome } from '../db/index.ts';
 import { loadComponents } from '../config/components.ts';
 import { holdIfAt, type Hold } from './hold.ts';
 import type { FromThread, ToThread } from './messages.ts';
-import { trainRun } from './train.ts';
+import { trainRun, type TrainEnd } from './train.ts';
 
 const port = parentPort;
 if (!port) throw new Error('exec/thread.ts runs as a worker thread; the pool starts it');
@@ -24,10 +23,10 @@ port.on('message', async (message: ToThread) => {
     datasets.set(message.key, fromShared(message.shared));
     return;
   }
-  const { run, dataKey, from } = message;
+  const { run, dataKey, from, rungs } = message;
   const runNumber = ++runsStarted;
   const started = performance.now();
-  let outcome: RunOutcome;
+  let outcome: TrainEnd;
   try {
     const data = datasets.get(dataKey);
     if (!data) throw new Error(`no data was sent for ${dataKey}`);
@@ -41,6 +40,7 @@ port.on('message', async (message: ToThread) => {
       },
       from,
       modules,
+      rungs,
     );
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);

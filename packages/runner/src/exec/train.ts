@@ -11,6 +11,18 @@ import type { Checkpoint, EpochRecord, RunOutcome } from '../db/index.ts';
 import { diagnose } from '../view/diagnosis.js';
 import { earlyStopState } from '../view/early-stop.js';
 
+/**
+ * A run stopped after a rung of its sweep's prune rule, to be told whether to go on: its epoch's
+ * checkpoint (reported with the epoch) is where it goes on from, as a resumed run does.
+ */
+export interface AtRung {
+  status: 'rung';
+  epoch: number;
+}
+
+/** How a call to trainRun ends: the run's end, or a rung. */
+export type TrainEnd = RunOutcome | AtRung;
+
 /** The first `rows` samples of a set (all of them by default) as (inputs, targets) tensors. */
 function tensorsOf(set: Dataset, rows = set.count): [Tensor, Tensor] {
   return [
@@ -33,7 +45,8 @@ function divergence(loss: number, limit: number, epoch: number): string | null {
  * checkpoint taken after it. A run with custom components needs their modules
  * (config/components.ts' loadComponents). Divergence (a non-finite batch loss, or one above
  * train.divergenceLoss) ends the run at once: it is a result, not an error. The run's wall time
- * counts from here, model building included, plus what the checkpoint had trained.
+ * counts from here, model building included, plus what the checkpoint had trained. Training stops
+ * after an epoch of `rungs` (before the last, and unless the run ended there anyway).
  */
 export function trainRun(
   config: RunConfig,
@@ -41,13 +54,14 @@ export function trainRun(
   onEpoch: (epoch: EpochRecord) => void,
   from: Checkpoint | null = null,
   modules?: ComponentModules,
-): RunOutcome {
+  rungs: readonly number[] = [],
+): TrainEnd {
   const started = performance.now();
   const streams = runStreams(config.seed);
   const model = buildModel(config, data.inputSize, data.outputSize, streams, modules);
   try {
     if (from) restore(model, streams, from);
-    return trainModel(model, streams, config, data, onEpoch, from, started);
+    return trainModel(model, streams, config, data, onEpoch, from, started, rungs);
   } finally {
     // A worker trains run after run: their parameters' memory is given back as each ends.
     model.dispose();
@@ -99,7 +113,8 @@ function trainModel(
   onEpoch: (epoch: EpochRecord) => void,
   from: Checkpoint | null,
   runStarted: number,
-): RunOutcome {
+  rungs: readonly number[],
+): TrainEnd {
   const { train } = config;
   const batcher = new Batcher(data.train, train.batchSize, {
     random: streams.shuffle,
@@ -174,6 +189,7 @@ function trainModel(
       ...(!diverged && { checkpoint: checkpointAfter(epoch, model, streams, stopState, trained()) }),
     });
     if (diverged) return { status: 'diverged', epoch, reason: diverged, wallSeconds: trained() };
+    if (!stopped && epoch < train.epochs && rungs.includes(epoch)) return { status: 'rung', epoch };
   }
   const best = stopState?.best ?? null;
   if (best) model.importWeights(best.weights);

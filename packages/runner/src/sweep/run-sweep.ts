@@ -30,7 +30,8 @@ import { summarizeSweep, type SweepSummary } from './seed-groups.ts';
 import { checkComponents } from './check-components.ts';
 import { claimFrom, dataMismatch } from './shared-claims.ts';
 import { prepareSweepData, type SweepDataset } from './sweep-data.ts';
-import { trainClaims, type ClaimedTask } from './train-claims.ts';
+import { trainClaims, type Activity, type ClaimedTask } from './train-claims.ts';
+import { sweepPruner, type Pruner } from './pruning.ts';
 
 export interface SweepOptions {
   /** A SQLite file, or a PostgreSQL URL (postgresql://...) for a sweep shared by workers. */
@@ -58,6 +59,12 @@ export interface SweepOptions {
    * them unchecked (to watch what a wrong backward does to a run).
    */
   check?: boolean;
+  /**
+   * Ignore the sweep's prune rule (default false): every run trains to its last epoch, the pruned
+   * and parked ones going on from their checkpoints, so the results are those of a sweep that never
+   * pruned.
+   */
+  noPrune?: boolean;
 }
 
 export interface SweepResult {
@@ -71,11 +78,21 @@ export interface SweepResult {
   recovered: number;
   /** Whether the signal stopped the sweep before every run ended. */
   interrupted: boolean;
+  /**
+   * Null when the sweep does not prune (or --no-prune); else `parked`, the times a run was parked at
+   * a rung, its decision waiting for runs not recorded yet, and `stillParked`, the runs left so at
+   * the end (their decision waits for a run that did not get there: one that failed, or a stop).
+   */
+  pruning: { parked: number; stillParked: number } | null;
   summary: SweepSummary;
 }
 
-/** Results are already final for these; every other status means "train it (again)". */
-const DONE: ReadonlySet<RunStatus> = new Set(['finished', 'diverged']);
+/**
+ * Results are already final for these; every other status means "train it (again)". A pruned run
+ * is done while the sweep prunes; without pruning (--no-prune) it trains on from its checkpoint.
+ */
+const doneStatuses = (pruning: boolean): ReadonlySet<RunStatus> =>
+  new Set<RunStatus>(pruning ? ['finished', 'diverged', 'pruned'] : ['finished', 'diverged']);
 
 /** How often a sweep whose runs others are training looks again. */
 const WAIT_MS = 1000;
@@ -128,26 +145,61 @@ async function checkVersion(
   );
 }
 
-/** This process's runs to train in a SQLite file: those not done, in plan order, each claimed as it is reached. */
+/** Runs to train, and the next one for a thread that asks. */
+interface Work {
+  count: number;
+  epochs: number;
+  next: (activity: Activity) => Promise<ClaimedTask | null>;
+}
+
+/**
+ * This process's runs to train in a SQLite file: those not done, in plan order, each claimed as it
+ * is reached; while the sweep prunes, a parked run is claimed again first once its decision can be
+ * made, and a thread with nothing to take waits while others train (a run they park may free it).
+ */
 function fileClaims(
   store: ResultsStore,
   plan: SweepPlan,
+  sweepId: number,
   statuses: ReadonlyMap<string, RunStatus>,
+  parkedAtStart: ReadonlyMap<string, number>,
+  pruner: Pruner | null,
   start: (run: PlannedRun) => Parameters<ResultsStore['claimRun']>[1],
-): { count: number; epochs: number; next: () => Promise<ClaimedTask | null> } {
-  const queue = plan.runs.filter((run) => !DONE.has(statuses.get(run.id) as RunStatus));
-  const count = queue.length;
-  const epochs = queue.reduce((sum, run) => sum + run.config.train.epochs, 0);
-  const next = async (): Promise<ClaimedTask | null> => {
-    const run = queue.shift();
-    if (!run) return null;
+): Work {
+  const done = doneStatuses(pruner !== null);
+  const left = plan.runs.filter((run) => !done.has(statuses.get(run.id) as RunStatus));
+  const queue = pruner ? left.filter((run) => !parkedAtStart.has(run.id)) : [...left];
+  const byId = new Map(plan.runs.map((run) => [run.id, run]));
+  const claim = async (run: PlannedRun): Promise<ClaimedTask> => {
     // This process holds the file's lease and chose runs not done: a refused claim means the store
     // changed under it, and training on would record nothing.
     const attempt = await store.claimRun(run.id, start(run));
     if (!attempt) throw new Error(`run ${run.id} could not be claimed for training`);
     return { run, ...attempt };
   };
-  return { count, epochs, next };
+  /** The parked run to claim again first, else the next in plan order; null when there is neither now. */
+  const take = async (): Promise<ClaimedTask | null> => {
+    if (pruner) {
+      const [ready] = await pruner.ready(await store.parkedRuns(sweepId));
+      if (ready) return claim(byId.get(ready)!);
+    }
+    const run = queue.shift();
+    return run ? claim(run) : null;
+  };
+  // One thread looks and claims at a time: another looking meanwhile would find the same parked run.
+  let looking: Promise<unknown> = Promise.resolve();
+  const next = async (activity: Activity): Promise<ClaimedTask | null> => {
+    for (;;) {
+      // Taken before looking: a change while this thread looks wakes it at once.
+      const change = activity.changed();
+      const task = looking.then(take);
+      looking = task.catch(() => undefined);
+      if (await task) return task;
+      if (!pruner || activity.inFlight === 0) return null;
+      await change;
+    }
+  };
+  return { count: left.length, epochs: left.reduce((sum, run) => sum + run.config.train.epochs, 0), next };
 }
 
 /** Claims from a shared store until the sweep has no run left that anyone is training; waits meanwhile. */
@@ -172,7 +224,8 @@ function sharedClaims(
 /** How much of the plan the store holds, for a fault's message: "2 of 12 runs were stored". */
 async function storedOf(store: ResultsStore, plan: SweepPlan): Promise<string> {
   const statuses = await store.statuses(plan.runs.map((run) => run.id));
-  const stored = [...statuses.values()].filter((status) => DONE.has(status) || status === 'failed').length;
+  const ended = doneStatuses(true);
+  const stored = [...statuses.values()].filter((status) => ended.has(status) || status === 'failed').length;
   return `${stored} of ${plan.runs.length} runs were stored`;
 }
 
@@ -200,17 +253,19 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
     const recovered = await store.recoverAbandoned();
     const sweepId = await store.planSweep(plannedSweep(plan, datasets, options.kernels ?? null), provenance);
     const statuses = await store.statuses(plan.runs.map((run) => run.id));
+    const pruner = options.noPrune ? null : await sweepPruner(store, sweepId);
+    const done = doneStatuses(pruner !== null);
     const start = (run: PlannedRun) => ({
       ...provenance,
       kernels,
       dataFingerprint: datasets.get(dataKeyOf(run.config))?.fingerprint ?? '',
     });
-    let work: { count: number; epochs: number; next: () => Promise<ClaimedTask | null> };
+    let work: Work;
     if (isShared(store)) {
       const sweep = await store.sweep(sweepId);
       const mismatch = sweep && dataMismatch(sweep, datasets);
       if (mismatch) throw new SweepInputError(`${fromFile(plan)}${mismatch}`);
-      const left = plan.runs.filter((run) => !DONE.has(statuses.get(run.id) as RunStatus));
+      const left = plan.runs.filter((run) => !done.has(statuses.get(run.id) as RunStatus));
       // On other kernels this process trains nothing; it waits for the sweep like its planner.
       const mine = !sweep?.kernels || sweep.kernels === kernels;
       const claim = mine ? claimFrom(store, sweepId, { ...provenance, kernels }) : async () => null;
@@ -220,7 +275,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
         next: sharedClaims(store, sweepId, claim, options.signal),
       };
     } else {
-      work = fileClaims(store, plan, statuses, start);
+      work = fileClaims(store, plan, sweepId, statuses, await store.parkedRuns(sweepId), pruner, start);
     }
     // Never more threads than runs to train.
     const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), work.count));
@@ -234,17 +289,19 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
         recovered,
         threads,
       });
-    const { ended } = await trainClaims({
+    const { ended, parked } = await trainClaims({
       store,
       datasets,
       threads,
       next: work.next,
+      pruner,
       signal: options.signal,
       observers,
     });
     const summary = await summarizeSweep(store, sweepId);
     const interrupted =
-      options.signal?.aborted === true && ended.finished + ended.diverged + ended.failed < work.count;
+      options.signal?.aborted === true &&
+      ended.finished + ended.diverged + ended.failed + ended.pruned < work.count;
     return {
       sweepId,
       dbPath: shownDb,
@@ -252,6 +309,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
       skipped: plan.runs.length - work.count,
       recovered,
       interrupted,
+      pruning: pruner && { parked, stillParked: (await store.parkedRuns(sweepId)).size },
       summary,
     };
   } catch (err) {

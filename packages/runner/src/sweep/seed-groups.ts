@@ -22,6 +22,8 @@ export interface GroupSummary {
   /** Finished runs whose train loss stalled (view/diagnosis.js; counted among finished too). */
   stalled: number;
   diverged: number;
+  /** Stopped at a rung by the sweep's prune rule: no final result, like diverged. */
+  pruned: number;
   failed: number;
   /** Interrupted or never started. */
   unfinished: number;
@@ -104,8 +106,9 @@ export function summarizeRuns(
       stoppedEarly: members.filter((m) => stoppedEarly(m.status, m.epochsDone, m.epochsPlanned)).length,
       stalled: members.filter((m) => stalled.has(m.id)).length,
       diverged: count('diverged'),
+      pruned: count('pruned'),
       failed: count('failed'),
-      unfinished: members.length - count('finished') - count('diverged') - count('failed'),
+      unfinished: members.length - count('finished') - count('diverged') - count('pruned') - count('failed'),
     };
   });
   const top = runs.find((run) => run.rank === 1);

@@ -14,6 +14,7 @@ import {
 } from '../db/index.ts';
 import { ThreadPool } from '../exec/pool.ts';
 import type { SweepObserver } from './observer.ts';
+import type { Pruner } from './pruning.ts';
 import type { SweepDataset } from './sweep-data.ts';
 
 /** A run this process holds a claim on, and the checkpoint it goes on from (null: epoch 1). */
@@ -23,13 +24,23 @@ export interface ClaimedTask {
   from: Checkpoint | null;
 }
 
+/** What a thread looking for work may wait for: runs others are training may yet free some. */
+export interface Activity {
+  /** Runs handed out and not yet ended, pruned or parked. */
+  inFlight: number;
+  /** Resolves at the next change: a commit, or a run leaving its thread. */
+  changed(): Promise<void>;
+}
+
 export interface TrainClaimsOptions {
   store: ResultsStore;
   /** Each data spec's dataset, under its key (db's dataKeyOf). */
   datasets: ReadonlyMap<string, SweepDataset>;
   threads: number;
   /** The next claimed run to train; null when there is none for this thread. */
-  next(): Promise<ClaimedTask | null>;
+  next(activity: Activity): Promise<ClaimedTask | null>;
+  /** The sweep's prune rule, when it prunes: runs stop at its rungs to ask it. */
+  pruner?: Pruner | null;
   signal?: AbortSignal;
   observers?: readonly SweepObserver[];
 }
@@ -39,6 +50,8 @@ export interface TrainClaimsResult {
   ended: Record<RunOutcome['status'], number>;
   /** Runs whose claim another attempt superseded: their rows are that attempt's. */
   lost: number;
+  /** Times a run was parked at a rung, its decision waiting for runs not recorded yet. */
+  parked: number;
 }
 
 /**
@@ -51,7 +64,28 @@ export interface TrainClaimsResult {
  */
 export async function trainClaims(options: TrainClaimsOptions): Promise<TrainClaimsResult> {
   const { store, observers = [] } = options;
-  const ended: Record<RunOutcome['status'], number> = { finished: 0, diverged: 0, failed: 0, interrupted: 0 };
+  const ended: Record<RunOutcome['status'], number> = {
+    finished: 0,
+    diverged: 0,
+    failed: 0,
+    interrupted: 0,
+    pruned: 0,
+  };
+  const pruner = options.pruner ?? null;
+  let parked = 0;
+  // Node 20 has no Promise.withResolvers.
+  let resolvePulse = () => {};
+  let pulse = new Promise<void>((resolve) => (resolvePulse = resolve));
+  const activity: Activity = { inFlight: 0, changed: () => pulse };
+  const changed = () => {
+    resolvePulse();
+    pulse = new Promise<void>((resolve) => (resolvePulse = resolve));
+  };
+  /** A run left its thread: ended, pruned or parked. */
+  const left = () => {
+    activity.inFlight--;
+    changed();
+  };
   const claims = new Map<string, RunClaim>();
   const lost = new Set<string>();
   /** Each run's last write, resolving to whether every write of the run so far was committed. */
@@ -85,6 +119,7 @@ export async function trainClaims(options: TrainClaimsOptions): Promise<TrainCla
         return false;
       }
       if (committed) report();
+      changed();
       return committed;
     });
     lastWrite.set(run.id, after);
@@ -94,6 +129,7 @@ export async function trainClaims(options: TrainClaimsOptions): Promise<TrainCla
     [...options.datasets].map(([key, data]) => [key, data.shared]),
   );
   const pool: ThreadPool = new ThreadPool(options.threads, shared, {
+    atRung: (thread, run, at) => atRung(thread, run, at),
     runStarted(thread, run) {
       for (const observer of observers) observer.runStarted?.(thread, run);
     },
@@ -107,6 +143,7 @@ export async function trainClaims(options: TrainClaimsOptions): Promise<TrainCla
       );
     },
     runEnded(thread, run, outcome) {
+      left();
       write(
         run,
         (claim) => store.finishRun(claim, outcome),
@@ -118,15 +155,54 @@ export async function trainClaims(options: TrainClaimsOptions): Promise<TrainCla
       );
     },
   });
+  /** The write the run's last one; whether every write of it so far was committed. */
+  const settled = (run: PlannedRun) => lastWrite.get(run.id) ?? Promise.resolve(!lost.has(run.id));
+  /** Asks the prune rule about a run at a checkpoint: on (true), or pruned or parked there (false). */
+  const atRung = async (thread: number, run: PlannedRun, at: Checkpoint): Promise<boolean> => {
+    if (!pruner) return true;
+    // The decision reads the store: this run's epoch must be in it.
+    const decision = (await settled(run)) ? await pruner.decide(run, at.epoch) : null;
+    if (decision?.kind === 'continue') return true;
+    if (decision?.kind === 'prune') {
+      const outcome: RunOutcome = {
+        status: 'pruned',
+        epoch: at.epoch,
+        decision: pruner.record(decision),
+        wallSeconds: at.seconds,
+      };
+      write(
+        run,
+        (claim) => store.finishRun(claim, outcome),
+        () => {
+          ended.pruned++;
+          for (const observer of observers) observer.runEnded?.(thread, run, outcome);
+        },
+        (claim) => store.finishRun(claim, { status: 'interrupted' }),
+      );
+    } else if (decision?.kind === 'wait')
+      write(
+        run,
+        (claim) => store.parkRun(claim, at.epoch),
+        () => {
+          parked++;
+          for (const observer of observers) observer.runParked?.(thread, run, at.epoch);
+        },
+      );
+    // Others looking for work see it parked (or pruned) once they are told it left.
+    await settled(run);
+    left();
+    return false;
+  };
   const onAbort = () => void pool.stop();
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort);
   try {
     await pool.runAll(async () => {
-      const task = await options.next();
+      const task = await options.next(activity);
       if (!task) return null;
       claims.set(task.run.id, task.claim);
-      return task;
+      activity.inFlight++;
+      return { ...task, rungs: pruner?.rungs(task.run) ?? [] };
     });
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
@@ -135,5 +211,5 @@ export async function trainClaims(options: TrainClaimsOptions): Promise<TrainCla
     await store.flush();
   }
   if (writeError) throw writeError;
-  return { ended, lost: lost.size };
+  return { ended, lost: lost.size, parked };
 }

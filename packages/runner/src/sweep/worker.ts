@@ -80,7 +80,10 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
   });
   const kernels = activeKernels().name;
   const provenance = { ablateVersion: ablateVersion(), codeVersion: codeVersion() };
-  const result: WorkerResult = { ended: { finished: 0, diverged: 0, failed: 0, interrupted: 0 }, lost: 0 };
+  const result: WorkerResult = {
+    ended: { finished: 0, diverged: 0, failed: 0, interrupted: 0, pruned: 0 },
+    lost: 0,
+  };
   const declined = new Set<number>();
   const datasets = new Map<string, SweepDataset>();
   try {
