@@ -1,0 +1,135 @@
+// Pruning as real sweeps train it (the CLI as a process, on SQLite): the pruned set, each pruned
+// run's epochs and every survivor's numbers are the same bit for bit on 1 and 2 threads and after
+// kill -9 mid-sweep; and --no-prune gives what a sweep that never pruned gives.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { count, runCli, startCli, tempDir, waitFor, withDb } from './helpers/cli.ts';
+import { results } from './helpers/results.ts';
+
+const GROUPS = 6;
+const SEEDS = 2;
+
+/** Six learning rates over two seeds, 4 epochs; halving from epoch 1 by 2: rungs 1 and 2. */
+function pruneSweep(dir: string, prune: string): string {
+  const file = path.join(dir, 'pruned.yaml');
+  writeFileSync(
+    file,
+    `name: pruned
+data:
+  source: { kind: spirals }
+  validation: 0.2
+model:
+  hidden: [8]
+train:
+  epochs: 4
+  batchSize: 32
+sweep:
+  grid:
+    train.lr: [0.3, 0.01, 0.1, 0.003, 1.0, 0.03]
+  seeds: ${SEEDS}
+  prune: ${prune}
+`,
+  );
+  return file;
+}
+
+const HALVING = '{ name: halving, metric: val_loss, minEpochs: 1, eta: 2 }';
+
+/** Every stored number, and every run's status and decision. */
+async function pruned(dbPath: string) {
+  return {
+    results: await results(dbPath),
+    decisions: await withDb(dbPath, (db) =>
+      db.all(
+        `SELECT r.id, r.status, r.epochs_done, r.parked_at, p.rule, p.metric, p.rung, p.value, p.threshold
+           FROM runs r LEFT JOIN prune_decisions p ON p.run_id = r.id ORDER BY r.id`,
+      ),
+    ),
+  };
+}
+
+async function sweep(file: string, dbPath: string, ...args: string[]) {
+  const result = await runCli(['sweep', file, '--db', dbPath, ...args]);
+  expect(result.code, result.stderr).toBe(0);
+  return result;
+}
+
+describe('a pruned sweep', { timeout: 120_000 }, () => {
+  it('prunes the same runs at the same rungs, with the same results, on 1 and 2 threads', async () => {
+    const dir = tempDir('prune-threads');
+    const file = pruneSweep(dir, HALVING);
+    const one = path.join(dir, 'one.db');
+    const two = path.join(dir, 'two.db');
+    const ran = await sweep(file, one, '--workers', '1');
+    await sweep(file, two, '--workers', '2');
+    // 6 groups at rung 1 keep ceil(6 / 2) = 3; those 3 at rung 2 keep 2; each group of 2 seeds.
+    expect(ran.stdout).toContain('trained 4 finished, 8 pruned; 0 already done');
+    expect(ran.stdout).toMatch(/pruning: runs parked \d+ time\(s\) waiting for a decision\n/);
+    expect(await count(one, "SELECT * FROM runs WHERE status = 'pruned' AND epochs_done = 1")).toBe(6);
+    expect(await count(one, "SELECT * FROM runs WHERE status = 'pruned' AND epochs_done = 2")).toBe(2);
+    // A pruned run keeps its rung's checkpoint, for --no-prune.
+    expect(
+      await count(
+        one,
+        "SELECT * FROM checkpoints c JOIN runs r ON r.id = c.run_id WHERE r.status = 'pruned' AND c.epoch = r.epochs_done",
+      ),
+    ).toBe(8);
+    expect(await pruned(two)).toEqual(await pruned(one));
+  });
+
+  it('prunes by the median the same on 1 and 2 threads', async () => {
+    const dir = tempDir('prune-median');
+    const file = pruneSweep(dir, '{ name: median, metric: val_acc, minGroups: 2 }');
+    const one = path.join(dir, 'one.db');
+    const two = path.join(dir, 'two.db');
+    await sweep(file, one, '--workers', '1');
+    await sweep(file, two, '--workers', '2');
+    expect(await count(one, "SELECT * FROM runs WHERE status = 'pruned'")).toBeGreaterThan(0);
+    expect(await pruned(two)).toEqual(await pruned(one));
+  });
+
+  it('--no-prune trains the pruned runs on: the results of a sweep that never pruned', async () => {
+    const dir = tempDir('prune-undo');
+    const file = pruneSweep(dir, HALVING);
+    const never = path.join(dir, 'never.db');
+    const undone = path.join(dir, 'undone.db');
+    const plain = await sweep(file, never, '--no-prune', '--workers', '2');
+    expect(plain.stdout).toContain('trained 12 finished; 0 already done');
+    expect(plain.stdout).not.toContain('pruning:');
+    await sweep(file, undone, '--workers', '2');
+    const resumed = await sweep(file, undone, '--no-prune', '--workers', '2');
+    // The 8 pruned runs go on from their rungs; the 4 that finished are kept.
+    expect(resumed.stdout).toContain('trained 8 finished; 4 already done');
+    expect(await count(undone, 'SELECT * FROM prune_decisions')).toBe(0);
+    expect(await results(undone)).toEqual(await results(never));
+  });
+
+  it('after kill -9 mid-sweep, a rerun on 2 threads ends as the sweep never stopped', async () => {
+    const dir = tempDir('prune-kill');
+    const file = pruneSweep(dir, HALVING);
+    const reference = path.join(dir, 'reference.db');
+    await sweep(file, reference, '--workers', '1');
+    const dbPath = path.join(dir, 'killed.db');
+    // One thread: 12 runs to rung 1, all but the last parked there; the last decides rung 1 and is
+    // pruned. Then the parked runs in plan order: lr 0.3 seed 1 trains to rung 2 and parks, lr 0.01
+    // seed 1 is pruned where it is, and lr 0.1 seed 1, the 14th run the thread trains, is held
+    // once it has reported epoch 2 (exec/hold.ts).
+    const held = startCli(['sweep', file, '--db', dbPath, '--workers', '1'], { ABLATE_HOLD_AT: '14:2' });
+    try {
+      await waitFor(
+        async () =>
+          (await count(dbPath, "SELECT * FROM runs WHERE status = 'pruned'")) === 2 &&
+          (await count(dbPath, "SELECT * FROM runs WHERE status = 'running' AND epochs_done = 2")) === 1,
+      );
+    } finally {
+      held.child.kill('SIGKILL');
+    }
+    expect((await held.done).signal).toBe('SIGKILL');
+    expect(await count(dbPath, 'SELECT * FROM runs WHERE parked_at = 2')).toBe(1);
+    const rerun = await sweep(file, dbPath, '--workers', '2');
+    expect(rerun.stderr).toMatch(/1 left running by a dead process recovered/);
+    expect(await pruned(dbPath)).toEqual(await pruned(reference));
+    expect(await count(dbPath, 'SELECT * FROM runs')).toBe(GROUPS * SEEDS);
+  });
+});
