@@ -76,6 +76,11 @@ describe('a pruned sweep', { timeout: 120_000 }, () => {
       ),
     ).toBe(8);
     expect(await pruned(two)).toEqual(await pruned(one));
+    // Halving keeps exactly ceil(n / eta) at each rung: without a diverged run, the dry run's worst
+    // case is what it trained. 2 groups x 2 seeds x 4 epochs, 1 x 2 x 2 and 3 x 2 x 1, of 48.
+    const dry = await runCli(['sweep', file, '--dry-run', '--json']);
+    expect(JSON.parse(dry.stdout).epochBudget).toEqual({ worstCase: 26, full: 48 });
+    expect(await count(one, 'SELECT * FROM epochs')).toBe(26);
   });
 
   it('prunes by the median the same on 1 and 2 threads', async () => {

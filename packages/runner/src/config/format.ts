@@ -2,6 +2,39 @@
 import type { Continuation } from '../db/records.ts';
 import { formatValue, shortNames } from '../view/format.js';
 import type { SweepPlan } from './plan.ts';
+import { worstCaseEpochs } from './prune-rule.ts';
+
+/**
+ * A pruned plan's epoch budget: the most its rule lets it train (worstCaseEpochs) against the full
+ * grid's epochs; null when it does not prune.
+ */
+export function epochBudget(plan: SweepPlan): { worstCase: number; full: number } | null {
+  const rule = plan.config.sweep.prune;
+  if (!rule) return null;
+  const groups = new Map<string, { epochs: number; runs: number }>();
+  for (const run of plan.runs) {
+    const group = groups.get(run.groupId) ?? { epochs: run.config.train.epochs, runs: 0 };
+    group.runs++;
+    groups.set(run.groupId, group);
+  }
+  const full = plan.runs.reduce((sum, run) => sum + run.config.train.epochs, 0);
+  return { worstCase: worstCaseEpochs(rule, [...groups.values()]), full };
+}
+
+/** The dry run's line on pruning, when the sweep prunes. */
+function pruneLines(plan: SweepPlan): string[] {
+  const budget = epochBudget(plan);
+  const rule = plan.config.sweep.prune;
+  if (!budget || !rule) return [];
+  const share = ((100 * budget.worstCase) / budget.full).toFixed(0);
+  const why =
+    rule.name === 'median'
+      ? ' (the median rule may prune nothing)'
+      : ` (ceil(n / ${rule.eta}) groups kept at each rung)`;
+  return [
+    `Pruned by ${rule.name} on ${rule.metric}: at most ${budget.worstCase} of the full grid's ${budget.full} epochs (${share}%)${why}; estimates are of the full grid.`,
+  ];
+}
 
 /**
  * What a plan continues: the runs that go on from a finished shorter run of their lineage (by run
@@ -77,13 +110,15 @@ export function formatPlan(
     estimate,
     `(From the mean epoch time of earlier sweeps on this CPU with the same data, network and batch size${unknown > 0 ? `; ${unknown} runs have none (?)` : ''}.)`,
     ...continuationLines(plan, continuing),
+    ...pruneLines(plan),
   ].join('\n');
 }
 
 /**
  * The --dry-run --json document: the runs to train in plan order, each with its estimate in seconds
  * (null where formatPlan shows "?") and the run it continues from (null: none); `total` counts the
- * runs before any cap.
+ * runs before any cap; `epochBudget`, a pruned sweep's most epochs against the full grid's (null
+ * when it does not prune).
  */
 export function planJson(
   plan: SweepPlan,
@@ -94,6 +129,7 @@ export function planJson(
     name: plan.name,
     path: plan.path,
     total: plan.total,
+    epochBudget: epochBudget(plan),
     runs: plan.runs.map((run, i) => ({
       id: run.id,
       label: run.label,

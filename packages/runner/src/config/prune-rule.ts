@@ -86,3 +86,26 @@ export function checkPruneRule(rule: PruneRule, run: { epochs: number; validatio
       `expected a validation set (data.validation) to prune on ${rule.metric}, found none`,
     );
 }
+
+/**
+ * The most epochs a pruned sweep can train, over groups given by their epochs and runs (seeds):
+ * the rule pruning as little as it may. Halving keeps exactly ceil(n / eta) groups at each rung,
+ * and at worst those are the longest; median may prune nothing at all.
+ */
+export function worstCaseEpochs(
+  rule: PruneRule,
+  groups: ReadonlyArray<{ epochs: number; runs: number }>,
+): number {
+  const full = (group: { epochs: number; runs: number }) => group.epochs * group.runs;
+  if (rule.name === 'median') return groups.reduce((sum, group) => sum + full(group), 0);
+  const rungs = rungsOf(rule, Math.min(...groups.map((group) => group.epochs)));
+  // How many groups go on past each rung: ceil(n / eta) of the n that reached it.
+  const kept: number[] = [];
+  for (let n = groups.length, i = 0; i < rungs.length; i++) kept.push((n = Math.ceil(n / rule.eta)));
+  return [...groups]
+    .sort((a, b) => b.epochs - a.epochs)
+    .reduce((sum, group, j) => {
+      const prunedAt = rungs.findIndex((_, i) => j >= kept[i]);
+      return sum + (prunedAt < 0 ? full(group) : rungs[prunedAt] * group.runs);
+    }, 0);
+}
