@@ -1,53 +1,11 @@
 // Pruning as real sweeps train it (the CLI as a process, on SQLite): the pruned set, each pruned
 // run's epochs and every survivor's numbers are the same bit for bit on 1 and 2 threads and after
 // kill -9 mid-sweep; and --no-prune gives what a sweep that never pruned gives.
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { count, runCli, startCli, tempDir, waitFor, withDb } from './helpers/cli.ts';
+import { count, runCli, startCli, tempDir, waitFor } from './helpers/cli.ts';
+import { GROUPS, HALVING, pruned, pruneSweep, SEEDS } from './helpers/prune.ts';
 import { results } from './helpers/results.ts';
-
-const GROUPS = 6;
-const SEEDS = 2;
-
-/** Six learning rates over two seeds, 4 epochs; halving from epoch 1 by 2: rungs 1 and 2. */
-function pruneSweep(dir: string, prune: string): string {
-  const file = path.join(dir, 'pruned.yaml');
-  writeFileSync(
-    file,
-    `name: pruned
-data:
-  source: { kind: spirals }
-  validation: 0.2
-model:
-  hidden: [8]
-train:
-  epochs: 4
-  batchSize: 32
-sweep:
-  grid:
-    train.lr: [0.3, 0.01, 0.1, 0.003, 1.0, 0.03]
-  seeds: ${SEEDS}
-  prune: ${prune}
-`,
-  );
-  return file;
-}
-
-const HALVING = '{ name: halving, metric: val_loss, minEpochs: 1, eta: 2 }';
-
-/** Every stored number, and every run's status and decision. */
-async function pruned(dbPath: string) {
-  return {
-    results: await results(dbPath),
-    decisions: await withDb(dbPath, (db) =>
-      db.all(
-        `SELECT r.id, r.status, r.epochs_done, r.parked_at, p.rule, p.metric, p.rung, p.value, p.threshold
-           FROM runs r LEFT JOIN prune_decisions p ON p.run_id = r.id ORDER BY r.id`,
-      ),
-    ),
-  };
-}
 
 async function sweep(file: string, dbPath: string, ...args: string[]) {
   const result = await runCli(['sweep', file, '--db', dbPath, ...args]);

@@ -23,6 +23,7 @@ const RUN_TABLES = [
   'test_results',
   'weights',
   'checkpoints',
+  'prune_decisions',
   'run_tags',
   'run_notes',
 ] as const;

@@ -87,9 +87,12 @@ class PostgresStore extends SqlStore implements SharedResultsStore {
     this.heartbeat.unref();
   }
 
-  /** Pending, interrupted, or running under a lapsed lease (its worker is gone). */
+  /**
+   * Pending, interrupted, or running under a lapsed lease (its worker is gone); not parked (those
+   * are claimed by name, once their pruning decision can be made).
+   */
   private get claimableNow(): string {
-    return `(r.status IN ('pending', 'interrupted') OR (r.status = 'running' AND r.lease_expires < ${this.db.dialect.nowSeconds}))`;
+    return `(r.status IN ('pending', 'interrupted') OR (r.status = 'running' AND r.lease_expires < ${this.db.dialect.nowSeconds})) AND r.parked_at IS NULL`;
   }
 
   /** As SqlStore's; `inTransaction` false runs fn on the pool, for one statement (atomic by itself). */
@@ -118,14 +121,18 @@ class PostgresStore extends SqlStore implements SharedResultsStore {
     return 0;
   }
 
-  claimNext(sweepId: number, start: ClaimStart): Promise<ClaimedRun | null> {
+  claimNext(sweepId: number, start: ClaimStart, parked?: string): Promise<ClaimedRun | null> {
+    const which =
+      parked === undefined
+        ? { sql: this.claimableNow, params: [] }
+        : { sql: "r.id = ? AND r.status = 'interrupted' AND r.parked_at IS NOT NULL", params: [parked] };
     return this.write(async (tx) => {
       const row = await tx.get<ClaimedRow>(
         `SELECT r.id, r.group_id, r.seed, r.label, r.config_json, r.lineage, sr.position, sr.params_json, s.data_fingerprints_json
            FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id JOIN sweeps s ON s.id = sr.sweep_id
-          WHERE sr.sweep_id = ? AND ${this.claimableNow}
+          WHERE sr.sweep_id = ? AND ${which.sql}
           ORDER BY sr.position LIMIT 1 ${tx.dialect.claimRows}`,
-        [sweepId],
+        [sweepId, ...which.params],
       );
       if (!row) return null;
       const config = JSON.parse(row.config_json) as StoredRunConfig;
@@ -224,7 +231,7 @@ class PostgresStore extends SqlStore implements SharedResultsStore {
   async runsLeft(sweepId: number): Promise<number> {
     const row = await this.pg.get<{ n: number }>(
       `SELECT COUNT(*) AS n FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id
-        WHERE sr.sweep_id = ? AND r.status IN ('pending', 'running', 'interrupted')`,
+        WHERE sr.sweep_id = ? AND r.status IN ('pending', 'running', 'interrupted') AND r.parked_at IS NULL`,
       [sweepId],
     );
     return row?.n ?? 0;

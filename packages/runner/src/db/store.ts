@@ -165,11 +165,15 @@ export type ClaimStart = Omit<RunStartRecord, 'dataFingerprint'>;
  */
 export interface SharedResultsStore extends ResultsStore {
   /**
-   * Claims the sweep's first run in plan order that is pending, interrupted, or running under a
-   * lapsed lease, as a new attempt starting where claimRun's would. Null when none is claimable now.
+   * Claims the sweep's first run in plan order that is pending, interrupted (not parked), or running
+   * under a lapsed lease, as a new attempt starting where claimRun's would; or, given `parked`, that
+   * parked run (its decision can be made now). Null when none is claimable now.
    */
-  claimNext(sweepId: number, start: ClaimStart): Promise<ClaimedRun | null>;
-  /** How many of the sweep's runs have not ended (pending, running, interrupted): 0 when it is done. */
+  claimNext(sweepId: number, start: ClaimStart, parked?: string): Promise<ClaimedRun | null>;
+  /**
+   * How many of the sweep's runs have not ended and are not parked (pending, running, interrupted):
+   * 0 when it is done, or when only parked runs are left, whose decisions nothing can free any more.
+   */
   runsLeft(sweepId: number): Promise<number>;
   /** The sweeps with a run claimable now, oldest first. */
   sweepsWithWork(): Promise<number[]>;

@@ -7,7 +7,6 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { PlannedRun, SweepPlan } from '../config/index.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { kernels as activeKernels } from '@ablate/tensor';
 import {
   dataKeyOf,
@@ -19,7 +18,6 @@ import {
   type ResultsStore,
   type RunOutcome,
   type RunStatus,
-  type SharedResultsStore,
   StorageFaultError,
 } from '../db/index.ts';
 import { ablateVersion, codeVersion } from '../meta.ts';
@@ -28,7 +26,7 @@ import type { SweepObserver } from './observer.ts';
 import { openResults, SweepInputError } from './open-store.ts';
 import { summarizeSweep, type SweepSummary } from './seed-groups.ts';
 import { checkComponents } from './check-components.ts';
-import { claimFrom, dataMismatch } from './shared-claims.ts';
+import { claimFrom, dataMismatch, sharedClaims } from './shared-claims.ts';
 import { prepareSweepData, type SweepDataset } from './sweep-data.ts';
 import { trainClaims, type Activity, type ClaimedTask } from './train-claims.ts';
 import { sweepPruner, type Pruner } from './pruning.ts';
@@ -93,9 +91,6 @@ export interface SweepResult {
  */
 const doneStatuses = (pruning: boolean): ReadonlySet<RunStatus> =>
   new Set<RunStatus>(pruning ? ['finished', 'diverged', 'pruned'] : ['finished', 'diverged']);
-
-/** How often a sweep whose runs others are training looks again. */
-const WAIT_MS = 1000;
 
 /**
  * The sweep file as the sweeps table records it: relative to the folder the sweep runs in (the
@@ -202,25 +197,6 @@ function fileClaims(
   return { count: left.length, epochs: left.reduce((sum, run) => sum + run.config.train.epochs, 0), next };
 }
 
-/** Claims from a shared store until the sweep has no run left that anyone is training; waits meanwhile. */
-function sharedClaims(
-  store: SharedResultsStore,
-  sweepId: number,
-  claim: () => Promise<ClaimedTask | null>,
-  signal: AbortSignal | undefined,
-): () => Promise<ClaimedTask | null> {
-  return async () => {
-    while (!signal?.aborted) {
-      const task = await claim();
-      if (task) return task;
-      if ((await store.runsLeft(sweepId)) === 0) return null;
-      // Others are training the rest; one of their leases may yet lapse.
-      await sleep(WAIT_MS, undefined, { signal }).catch(() => undefined);
-    }
-    return null;
-  };
-}
-
 /** How much of the plan the store holds, for a fault's message: "2 of 12 runs were stored". */
 async function storedOf(store: ResultsStore, plan: SweepPlan): Promise<string> {
   const statuses = await store.statuses(plan.runs.map((run) => run.id));
@@ -268,7 +244,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
       const left = plan.runs.filter((run) => !done.has(statuses.get(run.id) as RunStatus));
       // On other kernels this process trains nothing; it waits for the sweep like its planner.
       const mine = !sweep?.kernels || sweep.kernels === kernels;
-      const claim = mine ? claimFrom(store, sweepId, { ...provenance, kernels }) : async () => null;
+      const claim = mine ? claimFrom(store, sweepId, { ...provenance, kernels }, pruner) : async () => null;
       work = {
         count: left.length,
         epochs: left.reduce((sum, run) => sum + run.config.train.epochs, 0),

@@ -15,7 +15,8 @@ import {
 import { ablateVersion, codeVersion } from '../meta.ts';
 import type { SweepObserver } from './observer.ts';
 import { openSharedResults } from './open-store.ts';
-import { claimFrom, dataMismatch, prepareRecordedData } from './shared-claims.ts';
+import { claimFrom, dataMismatch, prepareRecordedData, sharedClaims } from './shared-claims.ts';
+import { sweepPruner } from './pruning.ts';
 import type { SweepDataset } from './sweep-data.ts';
 import { trainClaims } from './train-claims.ts';
 
@@ -102,11 +103,15 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
           declined.add(sweepId);
           continue;
         }
+        const pruner = await sweepPruner(store, sweepId);
+        const claim = claimFrom(store, sweepId, { ...provenance, kernels }, pruner);
         const { ended, lost } = await trainClaims({
           store,
           datasets,
           threads: options.threads ?? availableParallelism(),
-          next: claimFrom(store, sweepId, { ...provenance, kernels }),
+          // A pruned sweep's parked runs are freed by the runs others train: it waits for them.
+          next: pruner ? sharedClaims(store, sweepId, claim, options.signal) : claim,
+          pruner,
           signal: options.signal,
           observers: options.observer ? [options.observer(sweep)] : [],
         });
