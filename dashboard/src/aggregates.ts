@@ -1,7 +1,7 @@
 // Seeds pooled: curves grouped by one or two varying params (mean and std per epoch), the
 // ablation grid of a final metric over two params (mean, std, n, diverged per cell), and a layer
 // statistic by depth per group of one architecture (mean and std per Dense layer at one epoch).
-import type { StoredEpoch, StoredLayerStats } from '@ablate/runner/store';
+import { WITHOUT_RESULT, type StoredEpoch, type StoredLayerStats } from '@ablate/runner/store';
 import { lttb } from '@ablate/runner/view/lttb.js';
 import {
   analyseFactors,
@@ -89,13 +89,14 @@ export interface AblationCell {
   row: ParamValue;
   col: ParamValue;
   runIds: string[];
-  /** The metric of each run that counts (not diverged or failed, value present), for tests between cells. */
+  /** The metric of each run that counts (not WITHOUT_RESULT, value present), for tests between cells. */
   values: number[];
   n: number;
   mean: number | null;
   std: number | null;
   diverged: number;
   failed: number;
+  pruned: number;
 }
 
 export interface Ablation {
@@ -106,8 +107,8 @@ export interface Ablation {
 }
 
 /**
- * The ablation grid. Diverged and failed runs are counted per cell but left out of the mean: a
- * diverged run's "final" numbers describe an aborted run, not the setting.
+ * The ablation grid. Diverged, failed and pruned runs are counted per cell but left out of the
+ * mean: their "final" numbers describe an aborted run, not the setting.
  */
 export function ablation(
   sweep: SweepWithRuns,
@@ -117,7 +118,7 @@ export function ablation(
 ): Ablation {
   const by = colParam ? [rowParam, colParam] : [rowParam];
   const cells = partition(sweep.runs, by).map(({ params, runs }) => {
-    const counted = runs.filter((run) => run.status !== 'diverged' && run.status !== 'failed');
+    const counted = runs.filter((run) => !WITHOUT_RESULT.has(run.status));
     const values = counted.map((run) => run.results[metric]).filter(isNumber);
     return {
       row: params[rowParam],
@@ -129,6 +130,7 @@ export function ablation(
       std: values.length ? std(values) : null,
       diverged: runs.filter((run) => run.status === 'diverged').length,
       failed: runs.filter((run) => run.status === 'failed').length,
+      pruned: runs.filter((run) => run.status === 'pruned').length,
     };
   });
   return {
@@ -144,7 +146,7 @@ export interface Importance extends FactorAnalysis {
   /** The axes of the sweep's grid (sweepFactors): a grid key, a link group, or the sampled params. */
   factors: SweepFactor[];
   dropped: FactorAnalysis['dropped'] & {
-    /** Runs without a value (diverged, failed, unfinished), before the analysis. */
+    /** Runs without a value (diverged, failed, pruned, unfinished), before the analysis. */
     withoutValue: number;
   };
 }
@@ -153,7 +155,7 @@ export interface Importance extends FactorAnalysis {
  * Which params matter for a final metric: the analysis of variance of the sweep's grid (each axis
  * of the grid a factor, a link group and the sampled params each one; the seeds of a cell its
  * replicates), effects ranked by their share of the variance. spec: the sweep config's `sweep`
- * section, which lays out the axes. Runs are counted as in the ablation (not diverged or failed).
+ * section, which lays out the axes. Runs are counted as in the ablation (not WITHOUT_RESULT).
  */
 export function importance(
   sweep: SweepWithRuns,
@@ -162,7 +164,7 @@ export function importance(
 ): Importance {
   const factors = sweepFactors(spec, sweep.varying);
   const counted = sweep.runs.filter(
-    (run) => run.status !== 'diverged' && run.status !== 'failed' && isNumber(run.results[metric]),
+    (run) => !WITHOUT_RESULT.has(run.status) && isNumber(run.results[metric]),
   );
   const analysis = analyseFactors(
     factors,

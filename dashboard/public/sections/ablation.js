@@ -183,13 +183,21 @@ export function ablationSection(charts, sweepId, params, runsByIds, metrics, onQ
           ? emptyCellText(cell)
           : `${format.number(cell.mean)} ± ${format.number(cell.std, 2)}`,
       ),
-      h('span', { className: 'cell-n' }, `n=${cell.n}${cell.diverged ? ` · ${cell.diverged} diverged` : ''}`),
+      h(
+        'span',
+        { className: 'cell-n' },
+        `n=${cell.n}${cell.diverged ? ` · ${cell.diverged} diverged` : ''}${cell.pruned ? ` · ${cell.pruned} pruned` : ''}`,
+      ),
     );
   }
 
-  /** Why a cell has no mean while others have one: its runs diverged or failed, or are not done. */
+  /** Why a cell has no mean while others have one: its runs diverged, failed or were pruned, or are not done. */
   const emptyCellText = (cell) =>
-    cell.diverged + cell.failed === cell.runIds.length ? 'all diverged or failed' : 'no value yet';
+    cell.pruned === cell.runIds.length
+      ? 'all pruned'
+      : cell.diverged + cell.failed + cell.pruned === cell.runIds.length
+        ? 'all diverged, failed or pruned'
+        : 'no value yet';
 
   const cellName = (cell) =>
     [

@@ -18,6 +18,12 @@ export const RUN_STATUSES = [
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/**
+ * The ended runs whose final numbers are not a result of their config (a run that diverged,
+ * failed, or was pruned at a rung): counted apart, per cell, and left out of means and tests.
+ */
+export const WITHOUT_RESULT: ReadonlySet<RunStatus> = new Set(['diverged', 'failed', 'pruned']);
+
 /** Where results came from, stamped on sweeps and runs. */
 export interface Provenance {
   ablateVersion: string;
