@@ -39,6 +39,10 @@ describe('a pruned sweep', { timeout: 120_000 }, () => {
     const dry = await runCli(['sweep', file, '--dry-run', '--json']);
     expect(JSON.parse(dry.stdout).epochBudget).toEqual({ worstCase: 26, full: 48 });
     expect(await count(one, 'SELECT * FROM epochs')).toBe(26);
+    // Confirming the leader retrains it on a fresh seed to its last epoch: its version prunes nothing.
+    const confirmed = await runCli(['confirm', '1', '--db', one, '--top', '1', '--seeds', '1']);
+    expect(confirmed.code, confirmed.stderr).toBe(0);
+    expect(await count(one, "SELECT * FROM runs WHERE status = 'finished' AND epochs_done = 4")).toBe(5);
   });
 
   it('prunes by the median the same on 1 and 2 threads', async () => {

@@ -73,6 +73,8 @@ export async function planConfirm(
     sample: _sample,
     exclude: _exclude,
     maxRuns: _maxRuns,
+    // Confirming retrains the leaders to their last epoch: pruning them would not answer it.
+    prune: _prune,
     ...rest
   } = config.sweep;
   const plan = planSweep({
