@@ -3,7 +3,7 @@
 // kill -9 mid-sweep; and --no-prune gives what a sweep that never pruned gives.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { count, runCli, startCli, tempDir, waitFor } from './helpers/cli.ts';
+import { count, runCli, startCli, tempDir, waitFor, withDb } from './helpers/cli.ts';
 import { GROUPS, HALVING, pruned, pruneSweep, SEEDS } from './helpers/prune.ts';
 import { results } from './helpers/results.ts';
 
@@ -39,6 +39,19 @@ describe('a pruned sweep', { timeout: 120_000 }, () => {
     const dry = await runCli(['sweep', file, '--dry-run', '--json']);
     expect(JSON.parse(dry.stdout).epochBudget).toEqual({ worstCase: 26, full: 48 });
     expect(await count(one, 'SELECT * FROM epochs')).toBe(26);
+    // ablate show says what pruned a run, as recorded.
+    const [decision] = await withDb(one, (db) =>
+      db.all<{ run_id: string; rung: number }>(
+        'SELECT run_id, rule, metric, rung, value, threshold FROM prune_decisions ORDER BY rung DESC, run_id LIMIT 1',
+      ),
+    );
+    const { run_id: runId, ...recorded } = decision;
+    const shown = await runCli(['show', runId, '--db', one, '--json']);
+    expect(JSON.parse(shown.stdout).pruned).toEqual(recorded);
+    expect(recorded).toMatchObject({ rule: 'halving', metric: 'val_loss', rung: 2 });
+    expect((await runCli(['show', runId, '--db', one])).stdout).toMatch(
+      /pruned after epoch 2: halving val_loss [\d.]+ worse than [\d.]+\n/,
+    );
     // Confirming the leader retrains it on a fresh seed to its last epoch: its version prunes nothing.
     const confirmed = await runCli(['confirm', '1', '--db', one, '--top', '1', '--seeds', '1']);
     expect(confirmed.code, confirmed.stderr).toBe(0);

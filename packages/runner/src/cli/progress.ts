@@ -21,8 +21,8 @@ function describeOutcome(outcome: RunOutcome, run: PlannedRun): string {
   }
 }
 
-/** Why a run was pruned: "median val_loss 0.52 worse than 0.48". */
-function describePrune({ rule, metric, value, threshold }: PruneRecord): string {
+/** Why a run was pruned: "median val_loss 0.5200 worse than 0.4800". */
+export function describePrune({ rule, metric, value, threshold }: PruneRecord): string {
   const shown = (v: number | null) => (v === null ? 'diverged' : v.toPrecision(4));
   return `${rule} ${metric} ${shown(value)} worse than ${shown(threshold)}`;
 }

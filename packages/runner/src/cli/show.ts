@@ -9,6 +9,7 @@ import { standingOf, type Standing } from '../view/winner.js';
 import { DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
 import { command } from './command.ts';
 import { DbOption, findRun, withReader } from './results-args.ts';
+import { describePrune } from './progress.ts';
 
 const USAGE = `usage: ablate show RUN [--db PATH] [--json]
 
@@ -20,7 +21,7 @@ A run that does not learn (its train loss stalled: train.stall) is diagnosed in 
 its layer statistics (vanishing gradients, dead ReLUs, too small a learning rate).
 
 --json  one JSON document on stdout instead: {run, results, test, sweeps, tags, notes, diagnosis,
-        config}
+        pruned, config}
         run: the runs table's columns (id, group_id, seed, label, status, error, epochs_planned,
           epochs_done, diverged_epoch, data_fingerprint, code_version, ablate_version, kernels,
           continued_from (the shorter run it went on from, or null), created_at, started_at,
@@ -34,6 +35,9 @@ its layer statistics (vanishing gradients, dead ReLUs, too small a learning rate
           and mean, or null)}]
         tags: [words], sorted; notes: [{text, createdAt}], oldest first; config: the run's config
         diagnosis: {verdict: "stalled", cause, sentence, statistic: {name, values by layer}} or null
+        pruned: the decision that pruned the run (sweep.prune): {rule, metric, rung, value (its
+          group's mean there, null: a seed diverged), threshold (median, or the last group kept)}
+          or null
         A number that is not finite (a diverged loss) is null.`;
 
 const metric = (value: number | null) => (value === null ? '-' : value.toFixed(4));
@@ -76,10 +80,11 @@ async function show(args: string[]): Promise<number> {
       }),
     );
     const diagnosis = await runDiagnosis(reader, run);
+    const pruned = await reader.pruneDecision(id);
     if (values.json) {
       const { config, ...columns } = run;
       process.stdout.write(
-        `${JSON.stringify({ run: columns, results, test, sweeps, tags, notes, diagnosis, config })}\n`,
+        `${JSON.stringify({ run: columns, results, test, sweeps, tags, notes, diagnosis, pruned, config })}\n`,
       );
       return 0;
     }
@@ -87,6 +92,7 @@ async function show(args: string[]): Promise<number> {
       `run ${run.id}  ${run.label}`,
       `status: ${run.status}${run.error ? ` (${run.error})` : ''}, ${run.epochs_done}/${run.epochs_planned} epochs${run.wall_seconds === null ? '' : `, ${run.wall_seconds.toFixed(1)} s`}`,
       diagnosis && `diagnosis: ${diagnosis.sentence}`,
+      pruned && `pruned after epoch ${pruned.rung}: ${describePrune(pruned)}`,
       `group: ${run.group_id}  seed: ${run.seed}  kernels: ${run.kernels ?? '-'}  code: ${run.code_version ?? '-'}`,
       run.continued_from &&
         `continued from run ${run.continued_from} (its epochs 1 to its last, not trained again)`,

@@ -6,6 +6,7 @@ import type { Evaluation } from '@ablate/layers';
 import {
   EPOCH_METRICS,
   RUN_RESULTS,
+  type PruneRecord,
   type BestRun,
   type Continuation,
   type EpochMetric,
@@ -241,6 +242,18 @@ export class SqlReads implements Omit<ResultsReader, 'close'> {
     const { config_json, ...columns } = row;
     // continued_from is absent before schema version 6.
     return { ...columns, continued_from: columns.continued_from ?? null, config: JSON.parse(config_json) };
+  }
+
+  async pruneDecision(runId: string): Promise<PruneRecord | null> {
+    // Only a pruned run has one, and only a pruned run's is asked for: a database from before
+    // version 8 (no such table) has none.
+    const run = await this.db.get<{ status: string }>('SELECT status FROM runs WHERE id = ?', [runId]);
+    if (run?.status !== 'pruned') return null;
+    const row = await this.db.get<PruneRecord>(
+      'SELECT rule, metric, rung, value, threshold FROM prune_decisions WHERE run_id = ?',
+      [runId],
+    );
+    return row ?? null;
   }
 
   async runResults(runId: string): Promise<(RunResults & { best_epoch: number | null }) | null> {

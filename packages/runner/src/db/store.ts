@@ -13,6 +13,7 @@ import type {
   Continuation,
   EpochMetric,
   PlannedRunRecord,
+  PruneRecord,
   EpochRecord,
   PlannedSweepRecord,
   Provenance,
@@ -56,6 +57,8 @@ export interface ResultsReader {
 
   run(runId: string): Promise<RunRecord | null>;
   runResults(runId: string): Promise<(RunResults & { best_epoch: number | null }) | null>;
+  /** The decision that pruned a run (status pruned); null for any other run. */
+  pruneDecision(runId: string): Promise<PruneRecord | null>;
   /** A finished run's evaluation on the test set (a loss stored as NaN reads back as NaN). */
   testResult(runId: string): Promise<Evaluation | null>;
   /** The sweeps a run belongs to, with its params in each. */
