@@ -20,10 +20,20 @@ describe('a pruned sweep', { timeout: 120_000 }, () => {
     const one = path.join(dir, 'one.db');
     const two = path.join(dir, 'two.db');
     const ran = await sweep(file, one, '--workers', '1');
-    await sweep(file, two, '--workers', '2');
+    const json = JSON.parse((await sweep(file, two, '--workers', '2', '--json')).stdout);
+    expect(json.ended).toMatchObject({ finished: 4, pruned: 8 });
+    expect(json.pruning).toEqual({ parked: expect.any(Number), stillParked: 0 });
+    expect(json.summary.groups.map((group: { pruned: number }) => group.pruned).sort()).toEqual([
+      0, 0, 2, 2, 2, 2,
+    ]);
     // 6 groups at rung 1 keep ceil(6 / 2) = 3; those 3 at rung 2 keep 2; each group of 2 seeds.
     expect(ran.stdout).toContain('trained 4 finished, 8 pruned; 0 already done');
     expect(ran.stdout).toMatch(/pruning: runs parked \d+ time\(s\) waiting for a decision\n/);
+    // The closing table counts each group's pruned seeds: 4 groups of 2, and 2 groups of none.
+    expect(ran.stdout).toMatch(
+      /^lr\s+n\s+final val acc\s+stalled\s+diverged\s+pruned\s+failed\s+unfinished$/m,
+    );
+    expect(ran.stdout.match(/^\S+\s+2\s+-\s+0\s+0\s+2\s+0\s+0$/gm)).toHaveLength(4);
     expect(await count(one, "SELECT * FROM runs WHERE status = 'pruned' AND epochs_done = 1")).toBe(6);
     expect(await count(one, "SELECT * FROM runs WHERE status = 'pruned' AND epochs_done = 2")).toBe(2);
     // A pruned run keeps its rung's checkpoint, for --no-prune.

@@ -32,6 +32,8 @@ export function formatReport(result: SweepResult): string {
   const { summary } = result;
   // Only when early stopping ended some run: its final values are of the epoch it stopped at.
   const early = summary.groups.some((group) => group.stoppedEarly > 0);
+  // Only when the rule pruned some run (a sweep without sweep.prune keeps its table as it was).
+  const pruned = summary.groups.some((group) => group.pruned > 0);
   const header = [
     ...shortNames(summary.varying),
     'n',
@@ -39,7 +41,7 @@ export function formatReport(result: SweepResult): string {
     ...(early ? ['stopped early'] : []),
     'stalled',
     'diverged',
-    'pruned',
+    ...(pruned ? ['pruned'] : []),
     'failed',
     'unfinished',
   ];
@@ -50,7 +52,7 @@ export function formatReport(result: SweepResult): string {
     ...(early ? [String(group.stoppedEarly)] : []),
     String(group.stalled),
     String(group.diverged),
-    String(group.pruned),
+    ...(pruned ? [String(group.pruned)] : []),
     String(group.failed),
     String(group.unfinished),
   ]);
