@@ -149,5 +149,8 @@ describe('a schema-6 PostgreSQL database, written before the stalled and pruned 
       (sql) => pgRows(url, sql),
     );
     expect(await version(url)).toBe(SCHEMA_VERSION);
+    // On through 8 (PRUNE_TABLES, the migration SQLite takes too): no run parked, no decision.
+    expect(await count(url, 'SELECT * FROM runs WHERE parked_at IS NULL')).toBe(3);
+    expect(await count(url, 'SELECT * FROM prune_decisions')).toBe(0);
   }, 120_000);
 });
