@@ -1,6 +1,7 @@
 // A stop at a known point, for the tests of interruption (kill -9, SIGINT, a lease that lapses).
 // With ABLATE_HOLD_AT=RUN:EPOCH, a training thread that has just reported epoch EPOCH of the RUN-th
-// run it trains (both 1-based) holds there, training nothing more, until the process gets SIGCONT
+// run it trains (both 1-based; a run going on after a rung of the sweep's prune rule is handed to a
+// thread again, and counts again) holds there, training nothing more, until the process gets SIGCONT
 // or ends. The state a test then looks for (a run finished, the next one mid-way) lasts until the
 // test acts, however fast the machine trains: a test never races the CPU to see it.
 const VARIABLE = 'ABLATE_HOLD_AT';

@@ -12,15 +12,19 @@ const dir = tempDir('pg-prune');
 const file = pruneSweep(dir, HALVING);
 const referenceDb = path.join(dir, 'reference.db');
 
+let reference: Promise<unknown>;
+
 beforeAll(() => {
   server = startPostgres();
+  reference = runCli(['sweep', file, '--db', referenceDb, '--workers', '1']).then((result) =>
+    expect(result.code, result.stderr).toBe(0),
+  );
 });
 afterAll(() => server?.stop());
 
 describe('a pruned sweep across processes on PostgreSQL', () => {
   it('prunes what one thread on SQLite prunes, the same bits', async () => {
-    const reference = await runCli(['sweep', file, '--db', referenceDb, '--workers', '1']);
-    expect(reference.code, reference.stderr).toBe(0);
+    await reference;
     // The sweep as planned, nothing trained: the reference exported, every run pending again.
     const url = await server.database();
     const exported = await runCli(['export', '1', '--db', referenceDb, '--to', url]);
@@ -64,6 +68,18 @@ describe('a pruned sweep across processes on PostgreSQL', () => {
     expect(await pgRows(url, 'SELECT DISTINCT claimed_by FROM runs')).toHaveLength(2);
     expect(await pgRows(url, "SELECT 1 FROM runs WHERE status = 'pruned'")).toHaveLength(8);
     const copy = path.join(dir, 'copy.db');
+    const back = await runCli(['export', '1', '--db', url, '--to', copy]);
+    expect(back.code, back.stderr).toBe(0);
+    expect(await pruned(copy)).toEqual(await pruned(referenceDb));
+  }, 180_000);
+
+  it('prunes the same when the sweep process itself trains it on PostgreSQL, on 2 threads', async () => {
+    await reference;
+    const url = await server.database();
+    const swept = await runCli(['sweep', file, '--db', url, '--workers', '2']);
+    expect(swept.code, swept.stderr).toBe(0);
+    expect(swept.stdout).toContain('trained 4 finished, 8 pruned; 0 already done');
+    const copy = path.join(dir, 'swept.db');
     const back = await runCli(['export', '1', '--db', url, '--to', copy]);
     expect(back.code, back.stderr).toBe(0);
     expect(await pruned(copy)).toEqual(await pruned(referenceDb));
