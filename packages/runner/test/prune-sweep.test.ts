@@ -95,6 +95,29 @@ describe('a pruned sweep', { timeout: 120_000 }, () => {
     expect(await results(undone)).toEqual(await results(never));
   });
 
+  it('after SIGINT mid-sweep: nothing left running, and a rerun ends as the sweep never stopped', async () => {
+    const dir = tempDir('prune-sigint');
+    const file = pruneSweep(dir, HALVING);
+    const reference = path.join(dir, 'reference.db');
+    await sweep(file, reference, '--workers', '1');
+    const dbPath = path.join(dir, 'stopped.db');
+    // Held where the kill -9 test (below) holds it: a run parked at rung 2, another held at epoch 2.
+    const held = startCli(['sweep', file, '--db', dbPath, '--workers', '1'], { ABLATE_HOLD_AT: '14:2' });
+    try {
+      await waitFor(
+        async () =>
+          (await count(dbPath, 'SELECT * FROM runs WHERE parked_at = 2')) === 1 &&
+          (await count(dbPath, "SELECT * FROM runs WHERE status = 'running' AND epochs_done = 2")) === 1,
+      );
+    } finally {
+      held.child.kill('SIGINT');
+    }
+    expect((await held.done).code).toBe(130);
+    expect(await count(dbPath, "SELECT * FROM runs WHERE status = 'running'")).toBe(0);
+    await sweep(file, dbPath, '--workers', '2');
+    expect(await pruned(dbPath)).toEqual(await pruned(reference));
+  });
+
   it('after kill -9 mid-sweep, a rerun on 2 threads ends as the sweep never stopped', async () => {
     const dir = tempDir('prune-kill');
     const file = pruneSweep(dir, HALVING);

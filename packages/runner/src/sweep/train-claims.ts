@@ -91,6 +91,11 @@ export async function trainClaims(options: TrainClaimsOptions): Promise<TrainCla
   /** Each run's last write, resolving to whether every write of the run so far was committed. */
   const lastWrite = new Map<string, Promise<boolean>>();
   let writeError: unknown = null;
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+    void pool.stop();
+  };
 
   /**
    * Commits after the run's earlier writes, then reports; after a failed one, only `fallback`
@@ -114,7 +119,7 @@ export async function trainClaims(options: TrainClaimsOptions): Promise<TrainCla
         if (err instanceof LeaseLostError) lost.add(run.id);
         else if (committed) {
           writeError ??= err;
-          void pool.stop();
+          stop();
         }
         return false;
       }
@@ -193,7 +198,7 @@ export async function trainClaims(options: TrainClaimsOptions): Promise<TrainCla
     left();
     return false;
   };
-  const onAbort = () => void pool.stop();
+  const onAbort = () => stop();
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort);
   try {
@@ -201,6 +206,15 @@ export async function trainClaims(options: TrainClaimsOptions): Promise<TrainCla
       const task = await options.next(activity);
       if (!task) return null;
       claims.set(task.run.id, task.claim);
+      // Claimed by a thread that waited for work while the pool stopped: released untrained.
+      if (stopping) {
+        write(
+          task.run,
+          (claim) => store.finishRun(claim, { status: 'interrupted' }),
+          () => {},
+        );
+        return null;
+      }
       activity.inFlight++;
       return { ...task, rungs: pruner?.rungs(task.run) ?? [] };
     });
