@@ -38,7 +38,8 @@ options:
   --no-check       train custom components without their gradient check (see ablate check),
                    to see what a wrong backward does to a run
   --no-prune       ignore sweep.prune: every run trains to its last epoch, pruned and parked runs
-                   going on from their checkpoints (the results of a sweep that never pruned)
+                   going on from their checkpoints (the results of a sweep that never pruned);
+                   a SQLite file only
 ${DB_RETRY_USAGE}
   -h, --help       this text
 

@@ -11,6 +11,7 @@ import { kernels as activeKernels } from '@ablate/tensor';
 import {
   dataKeyOf,
   DEFAULT_DB_RETRY_SECONDS,
+  isDatabaseUrl,
   isShared,
   redactUrl,
   type PlannedSweepRecord,
@@ -211,6 +212,11 @@ async function storedOf(store: ResultsStore, plan: SweepPlan): Promise<string> {
  * DatabaseBusyError for a database another sweep holds) is thrown before anything is written.
  */
 export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<SweepResult> {
+  // Workers read the rule from the shared sweep's recorded file: one process cannot turn it off.
+  if (options.noPrune && isDatabaseUrl(options.dbPath))
+    throw new SweepInputError(
+      `${fromFile(plan)}--no-prune: for a SQLite file only; the workers of a shared sweep follow its sweep.prune (record the file without it as a new version)`,
+    );
   const datasets = prepareSweepData(plan);
   if (options.check !== false) {
     const checks = await checkComponents(plan, datasets);

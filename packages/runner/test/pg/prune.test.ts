@@ -76,6 +76,11 @@ describe('a pruned sweep across processes on PostgreSQL', () => {
   it('prunes the same when the sweep process itself trains it on PostgreSQL, on 2 threads', async () => {
     await reference;
     const url = await server.database();
+    // --no-prune cannot undo a shared sweep's rule (its workers read it): refused, nothing written.
+    const refused = await runCli(['sweep', file, '--db', url, '--no-prune']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^ablate: \S+pruned\.yaml: --no-prune: for a SQLite file only; [^\n]*\n$/);
+    expect(await pgRows(url, "SELECT to_regclass('runs') AS t")).toEqual([{ t: null }]);
     const swept = await runCli(['sweep', file, '--db', url, '--workers', '2']);
     expect(swept.code, swept.stderr).toBe(0);
     expect(swept.stdout).toContain('trained 4 finished, 8 pruned; 0 already done');
