@@ -14,8 +14,8 @@ import { trainPlan } from './train-plan.ts';
 const USAGE = `usage: ablate sweep <config.yaml> [path=value ...] [options]
 
 Expands the sweep file into runs and trains those not yet done, recording every epoch in the
-results database. Rerunning resumes: finished and diverged runs are kept, interrupted and failed
-ones are redone. With --db postgresql://..., the sweep is shared: this process trains runs like
+results database. Rerunning resumes: finished, diverged and pruned runs are kept, interrupted and
+failed ones are redone. With sweep.prune, hopeless groups stop at a rung (experiments/README.md). With --db postgresql://..., the sweep is shared: this process trains runs like
 any \`ablate worker\` on any machine and returns when the whole sweep is done, whoever trained it.
 Relative paths (the default database's too) are taken from the folder the command was typed in.
 

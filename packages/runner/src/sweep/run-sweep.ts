@@ -1,7 +1,9 @@
 // A sweep, end to end: prepare each distinct dataset once, record the sweep and its runs, train
 // the runs not yet done on a pool of worker threads, and write every report as it arrives, from
 // this thread only. Rerunning the same sweep resumes it: finished and diverged runs are results
-// and stay; interrupted, failed and abandoned ones are trained again from scratch. On PostgreSQL
+// and stay (pruned ones too, unless noPrune); interrupted and abandoned ones go on from their last
+// checkpoint, failed ones are trained again from scratch. With sweep.prune, runs stop at its rungs
+// to ask it (./pruning.ts), and wait parked for a decision that needs runs not there yet. On PostgreSQL
 // (dbPath a URL) the sweep is shared: this process plans it and works on it like any `worker`,
 // claiming runs one at a time, and returns once every run has ended, whoever trained it.
 import { availableParallelism } from 'node:os';
