@@ -26,8 +26,6 @@ export interface RunListener {
   runStarted?(thread: number, run: PlannedRun): void;
   epoch?(thread: number, run: PlannedRun, epoch: EpochRecord): void;
   runEnded?(thread: number, run: PlannedRun, outcome: RunOutcome): void;
-  /** A run stopped at a rung of its prune rule, to wait for runs its decision reads (released, to go on later). */
-  runParked?(thread: number, run: PlannedRun, rung: number): void;
 }
 
 /** The pool's own listener: a run's events, and the question a run asks at a rung. */

@@ -188,10 +188,7 @@ export async function trainClaims(options: TrainClaimsOptions): Promise<TrainCla
       write(
         run,
         (claim) => store.parkRun(claim, at.epoch),
-        () => {
-          parked++;
-          for (const observer of observers) observer.runParked?.(thread, run, at.epoch);
-        },
+        () => parked++,
       );
     // Others looking for work see it parked (or pruned) once they are told it left.
     await settled(run);
