@@ -79,6 +79,26 @@ describe('a pruned sweep', { timeout: 120_000 }, () => {
     expect(await pruned(two)).toEqual(await pruned(one));
   });
 
+  it('counts a group whose seeds diverged as worse than any, the same on 1 and 2 threads', async () => {
+    const dir = tempDir('prune-diverged');
+    // lr 1000 diverges in epoch 1: its group is the worst at every rung of the median's.
+    const file = pruneSweep(
+      dir,
+      '{ name: median, metric: val_loss, minGroups: 2 }',
+      [0.3, 0.01, 1000, 0.1, 0.003],
+    );
+    const one = path.join(dir, 'one.db');
+    const two = path.join(dir, 'two.db');
+    const ran = JSON.parse((await sweep(file, one, '--workers', '1', '--json')).stdout);
+    // lr 0.003 is pruned: worse than the median of lr 0.3, 0.01, the worst (1000) and 0.1.
+    expect(ran.ended).toMatchObject({ finished: 6, diverged: 2, pruned: 2 });
+    expect(ran.pruning.stillParked).toBe(0);
+    expect(JSON.parse((await sweep(file, two, '--workers', '2', '--json')).stdout).pruning.stillParked).toBe(
+      0,
+    );
+    expect(await pruned(two)).toEqual(await pruned(one));
+  });
+
   it('--no-prune trains the pruned runs on: the results of a sweep that never pruned', async () => {
     const dir = tempDir('prune-undo');
     const file = pruneSweep(dir, HALVING);

@@ -130,6 +130,8 @@ export async function trainClaims(options: TrainClaimsOptions): Promise<TrainCla
     lastWrite.set(run.id, after);
     void after.then(() => lastWrite.get(run.id) === after && lastWrite.delete(run.id));
   };
+  /** After the run's last write: whether every write of it so far was committed. */
+  const settled = (run: PlannedRun) => lastWrite.get(run.id) ?? Promise.resolve(!lost.has(run.id));
   const shared = new Map<string, SharedPreparedData>(
     [...options.datasets].map(([key, data]) => [key, data.shared]),
   );
@@ -148,7 +150,6 @@ export async function trainClaims(options: TrainClaimsOptions): Promise<TrainCla
       );
     },
     runEnded(thread, run, outcome) {
-      left();
       write(
         run,
         (claim) => store.finishRun(claim, outcome),
@@ -158,10 +159,10 @@ export async function trainClaims(options: TrainClaimsOptions): Promise<TrainCla
         },
         (claim) => store.finishRun(claim, { status: 'interrupted' }),
       );
+      // Once its end is in the store: a decision waiting on it (a seed that diverged) reads it there.
+      void settled(run).then(left);
     },
   });
-  /** The write the run's last one; whether every write of it so far was committed. */
-  const settled = (run: PlannedRun) => lastWrite.get(run.id) ?? Promise.resolve(!lost.has(run.id));
   /** Asks the prune rule about a run at a checkpoint: on (true), or pruned or parked there (false). */
   const atRung = async (thread: number, run: PlannedRun, at: Checkpoint): Promise<boolean> => {
     if (!pruner) return true;
