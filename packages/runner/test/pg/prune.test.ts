@@ -56,13 +56,21 @@ describe('a pruned sweep across processes on PostgreSQL', () => {
           [claimant(first.child.pid)],
         )
       ).length === 1;
-    await waitFor(holding);
-    const second = startCli(['worker', '--db', url, '--workers', '1']);
+    const second = await waitFor(holding)
+      .then(() => startCli(['worker', '--db', url, '--workers', '1']))
+      .catch((err: unknown) => {
+        first.child.kill('SIGKILL');
+        throw err;
+      });
     await waitFor(
       async () =>
         (await pgRows(url, "SELECT 1 FROM runs WHERE status = 'pruned' AND epochs_done = 1")).length === 6 &&
         (await pgRows(url, 'SELECT 1 FROM runs WHERE parked_at = 2')).length === 5,
-    );
+    ).catch((err: unknown) => {
+      // A held worker waits for SIGCONT forever: neither may outlive the test.
+      for (const worker of [first, second]) worker.child.kill('SIGKILL');
+      throw err;
+    });
     first.child.kill('SIGCONT');
     for (const worker of [first, second]) expect((await worker.done).code).toBe(0);
     expect(await pgRows(url, 'SELECT DISTINCT claimed_by FROM runs')).toHaveLength(2);
