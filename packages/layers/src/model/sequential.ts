@@ -326,7 +326,8 @@ export class Sequential {
     step: WeightStep | undefined,
   ): number {
     this.checkBatch(x, y);
-    // Backward accumulates (+=) into each gradient it writes; with a step, it writes no weight's.
+    // Backward accumulates (+=) into each gradient it writes; with a step, a Dense weight's is the
+    // step's to write whole, or not at all.
     for (const layer of this.layers)
       for (const p of layer.params)
         if (!(step && layer instanceof Dense && p === layer.W)) p.grad.data.fill(0);
@@ -349,7 +350,8 @@ export class Sequential {
     }
     for (let l = last; l >= 0; l--) {
       this.layers[l].backward(l > 0 ? buf.do[l - 1] : null, buf.dz[l], l > 0 ? buf.o[l - 1] : x, step);
-      timer?.lap(step ? 'dense backward + weight update' : 'dense backward');
+      // A clipping optimizer's step stores the gradients: the update comes in optimizer.step().
+      timer?.lap(step && this.optimizer.clipGradNorm === null ? 'dense backward + weight update' : 'dense backward');
       if (l === 0) continue;
       const dropout = this.dropouts[l - 1];
       if (dropout && mode === 'train') dropout.backward(buf.da[l - 1], buf.do[l - 1]);
