@@ -184,6 +184,9 @@ describe('training mechanics', () => {
     { name: 'momentum', lr: 0.1, momentum: 0.5, momentumForm: 'ema' },
     { name: 'nesterov', lr: 0.1 },
     { name: 'momentum', lr: 0.1, weightDecay: 0.01 }, // not fused: decay is added by the step
+    // Clipping's step stores each weight gradient with its sum of squares; below the norm, nothing is scaled.
+    { name: 'momentum', lr: 0.1, clipGradNorm: 1e9 },
+    { name: 'adam', lr: 0.01, clipGradNorm: 1e9 },
   ])('trainStep with the update fused into backward equals gradients then step, to the bit: %o', (opt) => {
     const { x, y } = data(4, 40);
     const fused = new Sequential(spec, { rng: new Rng(5), optimizer: opt });
@@ -196,6 +199,35 @@ describe('training mechanics', () => {
     expect(fused.exportWeights().data).toEqual(apart.exportWeights().data);
     expect(fused.optimizer.getState()).toEqual(apart.optimizer.getState());
   });
+
+  it.each<OptimizerSpec>([
+    { name: 'momentum', lr: 0.1, clipGradNorm: 0.05 },
+    { name: 'momentum', lr: 0.1, momentum: 0.5, momentumForm: 'ema', clipGradNorm: 0.05 },
+    { name: 'adam', lr: 0.01, clipGradNorm: 0.05, weightDecay: 0.01 },
+  ])(
+    'clips in trainStep the norm that gradients then step clip, the squares summed as the matmul stores: %o',
+    (opt) => {
+      // trainStep takes each weight gradient's sum of squares tile by tile in float32 as its matmul
+      // stores it; the step after gradients() sums them in float64 in order. The norms then agree to
+      // (256 + 1) u (a tile's float32 sum of at most 8 x 32 squares), the steps to a few units in the
+      // last place of the weights (the scale max / norm rounded to float32 may differ by one).
+      const { x, y } = data(4, 40);
+      const fused = new Sequential(spec, { rng: new Rng(5), optimizer: opt });
+      const apart = new Sequential(spec, { rng: new Rng(5), optimizer: opt });
+      for (let s = 0; s < x.rows; s += 16) {
+        const [xb, yb] = [x.rowView(s, Math.min(x.rows, s + 16)), y.rowView(s, Math.min(x.rows, s + 16))];
+        fused.trainStep(xb, yb);
+        apart.gradients(xb, yb);
+        apart.optimizer.step();
+        const [norm, want] = [fused.optimizer.lastGradNorm, apart.optimizer.lastGradNorm];
+        expect(want).toBeGreaterThan(0.05); // clipped
+        expect(Math.abs(norm - want)).toBeLessThanOrEqual(257 * 2 ** -24 * want);
+        const [w, wantW] = [fused.exportWeights().data, apart.exportWeights().data];
+        for (let i = 0; i < w.length; i++)
+          expect(Math.abs(w[i] - wantW[i])).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(wantW[i])));
+      }
+    },
+  );
 
   it('lastCorrect counts the batch as evaluate scores it before the step, for many and for one output', () => {
     const { x, y } = data(6, 40);
