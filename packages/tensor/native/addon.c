@@ -346,6 +346,19 @@ static napi_value js_gather_rows(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// dropoutMask(mask, state, threshold, kept)
+static napi_value js_dropout_mask(napi_env env, napi_callback_info info) {
+  struct args r = read_args(env, info);
+  size_t n = 0;
+  float *mask = array(&r, 0, 0, &n);
+  uint32_t *state = typed_array(&r, 1, napi_uint32_array, "a Uint32Array", 4, NULL);
+  double threshold = number(&r, 2);
+  float kept = number(&r, 3);
+  if (r.failed) return NULL;
+  dropout_mask(mask, state, n, threshold, kept); // a compare and a select per unit: no floating-point mode
+  return NULL;
+}
+
 // batchNorm(out, mean, rstd, x, gamma, beta, B, N, eps)
 static napi_value js_batch_norm(napi_env env, napi_callback_info info) {
   struct args r = read_args(env, info);
@@ -461,6 +474,7 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   set(env, set_of, "matmulAtBMomentum", js_matmul_atb_momentum, isa);
   set(env, set_of, "matmulAtBSumSquares", js_matmul_atb_sum_squares, isa);
   set(env, set_of, "gatherRows", js_gather_rows, NULL);
+  set(env, set_of, "dropoutMask", js_dropout_mask, NULL);
   set(env, set_of, "dropout", js_backward, &DROPOUT);
   set(env, set_of, "dropoutBackward", js_backward, &DROPOUT_BACKWARD);
   set(env, set_of, "batchNorm", js_batch_norm, NULL);

@@ -114,6 +114,7 @@ void gather_rows(float *dst /* (size, width) */, const float *src /* (rows, widt
                  const int32_t *order /* (listed) */, long size, long listed, long width);
 
 // regularize.c
+void dropout_mask(float *mask /* (n) */, uint32_t *state /* (4) */, long n, double threshold, float kept);
 void dropout_forward(float *out /* (n) */, const float *x /* (n) */, const float *mask /* (n) */, long n);
 void dropout_backward(float *dx /* (n) */, const float *dout /* (n) */, const float *mask /* (n) */, long n);
 void batch_norm_forward(float *out /* (B, N) */, float *mean /* (N) */, float *rstd /* (N) */,

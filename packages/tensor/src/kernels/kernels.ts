@@ -168,6 +168,17 @@ export interface Kernels {
   readonly releaseArray?: (
     x: Float32Array, // (n)
   ) => void;
+  /**
+   * A dropout mask drawn from a stream, one draw per unit in order (./regularize.ts): 0 where the
+   * draw is below threshold, kept elsewhere; state, a xoshiro128** state, advanced in place. The
+   * draws are Rng.nextU32's on every set, so the masks are the same bits everywhere.
+   */
+  readonly dropoutMask: (
+    mask: Float32Array, // (n)
+    state: Uint32Array, // (4)
+    threshold: number,
+    kept: number,
+  ) => void;
   /** out = x mask: inverted dropout with a drawn mask of 0 and 1 / (1 - p) (./regularize.ts). out may be x. */
   readonly dropout: (
     out: Float32Array, // (n)

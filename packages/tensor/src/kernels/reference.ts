@@ -6,7 +6,7 @@
 // (backward passes accumulate gradients with +=, as in llm.c). A matmul's bias (N) is added to
 // every row last.
 import { matmulAtBThenMomentum, type Kernels } from './kernels.ts';
-import { batchNorm, batchNormApply, batchNormBackward, dropout, dropoutBackward } from './regularize.ts';
+import { batchNorm, batchNormApply, batchNormBackward, dropout, dropoutBackward, dropoutMask } from './regularize.ts';
 
 /** out (M, N) += bias (N) on every row. */
 function addToRows(out: Float32Array, bias: Float32Array, M: number, N: number): void {
@@ -340,6 +340,7 @@ export const referenceKernels: Kernels = {
   crossEntropy,
   bce,
   fusedLossBackward,
+  dropoutMask,
   dropout,
   dropoutBackward,
   batchNorm,

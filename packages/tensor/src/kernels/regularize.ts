@@ -5,6 +5,31 @@
 //
 // Dimension legend: see ../../native/kernels.h. Batch norm normalizes each of the N columns of a
 // (B, N) batch over its B rows; backward kernels accumulate (+=).
+import { Rng } from '../rng.ts';
+
+// dropoutMask's draws, kept between calls: a training step allocates nothing.
+let draws = new Uint32Array(0);
+
+/**
+ * An inverted-dropout mask drawn from a stream: for each unit in order, the stream's next draw (the
+ * numbers Rng.nextU32 gives from `state`, a xoshiro128** state, advanced in place) gives 0 when
+ * below threshold (p 2^32: dropped with probability p, to within 2^-32) and kept (1 / (1 - p),
+ * rounded to float32) otherwise.
+ */
+export function dropoutMask(
+  mask: Float32Array, // (n)
+  state: Uint32Array, // (4)
+  threshold: number,
+  kept: number,
+): void {
+  const n = mask.length;
+  if (draws.length < n) draws = new Uint32Array(n);
+  const rng = new Rng(0);
+  rng.setState({ s: [state[0], state[1], state[2], state[3]], spare: null });
+  rng.fillU32(draws.subarray(0, n));
+  state.set(rng.getState().s);
+  for (let i = 0; i < n; i++) mask[i] = draws[i] >= threshold ? kept : 0;
+}
 
 /**
  * out = x mask elementwise: inverted dropout, the mask holding 0 for a dropped unit and 1 / (1 - p)

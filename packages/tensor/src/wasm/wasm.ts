@@ -12,8 +12,9 @@
 // place, any other is copied in and its results copied out; the fused momentum step's gradient
 // never leaves it.
 // The streaming kernels take their signatures, and the shapes of their arrays, from Kernels; those
-// without a wasm version (the activations but ReLU, softmax, the losses, Adagrad and Adam) are the
-// reference's, the optimizers' with their decaying state flushed as the wasm momentum's is.
+// without a wasm version (the activations but ReLU, softmax, the losses, Adagrad and Adam, dropout's
+// mask) are the reference's, the optimizers' with their decaying state flushed as the wasm
+// momentum's is.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
