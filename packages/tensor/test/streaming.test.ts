@@ -92,7 +92,8 @@ const CASES: Record<string, Case> = {
   },
   adam: {
     arrays: ['state', 'in', 'state', 'pos'],
-    run: (k, [w, g, m, v]) => k.adam(w, g, m, v, 0.01, 0.9, 0.999, 1e-8, 1 - 0.9 ** 3, 1 - 0.999 ** 3, 0.3125),
+    run: (k, [w, g, m, v]) =>
+      k.adam(w, g, m, v, 0.01, 0.9, 0.999, 1e-8, 1 - 0.9 ** 3, 1 - 0.999 ** 3, 0.3125),
     tolerance: SUM, // where a denormal v flushes to 0 the step is lr m / eps: ill-conditioned
   },
   matmulAB: {

@@ -351,7 +351,9 @@ export class Sequential {
     for (let l = last; l >= 0; l--) {
       this.layers[l].backward(l > 0 ? buf.do[l - 1] : null, buf.dz[l], l > 0 ? buf.o[l - 1] : x, step);
       // A clipping optimizer's step stores the gradients: the update comes in optimizer.step().
-      timer?.lap(step && this.optimizer.clipGradNorm === null ? 'dense backward + weight update' : 'dense backward');
+      timer?.lap(
+        step && this.optimizer.clipGradNorm === null ? 'dense backward + weight update' : 'dense backward',
+      );
       if (l === 0) continue;
       const dropout = this.dropouts[l - 1];
       if (dropout && mode === 'train') dropout.backward(buf.da[l - 1], buf.do[l - 1]);

@@ -93,7 +93,10 @@ export abstract class Optimizer {
   fusedStep(): WeightStep | undefined {
     if (this.clipGradNorm !== null)
       return (W, x, dy) => {
-        this.stored.set(W, kernels().matmulAtBSumSquares(W.grad.data, x.data, dy.data, x.cols, x.rows, dy.cols));
+        this.stored.set(
+          W,
+          kernels().matmulAtBSumSquares(W.grad.data, x.data, dy.data, x.cols, x.rows, dy.cols),
+        );
       };
     const fused = this.fusedUpdate?.bind(this);
     if (!fused || this.weightDecay !== 0) return undefined;

@@ -6,7 +6,14 @@
 // (backward passes accumulate gradients with +=, as in llm.c). A matmul's bias (N) is added to
 // every row last.
 import { matmulAtBThenMomentum, type Kernels } from './kernels.ts';
-import { batchNorm, batchNormApply, batchNormBackward, dropout, dropoutBackward, dropoutMask } from './regularize.ts';
+import {
+  batchNorm,
+  batchNormApply,
+  batchNormBackward,
+  dropout,
+  dropoutBackward,
+  dropoutMask,
+} from './regularize.ts';
 
 /** out (M, N) += bias (N) on every row. */
 function addToRows(out: Float32Array, bias: Float32Array, M: number, N: number): void {

@@ -415,7 +415,8 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
     },
     momentum,
     matmulAtBMomentum,
-    matmulAtBSumSquares: (out, a, b, M, K, N) => matmul(out, a, b, M, K, N, false, undefined, stridesAtB(M, N), true),
+    matmulAtBSumSquares: (out, a, b, M, K, N) =>
+      matmul(out, a, b, M, K, N, false, undefined, stridesAtB(M, N), true),
     sumRows,
     residentArray: (n) => heap.residentArray(n),
     releaseArray: (x) => heap.releaseArray(x),
