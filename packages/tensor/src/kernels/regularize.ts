@@ -7,8 +7,9 @@
 // (B, N) batch over its B rows; backward kernels accumulate (+=).
 import { Rng } from '../rng.ts';
 
-// dropoutMask's draws, kept between calls: a training step allocates nothing.
+// dropoutMask's draws, and the generator that takes the caller's state, kept between calls.
 let draws = new Uint32Array(0);
+const stream = new Rng(0);
 
 /**
  * An inverted-dropout mask drawn from a stream: for each unit in order, the stream's next draw (the
@@ -24,10 +25,9 @@ export function dropoutMask(
 ): void {
   const n = mask.length;
   if (draws.length < n) draws = new Uint32Array(n);
-  const rng = new Rng(0);
-  rng.setState({ s: [state[0], state[1], state[2], state[3]], spare: null });
-  rng.fillU32(draws.subarray(0, n));
-  state.set(rng.getState().s);
+  stream.setState({ s: [state[0], state[1], state[2], state[3]], spare: null });
+  stream.fillU32(draws.subarray(0, n));
+  state.set(stream.getState().s);
   // Branch-free (a kept unit is 1 x kept): a branch on random draws mispredicts at every rate but 0,
   // and cost 2.5x as much. (The wasm set runs this code.)
   for (let i = 0; i < n; i++) mask[i] = kept * Number(draws[i] >= threshold);
