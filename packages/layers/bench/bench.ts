@@ -145,15 +145,15 @@ for (const w of WORKLOADS) {
   const added = plain
     ? `; ${(seconds / plain).toFixed(2)}x the plain epoch's time (${plain.toFixed(2)} s)`
     : '';
+  console.log(
+    `  ${seconds.toFixed(2)} s/epoch, ${Math.round(N / seconds)} samples/s (last batch loss ${lastLoss.toFixed(3)})${versus}${added}`,
+  );
   if (w.adds) {
     const ratios = alternatingRatios(w, w.adds, train, ALTERNATE_PAIRS);
     console.log(
       `  alternating with the plain case, ${ALTERNATE_PAIRS} pairs of epochs: median ${ratios[Math.floor(ratios.length / 2)].toFixed(2)}x its time (${ratios.map((r) => r.toFixed(2)).join(', ')})`,
     );
   }
-  console.log(
-    `  ${seconds.toFixed(2)} s/epoch, ${Math.round(N / seconds)} samples/s (last batch loss ${lastLoss.toFixed(3)})${versus}${added}`,
-  );
   const phases = { ...timer.ms, 'batching (shuffle + copy)': batching };
   const total = Object.values(phases).reduce((s, v) => s + v, 0);
   for (const [phase, ms] of Object.entries(phases).sort((a, b) => b[1] - a[1])) {
