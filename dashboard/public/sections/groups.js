@@ -6,6 +6,7 @@ import { bandDatasets, chartBox, colorAt } from '../charts.js';
 import { h, notice, replaceChildren, select } from '../dom.js';
 import { latestRequest } from '../latest.js';
 import { legendLabels } from '/shared/diff.js';
+import { withoutResult } from '/shared/statuses.js';
 import { metricName } from '../format.js';
 import { chosenMetric, metricSelect, whyNoValues } from '../metric-select.js';
 import { setViewState, viewState } from '../url-state.js';
@@ -70,7 +71,7 @@ export function groupSection(charts, sweepId, params, metrics) {
     summary.textContent = groups
       .map(
         (group, i) =>
-          `${labels[i]}: ${group.runIds.length} runs${group.diverged ? `, ${group.diverged} diverged` : ''}`,
+          `${labels[i]}: ${group.runIds.length} runs${withoutResult(group)}`,
       )
       .join(' · ');
   }

@@ -75,7 +75,7 @@ async function show(args: string[]): Promise<number> {
         return { ...sweep, standing, winner: winner && { label: winner.label, mean: winner.mean } };
       }),
     );
-    const diagnosis = await runDiagnosis(reader, run);
+    const diagnosis = await runDiagnosis(reader, run, epochs, test);
     if (values.json) {
       const { config, ...columns } = run;
       process.stdout.write(
