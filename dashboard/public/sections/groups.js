@@ -69,10 +69,7 @@ export function groupSection(charts, sweepId, params, metrics) {
       title: `${metricName(shown)}: mean ± std by ${by.join(' × ')}`,
     });
     summary.textContent = groups
-      .map(
-        (group, i) =>
-          `${labels[i]}: ${group.runIds.length} runs${withoutResult(group)}`,
-      )
+      .map((group, i) => `${labels[i]}: ${group.runIds.length} runs${withoutResult(group)}`)
       .join(' · ');
   }
 

@@ -365,7 +365,14 @@ function groupsSection(summary: ReturnType<typeof summarizeRuns>, charts: ChartS
         String(group.failed),
         standingOf(summary.winner, group.groupId) ?? '–',
       ]),
-      [names.length, names.length + 1, names.length + 2, names.length + 3, names.length + 4, names.length + 5],
+      [
+        names.length,
+        names.length + 1,
+        names.length + 2,
+        names.length + 3,
+        names.length + 4,
+        names.length + 5,
+      ],
     ),
   );
 }
@@ -391,8 +398,7 @@ function ablationSection(
     { text: formatParam(grid.rows.param, row), className: 'rowhead' },
     ...grid.cols.values.map((col): Cell => {
       const cell = cellAt(row, col);
-      if (!cell || cell.mean === null)
-        return { text: cell ? `n=0${withoutResult(cell)}` : '' };
+      if (!cell || cell.mean === null) return { text: cell ? `n=0${withoutResult(cell)}` : '' };
       const colors = heatColor(high === low ? 0.5 : (cell.mean - low) / (high - low));
       return {
         text: `${fixed(cell.mean)} ± ${fixed(cell.std)} (n=${cell.n}${withoutResult(cell)})`,

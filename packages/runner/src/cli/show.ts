@@ -45,7 +45,10 @@ const metric = (value: number | null) => (value === null ? '-' : value.toFixed(4
 /** The statistic behind a diagnosis, per layer: "dense0 (relu) 7.4e-10, dense1 (softmax) 1.6e-8". */
 const statisticText = ({ name, values }: Diagnosis['statistic']) =>
   Object.entries(values)
-    .map(([layer, value]) => `${layer} ${name === 'dead_fraction' ? `${(100 * value).toFixed(0)}%` : value.toExponential(1)}`)
+    .map(
+      ([layer, value]) =>
+        `${layer} ${name === 'dead_fraction' ? `${(100 * value).toFixed(0)}%` : value.toExponential(1)}`,
+    )
     .join(', ');
 
 /** Where the run's group stands in a sweep, as show prints it. */

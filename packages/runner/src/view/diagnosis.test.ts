@@ -65,7 +65,9 @@ describe('diagnose', () => {
       cause: 'too small a step',
       statistic: { name: 'update_ratio', values: { 'dense0 (relu)': small, 'dense1 (softmax)': small } },
     });
-    expect(run({ status: 'stalled', layers: measured(0, [small, 1e-3]) })).toMatchObject({ cause: 'plateau' });
+    expect(run({ status: 'stalled', layers: measured(0, [small, 1e-3]) })).toMatchObject({
+      cause: 'plateau',
+    });
   });
 
   it('names vanishing gradients everywhere, dead ReLUs, vanishing early layers, too small a step', () => {
