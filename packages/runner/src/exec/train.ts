@@ -120,6 +120,8 @@ function trainModel(
   // Layer statistics always look at the same batch, so epochs (and runs) compare like for like.
   const [statsX, statsY] = tensorsOf(data.train, Math.min(train.batchSize, data.train.count));
   // Forward and backward without an update: the weights, and so every later number, are unchanged.
+  // Its update_ratio is of the lr the first epoch trains with (each epoch sets its own anyway).
+  if (!from) model.optimizer.lr = lrAtEpoch(train, 1);
   const initialLayers = from ? [] : model.layerStats(statsX, statsY);
   // Early stopping: the metric of every epoch so far, and the best epoch's weights when kept.
   const stopRule = train.earlyStop;
