@@ -1,7 +1,8 @@
 // A results database written at schema version 5 (test/fixtures/checkpoints-v5.db), before
 // checkpoints: migrated to version 6 on open, its finished runs kept as they are, its interrupted
 // run (no checkpoint to go on from) trained again from epoch 1; the result is the very database
-// today's code writes for the same sweep from scratch, number for number.
+// today's code writes for the same sweep from scratch, number for number (but for the layer
+// statistics schema 7 added, which the runs finished then lack).
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
