@@ -43,7 +43,7 @@ export function runRoutes(results: ResultsDb): Router {
     const runId = runIdOf(req);
     const [weights, run] = await Promise.all([store.loadWeights(runId), store.run(runId)]);
     if (!weights || !run)
-      throw notFound(`no weights for run ${runId} (only finished runs keep their weights)`);
+      throw notFound(`no weights for run ${runId} (only finished and stalled runs keep their weights)`);
     res.json({
       runId,
       dtype: 'float32',
