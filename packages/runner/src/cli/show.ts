@@ -30,7 +30,7 @@ statistic behind the verdict per layer.
           finished_at, wall_seconds)
         results: {${RUN_RESULTS.join(', ')}, best_epoch} or null
         test: {loss, accuracy, confusion ([true][predicted] counts),
-          perClass [{precision, recall, f1, support}]} or null (a run not finished)
+          perClass [{precision, recall, f1, support}]} or null (a run neither finished nor stalled)
         sweeps: [{id, name, params (this run's values of what the sweep varies), standing
           (its group against the sweep's winner: "winner", "tied" (Holm-corrected tests cannot
           separate them at p < 0.05), "behind", "one seed", or null), winner (the winner's label
