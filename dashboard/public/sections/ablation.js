@@ -8,6 +8,7 @@ import { h, notice, replaceChildren, select } from '../dom.js';
 import * as format from '../format.js';
 import { sameValue } from '/shared/diff.js';
 import { formatParam } from '/shared/format.js';
+import { withoutResult } from '/shared/statuses.js';
 import { latestRequest } from '../latest.js';
 import { chosenMetric, metricSelect, whyNoValues } from '../metric-select.js';
 import { significance } from './significance.js';
@@ -183,13 +184,15 @@ export function ablationSection(charts, sweepId, params, runsByIds, metrics, onQ
           ? emptyCellText(cell)
           : `${format.number(cell.mean)} ± ${format.number(cell.std, 2)}`,
       ),
-      h('span', { className: 'cell-n' }, `n=${cell.n}${cell.diverged ? ` · ${cell.diverged} diverged` : ''}`),
+      h('span', { className: 'cell-n' }, `n=${cell.n}${withoutResult(cell, ' · ')}`),
     );
   }
 
-  /** Why a cell has no mean while others have one: its runs diverged or failed, or are not done. */
+  /** Why a cell has no mean while others have one: its runs diverged, stalled or failed, or are not done. */
   const emptyCellText = (cell) =>
-    cell.diverged + cell.failed === cell.runIds.length ? 'all diverged or failed' : 'no value yet';
+    cell.diverged + cell.stalled + cell.failed === cell.runIds.length
+      ? 'all diverged, stalled or failed'
+      : 'no value yet';
 
   const cellName = (cell) =>
     [

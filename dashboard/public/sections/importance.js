@@ -33,7 +33,7 @@ function factorsText(analysis, labels) {
 function droppedText(analysis) {
   const { withoutValue, cells, levels, runs } = analysis.dropped;
   const parts = [
-    withoutValue ? `${withoutValue} runs without a value (diverged, failed or unfinished)` : null,
+    withoutValue ? `${withoutValue} runs without a value (diverged, stalled, failed or unfinished)` : null,
     levels.length
       ? `the levels ${levels.map((l) => l.level).join(', ')} (${cells} cells of the grid had no run with a value)`
       : null,

@@ -33,6 +33,8 @@ import {
   classMetrics,
   countConfusion,
   countCorrect,
+  deadFraction,
+  l2Norm,
   meanStd,
   type ClassMetrics,
 } from './metrics.ts';
@@ -68,6 +70,19 @@ export interface LayerStats {
   /** Mean and std of the loss gradient with respect to the layer's weights W_l. */
   grad_mean: number;
   grad_std: number;
+  /**
+   * The size of a plain gradient step against the weights: lr ||dW_l|| / ||W_l|| (Frobenius norms,
+   * the optimizer's lr in use, the batch's gradient before weight decay and clipping), whatever the
+   * optimizer. With momentum or an adaptive rule the step taken differs: this says whether the
+   * gradient is small against the weights at that lr (healthy layers are near 1e-3). Null for a
+   * layer without weights, or with W all 0.
+   */
+  update_ratio: number | null;
+  /**
+   * The fraction of a ReLU layer's units that output 0 for every example of the batch (dead units);
+   * null for any other activation.
+   */
+  dead_fraction: number | null;
 }
 
 export interface SequentialOptions {
@@ -255,16 +270,21 @@ export class Sequential {
     this.gradients(x, y);
     const buf = this.view as Buffers;
     const stats = this.layers.map((layer, l) => {
-      const act = meanStd(buf.a[l].data);
-      const grad = meanStd(weightOf(layer)?.grad.data ?? new Float32Array());
-      const name = `${layer.name} (${this.activations[l].name})`;
+      const a = buf.a[l];
+      const act = meanStd(a.data);
+      const weight = weightOf(layer);
+      const grad = meanStd(weight?.grad.data ?? new Float32Array());
+      const weightNorm = weight ? l2Norm(weight.value.data) : 0;
+      const activation = this.activations[l].name;
       return {
         layer: l,
-        name,
+        name: `${layer.name} (${activation})`,
         act_mean: act.mean,
         act_std: act.std,
         grad_mean: grad.mean,
         grad_std: grad.std,
+        update_ratio: weightNorm > 0 ? (this.optimizer.lr * l2Norm(weight!.grad.data)) / weightNorm : null,
+        dead_fraction: activation === 'relu' ? deadFraction(a.data, a.shape[0], a.shape[1]) : null,
       };
     });
     this.optimizer.zeroGrad();

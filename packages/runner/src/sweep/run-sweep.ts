@@ -23,6 +23,7 @@ import {
   StorageFaultError,
 } from '../db/index.ts';
 import { ablateVersion, codeVersion } from '../meta.ts';
+import { ENDED_STATUSES } from '../view/statuses.js';
 import { describeConfigDiff, summarizeDiff } from './config-diff.ts';
 import type { SweepObserver } from './observer.ts';
 import { openResults, SweepInputError } from './open-store.ts';
@@ -65,7 +66,7 @@ export interface SweepResult {
   dbPath: string;
   /** Runs this invocation trained, by how they ended. */
   ended: Record<RunOutcome['status'], number>;
-  /** Runs already finished or diverged before this invocation. */
+  /** Runs already ended (finished, stalled or diverged) before this invocation. */
   skipped: number;
   /** Runs a dead process had left marked running. */
   recovered: number;
@@ -75,7 +76,7 @@ export interface SweepResult {
 }
 
 /** Results are already final for these; every other status means "train it (again)". */
-const DONE: ReadonlySet<RunStatus> = new Set(['finished', 'diverged']);
+const DONE: ReadonlySet<RunStatus> = new Set(ENDED_STATUSES);
 
 /** How often a sweep whose runs others are training looks again. */
 const WAIT_MS = 1000;
@@ -244,7 +245,8 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
     });
     const summary = await summarizeSweep(store, sweepId);
     const interrupted =
-      options.signal?.aborted === true && ended.finished + ended.diverged + ended.failed < work.count;
+      options.signal?.aborted === true &&
+      ended.finished + ended.stalled + ended.diverged + ended.failed < work.count;
     return {
       sweepId,
       dbPath: shownDb,

@@ -7,6 +7,7 @@ import type { SharedPreparedData } from '@ablate/data';
 import type { PlannedRun } from '../config/index.ts';
 import {
   LeaseLostError,
+  noneEnded,
   type Checkpoint,
   type ResultsStore,
   type RunClaim,
@@ -51,7 +52,7 @@ export interface TrainClaimsResult {
  */
 export async function trainClaims(options: TrainClaimsOptions): Promise<TrainClaimsResult> {
   const { store, observers = [] } = options;
-  const ended: Record<RunOutcome['status'], number> = { finished: 0, diverged: 0, failed: 0, interrupted: 0 };
+  const ended: Record<RunOutcome['status'], number> = noneEnded();
   const claims = new Map<string, RunClaim>();
   const lost = new Set<string>();
   /** Each run's last write, resolving to whether every write of the run so far was committed. */
