@@ -1,7 +1,8 @@
 // Seeds pooled: curves grouped by one or two varying params (mean and std per epoch), the
-// ablation grid of a final metric over two params (mean, std, n, diverged per cell), and a layer
+// ablation grid of a final metric over two params (mean, std, n, and the runs without a result
+// per cell), and a layer
 // statistic by depth per group of one architecture (mean and std per Dense layer at one epoch).
-import { WITHOUT_RESULT, type StoredEpoch, type StoredLayerStats } from '@ablate/runner/store';
+import type { StoredEpoch, StoredLayerStats } from '@ablate/runner/store';
 import { lttb } from '@ablate/runner/view/lttb.js';
 import {
   analyseFactors,
@@ -11,6 +12,7 @@ import {
   type SweepFactor,
 } from '@ablate/runner/view/anova.js';
 import { mean, std } from '@ablate/runner/view/stats.js';
+import { NO_RESULT_STATUSES } from '@ablate/runner/view/statuses.js';
 import type { EpochMetric, FinalMetric, LayerStatistic } from './metric-choices.ts';
 import {
   groupByRun,
@@ -25,6 +27,7 @@ export interface GroupCurve {
   params: Params;
   runIds: string[];
   diverged: number;
+  stalled: number;
   epochs: number[];
   mean: number[];
   std: number[];
@@ -51,6 +54,16 @@ function partition(runs: ApiRun[], by: string[]): Array<{ params: Params; runs: 
 const isNumber = (value: number | null | undefined): value is number =>
   typeof value === 'number' && Number.isFinite(value);
 
+/** How many of the runs have the status. */
+const countOf = (runs: ApiRun[], status: string) => runs.filter((run) => run.status === status).length;
+
+/**
+ * Whether a run's final metric counts in means, tests and the ANOVA: not one that ended without a
+ * comparable result (diverged, stalled, pruned: view/statuses.js), nor a failed one.
+ */
+const counts = (run: ApiRun) =>
+  run.status !== 'failed' && !(NO_RESULT_STATUSES as readonly string[]).includes(run.status);
+
 /** epochsByRun: the sweep's epochs by run (loadSweepEpochs). */
 export function groupCurves(
   sweep: SweepWithRuns,
@@ -76,7 +89,9 @@ export function groupCurves(
     return {
       params,
       runIds: runs.map((run) => run.id),
-      diverged: runs.filter((run) => run.status === 'diverged').length,
+      diverged: countOf(runs, 'diverged'),
+      stalled: countOf(runs, 'stalled'),
+      pruned: countOf(runs, 'pruned'),
       epochs: kept,
       mean: kept.map((epoch) => mean(valuesByEpoch.get(epoch)!)),
       std: kept.map((epoch) => std(valuesByEpoch.get(epoch)!)),
@@ -89,14 +104,15 @@ export interface AblationCell {
   row: ParamValue;
   col: ParamValue;
   runIds: string[];
-  /** The metric of each run that counts (not WITHOUT_RESULT, value present), for tests between cells. */
+  /** The metric of each run that counts (not diverged, stalled, pruned or failed, value present), for tests between cells. */
   values: number[];
   n: number;
   mean: number | null;
   std: number | null;
   diverged: number;
-  failed: number;
+  stalled: number;
   pruned: number;
+  failed: number;
 }
 
 export interface Ablation {
@@ -107,8 +123,9 @@ export interface Ablation {
 }
 
 /**
- * The ablation grid. Diverged, failed and pruned runs are counted per cell but left out of the
- * mean: their "final" numbers describe an aborted run, not the setting.
+ * The ablation grid. Diverged, stalled, pruned and failed runs are counted per cell but left out of
+ * the mean: a diverged run's "final" numbers describe an aborted run, a stalled one's a network that
+ * did not learn, a pruned one's a run stopped at a rung, not the setting.
  */
 export function ablation(
   sweep: SweepWithRuns,
@@ -118,7 +135,7 @@ export function ablation(
 ): Ablation {
   const by = colParam ? [rowParam, colParam] : [rowParam];
   const cells = partition(sweep.runs, by).map(({ params, runs }) => {
-    const counted = runs.filter((run) => !WITHOUT_RESULT.has(run.status));
+    const counted = runs.filter(counts);
     const values = counted.map((run) => run.results[metric]).filter(isNumber);
     return {
       row: params[rowParam],
@@ -128,9 +145,10 @@ export function ablation(
       n: values.length,
       mean: values.length ? mean(values) : null,
       std: values.length ? std(values) : null,
-      diverged: runs.filter((run) => run.status === 'diverged').length,
-      failed: runs.filter((run) => run.status === 'failed').length,
-      pruned: runs.filter((run) => run.status === 'pruned').length,
+      diverged: countOf(runs, 'diverged'),
+      stalled: countOf(runs, 'stalled'),
+      pruned: countOf(runs, 'pruned'),
+      failed: countOf(runs, 'failed'),
     };
   });
   return {
@@ -146,7 +164,7 @@ export interface Importance extends FactorAnalysis {
   /** The axes of the sweep's grid (sweepFactors): a grid key, a link group, or the sampled params. */
   factors: SweepFactor[];
   dropped: FactorAnalysis['dropped'] & {
-    /** Runs without a value (diverged, failed, pruned, unfinished), before the analysis. */
+    /** Runs without a value (diverged, stalled, pruned, failed, unfinished), before the analysis. */
     withoutValue: number;
   };
 }
@@ -155,7 +173,7 @@ export interface Importance extends FactorAnalysis {
  * Which params matter for a final metric: the analysis of variance of the sweep's grid (each axis
  * of the grid a factor, a link group and the sampled params each one; the seeds of a cell its
  * replicates), effects ranked by their share of the variance. spec: the sweep config's `sweep`
- * section, which lays out the axes. Runs are counted as in the ablation (not WITHOUT_RESULT).
+ * section, which lays out the axes. Runs are counted as in the ablation (not diverged, stalled, pruned or failed).
  */
 export function importance(
   sweep: SweepWithRuns,
@@ -163,9 +181,7 @@ export function importance(
   metric: FinalMetric,
 ): Importance {
   const factors = sweepFactors(spec, sweep.varying);
-  const counted = sweep.runs.filter(
-    (run) => !WITHOUT_RESULT.has(run.status) && isNumber(run.results[metric]),
-  );
+  const counted = sweep.runs.filter((run) => counts(run) && isNumber(run.results[metric]));
   const analysis = analyseFactors(
     factors,
     counted.map((run) => ({ params: run.params, value: run.results[metric] as number })),

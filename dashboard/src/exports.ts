@@ -3,6 +3,7 @@
 // run at a time, to be streamed: a 10,000-run sweep is 150 MB of CSV, never held whole.
 import type { StoredEpoch } from '@ablate/runner/store';
 import { formatParam, formatValue } from '@ablate/runner/view/format.js';
+import { withoutResult } from '@ablate/runner/view/statuses.js';
 import type { Ablation } from './aggregates.ts';
 import { EPOCH_METRICS } from './metric-choices.ts';
 import { sameParam, type Params, type SweepWithRuns } from './sweep-data.ts';
@@ -91,8 +92,7 @@ export function ablationMarkdown(sweep: SweepWithRuns, table: Ablation): string 
     ...table.cols.values.map((col) => {
       const cell = table.cells.find((c) => sameParam(c.row, row) && sameParam(c.col, col));
       if (!cell) return '';
-      const diverged = cell.diverged ? `, ${cell.diverged} diverged` : '';
-      return `${formatNumber(cell.mean)} ± ${formatNumber(cell.std)} (n=${cell.n}${diverged})`;
+      return `${formatNumber(cell.mean)} ± ${formatNumber(cell.std)} (n=${cell.n}${withoutResult(cell)})`;
     }),
   ]);
   return [

@@ -133,8 +133,8 @@ describe('pages', () => {
   it('a run: curves, confusion matrix, per-class table, the lr per epoch, layer statistics', async () => {
     const { page, errors } = await open(`#/run/${runIds[0]}`);
     await page.locator('table.confusion').waitFor();
-    // Curves (2), the learning rate as trained (1), layer statistics (4).
-    await expect.poll(async () => (await paintedPixels(page)).length).toBe(7);
+    // Curves (2), the learning rate as trained (1), layer statistics (6: LAYER_STATISTICS).
+    await expect.poll(async () => (await paintedPixels(page)).length).toBe(9);
     await expect(page.getByRole('img', { name: 'learning rate by epoch, as trained' }).count()).resolves.toBe(
       1,
     );

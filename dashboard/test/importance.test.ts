@@ -155,7 +155,7 @@ describe('which params matter, on a sweep of mnist.yaml', () => {
         'cells have no run with a value, (hidden=[4], init=he_normal, momentum=0, lr=0.05 batchSize=64),',
       '10 more. Leaving out the levels missing from the most cells (hidden=[4], init=he_normal, momentum=0, ' +
         'lr=0.025 batchSize=32) to fill it left every factor with one level.',
-      '28 runs without a value (diverged, failed, pruned or unfinished)',
+      '28 runs without a value (diverged, stalled, pruned, failed or unfinished)',
     ]);
   });
 });

@@ -129,7 +129,12 @@ function diagnosisNotice(diagnosis) {
         'tbody',
         {},
         Object.entries(values).map(([layer, value]) =>
-          h('tr', {}, h('td', {}, layer), h('td', {}, value.toExponential(2))),
+          h(
+            'tr',
+            {},
+            h('td', {}, layer),
+            h('td', {}, name === 'dead_fraction' ? format.percent(value) : value.toExponential(2)),
+          ),
         ),
       ),
     ),

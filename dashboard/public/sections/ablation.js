@@ -8,6 +8,7 @@ import { h, notice, replaceChildren, select } from '../dom.js';
 import * as format from '../format.js';
 import { sameValue } from '/shared/diff.js';
 import { formatParam } from '/shared/format.js';
+import { withoutResult } from '/shared/statuses.js';
 import { latestRequest } from '../latest.js';
 import { chosenMetric, metricSelect, whyNoValues } from '../metric-select.js';
 import { significance } from './significance.js';
@@ -183,20 +184,16 @@ export function ablationSection(charts, sweepId, params, runsByIds, metrics, onQ
           ? emptyCellText(cell)
           : `${format.number(cell.mean)} ± ${format.number(cell.std, 2)}`,
       ),
-      h(
-        'span',
-        { className: 'cell-n' },
-        `n=${cell.n}${cell.diverged ? ` · ${cell.diverged} diverged` : ''}${cell.pruned ? ` · ${cell.pruned} pruned` : ''}`,
-      ),
+      h('span', { className: 'cell-n' }, `n=${cell.n}${withoutResult(cell, ' · ')}`),
     );
   }
 
-  /** Why a cell has no mean while others have one: its runs diverged, failed or were pruned, or are not done. */
+  /** Why a cell has no mean while others have one: its runs ended without a result, or are not done. */
   const emptyCellText = (cell) =>
     cell.pruned === cell.runIds.length
       ? 'all pruned'
-      : cell.diverged + cell.failed + cell.pruned === cell.runIds.length
-        ? 'all diverged, failed or pruned'
+      : cell.diverged + cell.stalled + cell.pruned + cell.failed === cell.runIds.length
+        ? 'all diverged, stalled, pruned or failed'
         : 'no value yet';
 
   const cellName = (cell) =>

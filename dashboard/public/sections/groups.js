@@ -6,6 +6,7 @@ import { bandDatasets, chartBox, colorAt } from '../charts.js';
 import { h, notice, replaceChildren, select } from '../dom.js';
 import { latestRequest } from '../latest.js';
 import { legendLabels } from '/shared/diff.js';
+import { withoutResult } from '/shared/statuses.js';
 import { metricName } from '../format.js';
 import { chosenMetric, metricSelect, whyNoValues } from '../metric-select.js';
 import { setViewState, viewState } from '../url-state.js';
@@ -68,10 +69,7 @@ export function groupSection(charts, sweepId, params, metrics) {
       title: `${metricName(shown)}: mean ± std by ${by.join(' × ')}`,
     });
     summary.textContent = groups
-      .map(
-        (group, i) =>
-          `${labels[i]}: ${group.runIds.length} runs${group.diverged ? `, ${group.diverged} diverged` : ''}`,
-      )
+      .map((group, i) => `${labels[i]}: ${group.runIds.length} runs${withoutResult(group)}`)
       .join(' · ');
   }
 

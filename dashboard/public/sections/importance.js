@@ -33,7 +33,9 @@ function factorsText(analysis, labels) {
 function droppedText(analysis) {
   const { withoutValue, cells, levels, runs } = analysis.dropped;
   const parts = [
-    withoutValue ? `${withoutValue} runs without a value (diverged, failed, pruned or unfinished)` : null,
+    withoutValue
+      ? `${withoutValue} runs without a value (diverged, stalled, pruned, failed or unfinished)`
+      : null,
     levels.length
       ? `the levels ${levels.map((l) => l.level).join(', ')} (${cells} cells of the grid had no run with a value)`
       : null,

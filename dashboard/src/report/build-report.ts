@@ -14,6 +14,7 @@ import { pairwiseTests } from '@ablate/runner/view/comparisons.js';
 import { legendLabels } from '@ablate/runner/view/diff.js';
 import { formatParam, formatValue, shortNames } from '@ablate/runner/view/format.js';
 import { mean } from '@ablate/runner/view/stats.js';
+import { withoutResult } from '@ablate/runner/view/statuses.js';
 import { standingOf, winnerLines } from '@ablate/runner/view/winner.js';
 import { ablation, depthProfile, groupCurves, importance } from '../aggregates.ts';
 import { CURVE_METRICS, FINAL_METRICS, type CurveMetric, type FinalMetric } from '../metric-choices.ts';
@@ -353,17 +354,25 @@ function groupsSection(summary: ReturnType<typeof summarizeRuns>, charts: ChartS
     withMean.length ? canvas('chart-groups', 'group means with std', 340) : null,
     table(
       'groups',
-      [...names, 'n', `final ${summary.metric}`, 'finished', 'diverged', 'failed', 'standing'],
+      [...names, 'n', `final ${summary.metric}`, 'finished', 'stalled', 'diverged', 'failed', 'standing'],
       summary.groups.map((group) => [
         ...summary.varying.map((key) => formatValue(group.params[key])),
         String(group.runs),
         group.mean === null ? '–' : `${fixed(group.mean)} ± ${fixed(group.std)}`,
         String(group.finished),
+        String(group.stalled),
         String(group.diverged),
         String(group.failed),
         standingOf(summary.winner, group.groupId) ?? '–',
       ]),
-      [names.length, names.length + 1, names.length + 2, names.length + 3, names.length + 4],
+      [
+        names.length,
+        names.length + 1,
+        names.length + 2,
+        names.length + 3,
+        names.length + 4,
+        names.length + 5,
+      ],
     ),
   );
 }
@@ -389,11 +398,10 @@ function ablationSection(
     { text: formatParam(grid.rows.param, row), className: 'rowhead' },
     ...grid.cols.values.map((col): Cell => {
       const cell = cellAt(row, col);
-      if (!cell || cell.mean === null)
-        return { text: cell ? `n=0${cell.diverged ? `, ${cell.diverged} diverged` : ''}` : '' };
+      if (!cell || cell.mean === null) return { text: cell ? `n=0${withoutResult(cell)}` : '' };
       const colors = heatColor(high === low ? 0.5 : (cell.mean - low) / (high - low));
       return {
-        text: `${fixed(cell.mean)} ± ${fixed(cell.std)} (n=${cell.n}${cell.diverged ? `, ${cell.diverged} diverged` : ''})`,
+        text: `${fixed(cell.mean)} ± ${fixed(cell.std)} (n=${cell.n}${withoutResult(cell)})`,
         style: `background:${colors.background};color:${colors.color}`,
       };
     }),
@@ -417,7 +425,7 @@ function ablationSection(
     el(
       'p',
       { class: 'hint' },
-      `${metricName(metric)}: mean ± std over each cell's runs (darker = higher), diverged and failed runs counted apart.`,
+      `${metricName(metric)}: mean ± std over each cell's runs (darker = higher), diverged, stalled and failed runs counted apart.`,
     ),
     table('heatmap', ['', ...grid.cols.values.map(colTitle)], rows),
     el(

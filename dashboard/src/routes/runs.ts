@@ -19,16 +19,16 @@ export function runRoutes(results: ResultsDb): Router {
     const runId = runIdOf(req);
     const run = await store.run(runId);
     if (!run) throw notFound(`no run ${runId}`);
-    const [runResults, test, sweeps, tags, notes, epochs, diagnosis] = await Promise.all([
+    const [runResults, test, sweeps, tags, notes, epochs] = await Promise.all([
       store.runResults(runId),
       store.testResult(runId),
       store.sweepsOfRun(runId),
       store.tags(runId),
       store.notes(runId),
       store.epochsOfRuns([runId]),
-      // Why a run that does not learn does not (null for one that does).
-      runDiagnosis(store, run),
     ]);
+    // Why a run that does not learn does not (null for one that does).
+    const diagnosis = await runDiagnosis(store, run, epochs, test);
     // The epoch whose weights were tested (and are served): the last, or the best early stopping kept.
     const earlyStop = (run.config as { train?: { earlyStop?: EarlyStopRule | null } }).train?.earlyStop;
     const testEpoch = test ? keptEpoch(epochs, earlyStop) : null;
@@ -43,7 +43,7 @@ export function runRoutes(results: ResultsDb): Router {
     const runId = runIdOf(req);
     const [weights, run] = await Promise.all([store.loadWeights(runId), store.run(runId)]);
     if (!weights || !run)
-      throw notFound(`no weights for run ${runId} (only finished runs keep their weights)`);
+      throw notFound(`no weights for run ${runId} (only finished and stalled runs keep their weights)`);
     res.json({
       runId,
       dtype: 'float32',

@@ -7,7 +7,8 @@
 //    an 8"), plain gradient descent on the full batch of 50,000.
 // Each with a per-phase breakdown, the optimizer's share of a step (measured apart: with momentum
 // the weights' update runs inside the backward pass), and the step time with the reference kernels
-// as a ratio.
+// as a ratio. The cases that add a knob to the batch-128 one (dropout and batch norm, clipping) are
+// also timed against it in alternate epochs.
 //
 //   npx nx run layers:bench                 synthetic data (uniform pixels, random labels)
 //   npx nx run layers:bench -- --mnist      real MNIST, training and test sets (prints test accuracy)
@@ -17,6 +18,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Rng, Tensor, kernels, setKernels, type KernelChoice } from '@ablate/tensor';
 import { numpyVersion, runNumpy } from '../../tensor/bench/numpy.ts';
+import type { Dataset } from '@ablate/data';
 import { PhaseTimer, type Sequential } from '../src/index.ts';
 import { batches, tensors } from '../test/data.ts';
 import { WORKLOADS, workloadData, workloadModel, type Workload } from './cases.ts';
@@ -29,6 +31,7 @@ const option = (name: string, fallback: number) => {
 const EPOCHS = option('epochs', 1);
 const REFERENCE_STEPS = option('reference-steps', 40);
 const REAL = args.includes('--mnist');
+const ALTERNATE_PAIRS = 5;
 
 /** Seconds per sample of trainStep over `steps` steps (after 2 uncounted ones). */
 function secondsPerSample(m: Sequential, x: Tensor, y: Tensor, B: number, steps: number): number {
@@ -61,6 +64,28 @@ function optimizerShare(w: Workload, x: Tensor, y: Tensor, pairs: number): numbe
     backprop += performance.now() - t1;
   }
   return (step - timer.ms.metrics - backprop) / step;
+}
+
+/**
+ * The knob case's epoch time over its plain case's, from `pairs` pairs of epochs taken alternately
+ * (each pair on the same shuffle), sorted: on a machine shared with other jobs, epochs timed
+ * minutes apart (the ratio printed beside the case's own epochs) move with the neighbours' load,
+ * while the two epochs of a pair see about the same.
+ */
+function alternatingRatios(w: Workload, plain: Workload, train: Dataset, pairs: number): number[] {
+  const models = [workloadModel(w), workloadModel(plain)];
+  const epoch = (m: Sequential, seed: number) => {
+    const t0 = performance.now();
+    for (const [xb, yb] of batches(train, w.batch, new Rng(seed))) m.trainStep(xb, yb);
+    return performance.now() - t0;
+  };
+  models.forEach((m) => epoch(m, 0)); // warm-up (JIT)
+  const ratios: number[] = [];
+  for (let pair = 1; pair <= pairs; pair++) {
+    const [knob, base] = models.map((m) => epoch(m, pair));
+    ratios.push(knob / base);
+  }
+  return ratios.sort((a, b) => a - b);
 }
 
 const ours = kernels().name;
@@ -123,6 +148,12 @@ for (const w of WORKLOADS) {
   console.log(
     `  ${seconds.toFixed(2)} s/epoch, ${Math.round(N / seconds)} samples/s (last batch loss ${lastLoss.toFixed(3)})${versus}${added}`,
   );
+  if (w.adds) {
+    const ratios = alternatingRatios(w, w.adds, train, ALTERNATE_PAIRS);
+    console.log(
+      `  alternating with the plain case, ${ALTERNATE_PAIRS} pairs of epochs: median ${ratios[Math.floor(ratios.length / 2)].toFixed(2)}x its time (${ratios.map((r) => r.toFixed(2)).join(', ')})`,
+    );
+  }
   const phases = { ...timer.ms, 'batching (shuffle + copy)': batching };
   const total = Object.values(phases).reduce((s, v) => s + v, 0);
   for (const [phase, ms] of Object.entries(phases).sort((a, b) => b[1] - a[1])) {

@@ -184,6 +184,9 @@ describe('training mechanics', () => {
     { name: 'momentum', lr: 0.1, momentum: 0.5, momentumForm: 'ema' },
     { name: 'nesterov', lr: 0.1 },
     { name: 'momentum', lr: 0.1, weightDecay: 0.01 }, // not fused: decay is added by the step
+    // Clipping's step stores each weight gradient with its sum of squares; below the norm, nothing is scaled.
+    { name: 'momentum', lr: 0.1, clipGradNorm: 1e9 },
+    { name: 'adam', lr: 0.01, clipGradNorm: 1e9 },
   ])('trainStep with the update fused into backward equals gradients then step, to the bit: %o', (opt) => {
     const { x, y } = data(4, 40);
     const fused = new Sequential(spec, { rng: new Rng(5), optimizer: opt });
@@ -196,6 +199,35 @@ describe('training mechanics', () => {
     expect(fused.exportWeights().data).toEqual(apart.exportWeights().data);
     expect(fused.optimizer.getState()).toEqual(apart.optimizer.getState());
   });
+
+  it.each<OptimizerSpec>([
+    { name: 'momentum', lr: 0.1, clipGradNorm: 0.05 },
+    { name: 'momentum', lr: 0.1, momentum: 0.5, momentumForm: 'ema', clipGradNorm: 0.05 },
+    { name: 'adam', lr: 0.01, clipGradNorm: 0.05, weightDecay: 0.01 },
+  ])(
+    'clips in trainStep the norm that gradients then step clip, the squares summed as the matmul stores: %o',
+    (opt) => {
+      // trainStep takes each weight gradient's sum of squares tile by tile in float32 as its matmul
+      // stores it; the step after gradients() sums them in float64 in order. The norms then agree to
+      // (256 + 1) u (a tile's float32 sum of at most 8 x 32 squares), the steps to a few units in the
+      // last place of the weights (the scale max / norm rounded to float32 may differ by one).
+      const { x, y } = data(4, 40);
+      const fused = new Sequential(spec, { rng: new Rng(5), optimizer: opt });
+      const apart = new Sequential(spec, { rng: new Rng(5), optimizer: opt });
+      for (let s = 0; s < x.rows; s += 16) {
+        const [xb, yb] = [x.rowView(s, Math.min(x.rows, s + 16)), y.rowView(s, Math.min(x.rows, s + 16))];
+        fused.trainStep(xb, yb);
+        apart.gradients(xb, yb);
+        apart.optimizer.step();
+        const [norm, want] = [fused.optimizer.lastGradNorm, apart.optimizer.lastGradNorm];
+        expect(want).toBeGreaterThan(0.05); // clipped
+        expect(Math.abs(norm - want)).toBeLessThanOrEqual(257 * 2 ** -24 * want);
+        const [w, wantW] = [fused.exportWeights().data, apart.exportWeights().data];
+        for (let i = 0; i < w.length; i++)
+          expect(Math.abs(w[i] - wantW[i])).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(wantW[i])));
+      }
+    },
+  );
 
   it('lastCorrect counts the batch as evaluate scores it before the step, for many and for one output', () => {
     const { x, y } = data(6, 40);
@@ -292,5 +324,47 @@ describe('training mechanics', () => {
     expect(sHe[3].act_std / sHe[0].act_std).toBeLessThan(3);
     expect(sTiny[3].act_std / sTiny[0].act_std).toBeLessThan(1e-2);
     expect(sTiny[0].grad_std).toBeLessThan(sHe[0].grad_std);
+  });
+
+  it('layerStats measures update_ratio (lr ||dW|| / ||W||) and dead_fraction, checked by hand', () => {
+    // 2 inputs, 2 ReLU units, 1 linear output, MSE. Unit 1's bias of -10 keeps it below 0 for both
+    // examples: dead. Unit 0 passes x1 on.
+    const model = new Sequential(
+      {
+        input: 2,
+        hidden: [2],
+        activation: 'relu',
+        output: 1,
+        outputActivation: 'linear',
+        loss: 'mse',
+      },
+      { rng: new Rng(1), optimizer: { name: 'sgd', lr: 0.1 } },
+    );
+    const { shapes } = model.exportWeights();
+    // W0 = [[1, 0], [0, 1]], b0 = [0, -10], W1 = [[3], [4]], b1 = [0.5].
+    model.importWeights({ shapes, data: Float32Array.from([1, 0, 0, 1, 0, -10, 3, 4, 0.5]) });
+    const x = Tensor.from([
+      [1, 1],
+      [2, 0],
+    ]);
+    const y = Tensor.from([[1], [2]]);
+    // By hand: h = relu(x W0 + b0) = [[1, 0], [2, 0]]; a = h W1 + b1 = [[3.5], [6.5]];
+    // dL/da = 2 (a - y) / 2 = [[2.5], [4.5]]; dW1 = h^T da = [[1 * 2.5 + 2 * 4.5], [0]] = [[11.5], [0]].
+    // dh = da W1^T = [[7.5, 10], [13.5, 18]], masked by unit 1's death: dz = [[7.5, 0], [13.5, 0]];
+    // dW0 = x^T dz = [[1 * 7.5 + 2 * 13.5, 0], [1 * 7.5 + 0 * 13.5, 0]] = [[34.5, 0], [7.5, 0]].
+    const ratio0 = (0.1 * Math.hypot(34.5, 7.5)) / Math.hypot(1, 1);
+    const ratio1 = (0.1 * 11.5) / Math.hypot(3, 4);
+    const [hidden, output] = model.layerStats(x, y);
+    expect(hidden.name).toBe('dense0 (relu)');
+    expect(hidden.dead_fraction).toBe(1 / 2);
+    expect(hidden.update_ratio).toBeCloseTo(ratio0, 5);
+    expect(output.dead_fraction).toBeNull();
+    expect(output.update_ratio).toBeCloseTo(ratio1, 6);
+    // The lr in use: the runner sets it epoch by epoch.
+    model.optimizer.lr = 0.01;
+    expect(model.layerStats(x, y)[1].update_ratio).toBeCloseTo(ratio1 / 10, 7);
+    // A live unit again (its bias back to 0, x2 = 1 for the first example): none dead.
+    model.importWeights({ shapes, data: Float32Array.from([1, 0, 0, 1, 0, 0, 3, 4, 0.5]) });
+    expect(model.layerStats(x, y)[0].dead_fraction).toBe(0);
   });
 });

@@ -9,6 +9,8 @@ const layers = [0, 1, 2].map((layer) => ({
   act_std: 1,
   grad_mean: 0,
   grad_std: 0.01,
+  update_ratio: 1e-3,
+  dead_fraction: null,
 }));
 
 export function benchEpoch(epoch: number, checkpoint?: Checkpoint): EpochRecord {

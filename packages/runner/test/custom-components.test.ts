@@ -196,35 +196,41 @@ export function layer({ inputs, outputs }: { inputs: number; outputs: number }) 
 });
 
 describe("lesson 004's network trained unchecked (--no-check)", () => {
-  it('is diagnosed as stalled with vanishing gradients, by the sweep and by ablate show', async () => {
+  it('ends stalled with the vanishing-gradient verdict, evaluated and stored, told by the sweep and ablate show', async () => {
     const db = path.join(moduleDir(), 'r.db');
     const sweep = await runCli(['sweep', path.join(examples, 'lesson-004.yaml'), '--db', db, '--no-check']);
     expect(sweep.code, sweep.stderr).toBe(0);
+    // The default stall rule (5 epochs within 0.1%) stops it after epoch 6 of 10.
     expect(sweep.stderr).toMatch(
-      /\n {2}Stalled: the training loss moved \S+% over epochs 5-10 .* Vanishing gradients: /,
+      /\] seed=1: stalled {3}test acc 0\.\d{4} after 6 of 10 epochs .*\n {2}Stalled: the training loss moved \S+% over epochs 1-6 .* Vanishing gradients: /,
     );
-    // The closing report counts it per cell.
+    // The closing report counts it per cell, apart from finished: no mean, no winner.
     const table = sweep.stdout.split('\n').filter((line) => /^n\s|^1\s/.test(line));
     expect(table[0].split(/\s{2,}/)).toEqual([
       'n',
-      'final val acc',
+      'final val/test acc',
       'stalled',
       'diverged',
       'failed',
       'unfinished',
     ]);
-    expect(table[1].split(/\s{2,}/)).toEqual(['1', expect.stringMatching(/^0\.\d{4}$/), '1', '0', '0', '0']);
+    expect(table[1].split(/\s{2,}/)).toEqual(['1', '-', '1', '0', '0', '0']);
     const [{ id }] = await withDb(db, (conn) => conn.all<{ id: string }>('SELECT id FROM runs'));
     const show = await runCli(['show', id, '--db', db, '--json']);
-    const { diagnosis, run } = JSON.parse(show.stdout);
-    expect(run.status).toBe('finished');
+    const { diagnosis, run, test } = JSON.parse(show.stdout);
+    expect([run.status, run.epochs_done, run.epochs_planned]).toEqual(['stalled', 6, 10]);
+    expect(test.accuracy).toBeGreaterThan(0);
     expect(diagnosis).toMatchObject({ verdict: 'stalled', cause: 'vanishing gradients' });
     const grads = Object.values(diagnosis.statistic.values) as number[];
     expect(grads).toHaveLength(3);
     for (const std of grads) expect(std).toBeLessThan(1e-7);
     expect(diagnosis.sentence).toMatch(/Epoch 1's loss 2\.3\d+ against a uniform guess's ln 10 = 2\.303/);
-    const text = await runCli(['show', id, '--db', db]);
-    expect(text.stdout.split('\n')[2]).toMatch(/^diagnosis: Stalled: .*Vanishing gradients/);
+    // Its weights are stored: the run page and the digit page serve them.
+    expect(await withDb(db, (conn) => conn.all('SELECT run_id FROM weights'))).toEqual([{ run_id: id }]);
+    const text = (await runCli(['show', id, '--db', db])).stdout.split('\n');
+    expect(text[1]).toMatch(/^status: stalled, 6\/10 epochs/);
+    expect(text[2]).toMatch(/^diagnosis: Stalled: .*Vanishing gradients/);
+    expect(text[3]).toMatch(/^ {2}grad_std by layer: dense0 \(relu\) \d\.\de-\d+, dense1 \(sigmoid\) /);
   });
 
   it('a run that learns has no diagnosis', async () => {

@@ -225,4 +225,46 @@ describe.concurrent('ablate command line', () => {
     expect(result.stderr.trim()).toMatch(message);
     expect(readdirSync(dir).sort()).toEqual(['tiny.yaml']);
   });
+
+  // The training knobs' refusals (issue 20), each checked at its key in the config tests, here
+  // through the command: the same contract as any bad config. Each: the lines replaced, the message.
+  const HIDDEN = '  hidden: [16]';
+  const BATCH = '  batchSize: 32';
+  it.each<[string, [string, string][], RegExp]>([
+    ['dropout 1', [[HIDDEN, `${HIDDEN}\n  dropout: 1`]], /model\.dropout: expected a number < 1, found 1$/],
+    [
+      'batch norm on batches of 1',
+      [
+        [HIDDEN, `${HIDDEN}\n  batchNorm: true`],
+        [BATCH, '  batchSize: 1'],
+      ],
+      /train\.batchSize: expected at least 2 with model\.batchNorm/,
+    ],
+    [
+      'clipGradNorm 0',
+      [[BATCH, `${BATCH}\n  clipGradNorm: 0`]],
+      /train\.clipGradNorm: expected a number > 0, found 0$/,
+    ],
+    [
+      'patience 0',
+      [[BATCH, `${BATCH}\n  earlyStop: { patience: 0 }`]],
+      /train\.earlyStop\.patience: expected a number >= 1, found 0$/,
+    ],
+  ])(
+    'refuses a training knob out of range (%s) in one line with exit code 2, writing nothing',
+    async (_, edits, message) => {
+      const own = tempDir('knob');
+      const file = writeSweep(own, 'bad.yaml');
+      writeFileSync(
+        file,
+        edits.reduce((text, [from, to]) => text.replace(from, to), readFileSync(file, 'utf8')),
+      );
+      const result = await runCli(['sweep', file, '--db', path.join(own, 'results.db')]);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr.trim()).toMatch(/^ablate: \S*bad\.yaml:\d+:\d+: /);
+      expect(result.stderr.trim()).toMatch(message);
+      expect(readdirSync(own)).toEqual(['bad.yaml']);
+    },
+  );
 });

@@ -38,7 +38,7 @@ describe('ablate sweep --json', () => {
     );
     expect(report).toMatchObject({
       dbPath,
-      ended: { finished: 2, diverged: 2, failed: 0, interrupted: 0 },
+      ended: { finished: 2, stalled: 0, diverged: 2, failed: 0, interrupted: 0 },
       skipped: 0,
       recovered: 0,
       interrupted: false,
@@ -101,7 +101,7 @@ describe('ablate sweep --json', () => {
     const again = parsed<ReportJson>(await runCli(['sweep', sweepFile, '--db', dbPath, '--json']));
     expect(again).toMatchObject({
       sweepId: parsed<ReportJson>(first).sweepId,
-      ended: { finished: 0, diverged: 0, failed: 0, interrupted: 0 },
+      ended: { finished: 0, stalled: 0, diverged: 0, failed: 0, interrupted: 0 },
       skipped: 4,
     });
     expect(again.summary).toEqual(parsed<ReportJson>(first).summary);

@@ -147,7 +147,7 @@ static napi_value js_matmul(napi_env env, napi_callback_info info) {
   long s[4];
   form_strides(form, M, K, N, s);
   fp_mode mode = fp_enter();
-  struct alloc_failure failed = matmul(r.data, out, a, b, M, K, N, s[0], s[1], s[2], s[3], accumulate, bias, NULL);
+  struct alloc_failure failed = matmul(r.data, out, a, b, M, K, N, s[0], s[1], s[2], s[3], accumulate, bias, NULL, NULL);
   fp_exit(mode);
   throw_if_failed(env, "matmul", failed);
   return NULL;
@@ -274,17 +274,17 @@ static napi_value js_fused_loss_backward(napi_env env, napi_callback_info info) 
   return NULL;
 }
 
-// momentum(w, g, v, lr, mu, c, nesterov)
+// momentum(w, g, v, lr, mu, c, nesterov, scale)
 static napi_value js_momentum(napi_env env, napi_callback_info info) {
   struct args r = read_args(env, info);
   size_t n = 0;
   float *w = array(&r, 0, 0, &n), *v = array(&r, 2, n, NULL);
   const float *g = array(&r, 1, n, NULL);
-  float lr = number(&r, 3), mu = number(&r, 4), c = number(&r, 5);
+  float lr = number(&r, 3), mu = number(&r, 4), c = number(&r, 5), scale = number(&r, 7);
   int nesterov = flag(&r, 6);
   if (r.failed) return NULL;
   fp_mode mode = fp_enter();
-  momentum_update(w, g, v, n, lr, mu, c, nesterov);
+  momentum_update(w, g, v, n, lr, mu, c, nesterov, scale);
   fp_exit(mode);
   return NULL;
 }
@@ -303,10 +303,28 @@ static napi_value js_matmul_atb_momentum(napi_env env, napi_callback_info info) 
   long s[4];
   form_strides(AtB, M, K, N, s);
   fp_mode mode = fp_enter();
-  struct alloc_failure failed = matmul(r.data, NULL, a, b, M, K, N, s[0], s[1], s[2], s[3], 0, NULL, &step);
+  struct alloc_failure failed = matmul(r.data, NULL, a, b, M, K, N, s[0], s[1], s[2], s[3], 0, NULL, &step, NULL);
   fp_exit(mode);
   throw_if_failed(env, "matmulAtBMomentum", failed);
   return NULL;
+}
+
+// matmulAtBSumSquares(out, a, b, M, K, N): out = a^T b; returns the sum of its squares, taken by the
+// micro-kernels from their registers as they store it.
+static napi_value js_matmul_atb_sum_squares(napi_env env, napi_callback_info info) {
+  struct args r = read_args(env, info);
+  long M = dim(&r, 3), K = dim(&r, 4), N = dim(&r, 5);
+  float *out = array(&r, 0, M * N, NULL);
+  const float *a = array(&r, 1, M * K, NULL), *b = array(&r, 2, K * N, NULL);
+  if (r.failed) return NULL;
+  long s[4];
+  form_strides(AtB, M, K, N, s);
+  double sumsq = 0;
+  fp_mode mode = fp_enter();
+  struct alloc_failure failed = matmul(r.data, out, a, b, M, K, N, s[0], s[1], s[2], s[3], 0, NULL, NULL, &sumsq);
+  fp_exit(mode);
+  throw_if_failed(env, "matmulAtBSumSquares", failed);
+  return failed.what ? NULL : double_result(env, sumsq);
 }
 
 // gatherRows(dst, src, order, start, size, width): dst row i = src row order[start + i].
@@ -325,6 +343,19 @@ static napi_value js_gather_rows(napi_env env, napi_callback_info info) {
       return NULL;
     }
   gather_rows(dst, src, order + start, size, listed - start, width); // a copy: no floating-point mode
+  return NULL;
+}
+
+// dropoutMask(mask, state, threshold, kept)
+static napi_value js_dropout_mask(napi_env env, napi_callback_info info) {
+  struct args r = read_args(env, info);
+  size_t n = 0;
+  float *mask = array(&r, 0, 0, &n);
+  uint32_t *state = typed_array(&r, 1, napi_uint32_array, "a Uint32Array", 4, NULL);
+  double threshold = number(&r, 2);
+  float kept = number(&r, 3);
+  if (r.failed) return NULL;
+  dropout_mask(mask, state, n, threshold, kept); // a compare and a select per unit: no floating-point mode
   return NULL;
 }
 
@@ -371,31 +402,31 @@ static napi_value js_batch_norm_backward(napi_env env, napi_callback_info info) 
   return NULL;
 }
 
-// adagrad(w, g, s, lr, eps, keep, add)
+// adagrad(w, g, s, lr, eps, keep, add, scale)
 static napi_value js_adagrad(napi_env env, napi_callback_info info) {
   struct args r = read_args(env, info);
   size_t n = 0;
   float *w = array(&r, 0, 0, &n), *s = array(&r, 2, n, NULL);
   const float *g = array(&r, 1, n, NULL);
-  float lr = number(&r, 3), eps = number(&r, 4), keep = number(&r, 5), add = number(&r, 6);
+  float lr = number(&r, 3), eps = number(&r, 4), keep = number(&r, 5), add = number(&r, 6), scale = number(&r, 7);
   if (r.failed) return NULL;
   fp_mode mode = fp_enter();
-  adagrad_update(w, g, s, n, lr, eps, keep, add);
+  adagrad_update(w, g, s, n, lr, eps, keep, add, scale);
   fp_exit(mode);
   return NULL;
 }
 
-// adam(w, g, m, v, lr, beta1, beta2, eps, c1, c2)
+// adam(w, g, m, v, lr, beta1, beta2, eps, c1, c2, scale)
 static napi_value js_adam(napi_env env, napi_callback_info info) {
   struct args r = read_args(env, info);
   size_t n = 0;
   float *w = array(&r, 0, 0, &n), *m = array(&r, 2, n, NULL), *v = array(&r, 3, n, NULL);
   const float *g = array(&r, 1, n, NULL);
   double beta1 = number(&r, 5), beta2 = number(&r, 6);
-  float lr = number(&r, 4), eps = number(&r, 7), c1 = number(&r, 8), c2 = number(&r, 9);
+  float lr = number(&r, 4), eps = number(&r, 7), c1 = number(&r, 8), c2 = number(&r, 9), scale = number(&r, 10);
   if (r.failed) return NULL;
   fp_mode mode = fp_enter();
-  adam_update(w, g, m, v, n, lr, beta1, 1 - beta1, beta2, 1 - beta2, eps, c1, c2);
+  adam_update(w, g, m, v, n, lr, beta1, 1 - beta1, beta2, 1 - beta2, eps, c1, c2, scale);
   fp_exit(mode);
   return NULL;
 }
@@ -441,7 +472,9 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   set(env, set_of, "fusedLossBackward", js_fused_loss_backward, NULL);
   set(env, set_of, "momentum", js_momentum, NULL);
   set(env, set_of, "matmulAtBMomentum", js_matmul_atb_momentum, isa);
+  set(env, set_of, "matmulAtBSumSquares", js_matmul_atb_sum_squares, isa);
   set(env, set_of, "gatherRows", js_gather_rows, NULL);
+  set(env, set_of, "dropoutMask", js_dropout_mask, NULL);
   set(env, set_of, "dropout", js_backward, &DROPOUT);
   set(env, set_of, "dropoutBackward", js_backward, &DROPOUT_BACKWARD);
   set(env, set_of, "batchNorm", js_batch_norm, NULL);

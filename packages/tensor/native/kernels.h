@@ -49,10 +49,12 @@ struct momentum {
 
 // A register-blocked micro-kernel: the MR x NR tile c = [c +] sum_k pa[k] (x) pb[k] [+ bias], from
 // A packed as kc columns of MR values and B as kc rows of NR values, ldb apart. With m, the tile
-// is the gradient of m's step instead, and c is read (load_c) but not written.
+// is the gradient of m's step instead, and c is read (load_c) but not written. With sq, the
+// tile's sum of squares is added to *sq as it is stored (matmul.c's WRITE_BACK says in what order).
 typedef void (*micro_kernel)(long kc, const float *pa /* (kc, MR) */, const float *pb /* (kc, NR), rows ldb apart */,
                              long ldb, float *c /* (MR, NR), rows ldc apart */, long ldc, int load_c,
-                             const float *bias /* (NR) or NULL */, const struct momentum *m /* or NULL */);
+                             const float *bias /* (NR) or NULL */, const struct momentum *m /* or NULL */,
+                             double *sq /* (1) or NULL */);
 
 // One ISA path: its micro-kernel and tile. The tables are static const: the only state shared
 // between threads, and immutable.
@@ -80,13 +82,16 @@ float *alloc_floats(size_t n, const char *what, struct alloc_failure *failed);
 
 // out = A B (+= with accumulate) + bias on every row, with A[i][k] = a[i aLs + k aKs] and
 // B[k][j] = b[j bLs + k bKs]: the three forms a b, a^T b and a b^T differ only in the strides.
-// With mom, the result is instead the gradient of mom's step, never stored: out is NULL. Returns
-// what it could not allocate, if anything; out, or mom's w and v, are then left as they were.
+// With mom, the result is instead the gradient of mom's step, never stored: out is NULL. With
+// sumsq (and no mom), *sumsq = the sum of the squares of the result, taken tile by tile as it is
+// stored (in the loops' fixed order, so the same inputs give the same bits): the gradient's share of
+// a clipping norm at no extra pass. Returns what it could not allocate, if anything; out, or mom's w
+// and v, are then left as they were.
 struct alloc_failure matmul(const struct isa *isa, float *out /* (M, N) or NULL */,
                             const float *a /* A (M, K) read through aLs, aKs */,
                             const float *b /* B (K, N) read through bLs, bKs */, long M, long K, long N, long aLs,
                             long aKs, long bLs, long bKs, int accumulate, const float *bias /* (N) or NULL */,
-                            const struct momentum *mom /* w, v (M, N), or NULL */);
+                            const struct momentum *mom /* w, v (M, N), or NULL */, double *sumsq /* (1) or NULL */);
 
 // elementwise.c
 void relu_forward(float *out /* (n) */, const float *x /* (n) */, long n);
@@ -109,6 +114,7 @@ void gather_rows(float *dst /* (size, width) */, const float *src /* (rows, widt
                  const int32_t *order /* (listed) */, long size, long listed, long width);
 
 // regularize.c
+void dropout_mask(float *mask /* (n) */, uint32_t *state /* (4) */, long n, double threshold, float kept);
 void dropout_forward(float *out /* (n) */, const float *x /* (n) */, const float *mask /* (n) */, long n);
 void dropout_backward(float *dx /* (n) */, const float *dout /* (n) */, const float *mask /* (n) */, long n);
 void batch_norm_forward(float *out /* (B, N) */, float *mean /* (N) */, float *rstd /* (N) */,
@@ -123,12 +129,13 @@ struct alloc_failure batch_norm_backward(float *dx /* (B, N) */, float *dgamma /
                                          const float *mean /* (N) */, const float *rstd /* (N) */,
                                          const float *gamma /* (N) */, long B, long N);
 
-// optim.c
+// optim.c: each from the gradient scale g (a clipped one; 1 when not clipping)
 void momentum_update(float *w /* (n) */, const float *g /* (n) */, float *v /* (n) */, long n, float lr,
-                     float mu, float c, int nesterov);
+                     float mu, float c, int nesterov, float scale);
 void adagrad_update(float *w /* (n) */, const float *g /* (n) */, float *s /* (n) */, long n, float lr,
-                    float eps, float keep, float add);
+                    float eps, float keep, float add, float scale);
 void adam_update(float *w /* (n) */, const float *g /* (n) */, float *m /* (n) */, float *v /* (n) */, long n,
-                 float lr, float beta1, float add1, float beta2, float add2, float eps, float c1, float c2);
+                 float lr, float beta1, float add1, float beta2, float add2, float eps, float c1, float c2,
+                 float scale);
 
 #endif

@@ -38,21 +38,36 @@ enum { A_WHOLE_MAX = 4096 }; // rows of A packed at once (in matmul, where it pa
 // vector types, the intrinsics' included, take the same operators; here loaded and stored
 // unaligned): g = [c +] t [+ bias], c being the tile's place in out (rows ldc apart, read when
 // load_c); then c = g, or with m, m's step (MOMENTUM_STEP) on its w and v there from the gradient
-// g, c left unwritten. One definition for every ISA path's micro-kernel, from its accumulators, and
-// for the tiles none stores itself (edge tiles, from a scratch tile): every path takes the same
-// operations in the same order. The rows are unrolled, so that accumulators stay in registers; the
-// columns are a loop, which vectorizes where t is floats (the plain store and the step apart, so
+// g, c left unwritten. With sq (a double, or NULL), c = g and *sq += the tile's sum of squares of g:
+// squared and summed in float32 from the registers, across the tile row after row, lane by lane,
+// then the lanes added to *sq in double in lane order (a fixed order: the same bits on every call).
+// One definition for every ISA path's micro-kernel, from its accumulators, and for the tiles none
+// stores itself (edge tiles, from a scratch tile): every path takes the same operations in the
+// same order. The rows are unrolled, so that accumulators stay in registers; the columns are a
+// loop, which vectorizes where t is floats (the plain store, the squares and the step apart, so
 // that the store does); m is read through a copy the stores cannot alias.
-#define WRITE_BACK(t, rows, cols, c, ldc, load_c, bias, m)                                                            \
+#define WRITE_BACK(t, rows, cols, c, ldc, load_c, bias, m, sq)                                                        \
   do {                                                                                                                \
     typedef __typeof__((t)[0][0] + 0.0f) unaligned_ __attribute__((aligned(4), may_alias));                           \
     const long lanes_ = sizeof(unaligned_) / sizeof(float);                                                           \
     const struct momentum s_ = (m) ? *(m) : (struct momentum){0};                                                     \
-    if (!(m)) {                                                                                                       \
+    if (!(m) && !(sq)) {                                                                                              \
       TILE_LOOP(r_, rows) {                                                                                           \
         for (long j_ = 0; j_ < (cols); j_++)                                                                          \
           *(unaligned_ *)((c) + r_ * (ldc) + j_ * lanes_) = TILE_RESULT(t, r_, j_, c, ldc, load_c, bias);             \
       }                                                                                                               \
+    } else if (!(m)) {                                                                                                \
+      unaligned_ squares_ = {0};                                                                                      \
+      TILE_LOOP(r_, rows) {                                                                                           \
+        for (long j_ = 0; j_ < (cols); j_++) {                                                                        \
+          unaligned_ out_ = TILE_RESULT(t, r_, j_, c, ldc, load_c, bias);                                             \
+          *(unaligned_ *)((c) + r_ * (ldc) + j_ * lanes_) = out_;                                                     \
+          squares_ = squares_ + out_ * out_;                                                                          \
+        }                                                                                                             \
+      }                                                                                                               \
+      float lane_[sizeof(unaligned_) / sizeof(float)];                                                                \
+      memcpy(lane_, &squares_, sizeof lane_);                                                                         \
+      for (long l_ = 0; l_ < lanes_; l_++) *(sq) += lane_[l_];                                                        \
     } else {                                                                                                          \
       TILE_LOOP(r_, rows) {                                                                                           \
         for (long j_ = 0; j_ < (cols); j_++) {                                                                        \
@@ -78,14 +93,14 @@ enum { A_WHOLE_MAX = 4096 }; // rows of A packed at once (in matmul, where it pa
 // Portable C: fixed-size loops that the compiler unrolls and vectorizes for the baseline ISA.
 enum { P_MR = 4, P_NR = 16 };
 static void kernel_portable(long kc, const float *pa, const float *pb, long ldb, float *c, long ldc, int load_c,
-                            const float *bias, const struct momentum *m) {
+                            const float *bias, const struct momentum *m, double *sq) {
   float acc[P_MR][P_NR] = {{0}};
   for (long k = 0; k < kc; k++, pa += P_MR, pb += ldb) {
     TILE_LOOP(r, P_MR) {
       for (int j = 0; j < P_NR; j++) acc[r][j] += pa[r] * pb[j];
     }
   }
-  WRITE_BACK(acc, P_MR, P_NR, c, ldc, load_c, bias, m);
+  WRITE_BACK(acc, P_MR, P_NR, c, ldc, load_c, bias, m, sq);
 }
 
 #if defined(__x86_64__)
@@ -97,7 +112,7 @@ static void kernel_portable(long kc, const float *pa, const float *pb, long ldb,
 enum { Z_MR = 8, Z_NR = 32 };
 __attribute__((target("avx512f"), always_inline)) static inline void
 tile_avx512(int H, long kc, const float *pa, const float *pb, long ldb, float *c, long ldc, int load_c,
-            const float *bias, const struct momentum *m) {
+            const float *bias, const struct momentum *m, double *sq) {
   __m512 acc[Z_MR][2];
   TILE_LOOP(r, Z_MR) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
   for (long k = 0; k < kc; k++, pa += Z_MR, pb += ldb) {
@@ -108,17 +123,17 @@ tile_avx512(int H, long kc, const float *pa, const float *pb, long ldb, float *c
       if (H == 2) acc[r][1] = _mm512_fmadd_ps(ar, b1, acc[r][1]);
     }
   }
-  WRITE_BACK(acc, Z_MR, H, c, ldc, load_c, bias, m);
+  WRITE_BACK(acc, Z_MR, H, c, ldc, load_c, bias, m, sq);
 }
 __attribute__((target("avx512f"))) static void kernel_avx512(long kc, const float *pa, const float *pb, long ldb,
                                                              float *c, long ldc, int load_c, const float *bias,
-                                                             const struct momentum *m) {
-  tile_avx512(2, kc, pa, pb, ldb, c, ldc, load_c, bias, m);
+                                                             const struct momentum *m, double *sq) {
+  tile_avx512(2, kc, pa, pb, ldb, c, ldc, load_c, bias, m, sq);
 }
 __attribute__((target("avx512f"))) static void half_avx512(long kc, const float *pa, const float *pb, long ldb,
                                                            float *c, long ldc, int load_c, const float *bias,
-                                                           const struct momentum *m) {
-  tile_avx512(1, kc, pa, pb, ldb, c, ldc, load_c, bias, m);
+                                                           const struct momentum *m, double *sq) {
+  tile_avx512(1, kc, pa, pb, ldb, c, ldc, load_c, bias, m, sq);
 }
 
 // AVX2 + FMA, 6 x 16: the classic tile, 12 of the 16 ymm registers as accumulators; H as above, in
@@ -126,7 +141,7 @@ __attribute__((target("avx512f"))) static void half_avx512(long kc, const float 
 enum { Y_MR = 6, Y_NR = 16 };
 __attribute__((target("avx2,fma"), always_inline)) static inline void
 tile_avx2(int H, long kc, const float *pa, const float *pb, long ldb, float *c, long ldc, int load_c,
-          const float *bias, const struct momentum *m) {
+          const float *bias, const struct momentum *m, double *sq) {
   __m256 acc[Y_MR][2];
   TILE_LOOP(r, Y_MR) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
   for (long k = 0; k < kc; k++, pa += Y_MR, pb += ldb) {
@@ -137,17 +152,17 @@ tile_avx2(int H, long kc, const float *pa, const float *pb, long ldb, float *c, 
       if (H == 2) acc[r][1] = _mm256_fmadd_ps(ar, b1, acc[r][1]);
     }
   }
-  WRITE_BACK(acc, Y_MR, H, c, ldc, load_c, bias, m);
+  WRITE_BACK(acc, Y_MR, H, c, ldc, load_c, bias, m, sq);
 }
 __attribute__((target("avx2,fma"))) static void kernel_avx2(long kc, const float *pa, const float *pb, long ldb,
                                                             float *c, long ldc, int load_c, const float *bias,
-                                                            const struct momentum *m) {
-  tile_avx2(2, kc, pa, pb, ldb, c, ldc, load_c, bias, m);
+                                                            const struct momentum *m, double *sq) {
+  tile_avx2(2, kc, pa, pb, ldb, c, ldc, load_c, bias, m, sq);
 }
 __attribute__((target("avx2,fma"))) static void half_avx2(long kc, const float *pa, const float *pb, long ldb,
                                                           float *c, long ldc, int load_c, const float *bias,
-                                                          const struct momentum *m) {
-  tile_avx2(1, kc, pa, pb, ldb, c, ldc, load_c, bias, m);
+                                                          const struct momentum *m, double *sq) {
+  tile_avx2(1, kc, pa, pb, ldb, c, ldc, load_c, bias, m, sq);
 }
 #endif
 
@@ -155,7 +170,7 @@ __attribute__((target("avx2,fma"))) static void half_avx2(long kc, const float *
 // NEON, 8 x 8: 16 of the 32 q registers as accumulators.
 enum { N_MR = 8, N_NR = 8 };
 static void kernel_neon(long kc, const float *pa, const float *pb, long ldb, float *c, long ldc, int load_c,
-                        const float *bias, const struct momentum *m) {
+                        const float *bias, const struct momentum *m, double *sq) {
   float32x4_t acc[N_MR][2];
   TILE_LOOP(r, N_MR) acc[r][0] = acc[r][1] = vdupq_n_f32(0);
   for (long k = 0; k < kc; k++, pa += N_MR, pb += ldb) {
@@ -166,7 +181,7 @@ static void kernel_neon(long kc, const float *pa, const float *pb, long ldb, flo
       acc[r][1] = vfmaq_f32(acc[r][1], ar, b1);
     }
   }
-  WRITE_BACK(acc, N_MR, 2, c, ldc, load_c, bias, m);
+  WRITE_BACK(acc, N_MR, 2, c, ldc, load_c, bias, m, sq);
 }
 #endif
 
@@ -270,8 +285,9 @@ float *alloc_floats(size_t n, const char *what, struct alloc_failure *failed) {
 
 struct alloc_failure matmul(const struct isa *isa, float *out, const float *a, const float *b, long M, long K,
                             long N, long aLs, long aKs, long bLs, long bKs, int accumulate, const float *bias,
-                            const struct momentum *mom) {
+                            const struct momentum *mom, double *sumsq) {
   struct alloc_failure failed = {0};
+  if (sumsq) *sumsq = 0;
   if (M <= 0 || N <= 0) return failed;
   // With a momentum step, out holds the gradient's partial sums when they must wait for a later K
   // block, and is not needed otherwise.
@@ -324,12 +340,13 @@ struct alloc_failure matmul(const struct isa *isa, float *out, const float *a, c
               struct momentum step;
               if (mom && last) step = *mom, step.w += corner, step.v += corner;
               const struct momentum *m = mom && last ? &step : NULL;
+              double *sq = last ? sumsq : NULL; // the sums are the result's from the last K block on
               if (mm == mr && nn == (half ? nr / 2 : nr)) {
-                kernel(kc, pai + ir * kc, pbj, ldb, c, N, load_c, tile_bias, m);
+                kernel(kc, pai + ir * kc, pbj, ldb, c, N, load_c, tile_bias, m, sq);
               } else {
-                kernel(kc, pai + ir * kc, pbj, ldb, tile, nr, 0, NULL, NULL);
+                kernel(kc, pai + ir * kc, pbj, ldb, tile, nr, 0, NULL, NULL, NULL);
                 const float(*t)[nr] = (const float(*)[nr])tile; // rows nr apart
-                WRITE_BACK(t, mm, nn, c, N, load_c, tile_bias, m);
+                WRITE_BACK(t, mm, nn, c, N, load_c, tile_bias, m, sq);
               }
             }
           }

@@ -3,6 +3,7 @@
 // work to a plain loop or to the active kernels (matmuls, column sums, ReLU).
 import { kernels } from './kernels/backend.ts';
 import { Tensor, formatShape, sizeOf, type Shape } from './tensor.ts';
+import type { Rng } from './rng.ts';
 
 function fail(op: string, what: string, ...tensors: Tensor[]): never {
   throw new Error(`${op}: ${what} (shapes ${tensors.map((t) => formatShape(t.shape)).join(' and ')})`);
@@ -107,6 +108,16 @@ export function reluBackward(dx: Tensor, dout: Tensor, a: Tensor): Tensor {
   expectSameSize('reluBackward', dx, dout, a);
   kernels().reluBackward(dx.data, dout.data, a.data);
   return dx;
+}
+
+/**
+ * mask = a drawn inverted-dropout mask, one draw of rng per unit in order: 0 (dropped) where the draw
+ * is below p 2^32, so with probability p to within 2^-32, and 1 / (1 - p) where it is not.
+ */
+export function dropoutMask(mask: Tensor, rate: number, rng: Rng): Tensor {
+  const kept = 1 / (1 - rate);
+  rng.drawWith((state) => kernels().dropoutMask(mask.data, state, rate * 2 ** 32, kept));
+  return mask;
 }
 
 /** out = x mask: inverted dropout, the mask 0 or 1 / (1 - p) per unit (see kernels/regularize.ts). out may be x. */

@@ -1,8 +1,8 @@
-// The native matmul of every ISA path, and the momentum step its micro-kernels take, outside Node
-// (native/check/isa_check.c): built for this machine, and built for aarch64 and run under qemu's
-// user-mode emulator, so that the NEON micro-kernel, which no machine of this project runs
-// natively, is checked too. The compiler
-// flags are the addon's own, read from binding.gyp.
+// The native matmul of every ISA path, and the momentum step and the sum of squares its
+// micro-kernels take, outside Node (native/check/isa_check.c): built for this machine, and built for
+// aarch64 and run under qemu's user-mode emulator, so that the NEON micro-kernel, which no machine
+// of this project runs natively, is checked too. The compiler flags are the addon's own, read from
+// binding.gyp.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -46,7 +46,9 @@ describe('native matmul outside Node, every ISA path against float64', () => {
     });
     expect(runnable.length).toBeGreaterThan(0);
     for (const isa of runnable)
-      expect(out).toContain(`${isa}: 60 cases agree with the float64 reference, 60 momentum steps`);
+      expect(out).toContain(
+        `${isa}: 60 cases agree with the float64 reference (with their sums of squares), 60 momentum steps`,
+      );
   });
 
   // Emulated, the check is 20 s of work on an idle core and took 48 s beside other jobs on a shared
@@ -56,8 +58,12 @@ describe('native matmul outside Node, every ISA path against float64', () => {
     'agrees on aarch64 (NEON and portable), under qemu-aarch64',
     () => {
       const out = check('aarch64-linux-gnu-gcc', ['-static'], ['qemu-aarch64']);
-      expect(out).toContain('neon: 60 cases agree with the float64 reference, 60 momentum steps');
-      expect(out).toContain('portable: 60 cases agree with the float64 reference, 60 momentum steps');
+      expect(out).toContain(
+        'neon: 60 cases agree with the float64 reference (with their sums of squares), 60 momentum steps',
+      );
+      expect(out).toContain(
+        'portable: 60 cases agree with the float64 reference (with their sums of squares), 60 momentum steps',
+      );
     },
     EMULATED_TIMEOUT,
   );

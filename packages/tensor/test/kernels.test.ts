@@ -237,8 +237,8 @@ describe.each(variants.map((k) => [k.name, k] as const))('%s momentum', (_name, 
       const g = randomArray(rng, n);
       const v = randomArray(rng, n);
       const [wOptimized, vOptimized, wRef, vRef] = [w.slice(), v.slice(), w.slice(), v.slice()];
-      optimized.momentum(wOptimized, g, vOptimized, 0.1, 0.9, 0.1, nesterov);
-      referenceKernels.momentum(wRef, g, vRef, 0.1, 0.9, 0.1, nesterov);
+      optimized.momentum(wOptimized, g, vOptimized, 0.1, 0.9, 0.1, nesterov, 0.75);
+      referenceKernels.momentum(wRef, g, vRef, 0.1, 0.9, 0.1, nesterov, 0.75);
       for (let i = 0; i < n; i++) {
         expect(Math.abs(vOptimized[i] - vRef[i])).toBeLessThanOrEqual(
           8 * U * (Math.abs(v[i]) + Math.abs(g[i])),
@@ -251,7 +251,7 @@ describe.each(variants.map((k) => [k.name, k] as const))('%s momentum', (_name, 
   it('flushes velocities that decay below the smallest normal float to 0, and keeps NaN', () => {
     const w = Float32Array.of(1, 1, 1);
     const v = Float32Array.of(2 ** -125, -(2 ** -125), NaN);
-    optimized.momentum(w, new Float32Array(3), v, 0.1, 0.25, 1, false); // 0.25 v is denormal
+    optimized.momentum(w, new Float32Array(3), v, 0.1, 0.25, 1, false, 1); // 0.25 v is denormal
     expect([...v]).toEqual([0, 0, NaN]);
   });
 
@@ -260,10 +260,10 @@ describe.each(variants.map((k) => [k.name, k] as const))('%s momentum', (_name, 
     const g = Float32Array.of(1, -2, 4);
     const w = Float32Array.of(8, 8, 8);
     const v = Float32Array.of(2, 0, -4);
-    optimized.momentum(w, g, v, 0.25, 0.5, 1, false); // v = 0.5 v + g; w -= 0.25 v
+    optimized.momentum(w, g, v, 0.25, 0.5, 1, false, 1); // v = 0.5 v + g; w -= 0.25 v
     expect([...v]).toEqual([2, -2, 2]);
     expect([...w]).toEqual([7.5, 8.5, 7.5]);
-    optimized.momentum(w, g, v, 0.25, 0.5, 1, true); // v = 0.5 v + g; w -= 0.25 (g + 0.5 v)
+    optimized.momentum(w, g, v, 0.25, 0.5, 1, true, 1); // v = 0.5 v + g; w -= 0.25 (g + 0.5 v)
     expect([...v]).toEqual([2, -3, 5]);
     expect([...w]).toEqual([7, 9.375, 5.875]);
   });
@@ -291,7 +291,7 @@ describe.each([referenceKernels, ...variants].map((k) => [k.name, k] as const))(
         const [g, wTwo, vTwo] = [new Float32Array(M * N), w.slice(), v.slice()];
         optimized.matmulAtBMomentum(a, b, M, K, N, fused[0], fused[1], 0.1, 0.9, 1, nesterov);
         optimized.matmulAtB(g, a, b, M, K, N);
-        optimized.momentum(wTwo, g, vTwo, 0.1, 0.9, 1, nesterov);
+        optimized.momentum(wTwo, g, vTwo, 0.1, 0.9, 1, nesterov, 1);
         expectSameBits(fused[0], wTwo, `w nesterov=${nesterov}`);
         expectSameBits(fused[1], vTwo, `v nesterov=${nesterov}`);
       }
@@ -443,3 +443,44 @@ describe('backend', () => {
     expect(fresh.kernels().name).toBe('reference');
   });
 });
+
+describe.each([referenceKernels, ...variants].map((k) => [k.name, k] as const))(
+  '%s matmulAtBSumSquares',
+  (_name, optimized) => {
+    // The edge shapes of the matmul tests, and K past the 256-deep block (the squares then come
+    // from the last block's tiles only) and K = 0.
+    it('stores matmulAtB to the bit and returns the sum of its squares, on edge shapes', () => {
+      const rng = new Rng(12);
+      for (const [M, K, N] of [
+        ...SHAPES,
+        [50, 300, 20] as [number, number, number],
+        [3, 0, 5] as [number, number, number],
+      ]) {
+        const a = randomArray(rng, K * M);
+        const b = randomArray(rng, K * N);
+        const out = randomArray(rng, M * N); // overwritten, not added to
+        const plain = new Float32Array(M * N);
+        const sum = optimized.matmulAtBSumSquares(out, a, b, M, K, N);
+        optimized.matmulAtB(plain, a, b, M, K, N);
+        expectSameBits(out, plain, `out ${M}x${K}x${N}`);
+        // Against the float64 sum of the stored squares: each set sums in float32 within a tile of at
+        // most 8 x 32 (the native micro-kernels), so within (256 + 1) u of the sum.
+        let want = 0;
+        for (const g of plain) want += g * g;
+        if (!(Math.abs(sum - want) <= 257 * U * want))
+          expect.fail(`sum of squares ${M}x${K}x${N}: ${sum} vs ${want}`);
+        // The same bits from the same inputs (the norm of a clipped step is deterministic).
+        expect(optimized.matmulAtBSumSquares(out, a, b, M, K, N)).toBe(sum);
+      }
+    });
+
+    it('is exact on small integers', () => {
+      // a = [[1, 3]] (K = 1, M = 2), b = [[1, 2]]: a^T b = [[1, 2], [3, 6]], squares 1 + 4 + 9 + 36 = 50.
+      const out = new Float32Array(4);
+      expect(optimized.matmulAtBSumSquares(out, Float32Array.of(1, 3), Float32Array.of(1, 2), 2, 1, 2)).toBe(
+        50,
+      );
+      expect([...out]).toEqual([1, 2, 3, 6]);
+    });
+  },
+);

@@ -46,6 +46,24 @@ it('covers the wasm builds and every native ISA path this CPU runs', () => {
 });
 
 describe.each(variants.map((k) => [k.name, k] as const))('%s', (_name, k) => {
+  it("draws dropout's masks from the stream as the reference does, one draw per unit, to the bit", () => {
+    // The mask by hand from Rng.fillU32 (the stream's numbers), at lengths around every vector width,
+    // rates from none to nearly all; after it, the stream goes on where the draws left it.
+    for (const rate of [0, 0.2, 0.5, 0.999]) {
+      for (const n of [1, 3, 4, 5, 17, 1000]) {
+        const [stream, twin] = [Rng.derive(13, rate, n), Rng.derive(13, rate, n)];
+        const draws = twin.fillU32(new Uint32Array(n));
+        const kept = 1 / (1 - rate);
+        const expected = Float32Array.from(draws, (d) => (d >= rate * 2 ** 32 ? kept : 0));
+        const mask = new Float32Array(n).fill(NaN);
+        stream.drawWith((state) => k.dropoutMask(mask, state, rate * 2 ** 32, kept));
+        expect(mask).toEqual(expected);
+        expect(stream.nextU32()).toBe(twin.nextU32());
+        expect(stream.getState()).toEqual(twin.getState());
+      }
+    }
+  });
+
   it('dropout and its backward give the reference bits (one product per unit)', () => {
     const rng = new Rng(1);
     for (const n of [1, 3, 4, 5, 17, 1000]) {

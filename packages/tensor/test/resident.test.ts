@@ -66,19 +66,19 @@ describe.each(wasms.map((k) => [k.name, k] as const))('%s on resident arrays', (
       const [w, g, v] = [random(rng, n), random(rng, n), random(rng, n)];
       for (const nesterov of [false, true]) {
         const [pw, pv] = [w.slice(), v.slice()];
-        k.momentum(pw, g, pv, 0.1, 0.9, 1, nesterov);
+        k.momentum(pw, g, pv, 0.1, 0.9, 1, nesterov, 1);
         const [rw, rv] = [resident(w), resident(v)];
-        k.momentum(rw, resident(g), rv, 0.1, 0.9, 1, nesterov); // all resident
+        k.momentum(rw, resident(g), rv, 0.1, 0.9, 1, nesterov, 1); // all resident
         const [mw, mv] = [resident(w), v.slice()];
-        k.momentum(mw, g, mv, 0.1, 0.9, 1, nesterov); // w resident, g and v not
+        k.momentum(mw, g, mv, 0.1, 0.9, 1, nesterov, 1); // w resident, g and v not
         for (const x of [rw, mw]) expect(bits(x), `w, n = ${n}`).toEqual(bits(pw));
         for (const x of [rv, mv]) expect(bits(x), `v, n = ${n}`).toEqual(bits(pv));
         if (n > 1) {
           // a view of part of a resident array is copied like any other array
           const tail = resident(w);
-          k.momentum(tail.subarray(1), g.subarray(1), v.slice(1), 0.1, 0.9, 1, nesterov);
+          k.momentum(tail.subarray(1), g.subarray(1), v.slice(1), 0.1, 0.9, 1, nesterov, 1);
           const expected = w.slice(1);
-          k.momentum(expected, g.subarray(1), v.slice(1), 0.1, 0.9, 1, nesterov);
+          k.momentum(expected, g.subarray(1), v.slice(1), 0.1, 0.9, 1, nesterov, 1);
           expect(tail[0]).toBe(w[0]);
           expect(bits(tail.subarray(1))).toEqual(bits(expected));
         }

@@ -5,7 +5,8 @@
 //   forward  y  = x W + b      matmulBias (B, I) (I, O), the bias added as the result is stored
 //   backward db += sum_rows dy  sumRows
 //            dx += dy W^T      matmulABt  (B, O) (O, I)
-//            dW += x^T dy      matmulAtB  (I, B) (B, O), last: a fused step updates W from it instead
+//            dW += x^T dy      matmulAtB  (I, B) (B, O), last: a fused step takes it instead (an update
+//                              from it, or, clipping, dW = x^T dy stored with its sum of squares)
 import { matmulABt, matmulAtB, matmulBias, residentZeros, sumRows, type Tensor } from '@ablate/tensor';
 import type { Layer } from './layer.ts';
 
@@ -19,8 +20,9 @@ export interface Param {
 }
 
 /**
- * The optimizer's update of W from dW = x^T dy, which it computes and applies in one pass without
- * storing it (Optimizer.fusedStep): what a training step's backward pass does instead of dW +=.
+ * What a training step's backward pass does with dW = x^T dy instead of dW += (Optimizer.fusedStep):
+ * the optimizer's update of W, computed and applied in one pass without storing dW, or, when it
+ * clips, dW stored whole with its sum of squares taken in the same pass.
  */
 export type WeightStep = (
   W: Param,
@@ -64,7 +66,7 @@ export class Dense implements Layer {
 
   /**
    * Accumulates db and dW; dx too unless it is null (the first layer has no use for it). Given a
-   * step, W is updated from dW instead (dx has used the old W by then) and W.grad is left alone.
+   * step, the step takes dW instead (an update of W comes after dx has used the old W).
    */
   backward(
     dx: Tensor | null, // (B, I)

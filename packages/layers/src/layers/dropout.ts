@@ -1,17 +1,16 @@
 // Inverted dropout: in training each unit is kept with probability 1 - p and scaled by 1 / (1 - p),
 // so a unit's expected output is its input and evaluation needs no rescaling (dropout is off there).
-// The mask is drawn per batch, element by element in row order, from the stream the model is given
-// (the runner derives it from the run's seed), so the same run draws the same masks on any worker.
+// The mask is drawn per batch, one 32-bit draw per unit in row order, from the stream the model is
+// given (the runner derives it from the run's seed), so the same run draws the same masks on any
+// worker and on every kernel set (the draw is the kernel's: @ablate/tensor's dropoutMask).
 //
 // Dimension legend: see ../index.ts.
-import { Tensor, dropout, dropoutBackward, type Rng } from '@ablate/tensor';
+import { Tensor, dropout, dropoutBackward, dropoutMask, type Rng } from '@ablate/tensor';
 
 export class Dropout {
   /** 0 for a dropped unit, 1 / (1 - p) for a kept one: the last forward pass's. */
   private mask = Tensor.zeros([0, 0]);
   private full = Tensor.zeros([0, 0]);
-  /** The raw draws of the last mask, one per unit. */
-  private draws = new Uint32Array(0);
 
   constructor(
     /** The probability p of dropping a unit, in [0, 1). */
@@ -25,20 +24,10 @@ export class Dropout {
     x: Tensor, // (B, N)
   ): void {
     const [B, N] = x.shape;
-    if (B * N > this.full.size) {
-      this.full = Tensor.zeros([B, N]);
-      this.draws = new Uint32Array(B * N);
-    }
+    if (B * N > this.full.size) this.full = Tensor.zeros([B, N]);
     if (this.mask.rows !== B || this.mask.cols !== N)
       this.mask = new Tensor(this.full.data.subarray(0, B * N), [B, N]);
-    const kept = 1 / (1 - this.rate);
-    // One 32-bit draw per unit: dropped when below p 2^32 (p to within 2^-32).
-    const below = this.rate * 2 ** 32;
-    const m = this.mask.data;
-    const draws = this.rng.fillU32(this.draws.subarray(0, m.length));
-    // Branch-free (a kept unit is 1 x kept): a branch on random draws mispredicts at every rate but 0,
-    // and cost 2.5x as much.
-    for (let i = 0; i < m.length; i++) m[i] = kept * Number(draws[i] >= below);
+    dropoutMask(this.mask, this.rate, this.rng);
     dropout(out, x, this.mask);
   }
 

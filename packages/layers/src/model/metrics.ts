@@ -84,3 +84,25 @@ export function meanStd(x: Float32Array): { mean: number; std: number } {
   const mean = x.length > 0 ? sum / x.length : 0;
   return { mean, std: Math.sqrt(Math.max(0, sq / Math.max(1, x.length) - mean * mean)) };
 }
+
+/** The Euclidean (Frobenius) norm of x, summed in float64. */
+export function l2Norm(x: Float32Array): number {
+  let sq = 0;
+  for (let i = 0; i < x.length; i++) sq += x[i] * x[i];
+  return Math.sqrt(sq);
+}
+
+/** The fraction of the columns (units) of a that are 0 in every row (example). */
+export function deadFraction(
+  a: Float32Array, // (B, N)
+  rows: number,
+  units: number,
+): number {
+  let dead = 0;
+  for (let j = 0; j < units; j++) {
+    let b = 0;
+    while (b < rows && a[b * units + j] === 0) b++;
+    if (b === rows) dead++;
+  }
+  return units > 0 ? dead / units : 0;
+}

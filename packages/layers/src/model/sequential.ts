@@ -33,6 +33,8 @@ import {
   classMetrics,
   countConfusion,
   countCorrect,
+  deadFraction,
+  l2Norm,
   meanStd,
   type ClassMetrics,
 } from './metrics.ts';
@@ -68,6 +70,19 @@ export interface LayerStats {
   /** Mean and std of the loss gradient with respect to the layer's weights W_l. */
   grad_mean: number;
   grad_std: number;
+  /**
+   * The size of a plain gradient step against the weights: lr ||dW_l|| / ||W_l|| (Frobenius norms,
+   * the optimizer's lr in use, the batch's gradient before weight decay and clipping), whatever the
+   * optimizer. With momentum or an adaptive rule the step taken differs: this says whether the
+   * gradient is small against the weights at that lr (healthy layers are near 1e-3). Null for a
+   * layer without weights, or with W all 0.
+   */
+  update_ratio: number | null;
+  /**
+   * The fraction of a ReLU layer's units that output 0 for every example of the batch (dead units);
+   * null for any other activation.
+   */
+  dead_fraction: number | null;
 }
 
 export interface SequentialOptions {
@@ -255,16 +270,21 @@ export class Sequential {
     this.gradients(x, y);
     const buf = this.view as Buffers;
     const stats = this.layers.map((layer, l) => {
-      const act = meanStd(buf.a[l].data);
-      const grad = meanStd(weightOf(layer)?.grad.data ?? new Float32Array());
-      const name = `${layer.name} (${this.activations[l].name})`;
+      const a = buf.a[l];
+      const act = meanStd(a.data);
+      const weight = weightOf(layer);
+      const grad = meanStd(weight?.grad.data ?? new Float32Array());
+      const weightNorm = weight ? l2Norm(weight.value.data) : 0;
+      const activation = this.activations[l].name;
       return {
         layer: l,
-        name,
+        name: `${layer.name} (${activation})`,
         act_mean: act.mean,
         act_std: act.std,
         grad_mean: grad.mean,
         grad_std: grad.std,
+        update_ratio: weightNorm > 0 ? (this.optimizer.lr * l2Norm(weight!.grad.data)) / weightNorm : null,
+        dead_fraction: activation === 'relu' ? deadFraction(a.data, a.shape[0], a.shape[1]) : null,
       };
     });
     this.optimizer.zeroGrad();
@@ -326,7 +346,8 @@ export class Sequential {
     step: WeightStep | undefined,
   ): number {
     this.checkBatch(x, y);
-    // Backward accumulates (+=) into each gradient it writes; with a step, it writes no weight's.
+    // Backward accumulates (+=) into each gradient it writes; with a step, a Dense weight's is the
+    // step's to write whole, or not at all.
     for (const layer of this.layers)
       for (const p of layer.params)
         if (!(step && layer instanceof Dense && p === layer.W)) p.grad.data.fill(0);
@@ -349,7 +370,10 @@ export class Sequential {
     }
     for (let l = last; l >= 0; l--) {
       this.layers[l].backward(l > 0 ? buf.do[l - 1] : null, buf.dz[l], l > 0 ? buf.o[l - 1] : x, step);
-      timer?.lap(step ? 'dense backward + weight update' : 'dense backward');
+      // A clipping optimizer's step stores the gradients: the update comes in optimizer.step().
+      timer?.lap(
+        step && this.optimizer.clipGradNorm === null ? 'dense backward + weight update' : 'dense backward',
+      );
       if (l === 0) continue;
       const dropout = this.dropouts[l - 1];
       if (dropout && mode === 'train') dropout.backward(buf.da[l - 1], buf.do[l - 1]);

@@ -45,8 +45,8 @@ export class Adagrad extends Optimizer {
     this.eps = config.eps;
   }
 
-  protected update(w: Float32Array, g: Float32Array, [s]: Float32Array[]): void {
-    kernels().adagrad(w, g, s, this.lr, this.eps, this.keep, this.add);
+  protected update(w: Float32Array, g: Float32Array, [s]: Float32Array[], scale: number): void {
+    kernels().adagrad(w, g, s, this.lr, this.eps, this.keep, this.add, scale);
   }
 }
 
@@ -74,10 +74,10 @@ export class Adam extends Optimizer {
     this.beta2 = config.beta2;
   }
 
-  protected update(w: Float32Array, g: Float32Array, [m, v]: Float32Array[]): void {
+  protected update(w: Float32Array, g: Float32Array, [m, v]: Float32Array[], scale: number): void {
     const { lr, eps, beta1, beta2 } = this;
     const c1 = 1 - beta1 ** this.t;
     const c2 = 1 - beta2 ** this.t;
-    kernels().adam(w, g, m, v, lr, beta1, beta2, eps, c1, c2);
+    kernels().adam(w, g, m, v, lr, beta1, beta2, eps, c1, c2, scale);
   }
 }

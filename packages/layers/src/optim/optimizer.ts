@@ -1,9 +1,10 @@
-// The optimizer base: owns the parameter list, adds L2 weight decay to the gradients, counts
-// steps and keeps per-parameter state buffers ("slots": velocity, squared-gradient averages),
-// created at the first step (while the base constructor runs, a subclass's slotCount is not set
-// yet) and exposed for checkpoints. Subclasses only say how many slots they need and how one
-// parameter is updated, and may offer that update fused with the weight gradient's matmul.
-import { releaseResident, residentZeros, type Tensor } from '@ablate/tensor';
+// The optimizer base: owns the parameter list, clips the gradients' global norm, adds L2 weight
+// decay to the gradients, counts steps and keeps per-parameter state buffers ("slots": velocity,
+// squared-gradient averages), created at the first step (while the base constructor runs, a
+// subclass's slotCount is not set yet) and exposed for checkpoints. Subclasses only say how many
+// slots they need and how one parameter is updated, and may offer that update fused with the
+// weight gradient's matmul.
+import { kernels, releaseResident, residentZeros, type Tensor } from '@ablate/tensor';
 import { z } from 'zod';
 import type { Param, WeightStep } from '../layers/dense.ts';
 import type { OptimizerConfig } from './config.ts';
@@ -13,8 +14,9 @@ export const weightDecay = z.number().min(0).default(0);
 
 /**
  * The largest global gradient norm a step takes (null: no clipping). Above it, every gradient is
- * scaled by clipGradNorm / norm, the norm taken over all parameters' gradients together, before
- * weight decay is added (PyTorch's clip_grad_norm_ before an optimizer's own decay).
+ * scaled by clipGradNorm / norm (rounded to float32, each scaled gradient too), the norm taken
+ * over all parameters' gradients together, before weight decay is added (PyTorch's
+ * clip_grad_norm_ before an optimizer's own decay).
  */
 export const clipGradNorm = z.number().gt(0).nullable().default(null);
 
@@ -39,7 +41,8 @@ export abstract class Optimizer {
   protected t = 0;
   private slots: Float32Array[][] | null = null;
   private readonly weightDecay: number;
-  private readonly clipGradNorm: number | null;
+  /** The clipping norm (null: none), as in StepSettings. */
+  readonly clipGradNorm: number | null;
   /** The global gradient norm of the last step, before clipping (NaN before the first). */
   lastGradNorm = NaN;
 
@@ -57,8 +60,11 @@ export abstract class Optimizer {
   /** How many state buffers, each the size of the parameter, the rule keeps per parameter. */
   protected abstract readonly slotCount: number;
 
-  /** Updates one parameter in place from its gradient g (weight decay already added). */
-  protected abstract update(w: Float32Array, g: Float32Array, slots: Float32Array[]): void;
+  /**
+   * Updates one parameter in place from its gradient scale g (scale g rounded to float32: the
+   * clipped gradient, 1 when not clipping; weight decay already added to g, scale 1 then).
+   */
+  protected abstract update(w: Float32Array, g: Float32Array, slots: Float32Array[], scale: number): void;
 
   /**
    * The same update from the gradient x^T dy, which one kernel computes a tile at a time and applies
@@ -74,15 +80,26 @@ export abstract class Optimizer {
 
   // Parameters a fused step updated since the last step(), which leaves them alone.
   private readonly updatedEarly = new Set<Param>();
+  // With clipping: the sum of squares of the weight gradients a fused step stored since the last step().
+  private readonly stored = new Map<Param, number>();
 
   /**
-   * The update to fuse into the backward pass (Dense.backward), or undefined when the rule has
-   * none or weight decay is on. The weights it updates keep their grad as it was.
+   * What the backward pass (Dense.backward) does with a weight gradient x^T dy in place of dW +=,
+   * or undefined for dW +=. Without clipping, the rule's fused update when it has one and weight
+   * decay is off: W is updated from the gradient, which is never stored (W.grad is left as it
+   * was). With clipping, which needs every gradient before any update: W.grad = x^T dy (written
+   * whole, not added) and its sum of squares, taken in the same pass, for the norm.
    */
   fusedStep(): WeightStep | undefined {
+    if (this.clipGradNorm !== null)
+      return (W, x, dy) => {
+        this.stored.set(
+          W,
+          kernels().matmulAtBSumSquares(W.grad.data, x.data, dy.data, x.cols, x.rows, dy.cols),
+        );
+      };
     const fused = this.fusedUpdate?.bind(this);
-    // Clipping needs every gradient before any update: nothing can be applied during backward.
-    if (!fused || this.weightDecay !== 0 || this.clipGradNorm !== null) return undefined;
+    if (!fused || this.weightDecay !== 0) return undefined;
     return (W, x, dy) => {
       fused(x, dy, W.value.data, this.slotsOf(this.params.indexOf(W)));
       this.updatedEarly.add(W);
@@ -91,34 +108,41 @@ export abstract class Optimizer {
 
   step(): void {
     this.t++;
-    if (this.clipGradNorm !== null) this.clip(this.clipGradNorm);
+    // The clipped gradient is scale g: each rule's update takes the scale, so clipping adds no pass.
+    const scale = this.clipGradNorm === null ? 1 : this.clipScale(this.clipGradNorm);
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i];
       if (this.updatedEarly.has(p)) continue;
       const w = p.value.data;
       const g = p.grad.data;
-      if (this.weightDecay !== 0 && p.decay)
-        for (let j = 0; j < g.length; j++) g[j] += this.weightDecay * w[j];
-      this.update(w, g, this.slotsOf(i));
+      if (this.weightDecay !== 0 && p.decay) {
+        for (let j = 0; j < g.length; j++) g[j] = Math.fround(scale * g[j]) + this.weightDecay * w[j];
+        this.update(w, g, this.slotsOf(i), 1);
+      } else this.update(w, g, this.slotsOf(i), scale);
     }
     this.updatedEarly.clear();
+    this.stored.clear();
   }
 
-  /** Scales every gradient by max / norm when their global L2 norm is above max. */
-  private clip(max: number): void {
-    // In float64: a sum of 10^5 float32 squares would lose the small ones.
+  /**
+   * max / norm rounded to float32 when the gradients' global L2 norm is above max, else 1. The sum
+   * of squares is taken parameter after parameter, in float64: a weight gradient's as its matmul
+   * stored it (fusedStep), any other's here, in order.
+   */
+  private clipScale(max: number): number {
     let sum = 0;
     for (const p of this.params) {
+      const stored = this.stored.get(p);
+      if (stored !== undefined) {
+        sum += stored;
+        continue;
+      }
       const g = p.grad.data;
       for (let j = 0; j < g.length; j++) sum += g[j] * g[j];
     }
     const norm = (this.lastGradNorm = Math.sqrt(sum));
-    if (!(norm > max)) return; // a NaN norm is left for divergence to catch
-    const scale = max / norm;
-    for (const p of this.params) {
-      const g = p.grad.data;
-      for (let j = 0; j < g.length; j++) g[j] *= scale;
-    }
+    // A NaN norm is left for divergence to catch.
+    return norm > max ? Math.fround(max / norm) : 1;
   }
 
   zeroGrad(): void {

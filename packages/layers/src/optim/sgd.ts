@@ -20,9 +20,9 @@ export const nesterovConfig = z.strictObject({ name: z.literal('nesterov'), ...m
 export class SGD extends Optimizer {
   protected readonly slotCount = 0;
 
-  protected update(w: Float32Array, g: Float32Array): void {
+  protected update(w: Float32Array, g: Float32Array, _slots: Float32Array[], scale: number): void {
     const lr = this.lr;
-    for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
+    for (let i = 0; i < w.length; i++) w[i] -= lr * Math.fround(scale * g[i]);
   }
 }
 
@@ -51,8 +51,8 @@ export class Momentum extends Optimizer {
 
   // A tensor kernel (C or WebAssembly SIMD in the optimized kernel sets): this loop touches every
   // parameter each step, and as a scalar JS loop it cost a fifth of a training step at batch 128.
-  protected update(w: Float32Array, g: Float32Array, [v]: Float32Array[]): void {
-    kernels().momentum(w, g, v, this.lr, this.mu, this.c, this.nesterov);
+  protected update(w: Float32Array, g: Float32Array, [v]: Float32Array[], scale: number): void {
+    kernels().momentum(w, g, v, this.lr, this.mu, this.c, this.nesterov, scale);
   }
 
   // At small batches this update is much of a step's memory traffic (it reads w, g and v and writes

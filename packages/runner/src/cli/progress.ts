@@ -10,6 +10,9 @@ function describeOutcome(outcome: RunOutcome, run: PlannedRun): string {
   switch (outcome.status) {
     case 'finished':
       return `finished  test acc ${outcome.test.accuracy.toFixed(4)}${describeTestEpoch(outcome.testEpoch, outcome.epochs, run.config.train.epochs)}`;
+    case 'stalled':
+      // The diagnosis line after it says over which epochs the loss stalled.
+      return `stalled   test acc ${outcome.test.accuracy.toFixed(4)} after ${outcome.epochs} of ${run.config.train.epochs} epochs${describeTestEpoch(outcome.testEpoch, outcome.epochs, outcome.epochs)}`;
     case 'diverged':
       return `diverged  ${outcome.reason}`;
     case 'pruned':
@@ -27,9 +30,8 @@ export function describePrune({ rule, metric, value, threshold }: PruneRecord): 
   return `${rule} ${metric} ${shown(value)} worse than ${shown(threshold)}`;
 }
 
-/** A finished run's diagnosis (view/diagnosis.js), when it did not learn. */
-const stalled = (outcome: RunOutcome) =>
-  (outcome.status === 'finished' && outcome.diagnosis?.sentence) || null;
+/** A stalled run's diagnosis (view/diagnosis.js, over every epoch's train loss): why it did not learn. */
+const stalled = (outcome: RunOutcome) => (outcome.status === 'stalled' ? outcome.diagnosis.sentence : null);
 
 /** Counts runs and epochs done, for the overall line and the ETA. */
 class Tally {

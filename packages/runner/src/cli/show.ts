@@ -6,6 +6,7 @@ import { RUN_RESULTS, runDiagnosis } from '../db/index.ts';
 import { describeTestEpoch, keptEpoch } from '../view/early-stop.js';
 import { summarizeSweep } from '../sweep/seed-groups.ts';
 import { standingOf, type Standing } from '../view/winner.js';
+import type { Diagnosis } from '../view/diagnosis.js';
 import { DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
 import { command } from './command.ts';
 import { DbOption, findRun, withReader } from './results-args.ts';
@@ -17,8 +18,10 @@ Prints a run of the results database (default ${DEFAULT_DB}): RUN is its id or i
 (at least 4). Its status, results, sweeps (and where its group stands against each sweep's
 winner), tags, notes and full config.
 
-A run that does not learn (its train loss stalled: train.stall) is diagnosed in a sentence from
-its layer statistics (vanishing gradients, dead ReLUs, too small a learning rate).
+A run that does not learn (status stalled: its train loss stopped moving, train.stall; or a
+finished run of a version-6 database whose loss was flat) is diagnosed in a sentence from its last
+epoch's layer statistics (vanishing gradients, dead ReLUs, too small a step, a plateau), with the
+statistic behind the verdict per layer.
 
 --json  one JSON document on stdout instead: {run, results, test, sweeps, tags, notes, diagnosis,
         pruned, config}
@@ -28,19 +31,29 @@ its layer statistics (vanishing gradients, dead ReLUs, too small a learning rate
           finished_at, wall_seconds)
         results: {${RUN_RESULTS.join(', ')}, best_epoch} or null
         test: {loss, accuracy, confusion ([true][predicted] counts),
-          perClass [{precision, recall, f1, support}]} or null (a run not finished)
+          perClass [{precision, recall, f1, support}]} or null (a run neither finished nor stalled)
         sweeps: [{id, name, params (this run's values of what the sweep varies), standing
           (its group against the sweep's winner: "winner", "tied" (Holm-corrected tests cannot
           separate them at p < 0.05), "behind", "one seed", or null), winner (the winner's label
           and mean, or null)}]
         tags: [words], sorted; notes: [{text, createdAt}], oldest first; config: the run's config
-        diagnosis: {verdict: "stalled", cause, sentence, statistic: {name, values by layer}} or null
+        diagnosis: {verdict: "stalled", cause, sentence, statistic: {name (grad_std, act_std,
+          dead_fraction or update_ratio), values by layer}} or null
         pruned: the decision that pruned the run (sweep.prune): {rule, metric, rung, value (its
           group's mean there, null: a seed diverged), threshold (median, or the last group kept)}
           or null
         A number that is not finite (a diverged loss) is null.`;
 
 const metric = (value: number | null) => (value === null ? '-' : value.toFixed(4));
+
+/** The statistic behind a diagnosis, per layer: "dense0 (relu) 7.4e-10, dense1 (softmax) 1.6e-8". */
+const statisticText = ({ name, values }: Diagnosis['statistic']) =>
+  Object.entries(values)
+    .map(
+      ([layer, value]) =>
+        `${layer} ${name === 'dead_fraction' ? `${(100 * value).toFixed(0)}%` : value.toExponential(1)}`,
+    )
+    .join(', ');
 
 /** Where the run's group stands in a sweep, as show prints it. */
 function standingText(standing: Standing | null, winner: { label: string } | null): string {
@@ -79,7 +92,7 @@ async function show(args: string[]): Promise<number> {
         return { ...sweep, standing, winner: winner && { label: winner.label, mean: winner.mean } };
       }),
     );
-    const diagnosis = await runDiagnosis(reader, run);
+    const diagnosis = await runDiagnosis(reader, run, epochs, test);
     const pruned = await reader.pruneDecision(id);
     if (values.json) {
       const { config, ...columns } = run;
@@ -92,6 +105,7 @@ async function show(args: string[]): Promise<number> {
       `run ${run.id}  ${run.label}`,
       `status: ${run.status}${run.error ? ` (${run.error})` : ''}, ${run.epochs_done}/${run.epochs_planned} epochs${run.wall_seconds === null ? '' : `, ${run.wall_seconds.toFixed(1)} s`}`,
       diagnosis && `diagnosis: ${diagnosis.sentence}`,
+      diagnosis && `  ${diagnosis.statistic.name} by layer: ${statisticText(diagnosis.statistic)}`,
       pruned && `pruned after epoch ${pruned.rung}: ${describePrune(pruned)}`,
       `group: ${run.group_id}  seed: ${run.seed}  kernels: ${run.kernels ?? '-'}  code: ${run.code_version ?? '-'}`,
       run.continued_from &&

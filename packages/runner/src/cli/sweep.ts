@@ -14,8 +14,10 @@ import { trainPlan } from './train-plan.ts';
 const USAGE = `usage: ablate sweep <config.yaml> [path=value ...] [options]
 
 Expands the sweep file into runs and trains those not yet done, recording every epoch in the
-results database. Rerunning resumes: finished, diverged and pruned runs are kept, interrupted and
-failed ones are redone. With sweep.prune, hopeless groups stop at a rung (experiments/README.md). With --db postgresql://..., the sweep is shared: this process trains runs like
+results database. Rerunning resumes: finished, stalled, diverged and pruned runs are kept,
+interrupted and failed ones are redone. A run whose train loss stops moving (train.stall) ends
+stalled there, evaluated and stored, with a diagnosis of why on stderr. With sweep.prune, hopeless
+groups stop at a rung (experiments/README.md). With --db postgresql://..., the sweep is shared: this process trains runs like
 any \`ablate worker\` on any machine and returns when the whole sweep is done, whoever trained it.
 Relative paths (the default database's too) are taken from the folder the command was typed in.
 
@@ -49,9 +51,10 @@ the closing report to stdout.
 --json: the closing report is the SweepResult that runSweep resolves to (see the README):
   sweepId       the sweep's number (ablate ls, rm, the dashboard)
   dbPath        the results database, a URL's password redacted
-  ended         runs this invocation trained, by how they ended: {finished, diverged, failed,
-                interrupted, pruned}
-  skipped       runs already finished, diverged or pruned; recovered: runs a dead process left running
+  ended         runs this invocation trained, by how they ended: {finished, stalled, diverged,
+                pruned, failed, interrupted}
+  skipped       runs already ended (finished, stalled, diverged, pruned); recovered: runs a dead
+                process left running
   interrupted   true when SIGINT / SIGTERM stopped the sweep before every run ended
   pruning       null without sweep.prune (or with --no-prune); else {parked: times a run waited
                 at a rung for runs its decision reads, stillParked: runs left waiting at the end}
@@ -59,8 +62,9 @@ the closing report to stdout.
                 (the params that vary, seed aside), groups, winner, best}; a group is one config
                 over its seeds: {groupId, params, runs, mean, std (of the metric over its finished
                 runs, null when none), finished, stoppedEarly (finished runs early stopping ended,
-                final values of the epoch it stopped at), stalled (finished runs whose loss
-                stalled), diverged, pruned, failed, unfinished}; winner: the best group and those
+                final values of the epoch it stopped at), stalled (runs the stall rule ended:
+                apart from finished, like diverged), diverged, pruned, failed, unfinished}; winner:
+                the best group and those
                 Holm-corrected tests cannot separate from it,
                 ${WINNER_JSON};
                 best: the best single run {runId, label, accuracy}, null while none has finished
@@ -68,7 +72,7 @@ the closing report to stdout.
   (seed included), seed, position (in plan order), epochs, estimatedSeconds (null: no estimate),
   continues ({from: run id, epochs: its epochs, not trained again} or null)}
 Progress lines and the report show only what the database has committed.
-exit codes: 0 every run ended (finished or diverged), 1 some runs failed, ${BAD_INPUT_EXIT} bad input or a
+exit codes: 0 every run ended (finished, stalled or diverged), 1 some runs failed, ${BAD_INPUT_EXIT} bad input or a
 database another sweep is writing (nothing written), ${STORAGE_FAULT_EXIT} the database stopped taking writes
 (a full disk, read-only, locked by another program: one line says what to do; stored runs kept,
 rerun to resume), ${DB_UNAVAILABLE_EXIT} a PostgreSQL server away past --db-retry-seconds (committed epochs

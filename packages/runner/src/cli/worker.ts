@@ -65,9 +65,9 @@ async function worker(args: string[]): Promise<number> {
     }),
     declined: (line) => process.stderr.write(`ablate: worker: ${line}\n`),
   });
-  const { finished, diverged, failed, interrupted, pruned } = result.ended;
+  const { finished, stalled, diverged, pruned, failed, interrupted } = result.ended;
   process.stdout.write(
-    `trained ${finished} finished, ${diverged} diverged, ${pruned} pruned, ${failed} failed, ${interrupted} interrupted` +
+    `trained ${finished} finished, ${stalled} stalled, ${diverged} diverged, ${pruned} pruned, ${failed} failed, ${interrupted} interrupted` +
       (result.lost > 0 ? `; ${result.lost} lost to another worker after a lapsed lease` : '') +
       '\n',
   );

@@ -45,9 +45,9 @@ export interface TrainConfig {
   /** Bias initializer. */
   biasInit: InitSpec;
   /**
-   * When a run counts as stalled (view/diagnosis.js): its train loss moved by no more than
-   * `tolerance` (relative) over the last `epochs` epochs; either left out takes STALL's default.
-   * A diagnosis of the stored epochs: training is not stopped.
+   * When a run stalls (view/diagnosis.js): its train loss moved by no more than `tolerance`
+   * (relative) over the last `epochs` epochs; either left out takes STALL's default. The trainer
+   * stops such a run there, evaluated and stored, with status `stalled` (exec/train.ts).
    */
   stall?: { epochs?: number; tolerance?: number };
   /** A train loss above this (or NaN/Inf) stops the run as diverged. */

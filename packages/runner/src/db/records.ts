@@ -18,12 +18,6 @@ export const RUN_STATUSES = [
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-/**
- * The ended runs whose final numbers are not a result of their config (a run that diverged,
- * failed, or was pruned at a rung): counted apart, per cell, and left out of means and tests.
- */
-export const WITHOUT_RESULT: ReadonlySet<RunStatus> = new Set(['diverged', 'failed', 'pruned']);
-
 /** Where results came from, stamped on sweeps and runs. */
 export interface Provenance {
   ablateVersion: string;
@@ -128,6 +122,13 @@ export interface Checkpoint {
    * with restoreBest, the best epoch's weights.
    */
   earlyStop: { metric: Array<number | null>; best: { epoch: number; weights: WeightsRecord } | null } | null;
+  /**
+   * The train loss of every epoch so far, epoch 1 first: the stall rule's window (view/diagnosis.js
+   * stallOf), so a resumed run stalls at the epoch an uninterrupted one does. Absent from checkpoints
+   * written before the trainer stopped stalled runs: those resume with it empty (the rule then needs
+   * its epochs anew from there).
+   */
+  trainLoss?: number[];
   /** Wall seconds trained so far: the run's wall time goes on from it. */
   seconds: number;
   /** The run whose checkpoint this was, when a longer run continues a shorter one's. */
@@ -199,23 +200,31 @@ export interface WeightsRecord {
   data: Float32Array;
 }
 
-/** How a run ended, as its training thread reports it and the store records it; only a finished run has test results and weights. */
+/**
+ * A run evaluated at its end. test: the evaluation on the test set, of the weights of epoch
+ * `testEpoch` (the last trained, or the best with earlyStop.restoreBest); `epochs`: how many it
+ * trained (fewer than planned when early stopping or the stall rule ended it).
+ */
+export interface EvaluatedEnd {
+  test: Evaluation;
+  weights: WeightsRecord;
+  epochs: number;
+  testEpoch: number;
+  wallSeconds: number;
+}
+
+/**
+ * How a run ended, as its training thread reports it and the store records it; only a finished or
+ * stalled run has test results and weights.
+ */
 export type RunOutcome =
+  | ({ status: 'finished' } & EvaluatedEnd)
   /**
-   * test: the end-of-run evaluation on the test set, of the weights of epoch `testEpoch` (the last
-   * trained, or the best with earlyStop.restoreBest); `epochs`: how many it trained (fewer than
-   * planned when early stopping ended it).
+   * Its train loss stopped moving (train.stall, view/diagnosis.js): stopped there, evaluated and
+   * stored as a finished run is, with why it did not learn, told as it ends (the store derives the
+   * diagnosis again from what it holds).
    */
-  | {
-      status: 'finished';
-      test: Evaluation;
-      weights: WeightsRecord;
-      epochs: number;
-      testEpoch: number;
-      wallSeconds: number;
-      /** Why it did not learn (view/diagnosis.js), told as it ends; the store derives it again. */
-      diagnosis?: Diagnosis | null;
-    }
+  | ({ status: 'stalled'; diagnosis: Diagnosis } & EvaluatedEnd)
   | { status: 'diverged'; epoch: number; reason: string; wallSeconds: number }
   /** Stopped by the sweep's prune rule after `epoch`, its group's rung (its checkpoint kept). */
   | { status: 'pruned'; epoch: number; decision: PruneRecord; wallSeconds: number }
@@ -231,6 +240,16 @@ export interface PruneRecord {
   value: number | null;
   threshold: number | null;
 }
+
+/** A tally of runs by how they ended, all 0. */
+export const noneEnded = (): Record<RunOutcome['status'], number> => ({
+  finished: 0,
+  stalled: 0,
+  diverged: 0,
+  pruned: 0,
+  failed: 0,
+  interrupted: 0,
+});
 
 /**
  * A run's results: final values (its last epoch), best validation values, and the test set's,
@@ -356,5 +375,12 @@ export type StoredLayerStats = { run_id: string; epoch: number; layer: number; n
   number | null
 >;
 /** A layer's statistics (@ablate/layers' LayerStats), as the layer_stats table's columns. */
-export const LAYER_STATISTICS = ['act_mean', 'act_std', 'grad_mean', 'grad_std'] as const;
+export const LAYER_STATISTICS = [
+  'act_mean',
+  'act_std',
+  'grad_mean',
+  'grad_std',
+  'update_ratio',
+  'dead_fraction',
+] as const;
 export type LayerStatistic = (typeof LAYER_STATISTICS)[number] & keyof LayerStats;

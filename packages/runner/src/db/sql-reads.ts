@@ -28,18 +28,22 @@ import type { SqlConnection } from './sql.ts';
 import type { ResultsReader } from './store.ts';
 import type { RunResultsRow, RunRow, SweepRow, TestResultRow, WeightsRow } from './tables.ts';
 import { decodeWeights } from './weights-blob.ts';
+import { ENDED_STATUSES, EVALUATED_STATUSES } from '../view/statuses.js';
+
+/** Statuses as an SQL list: 'finished', 'stalled'. */
+export const sqlList = (statuses: readonly string[]) => statuses.map((status) => `'${status}'`).join(', ');
 
 /**
- * The checkpoints a run may continue from (`columns` of them): the last ones of the finished runs
- * of its lineage that trained fewer epochs than it plans, on the same kernel set; the first, in
- * this order, is the one it continues. Parameters: ?1 the kernel set, ?2 the lineage, ?3 the run's
- * id, ?4 the epochs it plans. A run that stopped early continues too: the longer run stops where it
- * did.
+ * The checkpoints a run may continue from (`columns` of them): the last ones of the evaluated
+ * (finished or stalled) runs of its lineage that trained fewer epochs than it plans, on the same
+ * kernel set; the first, in this order, is the one it continues. Parameters: ?1 the kernel set, ?2
+ * the lineage, ?3 the run's id, ?4 the epochs it plans. A run that early stopping or the stall rule
+ * ended continues too: the longer run stops where it did (exec/train.ts), stalled as it was.
  */
 export function continuable(columns: string): string {
   return `SELECT ${columns} FROM checkpoints c JOIN runs r ON r.id = c.run_id
-           WHERE r.status = 'finished' AND c.epoch = r.epochs_done AND c.kernels = ?1 AND r.lineage = ?2
-             AND r.id <> ?3 AND c.epoch < ?4`;
+           WHERE r.status IN (${sqlList(EVALUATED_STATUSES)}) AND c.epoch = r.epochs_done AND c.kernels = ?1
+             AND r.lineage = ?2 AND r.id <> ?3 AND c.epoch < ?4`;
 }
 export const CONTINUED_FIRST = 'ORDER BY c.epoch DESC, c.run_id LIMIT 1';
 
@@ -226,7 +230,8 @@ export class SqlReads implements Omit<ResultsReader, 'close'> {
     if (tables.length === 0) return found;
     const done = await this.statuses(runs.map((run) => run.id));
     for (const run of runs) {
-      if (run.lineage === null || ['finished', 'diverged'].includes(done.get(run.id) ?? '')) continue;
+      if (run.lineage === null || (ENDED_STATUSES as readonly string[]).includes(done.get(run.id) ?? ''))
+        continue;
       const row = await this.db.get<{ run_id: string; epoch: number }>(
         `${continuable('c.run_id, c.epoch')} ${CONTINUED_FIRST}`,
         [kernels, run.lineage, run.id, run.config.train.epochs],

@@ -17,7 +17,8 @@ import type {
 } from './records.ts';
 import type { SqlConnection } from './sql.ts';
 import { EPOCH_METRICS, LAYER_STATISTICS } from './records.ts';
-import { continuable, CONTINUED_FIRST, SqlReads } from './sql-reads.ts';
+import { continuable, CONTINUED_FIRST, SqlReads, sqlList } from './sql-reads.ts';
+import { ENDED_STATUSES } from '../view/statuses.js';
 import { LeaseLostError, type RunAnnotator } from './store.ts';
 import { encodeWeights } from './weights-blob.ts';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointRow } from './checkpoint-blob.ts';
@@ -252,7 +253,7 @@ export abstract class SqlStore extends SqlReads {
   claimRun(runId: string, start: RunStartRecord): Promise<RunAttempt | null> {
     return this.write(async (tx) => {
       const claimable = await tx.get(
-        "SELECT 1 FROM runs r WHERE r.id = ? AND r.status NOT IN ('finished', 'diverged', 'running') " +
+        `SELECT 1 FROM runs r WHERE r.id = ? AND r.status NOT IN (${sqlList([...ENDED_STATUSES, 'running'])}) ` +
           tx.dialect.claimRows,
         [runId],
       );
@@ -338,9 +339,12 @@ export abstract class SqlStore extends SqlReads {
           [status, error, wallSeconds === null ? null : now(), wallSeconds],
         );
       switch (end.status) {
-        case 'finished': {
+        // A stalled run is stored as a finished one is (its checkpoint kept too: a longer run of
+        // its lineage goes on from it, and stops there).
+        case 'finished':
+        case 'stalled': {
           const { test, weights, wallSeconds } = end;
-          await ended('finished', null, wallSeconds);
+          await ended(end.status, null, wallSeconds);
           await tx.run(
             'INSERT INTO test_results (run_id, loss, accuracy, confusion_json, per_class_json) VALUES (?, ?, ?, ?, ?)',
             [

@@ -59,7 +59,7 @@ export interface ResultsReader {
   runResults(runId: string): Promise<(RunResults & { best_epoch: number | null }) | null>;
   /** The decision that pruned a run (status pruned); null for any other run. */
   pruneDecision(runId: string): Promise<PruneRecord | null>;
-  /** A finished run's evaluation on the test set (a loss stored as NaN reads back as NaN). */
+  /** A finished or stalled run's evaluation on the test set (a loss stored as NaN reads back as NaN). */
   testResult(runId: string): Promise<Evaluation | null>;
   /** The sweeps a run belongs to, with its params in each. */
   sweepsOfRun(runId: string): Promise<Array<{ id: number; name: string; params: Record<string, unknown> }>>;
@@ -69,7 +69,7 @@ export interface ResultsReader {
   epochsOfRuns(runIds: readonly string[]): Promise<StoredEpoch[]>;
   /** Every layer statistic of a run, by layer then epoch. */
   layerStatsOfRun(runId: string): Promise<StoredLayerStats[]>;
-  /** A finished run's trained parameters; null for any other run. */
+  /** A finished or stalled run's trained parameters; null for any other run. */
   loadWeights(runId: string): Promise<WeightsRecord | null>;
   /**
    * The planned runs not done yet that a claim on these kernels would continue from a finished
@@ -126,9 +126,9 @@ export interface ResultsStore extends ResultsReader {
   /**
    * Claims a run for training, as a new attempt, and marks it running. The attempt goes on from the
    * run's last committed epoch when its checkpoint is usable (same kernels, same data), else from
-   * the end of the longest finished shorter run of its lineage, else from epoch 1 with whatever an
-   * earlier attempt left deleted. Null when the run is not claimable (finished, diverged, or being
-   * trained elsewhere).
+   * the end of the longest finished (or stalled) shorter run of its lineage, else from epoch 1 with
+   * whatever an earlier attempt left deleted. Null when the run is not claimable (ended: finished,
+   * stalled or diverged; or being trained elsewhere).
    */
   claimRun(runId: string, start: RunStartRecord): Promise<RunAttempt | null>;
   /**
@@ -138,7 +138,7 @@ export interface ResultsStore extends ResultsReader {
    */
   commitEpoch(claim: RunClaim, epoch: EpochRecord): Promise<void>;
   /**
-   * Records how a claimed run ended; a finished run's test results and weights with it.
+   * Records how a claimed run ended; a finished or stalled run's test results and weights with it.
    * LeaseLostError when the claim is no longer the run's current attempt.
    */
   finishRun(claim: RunClaim, end: RunOutcome): Promise<void>;

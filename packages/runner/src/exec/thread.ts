@@ -49,6 +49,6 @@ port.on('message', async (message: ToThread) => {
   // The weights buffer is transferred, not copied: the run is over and the thread drops it.
   send(
     { kind: 'ended', runId: run.id, outcome },
-    outcome.status === 'finished' ? [outcome.weights.data.buffer as ArrayBuffer] : [],
+    'weights' in outcome ? [outcome.weights.data.buffer as ArrayBuffer] : [],
   );
 });

@@ -3,12 +3,12 @@
 // whichever worker trains it and whatever else runs beside it.
 import { Batcher, type Dataset, type PreparedData } from '@ablate/data';
 import { Tensor, kernels } from '@ablate/tensor';
-import type { ComponentModules, Sequential } from '@ablate/layers';
+import type { ComponentModules, LayerStats, Sequential } from '@ablate/layers';
 import type { RunConfig } from '../config/types.ts';
 import { lrAtEpoch } from '../config/schedule.ts';
 import { buildModel, runStreams, type RunStreams } from '../model/build-model.ts';
 import type { Checkpoint, EpochRecord, RunOutcome } from '../db/index.ts';
-import { diagnose } from '../view/diagnosis.js';
+import { diagnose, stallOf } from '../view/diagnosis.js';
 import { earlyStopState } from '../view/early-stop.js';
 
 /**
@@ -47,6 +47,13 @@ function divergence(loss: number, limit: number, epoch: number): string | null {
  * train.divergenceLoss) ends the run at once: it is a result, not an error. The run's wall time
  * counts from here, model building included, plus what the checkpoint had trained. Training stops
  * after an epoch of `rungs` (before the last, and unless the run ended there anyway).
+ *
+ * Stalling: after each epoch, when the stall rule (view/diagnosis.js stallOf, train.stall) holds
+ * over the train losses of all its epochs so far, the run stops there as early stopping stops one:
+ * evaluated on the test set (the weights early stopping's restoreBest keeps, else the last), its
+ * weights stored, and it ends `stalled` with its diagnosis. Data, like a diverged run, not a crash.
+ * When both rules end a run at the same epoch it is stalled (the more telling of the two). The
+ * losses travel in the checkpoint, so a resumed run stalls at the epoch an uninterrupted one does.
  */
 export function trainRun(
   config: RunConfig,
@@ -91,6 +98,7 @@ function checkpointAfter(
   model: Sequential,
   streams: RunStreams,
   earlyStop: Checkpoint['earlyStop'],
+  trainLoss: readonly number[],
   seconds: number,
 ): Checkpoint {
   return {
@@ -99,8 +107,9 @@ function checkpointAfter(
     weights: model.exportWeights(),
     optimizer: model.optimizer.getState(),
     streams: Object.fromEntries(Object.entries(streams).map(([name, stream]) => [name, stream.getState()])),
-    // Copied: the trainer goes on appending to its own list.
+    // Copied: the trainer goes on appending to its own lists.
     earlyStop: earlyStop && { metric: [...earlyStop.metric], best: earlyStop.best },
+    trainLoss: [...trainLoss],
     seconds,
   };
 }
@@ -126,6 +135,8 @@ function trainModel(
   // Layer statistics always look at the same batch, so epochs (and runs) compare like for like.
   const [statsX, statsY] = tensorsOf(data.train, Math.min(train.batchSize, data.train.count));
   // Forward and backward without an update: the weights, and so every later number, are unchanged.
+  // Its update_ratio is of the lr the first epoch trains with (each epoch sets its own anyway).
+  if (!from) model.optimizer.lr = lrAtEpoch(train, 1);
   const initialLayers = from ? [] : model.layerStats(statsX, statsY);
   // Early stopping: the metric of every epoch so far, and the best epoch's weights when kept.
   const stopRule = train.earlyStop;
@@ -133,13 +144,16 @@ function trainModel(
     metric: [...(from?.earlyStop?.metric ?? [])],
     best: from?.earlyStop?.best ?? null,
   };
+  // The stall rule's window: every epoch's train loss, those before the checkpoint included (a
+  // checkpoint written before it carried them has none: the window starts again at its epoch).
+  const trainLoss = [...(from?.trainLoss ?? [])];
   let epochs = from?.epoch ?? 0;
-  // A run continued from one that early stopping ended stops where that one did.
-  let stopped = stopRule !== null && stopState !== null && earlyStopState(stopState.metric, stopRule).stop;
-  // What the closing line's diagnosis reads: this attempt's epochs (show and the dashboard diagnose
-  // a run from every epoch the store holds).
-  const trainLoss: number[] = [];
-  let lastLayers = initialLayers;
+  // A run continued from one that early stopping or the stall rule ended stops where that one did
+  // (and so does a run resumed after committing the epoch that ended it).
+  let stalled = stallOf(trainLoss, train.stall) !== null;
+  let stopped = stalled || (stopState !== null && earlyStopState(stopState.metric, stopRule!).stop);
+  // The last trained epoch's layer statistics, for the diagnosis (none when this attempt trains none).
+  let lastLayers: LayerStats[] | null = null;
 
   for (let epoch = epochs + 1; !stopped && epoch <= train.epochs; epoch++) {
     const started = performance.now();
@@ -172,7 +186,11 @@ function trainModel(
       // A finished run: the epochs it trained are its epochs_done (fewer than planned).
       stopped = state.stop;
     }
-    trainLoss.push(lossSum / samples);
+    if (!diverged) {
+      trainLoss.push(lossSum / samples);
+      stalled = stallOf(trainLoss, train.stall) !== null;
+      stopped ||= stalled;
+    }
     lastLayers = layers;
     onEpoch({
       epoch,
@@ -186,29 +204,38 @@ function trainModel(
       seconds: secondsSince(started),
       layers,
       ...(epoch === 1 && { initialLayers }),
-      ...(!diverged && { checkpoint: checkpointAfter(epoch, model, streams, stopState, trained()) }),
+      ...(!diverged && {
+        checkpoint: checkpointAfter(epoch, model, streams, stopState, trainLoss, trained()),
+      }),
     });
     if (diverged) return { status: 'diverged', epoch, reason: diverged, wallSeconds: trained() };
     if (!stopped && epoch < train.epochs && rungs.includes(epoch)) return { status: 'rung', epoch };
   }
+  // A stalled run's diagnosis reads its last epoch's statistics: a probe of the weights as that
+  // epoch left them, which the checkpoint holds when this attempt trained none (a probe changes
+  // nothing, so it repeats that epoch's exactly).
+  if (stalled && lastLayers === null) {
+    model.optimizer.lr = lrAtEpoch(train, epochs);
+    lastLayers = model.layerStats(statsX, statsY);
+  }
   const best = stopState?.best ?? null;
   if (best) model.importWeights(best.weights);
-
-  return {
-    status: 'finished',
+  const end = {
     test: model.evaluate(...tensorsOf(data.test)),
     epochs,
     testEpoch: best?.epoch ?? epochs,
     weights: model.exportWeights(),
     wallSeconds: trained(),
-    diagnosis: diagnose({
-      status: 'finished',
-      trainLoss,
-      layers: lastLayers,
-      outputActivation: config.model.outputActivation,
-      classes: data.outputSize,
-      lr: train.lr,
-      stall: train.stall,
-    }),
   };
+  if (!stalled) return { status: 'finished', ...end };
+  const diagnosis = diagnose({
+    status: 'stalled',
+    trainLoss,
+    layers: lastLayers!,
+    outputActivation: config.model.outputActivation,
+    classes: data.outputSize,
+    lr: lrAtEpoch(train, epochs),
+    stall: train.stall,
+  })!;
+  return { status: 'stalled', diagnosis, ...end };
 }

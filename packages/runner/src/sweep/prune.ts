@@ -17,7 +17,7 @@
 //
 // Both: a group one of whose seeds diverged at or before a rung (or recorded no number for the
 // metric there) counts as worse than any value at that rung, and such groups tie with each other.
-// A seed early stopping ended before a rung counts with its last value.
+// A seed early stopping or the stall rule ended before a rung counts with its last value.
 import { lowerIsBetter, rungsOf, type PruneRule } from '../config/prune-rule.ts';
 
 /** A group of the plan: its runs (seeds) in plan order, and the epochs they train. */
@@ -33,7 +33,7 @@ export interface RunTrace {
   values: ReadonlyArray<number | null>;
   /** The epoch it diverged in, or null. */
   diverged: number | null;
-  /** Whether it has ended finished: then its last value stands for the epochs it did not train. */
+  /** Whether it has ended finished or stalled: then its last value stands for the epochs it did not train. */
   finished: boolean;
 }
 

@@ -5,6 +5,7 @@
 import type { PlannedRun } from '../config/index.ts';
 import type { PruneRule } from '../config/prune-rule.ts';
 import type { PruneRecord, ResultsReader, SweepRun } from '../db/index.ts';
+import { EVALUATED_STATUSES } from '../view/statuses.js';
 import {
   decisionAt,
   groupRungs,
@@ -37,7 +38,7 @@ function groupsOf(runs: readonly SweepRun[]): PruneGroup[] {
   return [...groups.values()];
 }
 
-/** Each run's recorded values of the metric, its divergence, and whether it ended finished. */
+/** Each run's recorded values of the metric, its divergence, and whether it ended evaluated (finished or stalled). */
 async function tracesOf(store: ResultsReader, sweepId: number, runs: readonly SweepRun[], rule: PruneRule) {
   const values = new Map<string, Array<number | null>>();
   // In run, then epoch order: values[e - 1] is epoch e's.
@@ -49,7 +50,7 @@ async function tracesOf(store: ResultsReader, sweepId: number, runs: readonly Sw
       {
         values: values.get(run.id) ?? [],
         diverged: run.status === 'diverged' ? run.divergedEpoch : null,
-        finished: run.status === 'finished',
+        finished: (EVALUATED_STATUSES as readonly string[]).includes(run.status),
       },
     ]),
   );

@@ -24,6 +24,7 @@ import {
   StorageFaultError,
 } from '../db/index.ts';
 import { ablateVersion, codeVersion } from '../meta.ts';
+import { ENDED_STATUSES } from '../view/statuses.js';
 import { describeConfigDiff, summarizeDiff } from './config-diff.ts';
 import type { SweepObserver } from './observer.ts';
 import { openResults, SweepInputError } from './open-store.ts';
@@ -73,7 +74,7 @@ export interface SweepResult {
   dbPath: string;
   /** Runs this invocation trained, by how they ended. */
   ended: Record<RunOutcome['status'], number>;
-  /** Runs already finished or diverged before this invocation. */
+  /** Runs already ended (finished, stalled or diverged) before this invocation. */
   skipped: number;
   /** Runs a dead process had left marked running. */
   recovered: number;
@@ -93,7 +94,7 @@ export interface SweepResult {
  * is done while the sweep prunes; without pruning (--no-prune) it trains on from its checkpoint.
  */
 const doneStatuses = (pruning: boolean): ReadonlySet<RunStatus> =>
-  new Set<RunStatus>(pruning ? ['finished', 'diverged', 'pruned'] : ['finished', 'diverged']);
+  new Set<RunStatus>(pruning ? [...ENDED_STATUSES, 'pruned'] : ENDED_STATUSES);
 
 /**
  * The sweep file as the sweeps table records it: relative to the folder the sweep runs in (the
@@ -285,7 +286,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
     const summary = await summarizeSweep(store, sweepId);
     const interrupted =
       options.signal?.aborted === true &&
-      ended.finished + ended.diverged + ended.failed + ended.pruned < work.count;
+      ended.finished + ended.stalled + ended.diverged + ended.failed + ended.pruned < work.count;
     return {
       sweepId,
       dbPath: shownDb,

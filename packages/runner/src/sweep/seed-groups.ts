@@ -4,7 +4,7 @@
 import type { ResultsReader, RunStatus, SweepRun } from '../db/index.ts';
 import { formatValue, shortNames } from '../view/format.js';
 import { stoppedEarly } from '../view/early-stop.js';
-import { stallOf, type StallRule } from '../view/diagnosis.js';
+import { ENDED_STATUSES } from '../view/statuses.js';
 import { mean, std } from '../view/stats.js';
 import { honestWinner, type HonestWinner } from '../view/winner.js';
 
@@ -19,7 +19,10 @@ export interface GroupSummary {
   finished: number;
   /** Of the finished runs, those early stopping ended: their final values are of the epoch it stopped at. */
   stoppedEarly: number;
-  /** Finished runs whose train loss stalled (view/diagnosis.js; counted among finished too). */
+  /**
+   * Runs the stall rule stopped (status stalled, view/diagnosis.js): counted apart from finished,
+   * like diverged, and left out of the mean and the winner.
+   */
   stalled: number;
   diverged: number;
   /** Stopped at a rung by the sweep's prune rule: no final result, like diverged. */
@@ -59,34 +62,16 @@ export function groupLabel(varying: readonly string[], params: Record<string, un
 
 /** The sweep's runs as they stand in the store, grouped, with the winner and the best finished run. */
 export async function summarizeSweep(store: ResultsReader, sweepId: number): Promise<SweepSummary> {
-  const [sweep, runs, epochs] = await Promise.all([
-    store.sweep(sweepId),
-    store.sweepRuns(sweepId),
-    store.epochsOfSweep(sweepId),
-  ]);
-  const losses = new Map<string, Array<number | null>>();
-  for (const epoch of epochs)
-    losses.set(epoch.run_id, [...(losses.get(epoch.run_id) ?? []), epoch.train_loss]);
-  // The stall rule a run was trained under: its own when the sweep varies it, else the sweep's.
-  const baseRule = (sweep?.config as { train?: { stall?: Partial<StallRule> } } | undefined)?.train?.stall;
-  const stalled = runs.filter(
-    (run) =>
-      run.status === 'finished' &&
-      stallOf(losses.get(run.id) ?? [], (run.params['train.stall'] as Partial<StallRule>) ?? baseRule) !==
-        null,
-  );
-  return summarizeRuns(sweep?.varying ?? [], runs, new Set(stalled.map((run) => run.id)));
+  const [sweep, runs] = await Promise.all([store.sweep(sweepId), store.sweepRuns(sweepId)]);
+  return summarizeRuns(sweep?.varying ?? [], runs);
 }
 
 /**
- * A sweep's runs (plan order, as sweepRuns reads them) grouped, with the winner and the best run;
- * `stalled`: the ids of the finished runs whose train loss stalled, when the caller read the epochs.
+ * A sweep's runs (plan order, as sweepRuns reads them) grouped, with the winner and the best run.
+ * Counted by status: a version-6 database's finished runs whose loss was flat count as finished
+ * (that version recorded no verdict; ablate show still diagnoses them).
  */
-export function summarizeRuns(
-  sweepVarying: readonly string[],
-  runs: readonly SweepRun[],
-  stalled: ReadonlySet<string> = new Set(),
-): SweepSummary {
+export function summarizeRuns(sweepVarying: readonly string[], runs: readonly SweepRun[]): SweepSummary {
   const varying = sweepVarying.filter((key) => key !== 'seed');
   const metricsUsed = new Set<string>();
   const byGroup = new Map<string, SweepRun[]>();
@@ -104,11 +89,13 @@ export function summarizeRuns(
       ...(accuracies.length ? { mean: mean(accuracies), std: std(accuracies) } : { mean: null, std: null }),
       finished: count('finished'),
       stoppedEarly: members.filter((m) => stoppedEarly(m.status, m.epochsDone, m.epochsPlanned)).length,
-      stalled: members.filter((m) => stalled.has(m.id)).length,
+      stalled: count('stalled'),
       diverged: count('diverged'),
       pruned: count('pruned'),
       failed: count('failed'),
-      unfinished: members.length - count('finished') - count('diverged') - count('pruned') - count('failed'),
+      unfinished:
+        members.length -
+        [...ENDED_STATUSES, 'pruned' as const, 'failed' as const].reduce((n, s) => n + count(s), 0),
     };
   });
   const top = runs.find((run) => run.rank === 1);

@@ -7,6 +7,7 @@ import type { SharedPreparedData } from '@ablate/data';
 import type { PlannedRun } from '../config/index.ts';
 import {
   LeaseLostError,
+  noneEnded,
   type Checkpoint,
   type ResultsStore,
   type RunClaim,
@@ -64,13 +65,7 @@ export interface TrainClaimsResult {
  */
 export async function trainClaims(options: TrainClaimsOptions): Promise<TrainClaimsResult> {
   const { store, observers = [] } = options;
-  const ended: Record<RunOutcome['status'], number> = {
-    finished: 0,
-    diverged: 0,
-    failed: 0,
-    interrupted: 0,
-    pruned: 0,
-  };
+  const ended: Record<RunOutcome['status'], number> = noneEnded();
   const pruner = options.pruner ?? null;
   let parked = 0;
   // Node 20 has no Promise.withResolvers.

@@ -8,6 +8,7 @@ import { kernels as activeKernels } from '@ablate/tensor';
 import { componentMismatch } from '../config/components.ts';
 import {
   DEFAULT_DB_RETRY_SECONDS,
+  noneEnded,
   type RunOutcome,
   type SharedResultsStore,
   type SweepRecord,
@@ -81,10 +82,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
   });
   const kernels = activeKernels().name;
   const provenance = { ablateVersion: ablateVersion(), codeVersion: codeVersion() };
-  const result: WorkerResult = {
-    ended: { finished: 0, diverged: 0, failed: 0, interrupted: 0, pruned: 0 },
-    lost: 0,
-  };
+  const result: WorkerResult = { ended: noneEnded(), lost: 0 };
   const declined = new Set<number>();
   const datasets = new Map<string, SweepDataset>();
   try {

@@ -4,6 +4,8 @@ export interface StallRule {
 }
 export const STALL: StallRule;
 export const VANISHING_GRAD_STD: number;
+export const DEAD_RELU_FRACTION: number;
+export const SMALL_UPDATE_RATIO: number;
 export function stallOf(
   losses: ReadonlyArray<number | null>,
   rule?: Partial<StallRule>,
@@ -11,7 +13,14 @@ export function stallOf(
 export interface DiagnosisInput {
   status: string;
   trainLoss: ReadonlyArray<number | null>;
-  layers: ReadonlyArray<{ name: string; grad_std: number; act_mean: number; act_std: number }>;
+  layers: ReadonlyArray<{
+    name: string;
+    grad_std: number;
+    act_mean: number;
+    act_std: number;
+    update_ratio?: number | null;
+    dead_fraction?: number | null;
+  }>;
   outputActivation: unknown;
   classes: number | null;
   lr: number;
@@ -19,8 +28,11 @@ export interface DiagnosisInput {
 }
 export interface Diagnosis {
   verdict: 'stalled';
-  cause: 'vanishing gradients' | 'dead ReLU' | 'too small a step';
+  cause: 'vanishing gradients' | 'dead ReLU' | 'too small a step' | 'plateau';
   sentence: string;
-  statistic: { name: 'grad_std' | 'act_std'; values: Record<string, number> };
+  statistic: {
+    name: 'grad_std' | 'act_std' | 'dead_fraction' | 'update_ratio';
+    values: Record<string, number>;
+  };
 }
 export function diagnose(run: DiagnosisInput): Diagnosis | null;

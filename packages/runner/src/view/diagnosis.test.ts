@@ -1,6 +1,6 @@
 // The stall rule and the diagnosis' causes, on the values the results store holds.
 import { describe, expect, it } from 'vitest';
-import { diagnose, STALL, stallOf } from './diagnosis.js';
+import { DEAD_RELU_FRACTION, diagnose, SMALL_UPDATE_RATIO, STALL, stallOf } from './diagnosis.js';
 
 const flat = [2.3, 2.3, 2.3, 2.3, 2.3, 2.3];
 const layers = (grad: number[], act: number[] = grad.map(() => 0.5)) =>
@@ -36,6 +36,38 @@ describe('diagnose', () => {
   it('says nothing of a run that learns, or one that did not finish', () => {
     expect(run({ trainLoss: [2.3, 1.5, 1, 0.8, 0.7, 0.6] })).toBeNull();
     expect(run({ status: 'diverged' })).toBeNull();
+  });
+
+  it('diagnoses a stalled run as it does a finished one whose loss was flat (before version 7)', () => {
+    expect(run({ status: 'stalled' })).toEqual(run({}));
+  });
+
+  it('reads dead_fraction and update_ratio where measured, with their thresholds', () => {
+    const measured = (dead: number | null, ratios: [number, number]) =>
+      layers([1e-3, 1e-2]).map((layer, i) => ({
+        ...layer,
+        dead_fraction: i === 0 ? dead : null,
+        update_ratio: ratios[i],
+      }));
+    const healthy: [number, number] = [1e-3, 1e-3];
+    expect(run({ status: 'stalled', layers: measured(DEAD_RELU_FRACTION, healthy) })).toMatchObject({
+      cause: 'dead ReLU',
+      statistic: { name: 'dead_fraction', values: { 'dense0 (relu)': DEAD_RELU_FRACTION } },
+    });
+    expect(run({ status: 'stalled', layers: measured(DEAD_RELU_FRACTION, healthy) })!.sentence).toMatch(
+      /Dead ReLUs: 50% of dense0 \(relu\)'s units output 0 for every example/,
+    );
+    // A live layer whose activation std happens to be 0 is not called dead once dead_fraction says so.
+    const small = SMALL_UPDATE_RATIO / 2;
+    expect(
+      run({ status: 'stalled', layers: measured(0, [small, small]).map((l) => ({ ...l, act_std: 0 })) }),
+    ).toMatchObject({
+      cause: 'too small a step',
+      statistic: { name: 'update_ratio', values: { 'dense0 (relu)': small, 'dense1 (softmax)': small } },
+    });
+    expect(run({ status: 'stalled', layers: measured(0, [small, 1e-3]) })).toMatchObject({
+      cause: 'plateau',
+    });
   });
 
   it('names vanishing gradients everywhere, dead ReLUs, vanishing early layers, too small a step', () => {

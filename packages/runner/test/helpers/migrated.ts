@@ -3,6 +3,7 @@
 // holds once migrated, asked of either engine through the same three questions.
 import path from 'node:path';
 import { expect } from 'vitest';
+import type { GroupSummary } from '../../src/sweep/seed-groups.ts';
 import { runCli } from './cli.ts';
 
 export const fixture = (name: string) => path.join(import.meta.dirname, '..', 'fixtures', name);
@@ -147,6 +148,20 @@ export async function expectStalledV6Migrated(
   expect(await count('SELECT * FROM layer_stats WHERE update_ratio IS NULL AND dead_fraction IS NULL')).toBe(
     layerStats,
   );
+  // That version recorded no verdict: its flat finished run is diagnosed from its epochs, by the
+  // rule for rows without update_ratio and dead_fraction (gradients reach the layers: too small a
+  // step); the report counts it finished, as recorded.
+  const shown = await runCli(['show', STALLED_V6_FLAT, '--db', db, '--json']);
+  const { run, diagnosis } = JSON.parse(shown.stdout);
+  expect(run.status).toBe('finished');
+  expect(diagnosis).toMatchObject({ cause: 'too small a step', statistic: { name: 'grad_std' } });
+  const rerun = await runCli(['sweep', fixture(STALLED_V6_SWEEP), '--db', db, '--json']);
+  const { groups } = (JSON.parse(rerun.stdout) as { summary: { groups: GroupSummary[] } }).summary;
+  expect(groups.map((group) => [group.finished, group.stalled, group.diverged])).toEqual([
+    [1, 0, 0],
+    [1, 0, 0],
+    [0, 0, 1],
+  ]);
   for (const status of ['stalled', 'pruned']) {
     await write(`UPDATE runs SET status = '${status}' WHERE id = '${STALLED_V6_FLAT}'`);
     expect(await count(`SELECT * FROM runs WHERE id = '${STALLED_V6_FLAT}' AND status = '${status}'`)).toBe(

@@ -1,7 +1,7 @@
 // A sweep with a user's own layer shared on PostgreSQL: a worker whose copy of the layer's file
 // differs from the one the sweep was planned with, or lacks it, declines the sweep in one line and
 // trains nothing; with the same copy it trains the runs. Lesson 004's network, trained unchecked,
-// is diagnosed from what PostgreSQL stores as it is from SQLite.
+// ends stalled and is diagnosed from what PostgreSQL stores as it is from SQLite.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -49,13 +49,15 @@ it('has a worker with another copy of a custom layer decline the sweep; the same
   expect(await pgRows(url, "SELECT status FROM runs WHERE status <> 'finished'")).toEqual([]);
 }, 120_000);
 
-it("diagnoses lesson 004's unchecked run as stalled with vanishing gradients on PostgreSQL", async () => {
+it("ends lesson 004's unchecked run stalled, with vanishing gradients, on PostgreSQL", async () => {
   const url = await server.database();
   const file = path.join(repoRoot, 'experiments', 'custom-layer', 'lesson-004.yaml');
   const swept = await runCli(['sweep', file, '--db', url, '--no-check']);
   expect(swept.code, swept.stderr).toBe(0);
   const [{ id }] = await pgRows<{ id: string }>(url, 'SELECT id FROM runs');
-  const { diagnosis } = JSON.parse((await runCli(['show', id, '--db', url, '--json'])).stdout);
+  const { diagnosis, run } = JSON.parse((await runCli(['show', id, '--db', url, '--json'])).stdout);
+  expect([run.status, run.epochs_done]).toEqual(['stalled', 6]);
+  expect(await pgRows(url, 'SELECT run_id FROM weights')).toEqual([{ run_id: id }]);
   expect(diagnosis).toMatchObject({ verdict: 'stalled', cause: 'vanishing gradients' });
   for (const std of Object.values(diagnosis.statistic.values) as number[]) expect(std).toBeLessThan(1e-7);
 }, 60_000);

@@ -3,7 +3,9 @@
 // run under an emulator (test/isa-check.test.ts). The shapes straddle every tile and block edge
 // of every path (tiles up to 8 x 32, blocks of 48 rows, 256 deep, 512 wide, chunks of rows done
 // over all of K: 96 rows at 512 wide), and K = 0. And the momentum step each micro-kernel takes
-// from its registers, against the stored product then MOMENTUM_STEP, bit for bit.
+// from its registers, against the stored product then MOMENTUM_STEP, bit for bit; and the sum of
+// squares each takes as it stores its tile: the result the same bits as without it, the sum within
+// float32's rounding of the float64 sum of the stored squares.
 // Prints one line per path checked; exits 1 at the first result off by more than the tolerance.
 #include <math.h>
 #include <stdio.h>
@@ -57,7 +59,7 @@ int main(void) {
         const long bLs = form == 2 ? K : 1, bKs = form == 2 ? 1 : N;
         for (int accumulate = 0; accumulate < 2; accumulate++) {
           for (long i = 0; i < M * N; i++) out[i] = start[i];
-          exit_if_failed(matmul(isa, out, a, b, M, K, N, aLs, aKs, bLs, bKs, accumulate, bias, NULL));
+          exit_if_failed(matmul(isa, out, a, b, M, K, N, aLs, aKs, bLs, bKs, accumulate, bias, NULL, NULL));
           for (long i = 0; i < M; i++)
             for (long j = 0; j < N; j++) {
               double want = (accumulate ? start[i * N + j] : 0) + bias[j], scale = 1;
@@ -72,6 +74,21 @@ int main(void) {
                 return 1;
               }
             }
+          // The same product with its sum of squares taken as it is stored.
+          float *squared = floats(M * N, "squared");
+          for (long i = 0; i < M * N; i++) squared[i] = start[i];
+          double sumsq = -1, want_sumsq = 0, tolerance = 0;
+          exit_if_failed(matmul(isa, squared, a, b, M, K, N, aLs, aKs, bLs, bKs, accumulate, bias, NULL, &sumsq));
+          for (long i = 0; i < M * N; i++) want_sumsq += (double)out[i] * out[i];
+          // Each tile's float32 sum of at most 8 x 32 squares, each square rounded: (256 + 1) u of the sum.
+          tolerance = 257 * 0x1p-24 * want_sumsq;
+          if (memcmp(squared, out, sizeof(float) * M * N) || !(fabs(sumsq - want_sumsq) <= tolerance)) {
+            printf("%s: sum of squares, form %d, accumulate %d, (M, K, N) = (%ld, %ld, %ld): %.9g, want %.9g, or the "
+                   "result differs from the plain one\n",
+                   isa->name, form, accumulate, M, K, N, sumsq, want_sumsq);
+            return 1;
+          }
+          free(squared);
           cases++;
         }
         // The momentum step from the product a b in the form's layout, fused and composed.
@@ -80,8 +97,8 @@ int main(void) {
           float *want_w = floats(M * N, "want_w"), *want_v = floats(M * N, "want_v");
           for (long i = 0; i < M * N; i++) want_w[i] = w[i] = start[i], want_v[i] = v[i] = uniform(&state);
           const struct momentum fused = {w, v, N, 0.01f, 0.9f, 0.1f, nesterov};
-          exit_if_failed(matmul(isa, NULL, a, b, M, K, N, aLs, aKs, bLs, bKs, 0, NULL, &fused));
-          exit_if_failed(matmul(isa, out, a, b, M, K, N, aLs, aKs, bLs, bKs, 0, NULL, NULL));
+          exit_if_failed(matmul(isa, NULL, a, b, M, K, N, aLs, aKs, bLs, bKs, 0, NULL, &fused, NULL));
+          exit_if_failed(matmul(isa, out, a, b, M, K, N, aLs, aKs, bLs, bKs, 0, NULL, NULL, NULL));
           const struct momentum composed = {want_w, want_v, N, 0.01f, 0.9f, 0.1f, nesterov};
           for (long i = 0; i < M * N; i++) MOMENTUM_STEP(want_w[i], want_v[i], out[i], &composed);
           if (memcmp(w, want_w, sizeof(float) * M * N) || memcmp(v, want_v, sizeof(float) * M * N)) {
@@ -96,7 +113,8 @@ int main(void) {
       }
       free(a), free(b), free(bias), free(out), free(start);
     }
-    printf("%s: %ld cases agree with the float64 reference, %ld momentum steps with the product then the step\n",
+    printf("%s: %ld cases agree with the float64 reference (with their sums of squares), %ld momentum steps with the "
+           "product then the step\n",
            isa->name, cases, steps);
     checked++;
   }

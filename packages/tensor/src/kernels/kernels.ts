@@ -35,8 +35,10 @@ export interface Kernels {
   /** out = a b^T: the input gradient dx = dy W^T */
   readonly matmulABt: MatmulKernel;
   /**
-   * The momentum update of one parameter, in place: v = mu v + c g, then w -= lr v, or with
-   * nesterov w -= lr (c g + mu v).
+   * The momentum update of one parameter, in place: v = mu v + c g', then w -= lr v, or with
+   * nesterov w -= lr (c g' + mu v), where g' = scale g rounded to float32 (scale a float32 value):
+   * a clipped gradient without a pass of its own (scale 1 is g exactly). The other rules take
+   * their scale alike.
    */
   readonly momentum: (
     w: Float32Array, // (n)
@@ -46,6 +48,7 @@ export interface Kernels {
     mu: number,
     c: number,
     nesterov: boolean,
+    scale: number,
   ) => void;
   /**
    * A momentum step from a weight gradient that is never stored: momentum(w, g, v, ...) with
@@ -66,6 +69,20 @@ export interface Kernels {
     c: number,
     nesterov: boolean,
   ) => void;
+  /**
+   * out = a^T b, the weight gradient, and returns the sum of its squares (in float64 at the end):
+   * the gradient's share of a clipping norm, which the native set's micro-kernels take from their
+   * registers as they store each tile, so the norm costs no pass over the gradient. Each set sums
+   * in an order of its own, fixed: the same inputs give the same bits.
+   */
+  readonly matmulAtBSumSquares: (
+    out: Float32Array, // (M, N)
+    a: Float32Array, // (K, M) e.g. the layer's input x
+    b: Float32Array, // (K, N) e.g. the output gradient dy
+    M: number,
+    K: number,
+    N: number,
+  ) => number;
   /** out = column sums of x, summed row after row; with accumulate, out += them (db = sum_rows dy). */
   readonly sumRows: (
     out: Float32Array, // (N)
@@ -151,6 +168,17 @@ export interface Kernels {
   readonly releaseArray?: (
     x: Float32Array, // (n)
   ) => void;
+  /**
+   * A dropout mask drawn from a stream, one draw per unit in order (./regularize.ts): 0 where the
+   * draw is below threshold, kept elsewhere; state, a xoshiro128** state, advanced in place. The
+   * draws are Rng.nextU32's on every set, so the masks are the same bits everywhere.
+   */
+  readonly dropoutMask: (
+    mask: Float32Array, // (n)
+    state: Uint32Array, // (4)
+    threshold: number,
+    kept: number,
+  ) => void;
   /** out = x mask: inverted dropout with a drawn mask of 0 and 1 / (1 - p) (./regularize.ts). out may be x. */
   readonly dropout: (
     out: Float32Array, // (n)
@@ -202,7 +230,7 @@ export interface Kernels {
     B: number,
     N: number,
   ) => void;
-  /** In place: s = keep s + add g^2, w -= lr g / (sqrt(s) + eps) (Adagrad: keep = add = 1; RMSProp). */
+  /** In place: s = keep s + add g'^2, w -= lr g' / (sqrt(s) + eps) (Adagrad: keep = add = 1; RMSProp); g' as in momentum. */
   readonly adagrad: (
     w: Float32Array, // (n)
     g: Float32Array, // (n)
@@ -211,10 +239,11 @@ export interface Kernels {
     eps: number,
     keep: number,
     add: number,
+    scale: number,
   ) => void;
   /**
-   * In place: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2, w -= lr (m / c1) / (sqrt(v / c2) + eps),
-   * with the bias corrections c1 = 1 - b1^t, c2 = 1 - b2^t given.
+   * In place: m = b1 m + (1 - b1) g', v = b2 v + (1 - b2) g'^2, w -= lr (m / c1) / (sqrt(v / c2) + eps),
+   * with the bias corrections c1 = 1 - b1^t, c2 = 1 - b2^t given; g' as in momentum.
    */
   readonly adam: (
     w: Float32Array, // (n)
@@ -227,6 +256,7 @@ export interface Kernels {
     eps: number,
     c1: number,
     c2: number,
+    scale: number,
   ) => void;
 }
 
@@ -252,6 +282,6 @@ export function matmulAtBThenMomentum(
     if (g.length < M * N) g = new Float32Array(M * N);
     const gradient = g.subarray(0, M * N);
     k.matmulAtB(gradient, a, b, M, K, N);
-    k.momentum(w, gradient, v, lr, mu, c, nesterov);
+    k.momentum(w, gradient, v, lr, mu, c, nesterov, 1);
   };
 }

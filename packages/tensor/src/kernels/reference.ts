@@ -6,7 +6,14 @@
 // (backward passes accumulate gradients with +=, as in llm.c). A matmul's bias (N) is added to
 // every row last.
 import { matmulAtBThenMomentum, type Kernels } from './kernels.ts';
-import { batchNorm, batchNormApply, batchNormBackward, dropout, dropoutBackward } from './regularize.ts';
+import {
+  batchNorm,
+  batchNormApply,
+  batchNormBackward,
+  dropout,
+  dropoutBackward,
+  dropoutMask,
+} from './regularize.ts';
 
 /** out (M, N) += bias (N) on every row. */
 function addToRows(out: Float32Array, bias: Float32Array, M: number, N: number): void {
@@ -84,7 +91,10 @@ export function matmulABt(
   if (bias) addToRows(out, bias, M, N);
 }
 
-/** v = mu v + c g;  w -= lr v, or w -= lr (c g + mu v) with nesterov. All in place but g. */
+/**
+ * v = mu v + c g';  w -= lr v, or w -= lr (c g' + mu v) with nesterov, where g' = scale g rounded to
+ * float32 (a clipped gradient; scale 1 leaves g as it is). All in place but g.
+ */
 export function momentum(
   w: Float32Array, // (n) parameter
   g: Float32Array, // (n) its gradient
@@ -93,11 +103,35 @@ export function momentum(
   mu: number,
   c: number,
   nesterov: boolean,
+  scale: number,
 ): void {
   for (let i = 0; i < w.length; i++) {
-    v[i] = mu * v[i] + c * g[i];
-    w[i] -= lr * (nesterov ? c * g[i] + mu * v[i] : v[i]);
+    const gi = Math.fround(scale * g[i]);
+    v[i] = mu * v[i] + c * gi;
+    w[i] -= lr * (nesterov ? c * gi + mu * v[i] : v[i]);
   }
+}
+
+/** out = a^T b; returns the sum of its squares, in float64, row after row. */
+export function matmulAtBSumSquares(
+  out: Float32Array, // (M, N)
+  a: Float32Array, // (K, M)
+  b: Float32Array, // (K, N)
+  M: number,
+  K: number,
+  N: number,
+): number {
+  matmulAtB(out, a, b, M, K, N);
+  return sumSquares(out.subarray(0, M * N));
+}
+
+/** The sum of the squares of x, in float64, in order (a sum of 10^5 float32 squares would lose the small ones). */
+export function sumSquares(
+  x: Float32Array, // (n)
+): number {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];
+  return sum;
 }
 
 /** out = column sums of x, each summed row after row; with accumulate, out += them. */
@@ -252,7 +286,7 @@ export function fusedLossBackward(
   for (let i = 0; i < dz.length; i++) dz[i] += scale * (a[i] - y[i]);
 }
 
-/** s = keep s + add g^2;  w -= lr g / (sqrt(s) + eps). All in place but g. */
+/** s = keep s + add g'^2;  w -= lr g' / (sqrt(s) + eps), g' as in momentum. All in place but g. */
 export function adagrad(
   w: Float32Array, // (n) parameter
   g: Float32Array, // (n) its gradient
@@ -261,15 +295,17 @@ export function adagrad(
   eps: number,
   keep: number,
   add: number,
+  scale: number,
 ): void {
   for (let i = 0; i < w.length; i++) {
-    const si = keep * s[i] + add * g[i] * g[i];
+    const gi = Math.fround(scale * g[i]);
+    const si = keep * s[i] + add * gi * gi;
     s[i] = si;
-    w[i] -= (lr * g[i]) / (Math.sqrt(si) + eps);
+    w[i] -= (lr * gi) / (Math.sqrt(si) + eps);
   }
 }
 
-/** m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  w -= lr (m / c1) / (sqrt(v / c2) + eps). */
+/** m = b1 m + (1 - b1) g';  v = b2 v + (1 - b2) g'^2;  w -= lr (m / c1) / (sqrt(v / c2) + eps), g' as in momentum. */
 export function adam(
   w: Float32Array, // (n) parameter
   g: Float32Array, // (n) its gradient
@@ -281,10 +317,12 @@ export function adam(
   eps: number,
   c1: number,
   c2: number,
+  scale: number,
 ): void {
   for (let i = 0; i < w.length; i++) {
-    m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-    v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+    const gi = Math.fround(scale * g[i]);
+    m[i] = beta1 * m[i] + (1 - beta1) * gi;
+    v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
     w[i] -= (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
   }
 }
@@ -296,6 +334,7 @@ export const referenceKernels: Kernels = {
   matmulABt,
   momentum,
   matmulAtBMomentum: matmulAtBThenMomentum({ matmulAtB, momentum }),
+  matmulAtBSumSquares,
   sumRows,
   relu,
   reluBackward,
@@ -308,6 +347,7 @@ export const referenceKernels: Kernels = {
   crossEntropy,
   bce,
   fusedLossBackward,
+  dropoutMask,
   dropout,
   dropoutBackward,
   batchNorm,

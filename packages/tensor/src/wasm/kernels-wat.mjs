@@ -286,24 +286,26 @@ ${microKernel(relaxed, tile)}
         (br_if $m_blocks (i32.lt_u (local.tee $ic (i32.add (local.get $ic) (i32.const ${MC}))) (local.get $M))))
       (br_if $k_blocks (i32.lt_u (local.tee $pc (i32.add (local.get $pc) (i32.const ${KC}))) (local.get $K)))))
 
-  ;; The momentum update of n parameters in place (w, g, v byte addresses, n > 0):
-  ;;   v = mu v + c g;  w -= lr v (classical) or w -= lr (c g + mu v) (nesterov != 0).
+  ;; The momentum update of n parameters in place (w, g, v byte addresses, n > 0), from the
+  ;; gradient g' = scale g (a clipped one; scale 1 is g exactly):
+  ;;   v = mu v + c g';  w -= lr v (classical) or w -= lr (c g' + mu v) (nesterov != 0).
   ;; Four at a time, so the caller gives each buffer room for n rounded up to whole vectors (the
   ;; extra lanes compute garbage it never reads). Plain mul + add, no FMA: every build agrees.
   ;; Velocities that decay below the smallest normal float are set to 0 (NaN is kept): as a
   ;; denormal each would cost a slow path on every later step, for a contribution below 1e-38.
   (func (export "momentum")
     (param $n i32) (param $w i32) (param $g i32) (param $v i32)
-    (param $lr f32) (param $mu f32) (param $c f32) (param $nesterov i32)
+    (param $lr f32) (param $mu f32) (param $c f32) (param $nesterov i32) (param $scale f32)
     (local $end i32) (local $lr4 v128) (local $mu4 v128) (local $c4 v128) (local $cg v128) (local $vi v128)
-    (local $min4 v128)
+    (local $min4 v128) (local $scale4 v128)
     (local.set $min4 (f32x4.splat (f32.const 0x1p-126)))
     (local.set $lr4 (f32x4.splat (local.get $lr)))
     (local.set $mu4 (f32x4.splat (local.get $mu)))
     (local.set $c4 (f32x4.splat (local.get $c)))
+    (local.set $scale4 (f32x4.splat (local.get $scale)))
     (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 2))))
     (loop $vectors
-      (local.set $cg (f32x4.mul (local.get $c4) (v128.load (local.get $g))))
+      (local.set $cg (f32x4.mul (local.get $c4) (f32x4.mul (local.get $scale4) (v128.load (local.get $g)))))
       (local.set $vi (f32x4.add (f32x4.mul (local.get $mu4) (v128.load (local.get $v))) (local.get $cg)))
       (local.set $vi (v128.andnot (local.get $vi) (f32x4.lt (f32x4.abs (local.get $vi)) (local.get $min4))))
       (v128.store (local.get $v) (local.get $vi))
@@ -314,6 +316,24 @@ ${microKernel(relaxed, tile)}
       (local.set $g (i32.add (local.get $g) (i32.const 16)))
       (local.set $v (i32.add (local.get $v) (i32.const 16)))
       (br_if $vectors (i32.lt_u (local.tee $w (i32.add (local.get $w) (i32.const 16))) (local.get $end)))))
+
+  ;; The sum of the squares of n floats at x (a byte address, n > 0 a multiple of 4), each squared
+  ;; and summed in float64: lanes 0 and 1 of each vector in one pair of sums, lanes 2 and 3 in the
+  ;; other, the four added at the end in a fixed order (a clipping norm's share of a gradient).
+  (func (export "sumSquares") (param $x i32) (param $n i32) (result f64)
+    (local $end i32) (local $v v128) (local $lo v128) (local $hi v128) (local $sumLo v128) (local $sumHi v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (loop $vectors
+      (local.set $v (v128.load (local.get $x)))
+      (local.set $lo (f64x2.promote_low_f32x4 (local.get $v)))
+      (local.set $hi (f64x2.promote_low_f32x4
+        (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+      (local.set $sumLo (f64x2.add (local.get $sumLo) (f64x2.mul (local.get $lo) (local.get $lo))))
+      (local.set $sumHi (f64x2.add (local.get $sumHi) (f64x2.mul (local.get $hi) (local.get $hi))))
+      (br_if $vectors (i32.lt_u (local.tee $x (i32.add (local.get $x) (i32.const 16))) (local.get $end))))
+    (f64.add
+      (f64.add (f64x2.extract_lane 0 (local.get $sumLo)) (f64x2.extract_lane 1 (local.get $sumLo)))
+      (f64.add (f64x2.extract_lane 0 (local.get $sumHi)) (f64x2.extract_lane 1 (local.get $sumHi)))))
 
   ;; out (N) += the column sums of x (M, N) (byte addresses, M, N > 0): the bias gradient. Each
   ;; column is summed row after row in float32, the reference's order, so the two agree to the bit.

@@ -12,14 +12,15 @@
 // place, any other is copied in and its results copied out; the fused momentum step's gradient
 // never leaves it.
 // The streaming kernels take their signatures, and the shapes of their arrays, from Kernels; those
-// without a wasm version (the activations but ReLU, softmax, the losses, Adagrad and Adam) are the
-// reference's, the optimizers' with their decaying state flushed as the wasm momentum's is.
+// without a wasm version (the activations but ReLU, softmax, the losses, Adagrad and Adam, dropout's
+// mask) are the reference's, the optimizers' with their decaying state flushed as the wasm
+// momentum's is.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { ALIGN, WasmHeap, roundUp } from './heap.ts';
 import { matmulAtBThenMomentum, type Kernels } from '../kernels/kernels.ts';
-import { matmulAB as referenceMatmul, referenceKernels } from '../kernels/reference.ts';
+import { matmulAB as referenceMatmul, referenceKernels, sumSquares } from '../kernels/reference.ts';
 
 /** What the module exports; addresses are in bytes. See kernels-wat.mjs for each function. */
 interface WasmExports {
@@ -30,8 +31,10 @@ interface WasmExports {
   MC: WebAssembly.Global;
   /** (M, N, K, a, aLs, aKs, b, bLs, bKs, c, ldc, accumulate, pa, pb, bias) */
   matmul(...args: number[]): void;
-  /** (n, w, g, v, lr, mu, c, nesterov), in place */
+  /** (n, w, g, v, lr, mu, c, nesterov, scale), in place */
   momentum(...args: number[]): void;
+  /** (x, n): the sum of the squares of n floats, n a multiple of 4 */
+  sumSquares(...args: number[]): number;
   /** (out, x, M, N), out += the column sums */
   sumRows(...args: number[]): void;
   /** (x, n), in place */
@@ -170,7 +173,11 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
     if (heap.addressOf(dst) !== at - from * 4) dst.set(heap.floats.subarray(at / 4, at / 4 + n), from);
   }
 
-  /** out = A B, or += with accumulate, plus bias on every row; the strides say which form. */
+  /**
+   * out = A B, or += with accumulate, plus bias on every row; the strides say which form. Returns
+   * the sum of the squares of the result when asked (else 0), taken over it in wasm memory before
+   * it is copied out, padding included (zeros: A's and B's panels are zero-padded).
+   */
   function matmul(
     out: Float32Array, // (M, N)
     a: Float32Array, // A (M, K) through strides aLs, aKs
@@ -181,10 +188,14 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
     accumulate: boolean,
     bias: Float32Array | undefined, // (N)
     [aLs, aKs, bLs, bKs]: [number, number, number, number],
-  ): void {
-    if (M === 0 || N === 0) return;
+    squares = false,
+  ): number {
+    if (M === 0 || N === 0) return 0;
     // Nothing to multiply (every form is the same then): the reference fills in zeros and bias.
-    if (K === 0) return referenceMatmul(out, a, b, M, K, N, accumulate, bias);
+    if (K === 0) {
+      referenceMatmul(out, a, b, M, K, N, accumulate, bias);
+      return squares ? sumSquares(out.subarray(0, M * N)) : 0;
+    }
     const ldc = roundUp(N, NR);
     const kc = Math.min(K, KC);
     const inputs: [Float32Array, number, number][] = [
@@ -204,13 +215,15 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
     const c = heap.floats.subarray(cAt / 4);
     if (accumulate) copyRows(c, ldc, out, N, M, N);
     wasm.matmul(M, N, K, aAt, aLs, aKs, bAt, bLs, bKs, cAt, ldc, accumulate ? 1 : 0, paAt, pbAt, biasAt);
+    const sum = squares ? wasm.sumSquares(cAt, M * ldc) : 0;
     copyRows(out, N, c, ldc, M, N);
+    return sum;
   }
 
   // Without resident arrays most of the cost is the copies in and out (the update is a few vector
   // ops per four values); together still about a quarter of a scalar JS loop, which converts every
   // value to float64. Resident w, g and v are updated where they are, chunk by chunk all the same.
-  const momentum: Kernels['momentum'] = (w, g, v, lr, mu, c, nesterov) => {
+  const momentum: Kernels['momentum'] = (w, g, v, lr, mu, c, nesterov, scale) => {
     for (let start = 0; start < w.length; start += MOMENTUM_CHUNK) {
       const n = Math.min(w.length, start + MOMENTUM_CHUNK) - start;
       const [wAt, gAt, vAt] = place([
@@ -218,7 +231,7 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
         [g, start, n],
         [v, start, n],
       ]);
-      wasm.momentum(n, wAt, gAt, vAt, lr, mu, c, nesterov ? 1 : 0);
+      wasm.momentum(n, wAt, gAt, vAt, lr, mu, c, nesterov ? 1 : 0, scale);
       settle(w, wAt, n, start);
       settle(v, vAt, n, start);
     }
@@ -228,8 +241,9 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
   // it: the composed kernels would copy it out and back in, twice the weights' size a step. The
   // matmul leaves it with the padded row stride ldc; its rows are moved together (within wasm
   // memory) when ldc is not N, so the update runs over w, g and v as n = M N floats each.
-  const matmulAtB: Kernels['matmulAtB'] = (out, a, b, M, K, N, accumulate = false, bias) =>
+  const matmulAtB: Kernels['matmulAtB'] = (out, a, b, M, K, N, accumulate = false, bias) => {
     matmul(out, a, b, M, K, N, accumulate, bias, stridesAtB(M, N));
+  };
   const composed = matmulAtBThenMomentum({ matmulAtB, momentum });
   const matmulAtBMomentum: Kernels['matmulAtBMomentum'] = (a, b, M, K, N, w, v, lr, mu, c, nesterov) => {
     if (M === 0 || N === 0 || K === 0) return composed(a, b, M, K, N, w, v, lr, mu, c, nesterov);
@@ -249,7 +263,7 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
     const g = gAt / 4;
     if (ldc !== N)
       for (let i = 1; i < M; i++) heap.floats.copyWithin(g + i * N, g + i * ldc, g + i * ldc + N);
-    wasm.momentum(M * N, wAt, gAt, vAt, lr, mu, c, nesterov ? 1 : 0);
+    wasm.momentum(M * N, wAt, gAt, vAt, lr, mu, c, nesterov ? 1 : 0, 1);
     settle(w, wAt, M * N);
     settle(v, vAt, M * N);
   };
@@ -392,13 +406,17 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
   return {
     ...referenceKernels,
     name,
-    matmulAB: (out, a, b, M, K, N, accumulate = false, bias) =>
-      matmul(out, a, b, M, K, N, accumulate, bias, [K, 1, 1, N]),
+    matmulAB: (out, a, b, M, K, N, accumulate = false, bias) => {
+      matmul(out, a, b, M, K, N, accumulate, bias, [K, 1, 1, N]);
+    },
     matmulAtB,
-    matmulABt: (out, a, b, M, K, N, accumulate = false, bias) =>
-      matmul(out, a, b, M, K, N, accumulate, bias, [K, 1, K, 1]),
+    matmulABt: (out, a, b, M, K, N, accumulate = false, bias) => {
+      matmul(out, a, b, M, K, N, accumulate, bias, [K, 1, K, 1]);
+    },
     momentum,
     matmulAtBMomentum,
+    matmulAtBSumSquares: (out, a, b, M, K, N) =>
+      matmul(out, a, b, M, K, N, false, undefined, stridesAtB(M, N), true),
     sumRows,
     residentArray: (n) => heap.residentArray(n),
     releaseArray: (x) => heap.releaseArray(x),
@@ -409,12 +427,12 @@ export function wasmKernels(module: WebAssembly.Module, name: string): Kernels {
     batchNorm,
     batchNormApply,
     batchNormBackward,
-    adagrad: (w, g, s, lr, eps, keep, add) => {
-      referenceKernels.adagrad(w, g, s, lr, eps, keep, add);
+    adagrad: (w, g, s, lr, eps, keep, add, scale) => {
+      referenceKernels.adagrad(w, g, s, lr, eps, keep, add, scale);
       flushDenormals(s);
     },
-    adam: (w, g, m, v, lr, beta1, beta2, eps, c1, c2) => {
-      referenceKernels.adam(w, g, m, v, lr, beta1, beta2, eps, c1, c2);
+    adam: (w, g, m, v, lr, beta1, beta2, eps, c1, c2, scale) => {
+      referenceKernels.adam(w, g, m, v, lr, beta1, beta2, eps, c1, c2, scale);
       flushDenormals(m);
       flushDenormals(v);
     },
