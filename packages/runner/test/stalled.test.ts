@@ -53,7 +53,7 @@ describe('a run whose loss stalls', { timeout: 120_000 }, () => {
       { lr: 0.1, status: 'finished', epochs_done: EPOCHS },
     ]);
     const { ended, summary } = JSON.parse(reference.stdout);
-    expect(ended).toEqual({ finished: 1, stalled: 1, diverged: 0, failed: 0, interrupted: 0 });
+    expect(ended).toEqual({ finished: 1, stalled: 1, diverged: 0, pruned: 0, failed: 0, interrupted: 0 });
     const flat = summary.groups.find(
       (group: { params: Record<string, number> }) => group.params['train.lr'] === 1e-7,
     );
