@@ -63,11 +63,16 @@ async function timeSweep(db: string, extra: string[]): Promise<{ result: SweepRe
   return { result: JSON.parse(stdout) as SweepResult, seconds };
 }
 
-/** Epochs trained, as the database records them, and the kernel sets that trained them. */
-async function epochsIn(db: string): Promise<{ epochs: number; kernels: string }> {
+/**
+ * Epochs trained, as the database records them, their summed wall times (epochs.seconds: training
+ * and evaluation, without start-up or waits at a rung) and the kernel sets that trained them.
+ */
+async function epochsIn(db: string): Promise<{ epochs: number; seconds: number; kernels: string }> {
   const reader = await openForReading(db);
   try {
-    const rows = await reader.get<{ n: number }>('SELECT COUNT(*) AS n FROM epochs WHERE epoch >= 1');
+    const rows = await reader.get<{ n: number; seconds: number }>(
+      'SELECT COUNT(*) AS n, SUM(seconds) AS seconds FROM epochs WHERE epoch >= 1',
+    );
     const runs = await reader.get<{ done: number; continued: number; kernels: string }>(
       `SELECT SUM(epochs_done) AS done, COUNT(continued_from) AS continued,
               GROUP_CONCAT(DISTINCT kernels) AS kernels FROM runs`,
@@ -77,7 +82,7 @@ async function epochsIn(db: string): Promise<{ epochs: number; kernels: string }
     if (runs!.continued > 0) throw new Error(`${db}: ${runs!.continued} runs continued a shorter run`);
     if (rows!.n !== runs!.done)
       throw new Error(`${db}: ${rows!.n} epoch rows but the runs' epochs_done sum to ${runs!.done}`);
-    return { epochs: rows!.n, kernels: runs!.kernels };
+    return { epochs: rows!.n, seconds: rows!.seconds, kernels: runs!.kernels };
   } finally {
     await reader.close();
   }
@@ -129,6 +134,10 @@ console.log(`epochs, pruned / unpruned: ${fixed(epochRatio)}`);
 console.log(`wall time, pruned: ${fixed(pruned.seconds, 1)} s`);
 console.log(`wall time, unpruned: ${fixed(full.seconds, 1)} s`);
 console.log(`wall time, pruned / unpruned: ${fixed(pruned.seconds / full.seconds)}`);
+console.log(
+  `epoch seconds summed (epochs.seconds), pruned / unpruned: ${fixed(prunedEpochs.seconds, 1)} s / ` +
+    `${fixed(fullEpochs.seconds, 1)} s = ${fixed(prunedEpochs.seconds / fullEpochs.seconds)}`,
+);
 console.log(
   `runs parked waiting for a decision (--json pruning): ${pruning?.parked} time(s), ` +
     `${pruning?.stillParked} still parked`,
