@@ -7,8 +7,10 @@
 // 35% of the unpruned sweep's epochs, and the unpruned sweep's honest winner (its closing report's,
 // `summary.winner` of --json) is kept to the end by the pruned sweep, or else some group the pruned
 // sweep kept is among the winner's ties (the groups the Holm-corrected tests cannot separate from it).
-// Usage: tsx packages/runner/bench/prune.ts [sweep.yaml] [--workers 2] (about 3 minutes on 2 cores)
+// The databases (about 180 MB, checkpoints included) are removed at the end unless --keep.
+// Usage: tsx packages/runner/bench/prune.ts [sweep.yaml] [--workers 2] [--keep] (about 3 minutes on 2 cores)
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { cpus, loadavg, release } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,7 +25,7 @@ const EPOCH_TARGET = 0.35;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { workers: { type: 'string', default: '2' } },
+  options: { workers: { type: 'string', default: '2' }, keep: { type: 'boolean', default: false } },
 });
 const file = path.resolve(
   positionals[0] ?? path.join(import.meta.dirname, '../../../experiments/prune-halving.yaml'),
@@ -122,7 +124,7 @@ const labelsOf = (groups: readonly GroupSummary[]) =>
 console.log(
   `sweep: ${positionals[0] ?? path.relative(process.cwd(), file)}, ${summary.groups.length} groups, ${workers} workers each`,
 );
-console.log(`databases: ${dir}`);
+console.log(`databases: ${dir}${values.keep ? '' : ' (removed at the end; --keep keeps them)'}`);
 console.log(`CPU: ${cpuName()}; Node ${process.version}, Linux ${release()}`);
 console.log(`kernel set: ${prunedEpochs.kernels} (pruned), ${fullEpochs.kernels} (unpruned)`);
 console.log(`load average (1, 5, 15 min): ${loads(loadBefore)} before, ${loads(loadAfter)} after`);
@@ -175,3 +177,4 @@ console.log(
   `${verdict(winnerKept || tiedKept.length > 0)}: the unpruned winner is ${outcome} ` +
     `(target: kept, or a kept group among its Holm-corrected ties)`,
 );
+if (!values.keep) rmSync(dir, { recursive: true });
