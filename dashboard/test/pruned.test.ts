@@ -61,28 +61,30 @@ function thresholdsInDb(): Array<[number, number]> {
 }
 
 /**
- * The charts of the page's first curves (the selected runs'), by title: their datasets' label, end
- * mark, point style, ticks and points.
+ * The charts of the page's first curves (the selected runs'), by title, once each has drawn at least
+ * `lines` datasets: their datasets' label, end mark, point style, ticks and points.
  */
-function chartsOf(page: Page) {
-  return page.evaluate(() =>
-    Object.fromEntries(
-      [...document.querySelector('.curves')!.querySelectorAll('canvas')]
+async function chartsOf(page: Page, lines: number) {
+  const drawn = await page.waitForFunction((lines) => {
+    const canvases = Array.from(document.querySelector('.curves')?.querySelectorAll('canvas') ?? []);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const charts = canvases.map((canvas) => (window as any).Chart?.getChart(canvas));
+    if (!charts.length || charts.some((chart) => !chart || chart.data.datasets.length < lines)) return null;
+    return Object.fromEntries(
+      charts.map((chart) => [
+        chart.options.plugins.title.text,
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        .map((canvas) => (window as any).Chart.getChart(canvas))
-        .map((chart) => [
-          chart.options.plugins.title.text,
-          // eslint-disable-next-line @typescript-eslint/no-explicit-any
-          chart.data.datasets.map((d: any) => ({
-            label: d.label,
-            endMark: d.endMark ?? null,
-            pointStyle: d.pointStyle ?? null,
-            threshold: d.threshold ?? false,
-            data: d.data.map((p: { x: number; y: number }) => [p.x, p.y]),
-          })),
-        ]),
-    ),
-  );
+        chart.data.datasets.map((d: any) => ({
+          label: d.label,
+          endMark: d.endMark ?? null,
+          pointStyle: d.pointStyle ?? null,
+          threshold: d.threshold ?? false,
+          data: d.data.map((p: { x: number; y: number }) => [p.x, p.y]),
+        })),
+      ]),
+    );
+  }, lines);
+  return drawn.jsonValue();
 }
 
 async function openPage(url: string) {
@@ -138,13 +140,7 @@ describe('a pruned sweep on the dashboard', () => {
     const { page, errors } = await openPage(
       `${server.url}/#/sweep/1?sel=${shown.map((d) => d.id).join(',')}`,
     );
-    await page.waitForFunction(
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      (n) =>
-        Object.values((window as any).Chart?.instances ?? {}).some((c: any) => c.data.datasets.length > n),
-      2 * 9 - 1,
-    );
-    const charts = await chartsOf(page);
+    const charts = await chartsOf(page, 2 * shown.length);
     for (const title of ['Loss', 'Accuracy']) {
       const lines = charts[title].filter((d: { threshold: boolean }) => !d.threshold);
       expect(lines).toHaveLength(2 * shown.length);
@@ -192,14 +188,8 @@ describe('a pruned sweep on the dashboard', () => {
     const show = await runAblate(['show', run.id, '--db', dbPath]);
     expect(show.code, show.stderr).toBe(0);
     expect(show.stdout).toContain(said);
-    await page.waitForFunction(
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      () =>
-        Object.values((window as any).Chart?.instances ?? {}).some((c: any) =>
-          c.data.datasets.some((d: any) => d.threshold),
-        ),
-    );
-    const charts = await chartsOf(page);
+    // Its two lines (train, val) in each panel; the loss panel's tick is drawn with them.
+    const charts = await chartsOf(page, 2);
     expect(
       charts.Loss.filter((d: { threshold: boolean }) => d.threshold).map((d: { data: unknown }) => d.data),
     ).toEqual([[[run.rung, run.threshold]]]);
