@@ -108,7 +108,9 @@ it('counts stalled runs per cell, apart from the mean, in the heatmap, the API, 
   const heatmap = page.locator('table.heatmap button.cell');
   await heatmap.first().waitFor();
   expect(await heatmap.locator('.cell-n').allTextContents()).toEqual(['n=2', 'n=0 · 2 stalled']);
-  expect(await heatmap.nth(1).locator('.cell-mean').textContent()).toBe('all diverged, stalled or failed');
+  expect(await heatmap.nth(1).locator('.cell-mean').textContent()).toBe(
+    'all diverged, stalled, pruned or failed',
+  );
   expect(errors).toEqual([]);
   await page.close();
 

@@ -203,6 +203,23 @@ describe('a pruned sweep on the dashboard', () => {
   });
 });
 
+describe('two runs compared, one pruned', () => {
+  it('ends the pruned one in its mark at its rung and ticks its threshold', async () => {
+    const prunedRun = decisions.find((d) => d.status === 'pruned' && d.threshold !== null)!;
+    const kept = decisions.find((d) => d.status === 'finished')!;
+    const { page, errors } = await openPage(`${server.url}/#/compare/${prunedRun.id}/${kept.id}`);
+    const charts = await chartsOf(page, 4);
+    const lines = charts.Loss.filter((d: { threshold: boolean }) => !d.threshold);
+    expect(lines.map((d: { endMark: string | null }) => d.endMark)).toEqual(['pruned', 'pruned', null, null]);
+    expect(lines[1].data.at(-1)[0]).toBe(prunedRun.rung);
+    expect(charts.Loss.filter((d: { threshold: boolean }) => d.threshold)[0].data).toEqual([
+      [prunedRun.rung, prunedRun.threshold],
+    ]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('a database from before schema 8 (no prune_decisions)', () => {
   let old: RunningServer;
   beforeAll(async () => {

@@ -9,7 +9,7 @@ import { followChanges, setCrumbs } from '../layout.js';
 import { flatten } from '/shared/diff.js';
 import { describeTestEpoch, stoppedEarly } from '/shared/early-stop.js';
 import { describePrunedAt } from '/shared/prune.js';
-import { runCurves } from '../sections/curves.js';
+import { decisionRungs, runCurves, storedRun } from '../sections/curves.js';
 
 function configTable(config) {
   return h(
@@ -277,20 +277,8 @@ export async function renderRun(main, runId) {
       section('Layer statistics', layerCharts(charts, layers)),
       section('Config', configTable(run.config)),
     );
-    await curves.show(
-      [
-        {
-          id: run.id,
-          label: run.label,
-          params: {},
-          status: run.status,
-          epochsDone: run.epochs_done,
-          epochsPlanned: run.epochs_planned,
-        },
-        // The threshold its decision compared with, ticked at its rung.
-      ],
-      prune ? [{ ...prune, thresholds: prune.threshold === null ? [] : [prune.threshold] }] : [],
-    );
+    // The threshold its decision compared with, ticked at its rung.
+    await curves.show([storedRun(run)], decisionRungs([prune]));
   }
 
   await render();

@@ -63,6 +63,23 @@ function curveControls(state, onChange) {
   );
 }
 
+/** A run as /api/runs/:id answers it (its row as stored, snake_case), as show() takes it. */
+export const storedRun = (run, label = run.label, params = {}) => ({
+  id: run.id,
+  label,
+  params,
+  status: run.status,
+  epochsDone: run.epochs_done,
+  epochsPlanned: run.epochs_planned,
+});
+
+/** Runs' own prune decisions (/api/runs/:id's `prune`, null for a run not pruned) as show() ticks them. */
+export const decisionRungs = (decisions) =>
+  decisions.filter(Boolean).map((decision) => ({
+    ...decision,
+    thresholds: decision.threshold === null ? [] : [decision.threshold],
+  }));
+
 /**
  * Returns { element, show(runs, pruneRungs) } where show fetches and draws runs: [{ id, label,
  * params, status, epochsDone, epochsPlanned }], or a promise of them (a selection that must itself
