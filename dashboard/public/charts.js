@@ -11,7 +11,16 @@ if (window.matchMedia('(prefers-color-scheme: dark)').matches) {
   Chart.defaults.borderColor = '#343b48';
 }
 
-export { bandDatasets, colorAt, heatColor, lineDataset } from '/shared/chart-data.js';
+export {
+  bandDatasets,
+  colorAt,
+  END_MARKS,
+  endMarkOf,
+  heatColor,
+  lineDataset,
+  THRESHOLD_KEY,
+  thresholdTicks,
+} from '/shared/chart-data.js';
 
 /**
  * Canvas inside a sized box (Chart.js fills its parent), with a caption for screen readers and a

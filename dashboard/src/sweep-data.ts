@@ -2,7 +2,14 @@
 // have values. Every route of a sweep page needs it, so it is read once per change of the sweep
 // (the store's change token) and shared: one refresh of the page loads it once, whatever the
 // number of sections asking.
-import type { ResultsReader, RunStatus, StoredEpoch, StoredLayerStats, SweepRun } from '@ablate/runner/store';
+import type {
+  PruneRecord,
+  ResultsReader,
+  RunStatus,
+  StoredEpoch,
+  StoredLayerStats,
+  SweepRun,
+} from '@ablate/runner/store';
 import { sameValue } from '@ablate/runner/view/diff.js';
 import { notFound } from './http-error.ts';
 import type { SweepKey } from './params.ts';
@@ -21,11 +28,23 @@ import {
 export type ParamValue = string | number | boolean | null | unknown[];
 export type Params = Record<string, ParamValue>;
 
-/** A run as the API lists it; `results` holds its final, best and test values (the store's RunResults). */
+/**
+ * A run as the API lists it; `results` holds its final, best and test values (the store's
+ * RunResults); `prune` the decision that pruned it (null for any run not pruned).
+ */
 export type ApiRun = Omit<SweepRun, 'results' | 'params'> & {
   params: Params;
   results: Record<FinalMetric, number | null>;
+  prune: PruneRecord | null;
 };
+
+/** The thresholds a sweep's prune decisions compared with at one rung, by rule and metric (ascending). */
+export interface PruneRung {
+  rule: string;
+  metric: string;
+  rung: number;
+  thresholds: number[];
+}
 
 export interface SweepWithRuns {
   /** The sweep's id; sweeps side by side: their ids joined by "+" (union.ts). */
@@ -53,6 +72,8 @@ export interface SweepWithRuns {
   runs: ApiRun[];
   statusCounts: Partial<Record<RunStatus, number>>;
   metrics: SweepMetrics;
+  /** Each rung's thresholds, from the decisions of its pruned runs, by rung: what the curves mark. */
+  pruneRungs: PruneRung[];
 }
 
 /** Which metrics have values in a sweep, so pages offer and default to those (see metric-choices.ts). */
@@ -64,16 +85,19 @@ export interface SweepMetrics {
 let reads = 0;
 
 export async function readSweep(store: ResultsReader, sweepId: number): Promise<SweepWithRuns> {
-  const [sweep, storedRuns, counts] = await Promise.all([
+  const [sweep, storedRuns, counts, decisions] = await Promise.all([
     store.sweep(sweepId),
     store.sweepRuns(sweepId),
     store.epochMetricCounts(sweepId),
+    store.pruneDecisionsOfSweep(sweepId),
   ]);
   if (!sweep) throw notFound(`no sweep ${sweepId}`);
+  const decisionOf = new Map(decisions.map(({ run_id, ...decision }) => [run_id, decision]));
   const runs = storedRuns.map(({ results, params, ...run }) => ({
     ...run,
     params: params as Params,
     results,
+    prune: decisionOf.get(run.id) ?? null,
   }));
   return assembleSweep({ ...sweep, members: [sweep.id], union: null }, runs, counts);
 }
@@ -116,7 +140,32 @@ export function assembleSweep(
       ),
       final: metricChoice(FINAL_METRICS, withFinal),
     },
+    pruneRungs: pruneRungsOf(runs),
   };
+}
+
+/**
+ * The thresholds of the runs' prune decisions, one entry per rule, metric and rung: the median's
+ * moves as groups arrive at a rung, halving's is the last kept group's value. A threshold that is
+ * null (every group there counted worst) marks nothing.
+ */
+function pruneRungsOf(runs: ApiRun[]): PruneRung[] {
+  const rungs = new Map<string, PruneRung>();
+  for (const { prune } of runs) {
+    if (!prune) continue;
+    const key = `${prune.rule} ${prune.metric} ${prune.rung}`;
+    const entry = rungs.get(key) ?? {
+      rule: prune.rule,
+      metric: prune.metric,
+      rung: prune.rung,
+      thresholds: [],
+    };
+    rungs.set(key, entry);
+    if (prune.threshold !== null && !entry.thresholds.includes(prune.threshold))
+      entry.thresholds.push(prune.threshold);
+  }
+  for (const entry of rungs.values()) entry.thresholds.sort((a, b) => a - b);
+  return [...rungs.values()].sort((a, b) => a.rung - b.rung);
 }
 
 /** The last read of each sweep (or sweeps side by side, by "1+2"), by store, with the change token it was read at. */

@@ -5,10 +5,13 @@ import { h, replaceChildren, section, notice } from '../dom.js';
 import * as format from '../format.js';
 import { setCrumbs } from '../layout.js';
 import { configDiff } from '/shared/diff.js';
-import { runCurves } from '../sections/curves.js';
+import { decisionRungs, runCurves, storedRun } from '../sections/curves.js';
 
 export async function renderCompare(main, idA, idB) {
-  const [{ run: a }, { run: b }] = await Promise.all([api.run(idA), api.run(idB)]);
+  const [{ run: a, prune: pruneA }, { run: b, prune: pruneB }] = await Promise.all([
+    api.run(idA),
+    api.run(idB),
+  ]);
   setCrumbs(main, [null, 'compare']);
   const diff = configDiff(a.config, b.config);
   const charts = new Charts();
@@ -57,9 +60,10 @@ export async function renderCompare(main, idA, idB) {
   );
   // Legends name each run by its differing config values (A/B when they are the same config).
   const paramsOf = (side) => Object.fromEntries(diff.map((row) => [row.path, row[side]]));
-  await curves.show([
-    { id: a.id, label: 'A', params: paramsOf('a') },
-    { id: b.id, label: 'B', params: paramsOf('b') },
-  ]);
+  // Each ends in its mark (stopped early, pruned); a pruned one's threshold ticked at its rung.
+  await curves.show(
+    [storedRun(a, 'A', paramsOf('a')), storedRun(b, 'B', paramsOf('b'))],
+    decisionRungs([pruneA, pruneB]),
+  );
   return () => charts.destroyAll();
 }

@@ -8,7 +8,8 @@ import { latestRequest } from '../latest.js';
 import { followChanges, setCrumbs } from '../layout.js';
 import { flatten } from '/shared/diff.js';
 import { describeTestEpoch, stoppedEarly } from '/shared/early-stop.js';
-import { runCurves } from '../sections/curves.js';
+import { describePrunedAt } from '/shared/prune.js';
+import { decisionRungs, runCurves, storedRun } from '../sections/curves.js';
 
 function configTable(config) {
   return h(
@@ -163,7 +164,7 @@ export async function renderRun(main, runId) {
 
   async function render() {
     const isLatest = newRequest();
-    const [{ run, results, test, testEpoch, sweeps, tags, notes, diagnosis }, layers, { series }] =
+    const [{ run, results, test, testEpoch, sweeps, tags, notes, diagnosis, prune }, layers, { series }] =
       await Promise.all([api.run(runId), api.layers(runId), api.series([runId])]);
     if (!isLatest()) return;
     const sweep = sweeps[0];
@@ -196,6 +197,14 @@ export async function renderRun(main, runId) {
           : null,
       ),
       diagnosis ? diagnosisNotice(diagnosis) : null,
+      // What pruned it, as `ablate show` says it; value: its group's mean over its seeds at the rung.
+      prune
+        ? h(
+            'p',
+            { className: 'notice pruned', role: 'status' },
+            `This run was ${describePrunedAt(prune)} (its group's mean over its seeds at that rung, against the rule's threshold).`,
+          )
+        : null,
       // Notes people wrote (ablate note RUN TEXT); the dashboard only shows them.
       notes.length
         ? section(
@@ -268,16 +277,8 @@ export async function renderRun(main, runId) {
       section('Layer statistics', layerCharts(charts, layers)),
       section('Config', configTable(run.config)),
     );
-    await curves.show([
-      {
-        id: run.id,
-        label: run.label,
-        params: {},
-        status: run.status,
-        epochsDone: run.epochs_done,
-        epochsPlanned: run.epochs_planned,
-      },
-    ]);
+    // The threshold its decision compared with, ticked at its rung.
+    await curves.show([storedRun(run)], decisionRungs([prune]));
   }
 
   await render();

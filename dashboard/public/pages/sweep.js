@@ -220,7 +220,7 @@ export async function renderSweep(main, sweepId) {
   };
   const showSelected = () => {
     setViewState({ sel: [...selected].join(',') });
-    return curves.show(selectedRuns());
+    return curves.show(selectedRuns(), sweep.pruneRungs);
   };
   const compareButton = h(
     'button',
@@ -301,7 +301,15 @@ export async function renderSweep(main, sweepId) {
   const importance = params.length ? importanceSection(charts, sweepId, () => metrics) : null;
   const scatter = params.length ? scatterSection(charts, sweepId, params, () => metrics) : null;
   const ablation = params.length
-    ? ablationSection(charts, sweepId, params, runsByIds, () => metrics, exports.followAblation)
+    ? ablationSection(
+        charts,
+        sweepId,
+        params,
+        runsByIds,
+        () => metrics,
+        () => sweep.pruneRungs,
+        exports.followAblation,
+      )
     : null;
 
   const refreshSections = () =>

@@ -35,9 +35,10 @@ const CELL_CURVES = 20;
 
 /**
  * runsByIds(ids) -> Promise of [{ id, label, params, status }] for the curves of a cell; metrics()
- * -> the sweep's current metrics (the runs API's `metrics`).
+ * -> the sweep's current metrics (the runs API's `metrics`); pruneRungs() -> its prune thresholds
+ * by rung (the sweep API's `pruneRungs`), ticked on the cell's curves.
  */
-export function ablationSection(charts, sweepId, params, runsByIds, metrics, onQuery) {
+export function ablationSection(charts, sweepId, params, runsByIds, metrics, pruneRungs, onQuery) {
   // From the address when it names them (url-state.js); metric null: the sweep's preferred.
   const view = viewState();
   const [rows, cols] = defaultAxes(params);
@@ -214,7 +215,7 @@ export function ablationSection(charts, sweepId, params, runsByIds, metrics, onQ
     const shown = cell.runIds.slice(0, CELL_CURVES);
     detail.querySelector('.cell-title').textContent =
       `Curves of ${cellName(cell)} (${shown.length < cell.runIds.length ? `the first ${shown.length} of ` : ''}${cell.runIds.length} runs)`;
-    await curves.show(runsByIds(shown));
+    await curves.show(runsByIds(shown), pruneRungs());
   }
 
   function renderComparison() {

@@ -19,20 +19,21 @@ export function runRoutes(results: ResultsDb): Router {
     const runId = runIdOf(req);
     const run = await store.run(runId);
     if (!run) throw notFound(`no run ${runId}`);
-    const [runResults, test, sweeps, tags, notes, epochs] = await Promise.all([
+    const [runResults, test, sweeps, tags, notes, epochs, prune] = await Promise.all([
       store.runResults(runId),
       store.testResult(runId),
       store.sweepsOfRun(runId),
       store.tags(runId),
       store.notes(runId),
       store.epochsOfRuns([runId]),
+      store.pruneDecision(runId),
     ]);
     // Why a run that does not learn does not (null for one that does).
     const diagnosis = await runDiagnosis(store, run, epochs, test);
     // The epoch whose weights were tested (and are served): the last, or the best early stopping kept.
     const earlyStop = (run.config as { train?: { earlyStop?: EarlyStopRule | null } }).train?.earlyStop;
     const testEpoch = test ? keptEpoch(epochs, earlyStop) : null;
-    res.json({ run, results: runResults, test, testEpoch, sweeps, tags, notes, diagnosis });
+    res.json({ run, results: runResults, test, testEpoch, sweeps, tags, notes, diagnosis, prune });
   });
 
   // The trained parameters, for a browser to run the model: float32 little-endian, base64, in the

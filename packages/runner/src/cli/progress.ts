@@ -2,9 +2,10 @@
 // worker) redrawn in place with ANSI cursor moves. Anywhere else (CI, a log file): plain lines,
 // one per run as it ends, so logs stay readable and diffable.
 import { formatDuration, type PlannedRun } from '../config/index.ts';
-import type { EpochRecord, PruneRecord, RunOutcome } from '../db/index.ts';
+import type { EpochRecord, RunOutcome } from '../db/index.ts';
 import type { SweepObserver, SweepStart } from '../sweep/observer.ts';
 import { describeTestEpoch } from '../view/early-stop.js';
+import { describePrune } from '../view/prune.js';
 
 function describeOutcome(outcome: RunOutcome, run: PlannedRun): string {
   switch (outcome.status) {
@@ -22,12 +23,6 @@ function describeOutcome(outcome: RunOutcome, run: PlannedRun): string {
     case 'interrupted':
       return 'interrupted';
   }
-}
-
-/** Why a run was pruned: "median val_loss 0.5200 worse than 0.4800". */
-export function describePrune({ rule, metric, value, threshold }: PruneRecord): string {
-  const shown = (v: number | null) => (v === null ? 'diverged' : v.toPrecision(4));
-  return `${rule} ${metric} ${shown(value)} worse than ${shown(threshold)}`;
 }
 
 /** A stalled run's diagnosis (view/diagnosis.js, over every epoch's train loss): why it did not learn. */

@@ -10,7 +10,7 @@ import type { Diagnosis } from '../view/diagnosis.js';
 import { DEFAULT_DB, parseCommandArgs, UsageError } from './args.ts';
 import { command } from './command.ts';
 import { DbOption, findRun, withReader } from './results-args.ts';
-import { describePrune } from './progress.ts';
+import { describePrunedAt } from '../view/prune.js';
 
 const USAGE = `usage: ablate show RUN [--db PATH] [--json]
 
@@ -106,7 +106,7 @@ async function show(args: string[]): Promise<number> {
       `status: ${run.status}${run.error ? ` (${run.error})` : ''}, ${run.epochs_done}/${run.epochs_planned} epochs${run.wall_seconds === null ? '' : `, ${run.wall_seconds.toFixed(1)} s`}`,
       diagnosis && `diagnosis: ${diagnosis.sentence}`,
       diagnosis && `  ${diagnosis.statistic.name} by layer: ${statisticText(diagnosis.statistic)}`,
-      pruned && `pruned after epoch ${pruned.rung}: ${describePrune(pruned)}`,
+      pruned && describePrunedAt(pruned),
       `group: ${run.group_id}  seed: ${run.seed}  kernels: ${run.kernels ?? '-'}  code: ${run.code_version ?? '-'}`,
       run.continued_from &&
         `continued from run ${run.continued_from} (its epochs 1 to its last, not trained again)`,

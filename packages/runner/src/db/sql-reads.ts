@@ -261,6 +261,20 @@ export class SqlReads implements Omit<ResultsReader, 'close'> {
     return row ?? null;
   }
 
+  async pruneDecisionsOfSweep(sweepId: number): Promise<Array<PruneRecord & { run_id: string }>> {
+    // A database from before schema version 8 (read as it is) has no prune_decisions table.
+    const tables = await this.db.all<{ table_name: string }>(
+      `SELECT DISTINCT table_name FROM (${this.db.dialect.tableColumns}) t WHERE table_name = 'prune_decisions'`,
+    );
+    if (tables.length === 0) return [];
+    return this.db.all(
+      `SELECT p.run_id, p.rule, p.metric, p.rung, p.value, p.threshold
+         FROM prune_decisions p JOIN sweep_runs sr ON sr.run_id = p.run_id
+        WHERE sr.sweep_id = ? ORDER BY sr.position`,
+      [sweepId],
+    );
+  }
+
   async runResults(runId: string): Promise<(RunResults & { best_epoch: number | null }) | null> {
     const row = await this.db.get<RunResultsRow>('SELECT * FROM run_results WHERE run_id = ?', [runId]);
     return row ? pickResults(row) : null;

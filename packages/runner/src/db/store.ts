@@ -59,6 +59,8 @@ export interface ResultsReader {
   runResults(runId: string): Promise<(RunResults & { best_epoch: number | null }) | null>;
   /** The decision that pruned a run (status pruned); null for any other run. */
   pruneDecision(runId: string): Promise<PruneRecord | null>;
+  /** The decisions that pruned a sweep's runs, in plan order (none in a database from before schema 8). */
+  pruneDecisionsOfSweep(sweepId: number): Promise<Array<PruneRecord & { run_id: string }>>;
   /** A finished or stalled run's evaluation on the test set (a loss stored as NaN reads back as NaN). */
   testResult(runId: string): Promise<Evaluation | null>;
   /** The sweeps a run belongs to, with its params in each. */

@@ -10,11 +10,19 @@ export interface LineDataset {
   data: ChartPoint[];
   [option: string]: unknown;
 }
+export type EndMark = 'stopped' | 'pruned';
+export const END_MARKS: Record<EndMark, { pointStyle: string; key: string }>;
+export function endMarkOf(status: string, epochsDone: number, epochsPlanned: number): EndMark | null;
 export function lineDataset(
   label: string,
   points: ChartPoint[],
   color: string,
-  options?: { dashed?: boolean; endMark?: boolean },
+  options?: { dashed?: boolean; endMark?: EndMark | null },
+): LineDataset;
+export const THRESHOLD_KEY: string;
+export function thresholdTicks(
+  label: string,
+  rungs: Array<{ rung: number; thresholds: number[] }>,
 ): LineDataset;
 export function bandDatasets(
   label: string,

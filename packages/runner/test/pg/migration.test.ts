@@ -143,6 +143,12 @@ describe('a schema-6 PostgreSQL database, written before the stalled and pruned 
   it('is migrated by a writer, and then takes the new statuses', async () => {
     const url = await loadDump('stalled-v6-pg.sql');
     expect(await version(url)).toBe(6);
+    // A reader reads it as it is: no prune_decisions table, no decisions (the dashboard's curves).
+    const reader = await openReader(url);
+    const [sweep] = await reader.sweepList();
+    expect(await reader.pruneDecisionsOfSweep(sweep.id)).toEqual([]);
+    await reader.close();
+    expect(await version(url)).toBe(6);
     await expectStalledV6Migrated(
       url,
       (sql) => count(url, sql),

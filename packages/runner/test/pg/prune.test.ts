@@ -2,6 +2,7 @@
 // rungs, with the same decisions and every number the same bit for bit, as one thread on SQLite.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openReader } from '../../src/db/index.ts';
 import { runCli, startCli, tempDir, waitFor } from '../helpers/cli.ts';
 import { HALVING, pruned, pruneSweep } from '../helpers/prune.ts';
 import { claimant, pgRows } from './cluster.ts';
@@ -96,5 +97,11 @@ describe('a pruned sweep across processes on PostgreSQL', () => {
     const back = await runCli(['export', '1', '--db', url, '--to', copy]);
     expect(back.code, back.stderr).toBe(0);
     expect(await pruned(copy)).toEqual(await pruned(referenceDb));
+    // The sweep's decisions in one read (the dashboard's curves), the same on both stores.
+    const [onPostgres, onSqlite] = await Promise.all([openReader(url), openReader(referenceDb)]);
+    const decisions = await onPostgres.pruneDecisionsOfSweep(1);
+    expect(decisions).toHaveLength(8);
+    expect(decisions).toEqual(await onSqlite.pruneDecisionsOfSweep(1));
+    await Promise.all([onPostgres.close(), onSqlite.close()]);
   }, 180_000);
 });
