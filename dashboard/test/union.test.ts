@@ -12,9 +12,10 @@ import { copyOfSmokeDb, getJson, paintedPixels, runAblate, startTestServer } fro
 const smoke = fileURLToPath(new URL('../../experiments/smoke.yaml', import.meta.url));
 let browser: Browser;
 let server: RunningServer;
+let dbPath: string;
 
 beforeAll(async () => {
-  const dbPath = copyOfSmokeDb();
+  dbPath = copyOfSmokeDb();
   for (const override of ['sweep.seeds=3', 'data.subset.first=500'])
     expect((await runAblate(['sweep', smoke, override, '--new-version', '--db', dbPath])).code).toBe(0);
   server = await startTestServer(dbPath);
@@ -74,6 +75,23 @@ describe('sweeps side by side', () => {
     const painted = await paintedPixels(page);
     expect(painted.length).toBeGreaterThanOrEqual(3);
     for (const count of painted) expect(count).toBeGreaterThan(500);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps the ticks through a live update of the list', async () => {
+    const { page, errors } = await open('#/');
+    await expect.poll(() => page.locator('#live').textContent(), { timeout: 10_000 }).toBe('live');
+    await page.getByRole('checkbox', { name: 'compare #1 smoke' }).check();
+    // A new version of the sweep (its one seed's runs all shared with #1: nothing trains) redraws the list.
+    expect((await runAblate(['sweep', smoke, 'sweep.seeds=1', '--new-version', '--db', dbPath])).code).toBe(
+      0,
+    );
+    await expect.poll(() => page.locator('#live').textContent(), { timeout: 10_000 }).toMatch(/updated/);
+    expect(await page.getByRole('checkbox', { name: 'compare #1 smoke' }).isChecked()).toBe(true);
+    await page.getByRole('checkbox', { name: 'compare #2 smoke' }).check();
+    await page.getByRole('button', { name: 'Compare the ticked sweeps' }).click();
+    await page.waitForURL(/#\/sweep\/1\+2$/);
     expect(errors).toEqual([]);
     await page.close();
   });

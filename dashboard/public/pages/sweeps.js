@@ -5,6 +5,9 @@ import * as format from '../format.js';
 import { followChanges } from '../layout.js';
 
 export async function renderSweeps(main) {
+  // Ticked sweeps open side by side (#/sweep/1+2): their union, the sweep as one more param. The
+  // ticks outlive the table: a live update redraws it, and must not untick what the user ticked.
+  const picked = new Set();
   const load = async () => {
     const { sweeps, hint } = await api.sweeps();
     if (!sweeps.length) {
@@ -19,16 +22,22 @@ export async function renderSweeps(main) {
       );
       return;
     }
-    // Ticked sweeps open side by side (#/sweep/1+2): their union, the sweep as one more param.
-    const picked = new Set();
+    // A sweep removed since (ablate rm) is no longer there to compare.
+    const listed = new Set(sweeps.map((sweep) => sweep.id));
+    for (const id of picked) if (!listed.has(id)) picked.delete(id);
     const compare = h(
       'button',
-      { type: 'button', disabled: true, onclick: () => (location.hash = `#/sweep/${[...picked].join('+')}`) },
+      {
+        type: 'button',
+        disabled: picked.size < 2,
+        onclick: () => (location.hash = `#/sweep/${[...picked].join('+')}`),
+      },
       'Compare the ticked sweeps',
     );
     const tick = (sweep) =>
       h('input', {
         type: 'checkbox',
+        checked: picked.has(sweep.id),
         'aria-label': `compare #${sweep.id} ${sweep.name}`,
         onchange: (event) => {
           if (event.target.checked) picked.add(sweep.id);
